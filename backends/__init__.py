@@ -1,0 +1,1 @@
+"""Storage backends shipped with teacher-exchange: ``memory:`` and ``sqlite:``."""

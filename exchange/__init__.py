@@ -1,0 +1,78 @@
+"""teacher-exchange: records of regional teacher-exchange and mentoring programmes.
+
+``import exchange`` does no I/O and loads no plugin; open a store with
+:meth:`Tracker.open`.
+"""
+
+from __future__ import annotations
+
+from .enums import (
+    ActivityKind,
+    ExpenseCategory,
+    Grade,
+    MentorshipStatus,
+    PartnershipKind,
+    Role,
+    SecondmentKind,
+    SecondmentStatus,
+    Stage,
+    Target,
+)
+from .errors import ExchangeError
+from .hookspecs import hookimpl
+from .models import (
+    Activity,
+    Allocation,
+    Assessment,
+    Criterion,
+    Expense,
+    GradeBand,
+    Mentorship,
+    Pairing,
+    Partnership,
+    Record,
+    Rubric,
+    School,
+    Secondment,
+    Teacher,
+)
+from .query import ge, gt, has, le, lt, ne, one_of
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Activity",
+    "ActivityKind",
+    "Allocation",
+    "Assessment",
+    "Criterion",
+    "ExchangeError",
+    "Expense",
+    "ExpenseCategory",
+    "Grade",
+    "GradeBand",
+    "Mentorship",
+    "MentorshipStatus",
+    "Pairing",
+    "Partnership",
+    "PartnershipKind",
+    "Record",
+    "Role",
+    "Rubric",
+    "School",
+    "Secondment",
+    "SecondmentKind",
+    "SecondmentStatus",
+    "Stage",
+    "Target",
+    "Teacher",
+    "__version__",
+    "ge",
+    "gt",
+    "has",
+    "hookimpl",
+    "le",
+    "lt",
+    "ne",
+    "one_of",
+]

@@ -1,0 +1,109 @@
+"""The storage contract every backend fulfils.
+
+A backend stores records of the types in :data:`exchange.models.RECORD_TYPES`
+plus the change log (:class:`~exchange.changelog.Change`). It checks what a
+database checks — links point to existing records, refs are unique per type, a
+linked record is not deleted — and nothing more: the domain rules live in the
+core and run inside :meth:`Backend.transaction`. ``exchange.testing`` holds the
+conformance kit that proves a backend behaves exactly like ``memory:``.
+
+Errors: a missing record or link target raises :class:`~exchange.errors.NotFound`,
+a repeated ref :class:`~exchange.errors.DuplicateRef`, deleting a linked record
+:class:`~exchange.errors.StillReferenced`; updating or deleting a change-log
+entry (it is append-only) and storage failures raise
+:class:`~exchange.errors.BackendError`. No driver exception leaks out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Protocol, TypeVar, runtime_checkable
+
+import attrs
+
+from .changelog import Change
+from .models import RECORD_TYPES, Stored
+from .query import Filters, Measure
+
+S = TypeVar("S", bound=Stored)
+
+SCHEMA_VERSION = 1
+"""The schema version this release of the library writes."""
+
+
+STORED_TYPES: tuple[type[Stored], ...] = (*RECORD_TYPES, Change)
+"""Every type a backend stores, each after the types it links to."""
+
+
+@attrs.frozen
+class BulkResult:
+    """What a bulk insert stored."""
+
+    count: int
+    first_id: int | None
+    last_id: int | None
+    digest: str
+    """:class:`~exchange.changelog.RowDigest` of the stored rows, ids left out."""
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """Storage for records and the change log."""
+
+    url: str
+    """The URL the backend was opened with (passwords removed)."""
+
+    def add(self, record: S) -> S:
+        """Store a new record (its ``id`` must be ``None``); return it with its id."""
+
+    def get(self, cls: type[S], id: int) -> S | None:
+        """The record of type ``cls`` with ``id``, or ``None``."""
+
+    def update(self, record: S) -> S:
+        """Replace the stored record with the same id; :class:`NotFound` if there is none."""
+
+    def delete(self, cls: type[Stored], id: int) -> None:
+        """Remove a record; :class:`NotFound` if absent, :class:`StillReferenced` if linked."""
+
+    def find(
+        self,
+        cls: type[S],
+        filters: Filters,
+        *,
+        order_by: Sequence[tuple[str, bool]] = (),
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Iterator[S]:
+        """Records matching every filter, ordered by ``(field, descending)`` pairs then id."""
+
+    def count(self, cls: type[Stored], filters: Filters) -> int:
+        """How many records match every filter."""
+
+    def aggregate(
+        self,
+        cls: type[Stored],
+        group_by: Sequence[str],
+        measures: Mapping[str, Measure],
+        filters: Filters,
+    ) -> list[dict[str, Any]]:
+        """One dict per group (field values and measures), ordered by the group fields.
+
+        With no ``group_by`` there is exactly one row, even over no records.
+        """
+
+    def bulk_insert(self, cls: type[S], records: Iterable[S], *, batch_size: int = 10_000) -> BulkResult:
+        """Store many new records of one type, streaming; all or nothing with the transaction."""
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """All or nothing; nests (an inner failure undoes only the inner block).
+
+        The outermost block takes the write lock at once, so rules that read
+        before they write see a stable store.
+        """
+
+    def schema_version(self) -> int:
+        """The schema version of the store."""
+
+    def close(self) -> None:
+        """Release the connection; the backend is unusable afterwards."""

@@ -1,0 +1,150 @@
+"""The append-only, hash-chained change log.
+
+Every change the :class:`~exchange.Tracker` makes is written as a :class:`Change`
+in the same transaction as the change itself. Each entry carries the hash of the
+entry before it, so editing, inserting or removing an entry anywhere but at the
+very end breaks the chain, and :func:`verify` names the first entry that does not
+match. A bulk load is one entry: how many rows, the id range and a digest of the
+rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+import attrs
+
+from . import fields
+from .codec import columns, to_row
+from .errors import ChainBroken
+from .models import Stored
+
+GENESIS = "0" * 64
+"""The ``prev_hash`` of the first entry."""
+
+ACTIONS = ("add", "update", "archive", "delete", "bulk")
+
+
+@attrs.frozen(kw_only=True)
+class Change(Stored):
+    """One entry of the change log."""
+
+    table: ClassVar[str] = "changes"
+
+    at: dt.datetime = fields.moment()
+    """When, in UTC."""
+    actor: str = fields.name()
+    """Who: the actor given to the tracker, or the operating-system user."""
+    action: str = fields.name()
+    """One of ``add``, ``update``, ``archive``, ``delete``, ``bulk``."""
+    record_type: str = fields.name()
+    """The table of the record changed, e.g. ``secondments``."""
+    record_id: int | None = attrs.field(default=None, metadata={"kind": "int"})
+    """The id of the record changed (``None`` for a bulk load)."""
+    before: str | None = fields.optional_text(limit=2**31)
+    """The record before the change, as canonical JSON (``None`` for an add)."""
+    after: str | None = fields.optional_text(limit=2**31)
+    """The record after the change; for a bulk load, the count, id range and digest."""
+    prev_hash: str = fields.name()
+    hash: str = fields.name()
+
+    def content(self) -> dict[str, Any]:
+        """The hashed fields, as plain data."""
+        return {
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "action": self.action,
+            "record_type": self.record_type,
+            "record_id": self.record_id,
+            "before": self.before,
+            "after": self.after,
+        }
+
+
+def canonical(data: Any) -> str:
+    """Compact JSON with sorted keys and unescaped Chinese: the form that is hashed."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def chain_hash(prev_hash: str, content: dict[str, Any]) -> str:
+    """SHA-256 of the previous hash and this entry's content."""
+    return hashlib.sha256((prev_hash + "\n" + canonical(content)).encode()).hexdigest()
+
+
+def snapshot(record: Stored | None) -> str | None:
+    """A record's stored values as canonical JSON, for ``before`` and ``after``."""
+    if record is None:
+        return None
+    names = [c.name for c in columns(type(record))]
+    return canonical(dict(zip(names, to_row(record), strict=True)))
+
+
+def default_actor() -> str:
+    """The operating-system user, or ``unknown`` where there is none."""
+    try:
+        return getpass.getuser() or "unknown"
+    except Exception:  # getuser raises OSError, KeyError or ImportError by platform
+        return "unknown"
+
+
+def make_change(
+    *,
+    prev_hash: str,
+    actor: str,
+    action: str,
+    record_type: str,
+    record_id: int | None,
+    before: str | None,
+    after: str | None,
+    at: dt.datetime | None = None,
+) -> Change:
+    """A new, unsaved entry chained to ``prev_hash``."""
+    entry = Change(
+        at=at or dt.datetime.now(dt.timezone.utc),
+        actor=actor,
+        action=action,
+        record_type=record_type,
+        record_id=record_id,
+        before=before,
+        after=after,
+        prev_hash=prev_hash,
+        hash=GENESIS,
+    )
+    return attrs.evolve(entry, hash=chain_hash(prev_hash, entry.content()))
+
+
+def verify(entries: Iterable[Change]) -> int:
+    """Check the chain; return how many entries verified, or raise :class:`ChainBroken`."""
+    prev = GENESIS
+    n = 0
+    for entry in entries:
+        if entry.prev_hash != prev:
+            raise ChainBroken(
+                f"change log entry {entry.id} does not follow the entry before it "
+                "(an entry was removed, inserted or edited)"
+            )
+        if chain_hash(prev, entry.content()) != entry.hash:
+            raise ChainBroken(f"change log entry {entry.id} was edited after it was written")
+        prev = entry.hash
+        n += 1
+    return n
+
+
+class RowDigest:
+    """A running SHA-256 over stored rows, for the bulk-load entry."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        """Fold one stored row (from :func:`exchange.codec.to_row`) into the digest."""
+        self._hash.update(repr(row).encode())
+
+    def hexdigest(self) -> str:
+        """The digest so far."""
+        return self._hash.hexdigest()

@@ -1,0 +1,168 @@
+"""Turning records into storable values and back, for backend authors.
+
+A record's fields each have a *kind* (``exchange.fields`` sets it). Backends that
+store rows use :func:`columns` to lay out a table, :func:`to_row` to write a
+record and :func:`from_row` to read one, so every backend agrees on what a
+stored record looks like:
+
+========  ===================================  ====================
+kind      Python value                         stored value
+========  ===================================  ====================
+id, int   ``int``                              integer
+link      ``int`` (id of a record in *table*)  integer
+text      ``str``                              text
+bool      ``bool``                             integer 0/1
+date      ``datetime.date``                    ISO text ``YYYY-MM-DD``
+datetime  aware ``datetime.datetime`` (UTC)    ISO text with offset
+money     ``Decimal`` yuan                     integer fen
+enum      a :class:`~exchange.enums.Term`      its English value
+json      tuple or nested records              JSON text (UTF-8, not escaped)
+========  ===================================  ====================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import operator
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+
+from .models import Stored
+from .money import from_fen, to_fen
+
+
+@attrs.frozen
+class Column:
+    """One stored field of a record type."""
+
+    name: str
+    kind: str
+    required: bool
+    """False when the field may be ``None`` (stored as NULL)."""
+    table: str | None = None
+    """For ``link`` columns, the table the id points into."""
+
+
+def _json_encoder(meta: Any) -> Callable[[Any], Any]:
+    encode = meta.get("encode")
+    if encode is None:
+
+        def encode(values: Any) -> Any:
+            return [getattr(v, "value", v) for v in values]
+
+    return lambda value: json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_decoder(meta: Any) -> Callable[[Any], Any]:
+    decode = meta.get("decode") or tuple
+    return lambda text: decode(json.loads(text))
+
+
+def _date_decoder(value: Any) -> Any:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+_ENCODERS: dict[str, Callable[[Any], Any] | None] = {
+    "id": None,
+    "int": None,
+    "link": None,
+    "text": None,
+    "bool": int,
+    "date": dt.date.isoformat,
+    "money": to_fen,
+    "enum": lambda member: member.value,
+    "datetime": dt.datetime.isoformat,
+}
+_DECODERS: dict[str, Callable[[Any], Any] | None] = {
+    "id": None,
+    "int": None,
+    "link": None,
+    "text": None,
+    "bool": bool,
+    "date": _date_decoder,
+    "money": from_fen,
+    "enum": None,  # the field's converter parses the stored value
+    "datetime": None,  # the field's converter parses the stored value
+}
+
+
+@functools.cache
+def columns(cls: type[Stored]) -> tuple[Column, ...]:
+    """The stored columns of ``cls``, ``id`` first."""
+    result = []
+    for field in attrs.fields(cls):
+        meta = field.metadata
+        result.append(
+            Column(
+                name=field.name,
+                kind=meta["kind"],
+                required=field.default is not None,
+                table=meta.get("table"),
+            )
+        )
+    return tuple(result)
+
+
+@functools.cache
+def _codecs(cls: type[Stored]) -> tuple[tuple[str, Any, Any], ...]:
+    out = []
+    for field in attrs.fields(cls):
+        kind = field.metadata["kind"]
+        if kind == "json":
+            enc, dec = _json_encoder(field.metadata), _json_decoder(field.metadata)
+        else:
+            enc, dec = _ENCODERS[kind], _DECODERS[kind]
+        out.append((field.name, enc, dec))
+    return tuple(out)
+
+
+def encode(cls: type[Stored], name: str, value: Any) -> Any:
+    """The stored form of ``value`` for field ``name`` of ``cls`` (``None`` stays ``None``)."""
+    for field_name, enc, _ in _codecs(cls):
+        if field_name == name:
+            return value if value is None or enc is None else enc(value)
+    raise KeyError(name)
+
+
+def decode(cls: type[Stored], name: str, value: Any) -> Any:
+    """The Python value of a stored ``value`` of field ``name`` of ``cls``."""
+    for field_name, _, dec in _codecs(cls):
+        if field_name == name:
+            if value is None or dec is None:
+                return value
+            return dec(value)
+    raise KeyError(name)
+
+
+def to_row(record: Stored) -> tuple[Any, ...]:
+    """The stored values of ``record``, in :func:`columns` order."""
+    return row_encoder(type(record))(record)
+
+
+@functools.cache
+def row_encoder(cls: type[Stored]) -> Callable[[Stored], tuple[Any, ...]]:
+    """:func:`to_row` for records of one type, prepared once (bulk paths call it per row)."""
+    codecs = _codecs(cls)
+    get_all = operator.attrgetter(*(name for name, _, _ in codecs))
+    encoders = [(i, enc) for i, (_, enc, _) in enumerate(codecs) if enc is not None]
+
+    def encode_row(record: Stored) -> tuple[Any, ...]:
+        values = list(get_all(record))
+        for i, enc in encoders:
+            if values[i] is not None:
+                values[i] = enc(values[i])
+        return tuple(values)
+
+    return encode_row
+
+
+def from_row(cls: type[Stored], row: Sequence[Any]) -> Stored:
+    """Build a ``cls`` record from stored values in :func:`columns` order."""
+    kwargs = {}
+    for (name, _, dec), value in zip(_codecs(cls), row, strict=True):
+        kwargs[name] = value if dec is None or value is None else dec(value)
+    return cls(**kwargs)

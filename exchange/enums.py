@@ -1,0 +1,146 @@
+"""Closed vocabularies of the domain, each member with its Chinese term.
+
+Members compare and store by their English ``value``; ``member.zh`` is the
+term the programme documents use, and :meth:`Term.parse` accepts either.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from .errors import InvalidRecord
+
+
+class Term(str, enum.Enum):
+    """A vocabulary member: an English value and the Chinese term for it."""
+
+    zh: str
+
+    def __new__(cls, value: str, zh: str) -> Term:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.zh = zh
+        return member
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def parse(cls, text: str | Term) -> Term:
+        """Return the member named by ``text``: its value, its name or its Chinese term."""
+        if isinstance(text, cls):
+            return text
+        key = str(text).strip()
+        for member in cls:
+            if key in (member.value, member.name, member.zh) or key.lower() == member.value:
+                return member
+        choices = ", ".join(f"{m.value} ({m.zh})" for m in cls)
+        raise InvalidRecord(f"{key!r} is not a {cls.__name__}; choose one of: {choices}")
+
+
+class Stage(Term):
+    """Stage of schooling a school serves (学段)."""
+
+    KINDERGARTEN = "kindergarten", "幼儿园"
+    PRIMARY = "primary", "小学"
+    JUNIOR = "junior", "初中"
+    SENIOR = "senior", "高中"
+    NINE_YEAR = "nine-year", "九年一贯制"
+    VOCATIONAL = "vocational", "中职"
+    SPECIAL = "special", "特殊教育"
+    UNIVERSITY = "university", "高校"
+
+
+class PartnershipKind(Term):
+    """The policy a partnership belongs to."""
+
+    EAST_WEST = "east-west", "东西部协作"
+    PAIRED_ASSISTANCE = "paired-assistance", "结对帮扶"
+    COUNTERPART = "counterpart", "对口帮扶"
+
+
+class Role(Term):
+    """Roles a teacher holds (a teacher may hold several)."""
+
+    BACKBONE = "backbone", "骨干教师"
+    FAMOUS = "famous", "名师"
+    PRINCIPAL = "principal", "校长"
+    CADRE = "cadre", "干部"
+    HEAD_TEACHER = "head-teacher", "班主任"
+    PSYCHOLOGY = "psychology", "心理教师"
+    RESEARCHER = "researcher", "教研员"
+    SEED = "seed", "种子教师"
+
+
+class SecondmentKind(Term):
+    """What a seconded teacher does at the host school."""
+
+    SUPPORT = "support", "支教"
+    SHADOW = "shadow", "跟岗"
+    POST = "post", "挂职"
+    VISIT = "visit", "送教"
+
+
+class SecondmentStatus(Term):
+    """Where a secondment stands in its lifecycle."""
+
+    PROPOSED = "proposed", "拟派"
+    APPROVED = "approved", "已批准"
+    ACTIVE = "active", "在岗"
+    COMPLETED = "completed", "已完成"
+    CANCELLED = "cancelled", "已取消"
+    WITHDRAWN = "withdrawn", "提前返回"
+
+
+class MentorshipStatus(Term):
+    """Where a mentor pair stands."""
+
+    ACTIVE = "active", "进行中"
+    COMPLETED = "completed", "已结业"
+    ENDED = "ended", "提前结束"
+
+
+class ActivityKind(Term):
+    """Kinds of exchange activity the programmes report."""
+
+    DEMONSTRATION_LESSON = "demonstration-lesson", "示范课"
+    LECTURE = "lecture", "专题讲座"
+    SAME_LESSON = "same-lesson-different-design", "同课异构"
+    LIVE_LESSON = "live-lesson", "直播课"
+    TRAINING = "training", "培训"
+    RESEARCH = "research-project", "课题研究"
+    STUDY_TRIP = "study-trip", "研学"
+    RESOURCE_SHARE = "resource-share", "资源共享"
+    DONATION = "donation", "捐赠"
+    CULTURAL = "cultural-exchange", "文化交流"
+    OTHER = "other", "其他"
+
+
+class Target(Term):
+    """What a rubric assesses."""
+
+    SECONDMENT = "secondment", "交流教师"
+    MENTORSHIP = "mentorship", "师徒结对"
+    PAIRING = "pairing", "结对学校"
+    SCHOOL = "school", "学校"
+
+
+class Grade(Term):
+    """Grade bands of an assessment (考核等次)."""
+
+    EXCELLENT = "excellent", "优秀"
+    GOOD = "good", "良好"
+    PASS = "pass", "合格"
+    FAIL = "fail", "不合格"
+
+
+class ExpenseCategory(Term):
+    """What programme money was spent on."""
+
+    TRAVEL = "travel", "差旅补助"
+    TEACHING_RESEARCH = "teaching-research", "教研活动"
+    COURSE_DEVELOPMENT = "course-development", "课程开发"
+    EQUIPMENT = "equipment", "设备"
+    STUDENT_AID = "student-aid", "学生资助"
+    TRAINING = "training", "培训"
+    OTHER = "other", "其他"

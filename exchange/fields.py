@@ -1,0 +1,318 @@
+"""Field helpers for the record classes.
+
+Each helper returns an ``attrs.field`` whose converter normalises what a caller
+typed (``"2024-12-01"`` → a ``date``, ``"100000"`` → ``Decimal("100000")``) and
+whose validator refuses what is wrong with an :class:`~exchange.errors.InvalidRecord`.
+The field's ``metadata["kind"]`` tells backends how to store it; see
+:mod:`exchange.codec`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Callable, Iterable
+from enum import Enum
+from typing import Any
+
+import attrs
+
+from .errors import InvalidRecord
+from .money import to_yuan
+
+MAX_NAME = 200
+"""Longest name or title, in characters."""
+MAX_TEXT = 10_000
+"""Longest free text (notes, reasons), in characters."""
+MAX_COUNT = 10**12
+"""Largest lesson, attendee or day count; far above any real programme."""
+
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def _where(instance: Any, attribute: attrs.Attribute[Any]) -> str:
+    return f"{type(instance).__name__.lower()} {attribute.name}"
+
+
+def _check_text(limit: int, *, required: bool) -> Validator:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:
+            if required:
+                raise InvalidRecord(f"{_where(instance, attribute)} is required")
+            return
+        if not isinstance(value, str):
+            raise InvalidRecord(f"{_where(instance, attribute)} must be text, not {value!r}")
+        if required and not value:
+            raise InvalidRecord(f"{_where(instance, attribute)} must not be empty")
+        if "\x00" in value:
+            raise InvalidRecord(f"{_where(instance, attribute)} contains a NUL character")
+        if len(value) > limit:
+            raise InvalidRecord(
+                f"{_where(instance, attribute)} is {len(value):,} characters long; "
+                f"the limit is {limit:,}"
+            )
+
+    return check
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _blank_to_none(value: Any) -> Any:
+    value = _strip(value)
+    return None if value == "" else value
+
+
+def name() -> Any:
+    """A required, non-empty line of text (a name or a title), stripped."""
+    return attrs.field(
+        converter=_strip,
+        validator=_check_text(MAX_NAME, required=True),
+        metadata={"kind": "text"},
+    )
+
+
+def text(*, limit: int = MAX_TEXT) -> Any:
+    """Optional free text; empty by default."""
+    return attrs.field(
+        default="",
+        converter=lambda v: "" if v is None else v,
+        validator=_check_text(limit, required=False),
+        metadata={"kind": "text"},
+    )
+
+
+def ref() -> Any:
+    """The optional external key (a staff number, a school code), unique per record type."""
+    return attrs.field(
+        default=None,
+        converter=_blank_to_none,
+        validator=_check_text(MAX_NAME, required=False),
+        metadata={"kind": "text"},
+    )
+
+
+def optional_text(*, limit: int = MAX_NAME) -> Any:
+    """Optional short text that is ``None`` when absent (a phone number)."""
+    return attrs.field(
+        default=None,
+        converter=_blank_to_none,
+        validator=_check_text(limit, required=False),
+        metadata={"kind": "text"},
+    )
+
+
+def _to_date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return value  # the validator reports it
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def _check_date(required: bool) -> Validator:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and not required:
+            return
+        if type(value) is not dt.date:
+            raise InvalidRecord(
+                f"{_where(instance, attribute)} must be a date such as 2024-12-01, not {value!r}"
+            )
+
+    return check
+
+
+def day(*, required: bool = True) -> Any:
+    """A calendar date; ISO text is accepted."""
+    return attrs.field(
+        default=attrs.NOTHING if required else None,
+        converter=_to_date,
+        validator=_check_date(required),
+        metadata={"kind": "date"},
+    )
+
+
+def _to_moment(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value  # the validator reports it
+    return value
+
+
+def _check_moment(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+        raise InvalidRecord(f"{_where(instance, attribute)} must be a time with a UTC offset")
+
+
+def moment() -> Any:
+    """A point in time with its UTC offset; ISO text is accepted."""
+    return attrs.field(converter=_to_moment, validator=_check_moment, metadata={"kind": "datetime"})
+
+
+def _check_money(required: bool) -> Validator:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and not required:
+            return
+        if not isinstance(value, decimal.Decimal):
+            raise InvalidRecord(f"{_where(instance, attribute)} must be an amount in yuan")
+        if value < 0:
+            raise InvalidRecord(f"{_where(instance, attribute)} must not be negative ({value})")
+
+    return check
+
+
+def _money_converter(field_name: str) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        return to_yuan(value, what=field_name)
+
+    return convert
+
+
+def money(what: str, *, required: bool = True) -> Any:
+    """Money in yuan as a ``Decimal`` with at most two places (stored as integer fen)."""
+    return attrs.field(
+        default=attrs.NOTHING if required else None,
+        converter=_money_converter(what),
+        validator=_check_money(required),
+        metadata={"kind": "money"},
+    )
+
+
+def _check_int(low: int, high: int, required: bool) -> Validator:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and not required:
+            return
+        if type(value) is not int:
+            raise InvalidRecord(f"{_where(instance, attribute)} must be a whole number")
+        if not low <= value <= high:
+            raise InvalidRecord(
+                f"{_where(instance, attribute)} must be between {low:,} and {high:,}, not {value:,}"
+            )
+
+    return check
+
+
+def _to_int(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    if isinstance(value, bool):
+        return value  # the validator refuses True/False as counts
+    return value
+
+
+def count() -> Any:
+    """A non-negative whole number (lessons, person-times, students); 0 by default."""
+    return attrs.field(
+        default=0,
+        converter=_to_int,
+        validator=_check_int(0, MAX_COUNT, required=True),
+        metadata={"kind": "int"},
+    )
+
+
+def number(low: int, high: int) -> Any:
+    """A required whole number within ``low..high`` (a year, a version)."""
+    return attrs.field(
+        converter=_to_int,
+        validator=_check_int(low, high, required=True),
+        metadata={"kind": "int"},
+    )
+
+
+def link(table: str, *, required: bool = True) -> Any:
+    """The id of a record in another table (a foreign key)."""
+    return attrs.field(
+        default=attrs.NOTHING if required else None,
+        converter=_to_int,
+        validator=_check_int(1, 2**63 - 1, required=required),
+        metadata={"kind": "link", "table": table},
+    )
+
+
+def identity() -> Any:
+    """The record's integer id, assigned by the backend."""
+    return attrs.field(
+        default=None,
+        converter=_to_int,
+        validator=_check_int(1, 2**63 - 1, required=False),
+        metadata={"kind": "id"},
+    )
+
+
+def _check_flag(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if type(value) is not bool:
+        raise InvalidRecord(f"{_where(instance, attribute)} must be true or false, not {value!r}")
+
+
+def flag(default: bool = False) -> Any:
+    """A yes/no field."""
+    return attrs.field(default=default, validator=_check_flag, metadata={"kind": "bool"})
+
+
+def _check_member(enum_cls: type[Enum]) -> Validator:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, enum_cls):
+            raise InvalidRecord(f"{_where(instance, attribute)} must be a {enum_cls.__name__}")
+
+    return check
+
+
+def choice(enum_cls: Any, default: Any = attrs.NOTHING) -> Any:
+    """One member of a vocabulary; its value, name or Chinese term are accepted."""
+    return attrs.field(
+        default=default,
+        converter=enum_cls.parse,
+        validator=_check_member(enum_cls),
+        metadata={"kind": "enum", "enum": enum_cls},
+    )
+
+
+def _tuple_of(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def convert(values: Any) -> Any:
+        if values is None:
+            return ()
+        if isinstance(values, str):
+            values = [v for v in values.replace("，", ",").split(",") if v.strip()]
+        if not isinstance(values, Iterable):
+            return values  # the validator reports it
+        return tuple(dict.fromkeys(parse(v) for v in values))
+
+    return convert
+
+
+def _check_items(item: Validator) -> Validator:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, tuple):
+            raise InvalidRecord(f"{_where(instance, attribute)} must be a list")
+        for element in value:
+            item(instance, attribute, element)
+
+    return check
+
+
+def terms(enum_cls: Any) -> Any:
+    """Several members of a vocabulary, without repeats, in the order given."""
+    return attrs.field(
+        factory=tuple,
+        converter=_tuple_of(enum_cls.parse),
+        validator=_check_items(_check_member(enum_cls)),
+        metadata={"kind": "json", "enum": enum_cls},
+    )
+
+
+def words() -> Any:
+    """Several short texts (subjects), without repeats, in the order given."""
+    return attrs.field(
+        factory=tuple,
+        converter=_tuple_of(_strip),
+        validator=_check_items(_check_text(MAX_NAME, required=True)),
+        metadata={"kind": "json"},
+    )

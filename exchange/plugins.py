@@ -1,0 +1,204 @@
+"""The plugin manager and the typed facade the core and CLI use to reach hooks.
+
+Nothing here runs at import time. :func:`get_plugin_manager` builds a fresh
+manager: first the built-in plugins, listed by module name and loaded exactly
+like a third party's, then the entry-point group ``teacher_exchange``
+(restricted by ``EXCHANGE_LOAD_PLUGINS``, a comma list of entry-point names;
+empty loads none). :func:`default_plugins` keeps one :class:`Plugins` for the
+process; tests build their own.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import importlib.metadata
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+import pluggy
+
+from . import hookspecs
+from .errors import ExchangeError, PluginError, RuleViolation
+from .registry import BackendSpec, FormatSpec, ImporterSpec, Registry, ReportSpec
+
+if TYPE_CHECKING:
+    from .changelog import Change
+    from .models import Record
+    from .tracker import Tracker
+
+GROUP = hookspecs.PROJECT
+"""The entry-point group third-party plugins register under."""
+
+BUILTIN_PLUGINS = (
+    "backends.memory",
+    "backends.sqlite",
+    "plugins.formats",
+)
+"""Modules of this distribution that are loaded as plugins, in order."""
+
+_HOME = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
+
+
+def _load_builtin(name: str) -> ModuleType:
+    try:
+        module = importlib.import_module(name)
+    except ImportError as error:
+        raise PluginError(f"built-in plugin {name!r} cannot be imported: {error}") from error
+    where = Path(getattr(module, "__file__", "") or "").resolve()
+    if _HOME not in where.parents:
+        raise PluginError(
+            f"built-in plugin {name!r} was imported from {where}, not from teacher-exchange "
+            f"({_HOME}); a folder named {name.split('.')[0]!r} on the Python path shadows it"
+        )
+    return module
+
+
+def _entry_point_names() -> list[str]:
+    names = [ep.name for ep in importlib.metadata.entry_points(group=GROUP)]
+    wanted = os.environ.get("EXCHANGE_LOAD_PLUGINS")
+    if wanted is None:
+        return names
+    chosen = [n.strip() for n in wanted.split(",") if n.strip()]
+    missing = [n for n in chosen if n not in names]
+    if missing:
+        raise PluginError(
+            f"EXCHANGE_LOAD_PLUGINS names {', '.join(missing)}, not installed; "
+            f"installed plugins: {', '.join(names) or 'none'}"
+        )
+    return chosen
+
+
+def get_plugin_manager() -> pluggy.PluginManager:
+    """A new plugin manager with the built-ins and the allowed third-party plugins."""
+    pm = pluggy.PluginManager(GROUP)
+    pm.add_hookspecs(hookspecs)
+    for name in BUILTIN_PLUGINS:
+        pm.register(_load_builtin(name), name=name)
+    for name in _entry_point_names():
+        try:
+            pm.load_setuptools_entrypoints(GROUP, name=name)
+        except Exception as error:
+            raise PluginError(f"plugin {name!r} failed to load: {error}") from error
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as error:
+        raise PluginError(f"plugin {error.plugin!r}: {error}") from error
+    return pm
+
+
+@attrs.frozen
+class PluginInfo:
+    """A loaded plugin, for ``exchange plugins``."""
+
+    name: str
+    hooks: tuple[str, ...]
+    distribution: str | None
+    version: str | None
+
+
+class Plugins:
+    """Typed access to the hooks of one plugin manager."""
+
+    def __init__(self, pm: pluggy.PluginManager | None = None) -> None:
+        self.pm = pm if pm is not None else get_plugin_manager()
+
+    def _each(self, hook_name: str) -> Iterator[tuple[str, Callable[..., Any]]]:
+        caller = getattr(self.pm.hook, hook_name)
+        for impl in reversed(caller.get_hookimpls()):  # pluggy's calling order
+            yield impl.plugin_name, impl.function
+
+    def _call(self, hook_name: str, plugin: str, function: Callable[..., T], *args: Any) -> T:
+        try:
+            return function(*args)
+        except ExchangeError:
+            raise
+        except Exception as error:
+            raise PluginError(f"plugin {plugin!r} failed in {hook_name}: {error}") from error
+
+    def _registry(self, hook_name: str, kind: str) -> Registry[Any]:
+        registry: Registry[Any] = Registry(kind)
+        for plugin, function in self._each(hook_name):
+            registry.current_plugin = plugin
+            self._call(hook_name, plugin, function, registry)
+        return registry
+
+    @functools.cached_property
+    def backends(self) -> Registry[BackendSpec]:
+        """Storage backends by URL scheme."""
+        return self._registry("register_backends", "backend scheme")
+
+    @functools.cached_property
+    def reports(self) -> Registry[ReportSpec]:
+        """Reports by name."""
+        return self._registry("register_reports", "report")
+
+    @functools.cached_property
+    def formats(self) -> Registry[FormatSpec]:
+        """Report formats by name."""
+        return self._registry("register_formats", "format")
+
+    @functools.cached_property
+    def importers(self) -> Registry[ImporterSpec]:
+        """File importers by name."""
+        return self._registry("register_importers", "importer")
+
+    def register_commands(self, cli: Any) -> None:
+        """Let plugins add commands to the root click group."""
+        for plugin, function in self._each("register_commands"):
+            self._call("register_commands", plugin, function, cli)
+
+    @functools.cached_property
+    def has_validators(self) -> bool:
+        """True when some plugin implements ``validate_record`` (bulk paths skip it otherwise)."""
+        return bool(self.pm.hook.validate_record.get_hookimpls())
+
+    def validate(self, record: Record, tracker: Tracker) -> None:
+        """Run every policy plugin; raise :class:`RuleViolation` listing all problems."""
+        problems: list[str] = []
+        for plugin, function in self._each("validate_record"):
+            found = self._call("validate_record", plugin, function, record, tracker)
+            problems.extend(f"{p} ({plugin})" for p in found or ())
+        if problems:
+            what = type(record).__name__.lower()
+            raise RuleViolation(f"{what} refused: " + "; ".join(problems))
+
+    def record_changed(self, change: Change) -> None:
+        """Tell every plugin about a committed change."""
+        for plugin, function in self._each("record_changed"):
+            self._call("record_changed", plugin, function, change)
+
+    def describe(self) -> list[PluginInfo]:
+        """The loaded plugins, with their hooks and distribution."""
+        dists = {id(p): d for p, d in self.pm.list_plugin_distributions()}
+        out = []
+        for name, plugin in self.pm.list_name_plugin():
+            if plugin is None:
+                continue
+            hooks = tuple(sorted(h.name for h in self.pm.get_hookcallers(plugin) or ()))
+            dist = dists.get(id(plugin))
+            out.append(
+                PluginInfo(
+                    name=name,
+                    hooks=hooks,
+                    distribution=dist.metadata["name"] if dist else None,
+                    version=dist.version if dist else None,
+                )
+            )
+        return out
+
+
+@functools.cache
+def default_plugins() -> Plugins:
+    """The process-wide :class:`Plugins`, built on first use.
+
+    Tests and embedding applications that want isolation pass their own
+    ``Plugins(get_plugin_manager())`` to :meth:`exchange.Tracker.open`;
+    ``default_plugins.cache_clear()`` forgets this one.
+    """
+    return Plugins()

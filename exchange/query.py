@@ -1,0 +1,189 @@
+"""Filters and measures for ``find``, ``count`` and ``aggregate``.
+
+A filter maps a field name to a value (equality; ``None`` matches an empty
+field) or to an operator::
+
+    tracker.find(Secondment, teacher_id=7, starts_on=le(date(2025, 1, 1)))
+    tracker.find(Teacher, roles=has(Role.BACKBONE))
+
+Values pass through the field's converter, so ``kind="支教"`` and
+``starts_on="2025-01-01"`` work. Backends receive filters already normalised by
+:func:`normalize`: a dict of field name to :class:`Op`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import attrs
+
+from .errors import ExchangeError, InvalidRecord
+
+OpName = Literal["eq", "ne", "lt", "le", "gt", "ge", "in", "has"]
+ORDERED_KINDS = frozenset({"id", "int", "link", "text", "date", "money", "enum", "datetime"})
+
+
+@attrs.frozen
+class Op:
+    """A comparison of a field with a value.
+
+    ``eq`` with ``None`` matches empty fields; ``ne`` keeps empty fields;
+    ``lt``/``le``/``gt``/``ge`` never match an empty field; ``in`` takes a tuple;
+    ``has`` tests that a list field (roles, subjects) contains the value.
+    """
+
+    op: OpName
+    value: Any
+
+
+def ne(value: Any) -> Op:
+    """Not equal (empty fields match)."""
+    return Op("ne", value)
+
+
+def lt(value: Any) -> Op:
+    """Less than."""
+    return Op("lt", value)
+
+
+def le(value: Any) -> Op:
+    """Less than or equal."""
+    return Op("le", value)
+
+
+def gt(value: Any) -> Op:
+    """Greater than."""
+    return Op("gt", value)
+
+
+def ge(value: Any) -> Op:
+    """Greater than or equal."""
+    return Op("ge", value)
+
+
+def one_of(*values: Any) -> Op:
+    """Equal to any of ``values``."""
+    return Op("in", tuple(values))
+
+
+def has(value: Any) -> Op:
+    """A list field (``roles``, ``subjects``) contains ``value``."""
+    return Op("has", value)
+
+
+Filters = Mapping[str, Op]
+"""Normalised filters, as backends receive them."""
+
+
+@attrs.frozen
+class Measure:
+    """An aggregate over a field: ``count`` (of records, or of non-empty ``field``),
+    ``sum`` (0 over no records), ``min`` or ``max`` (``None`` over no records)."""
+
+    func: Literal["count", "sum", "min", "max"]
+    field: str | None = None
+
+
+def count(field: str | None = None) -> Measure:
+    """Count records, or the records where ``field`` is not empty."""
+    return Measure("count", field)
+
+
+def total(field: str) -> Measure:
+    """Sum of a number or money field."""
+    return Measure("sum", field)
+
+
+def smallest(field: str) -> Measure:
+    """Minimum of a field."""
+    return Measure("min", field)
+
+
+def largest(field: str) -> Measure:
+    """Maximum of a field."""
+    return Measure("max", field)
+
+
+def _fields(cls: type) -> dict[str, attrs.Attribute[Any]]:
+    return {f.name: f for f in attrs.fields(cls)}
+
+
+def _field(cls: type, name: str) -> attrs.Attribute[Any]:
+    known = _fields(cls)
+    if name not in known:
+        raise InvalidRecord(
+            f"{cls.__name__.lower()} has no field {name!r}; fields: {', '.join(known)}"
+        )
+    return known[name]
+
+
+def _convert(cls: type, field: attrs.Attribute[Any], value: Any) -> Any:
+    if value is None or field.converter is None:
+        return value
+    kind = field.metadata["kind"]
+    try:
+        if kind == "json":
+            enum_cls = field.metadata.get("enum")
+            return enum_cls.parse(value) if enum_cls else value
+        return field.converter(value)  # type: ignore[operator,call-arg]
+    except ExchangeError:
+        raise
+    except Exception:
+        raise InvalidRecord(
+            f"{value!r} is not a valid {cls.__name__.lower()} {field.name}"
+        ) from None
+
+
+def normalize(cls: type, filters: Mapping[str, Any]) -> dict[str, Op]:
+    """Check filter names against ``cls`` and convert values to field types."""
+    out: dict[str, Op] = {}
+    for name, raw in filters.items():
+        field = _field(cls, name)
+        kind = field.metadata["kind"]
+        op = raw if isinstance(raw, Op) else Op("eq", raw)
+        if (op.op == "has") != (kind == "json"):
+            raise InvalidRecord(
+                f"{name} is a list field: filter it with has()"
+                if kind == "json"
+                else f"has() works on list fields; {name} is not one"
+            )
+        if op.op in ("lt", "le", "gt", "ge") and (kind not in ORDERED_KINDS or op.value is None):
+            raise InvalidRecord(f"{name} cannot be compared with {op.op} {op.value!r}")
+        if op.op == "in":
+            value: Any = tuple(_convert(cls, field, v) for v in op.value)
+        else:
+            value = _convert(cls, field, op.value)
+        out[name] = Op(op.op, value)
+    return out
+
+
+def check_order(cls: type, order_by: Sequence[str]) -> tuple[tuple[str, bool], ...]:
+    """``["-starts_on", "id"]`` → ``(("starts_on", True), ("id", False))``; names checked."""
+    out = []
+    for key in order_by:
+        descending = key.startswith("-")
+        name = key.lstrip("-")
+        if _field(cls, name).metadata["kind"] == "json":
+            raise InvalidRecord(f"cannot order by the list field {name}")
+        out.append((name, descending))
+    return tuple(out)
+
+
+def check_measures(cls: type, group_by: Sequence[str], measures: Mapping[str, Measure]) -> None:
+    """Refuse unknown fields, sums of non-numbers and names that clash."""
+    for name in group_by:
+        if _field(cls, name).metadata["kind"] == "json":
+            raise InvalidRecord(f"cannot group by the list field {name}")
+    for label, measure in measures.items():
+        if label in group_by:
+            raise InvalidRecord(f"measure {label!r} has the name of a grouped field")
+        if measure.field is None:
+            if measure.func != "count":
+                raise InvalidRecord(f"measure {label!r}: {measure.func} needs a field")
+            continue
+        kind = _field(cls, measure.field).metadata["kind"]
+        if measure.func == "sum" and kind not in ("int", "money"):
+            raise InvalidRecord(f"measure {label!r}: cannot sum {measure.field}")
+        if measure.func in ("min", "max") and kind not in ORDERED_KINDS:
+            raise InvalidRecord(f"measure {label!r}: cannot take {measure.func} of {measure.field}")

@@ -1,0 +1,113 @@
+"""Typed registries the ``register_*`` hooks fill, and the specs they hold."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import IO, TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+import attrs
+
+from .errors import ConfigurationError, PluginError
+
+if TYPE_CHECKING:
+    from .backend import Backend
+    from .report import Report
+
+
+class Spec(Protocol):
+    """Anything a registry holds: it has a ``name``."""
+
+    @property
+    def name(self) -> str: ...
+
+
+T = TypeVar("T", bound=Spec)
+
+
+@attrs.frozen(kw_only=True)
+class BackendSpec:
+    """A storage backend: URLs starting ``scheme:`` are opened by ``open(url)``."""
+
+    scheme: str
+    open: Callable[[str], Backend]
+    description: str = ""
+
+    @property
+    def name(self) -> str:
+        """The scheme, e.g. ``sqlite``."""
+        return self.scheme
+
+
+@attrs.frozen(kw_only=True)
+class ReportSpec:
+    """A named report: ``build(tracker, **parameters)`` returns a Report."""
+
+    name: str
+    build: Callable[..., Report]
+    description: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class FormatSpec:
+    """A report format: ``render(report, stream)``."""
+
+    name: str
+    render: Callable[[Report, IO[Any]], None]
+    description: str = ""
+    extension: str = ""
+    """File ending without the dot, e.g. ``csv``."""
+    binary: bool = False
+    """True when ``render`` writes bytes (xlsx)."""
+
+
+@attrs.frozen(kw_only=True)
+class ImporterSpec:
+    """A file reader: ``read(path)`` yields one dict per row."""
+
+    name: str
+    read: Callable[[str], Iterator[dict[str, Any]]]
+    extensions: tuple[str, ...] = ()
+    description: str = ""
+
+
+class Registry(Generic[T]):
+    """Named specs of one kind, each added by one plugin."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._specs: dict[str, T] = {}
+        self._owners: dict[str, str] = {}
+        self.current_plugin = "<direct>"
+        """Set by the plugin manager while a plugin's hook runs."""
+
+    def add(self, spec: T) -> None:
+        """Register ``spec``; a name already taken is a :class:`PluginError`."""
+        name = spec.name
+        if name in self._specs:
+            raise PluginError(
+                f"{self.kind} {name!r} is registered by both plugin "
+                f"{self._owners[name]!r} and plugin {self.current_plugin!r}"
+            )
+        self._specs[name] = spec
+        self._owners[name] = self.current_plugin
+
+    def get(self, name: str) -> T:
+        """The spec called ``name``, or a :class:`ConfigurationError` listing the known ones."""
+        try:
+            return self._specs[name]
+        except KeyError:
+            known = ", ".join(sorted(self._specs)) or "none"
+            raise ConfigurationError(f"unknown {self.kind} {name!r}; known: {known}") from None
+
+    def owner(self, name: str) -> str:
+        """The plugin that registered ``name``."""
+        return self._owners[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._specs
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(sorted(self._specs.values(), key=lambda s: s.name))
+
+    def __len__(self) -> int:
+        return len(self._specs)

@@ -1,0 +1,1 @@
+"""Built-in plugins other than storage backends: report formats and importers."""

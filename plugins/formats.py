@@ -1,0 +1,48 @@
+"""Built-in report formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import json
+from typing import IO, Any
+
+from exchange import hookimpl
+from exchange.registry import FormatSpec, Registry
+from exchange.report import Report
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date | decimal.Decimal):
+        return str(value)
+    return value
+
+
+def render_json(report: Report, stream: IO[str]) -> None:
+    """The report as one JSON object: ``title``, ``parameters``, ``tables``."""
+    data = {
+        "title": report.title,
+        "parameters": {k: _plain(v) for k, v in report.parameters.items()},
+        "tables": [
+            {
+                "name": t.name,
+                "columns": [{"key": c.key, "label": c.label, "type": c.type} for c in t.columns],
+                "rows": [[_plain(v) for v in row] for row in t.rows],
+                "totals": None if t.totals is None else [_plain(v) for v in t.totals],
+            }
+            for t in report.tables
+        ],
+    }
+    json.dump(data, stream, ensure_ascii=False, indent=2)
+    stream.write("\n")
+
+
+@hookimpl(trylast=True)
+def register_formats(registry: Registry[FormatSpec]) -> None:
+    """``json``."""
+    registry.add(
+        FormatSpec(name="json", render=render_json, extension="json", description="one JSON object")
+    )
