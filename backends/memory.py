@@ -121,8 +121,8 @@ class MemoryBackend:
                              if getattr(r, column.name) == id]
                     if users:
                         raise StillReferenced(
-                            f"{cls.__name__.lower()} {id} is still linked from "
-                            f"{len(users)} {other.table} ({column.name}); archive it instead"
+                            f"{cls.__name__.lower()} {id} is still linked from {other.table} "
+                            f"({len(users)} via {column.name}); archive it instead"
                         )
 
     # -- writes ---------------------------------------------------------------

@@ -37,6 +37,7 @@ from .models import (
     Teacher,
 )
 from .query import ge, gt, has, le, lt, ne, one_of
+from .tracker import Tracker
 
 __version__ = "0.1.0"
 
@@ -66,6 +67,7 @@ __all__ = [
     "Stage",
     "Target",
     "Teacher",
+    "Tracker",
     "__version__",
     "ge",
     "gt",

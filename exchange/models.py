@@ -30,11 +30,11 @@ from .enums import (
 from .errors import InvalidRecord
 
 
-def _ordered(record: Any, first: str, last: str, what: str) -> None:
+def _ordered(record: Any, first: str, last: str) -> None:
     start, end = getattr(record, first), getattr(record, last)
     if start is not None and end is not None and end < start:
         raise InvalidRecord(
-            f"{type(record).__name__.lower()} {what} ends ({end}) before it starts ({start})"
+            f"{type(record).__name__.lower()}: {last} {end} is before {first} {start}"
         )
 
 
@@ -76,7 +76,7 @@ class Partnership(Record):
     ended_on: dt.date | None = fields.day(required=False)
 
     def __attrs_post_init__(self) -> None:
-        _ordered(self, "started_on", "ended_on", "partnership")
+        _ordered(self, "started_on", "ended_on")
         if self.supporting_region == self.supported_region:
             raise InvalidRecord(
                 f"partnership {self.name!r} pairs region {self.supported_region!r} with itself"
@@ -129,7 +129,7 @@ class Pairing(Record):
     """Yuan per year agreed at signing, e.g. 100000 for 长沙→怀化."""
 
     def __attrs_post_init__(self) -> None:
-        _ordered(self, "signed_on", "ended_on", "pairing")
+        _ordered(self, "signed_on", "ended_on")
         if self.supporting_school_id == self.supported_school_id:
             raise InvalidRecord(f"school {self.supported_school_id} cannot be paired with itself")
 
@@ -156,8 +156,8 @@ class Secondment(Record):
     """Why it was cancelled or withdrawn."""
 
     def __attrs_post_init__(self) -> None:
-        _ordered(self, "starts_on", "ends_on", "secondment")
-        _ordered(self, "starts_on", "returned_on", "secondment")
+        _ordered(self, "starts_on", "ends_on")
+        _ordered(self, "starts_on", "returned_on")
 
 
 @attrs.frozen(kw_only=True)
@@ -176,7 +176,7 @@ class Mentorship(Record):
     reason: str = fields.text()
 
     def __attrs_post_init__(self) -> None:
-        _ordered(self, "starts_on", "ends_on", "mentorship")
+        _ordered(self, "starts_on", "ends_on")
         if self.mentor_id == self.mentee_id:
             raise InvalidRecord(f"teacher {self.mentor_id} cannot mentor themselves")
 

@@ -1,0 +1,191 @@
+"""Integrity rules that need other records.
+
+They run inside the write transaction, before the change is stored, and raise
+an :class:`~exchange.errors.ExchangeError` subclass whose message names the
+records involved. :func:`check` is the one entry point; a :class:`Lookup`
+memoises reads so a bulk load checks each linked record once.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Callable
+from typing import Any
+
+from .backend import STORED_TYPES, Backend
+from .codec import columns
+from .enums import Target
+from .errors import DuplicateRef, InvalidRecord, NotFound, OverBudget, RuleViolation
+from .models import (
+    Allocation,
+    Assessment,
+    Expense,
+    Mentorship,
+    Pairing,
+    Record,
+    Rubric,
+    School,
+    Secondment,
+    Stored,
+    Teacher,
+)
+from .query import Op, total
+
+TABLES: dict[str, type[Stored]] = {cls.table: cls for cls in STORED_TYPES}
+TARGETS: dict[Target, type[Record]] = {
+    Target.SECONDMENT: Secondment,
+    Target.MENTORSHIP: Mentorship,
+    Target.PAIRING: Pairing,
+    Target.SCHOOL: School,
+}
+
+
+def describe(record: Stored | None, cls: type[Stored], id: int | None) -> str:
+    """``school 3 (惠阳区半岛学校)``: how messages name a record."""
+    label = f"{cls.__name__.lower()} {id}"
+    name = getattr(record, "name", None) or getattr(record, "title", None)
+    return f"{label} ({name})" if name else label
+
+
+class Lookup:
+    """Reads of one operation, memoised (records do not change under a check)."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self._seen: dict[tuple[str, int], Any] = {}
+
+    def get(self, cls: type[Stored], id: int) -> Any:
+        """The record, or ``None``."""
+        key = (cls.table, id)
+        if key not in self._seen:
+            self._seen[key] = self.backend.get(cls, id)
+        return self._seen[key]
+
+    def need(self, cls: type[Stored], id: int, *, by: Stored, field: str) -> Any:
+        """The record, or :class:`NotFound` naming who asked for it."""
+        found = self.get(cls, id)
+        if found is None:
+            raise NotFound(
+                f"{type(by).__name__.lower()} {field} names {cls.__name__.lower()} {id}, "
+                "which does not exist"
+            )
+        return found
+
+
+def check_links(record: Stored, lookup: Lookup) -> None:
+    """Every link field points to an existing record."""
+    for column in columns(type(record)):
+        target = getattr(record, column.name)
+        if column.kind == "link" and target is not None:
+            lookup.need(TABLES[column.table or ""], target, by=record, field=column.name)
+
+
+def check_ref(record: Stored, backend: Backend) -> None:
+    """No other record of the type carries the same ``ref``."""
+    ref = getattr(record, "ref", None)
+    if ref is None:
+        return
+    cls = type(record)
+    for holder in backend.find(cls, {"ref": Op("eq", ref)}, limit=1):
+        if holder.id != record.id:
+            raise DuplicateRef(
+                f"{cls.__name__.lower()} ref {ref!r} is already used by "
+                f"{describe(holder, cls, holder.id)}"
+            )
+
+
+def _secondment(record: Secondment, lookup: Lookup, backend: Backend) -> None:
+    teacher = lookup.get(Teacher, record.teacher_id)
+    if teacher.school_id == record.host_school_id:
+        host = lookup.get(School, record.host_school_id)
+        raise RuleViolation(
+            f"{teacher.name} cannot be seconded to {describe(host, School, host.id)}: "
+            "it is the teacher's own school"
+        )
+
+
+def _assessment(record: Assessment, lookup: Lookup, backend: Backend) -> None:
+    rubric: Rubric = lookup.get(Rubric, record.rubric_id)
+    target_cls = TARGETS[rubric.target]
+    lookup.need(target_cls, record.target_id, by=record, field="target_id")
+    leaves = {leaf.key: leaf for leaf in rubric.leaves()}
+    scored = dict(record.scores)
+    unknown = sorted(set(scored) - set(leaves))
+    missing = sorted(set(leaves) - set(scored))
+    if unknown or missing:
+        raise InvalidRecord(
+            f"assessment scores do not match rubric {rubric.name!r} v{rubric.version}: "
+            + "; ".join(
+                part
+                for part in (
+                    f"unknown criteria {unknown}" if unknown else "",
+                    f"missing criteria {missing}" if missing else "",
+                )
+                if part
+            )
+        )
+    for key, score in record.scores:
+        if not 0 <= score <= leaves[key].max_score:
+            raise InvalidRecord(
+                f"score {score:g} for {leaves[key].name} is outside 0–{leaves[key].max_score:g}"
+            )
+    same = {
+        "rubric_id": Op("eq", record.rubric_id),
+        "target_id": Op("eq", record.target_id),
+        "period": Op("eq", record.period),
+        "assessor": Op("eq", record.assessor),
+    }
+    for other in backend.find(Assessment, same):
+        if other.id != record.id:
+            raise RuleViolation(
+                f"{record.assessor} already assessed {target_cls.__name__.lower()} "
+                f"{record.target_id} for {record.period} under rubric {rubric.name!r} "
+                f"(assessment {other.id})"
+            )
+
+
+def spent(backend: Backend, allocation_id: int, *, leaving_out: int | None = None) -> decimal.Decimal:
+    """Yuan spent from an allocation, leaving out one expense (the one being updated)."""
+    filters = {"allocation_id": Op("eq", allocation_id)}
+    if leaving_out is not None:
+        filters["id"] = Op("ne", leaving_out)
+    [row] = backend.aggregate(Expense, [], {"spent": total("amount")}, filters)
+    amount: decimal.Decimal = row["spent"]
+    return amount
+
+
+def _expense(record: Expense, lookup: Lookup, backend: Backend) -> None:
+    if record.overspend_approved:
+        return
+    allocation: Allocation = lookup.get(Allocation, record.allocation_id)
+    left = allocation.amount - spent(backend, allocation.id or 0, leaving_out=record.id)
+    if record.amount > left:
+        raise OverBudget(
+            f"expense of ¥{record.amount:,} exceeds what is left of the {allocation.year} "
+            f"allocation {allocation.id} (¥{left:,} of ¥{allocation.amount:,}); "
+            "approve the overspend explicitly to record it"
+        )
+
+
+_RULES: dict[type[Stored], Callable[[Any, Lookup, Backend], None]] = {
+    Secondment: _secondment,
+    Assessment: _assessment,
+    Expense: _expense,
+}
+
+READS_OWN_TYPE = frozenset({Assessment, Expense})
+"""Types whose rules read other records of the same type, so a bulk load of them must
+store each row before checking the next."""
+
+
+def check(record: Stored, lookup: Lookup, backend: Backend, *, bulk: bool = False) -> None:
+    """Every rule for ``record`` (about to be added or to replace its stored version).
+
+    In a bulk load the ``ref`` check is left to the backend's unique index.
+    """
+    check_links(record, lookup)
+    if not bulk:
+        check_ref(record, backend)
+    rule = _RULES.get(type(record))
+    if rule is not None:
+        rule(record, lookup, backend)

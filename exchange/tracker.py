@@ -1,0 +1,281 @@
+"""The :class:`Tracker`: one open store, its rules, its change log and its plugins."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+import attrs
+
+from . import changelog, rules, urls
+from .backend import Backend, BulkResult
+from .changelog import Change
+from .codec import row_encoder
+from .errors import InvalidRecord, NotFound
+from .models import Record, Stored, record_type
+from .operations import Operations
+from .plugins import Plugins, default_plugins
+from .query import Measure, Op, check_measures, check_order, normalize
+
+R = TypeVar("R", bound=Record)
+Key = int | str | Record
+"""A record named by id (``int``), ref (``str``) or the record itself."""
+
+
+class Tracker(Operations):
+    """The facade over one store. Open it with :meth:`open`; close it (or use ``with``).
+
+    Every write runs the integrity rules and the policy plugins inside a
+    transaction and appends to the change log in the same transaction.
+    """
+
+    def __init__(self, backend: Backend, *, plugins: Plugins, actor: str | None = None) -> None:
+        self.backend = backend
+        self.plugins = plugins
+        self._actor = actor
+        self._depth = 0
+        self._pending: list[Change] = []
+
+    @classmethod
+    def open(
+        cls, url: str | None = None, *, plugins: Plugins | None = None, actor: str | None = None
+    ) -> Tracker:
+        """Open the store at ``url`` (``sqlite:///bureau.db``, ``memory:``, a plugin's scheme,
+        or a bare file path); without one, ``EXCHANGE_DB`` or the default file in the user
+        data directory. ``actor`` is recorded in the change log (default: the OS user)."""
+        plugins = plugins or default_plugins()
+        where = urls.resolve(url)
+        if where.source == "default":
+            urls.default_path().parent.mkdir(parents=True, exist_ok=True)
+        spec = plugins.backends.get(urls.scheme(where.url))
+        return cls(spec.open(where.url), plugins=plugins, actor=actor)
+
+    @property
+    def url(self) -> str:
+        """The store's URL, password removed."""
+        return urls.redact(self.backend.url)
+
+    @property
+    def actor(self) -> str:
+        """Who the change log records as making changes."""
+        if self._actor is None:
+            self._actor = changelog.default_actor()
+        return self._actor
+
+    def close(self) -> None:
+        """Close the store."""
+        self.backend.close()
+
+    def __enter__(self) -> Tracker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions ---------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Tracker]:
+        """All or nothing; nestable. Plugins hear of changes after the outermost commit."""
+        self._depth += 1
+        mark = len(self._pending)
+        try:
+            with self.backend.transaction():
+                yield self
+        except BaseException:
+            del self._pending[mark:]
+            raise
+        finally:
+            self._depth -= 1
+        if self._depth == 0:
+            committed, self._pending = self._pending, []
+            for change in committed:
+                self.plugins.record_changed(change)
+
+    def _log(self, action: str, cls: type[Stored], record_id: int | None, before: str | None,
+             after: str | None) -> None:
+        last = next(self.backend.find(Change, {}, order_by=(("id", True),), limit=1), None)
+        entry = changelog.make_change(
+            prev_hash=last.hash if last else changelog.GENESIS,
+            actor=self.actor,
+            action=action,
+            record_type=cls.table,
+            record_id=record_id,
+            before=before,
+            after=after,
+        )
+        self._pending.append(self.backend.add(entry))
+
+    # -- reads ------------------------------------------------------------------
+
+    def get(self, cls: type[R] | str, key: Key) -> R:
+        """The record named by id, ref or itself; :class:`NotFound` if there is none."""
+        kind: type[Any] = record_type(cls)
+        if isinstance(key, Record):
+            key = key.id if key.id is not None else -1
+        if isinstance(key, bool) or not isinstance(key, int | str):
+            raise InvalidRecord(f"{kind.__name__.lower()} must be named by id or ref, not {key!r}")
+        if isinstance(key, str):
+            found = next(self.backend.find(kind, {"ref": Op("eq", key.strip())}, limit=1), None)
+        else:
+            found = self.backend.get(kind, key)
+        if found is None:
+            what = "ref" if isinstance(key, str) else "id"
+            raise NotFound(f"no {kind.__name__.lower()} with {what} {key!r}")
+        result: R = found
+        return result
+
+    def find(
+        self,
+        cls: type[R] | str,
+        *,
+        order_by: Sequence[str] = (),
+        limit: int | None = None,
+        offset: int = 0,
+        include_archived: bool = False,
+        **filters: Any,
+    ) -> Iterator[R]:
+        """Records matching every filter (see :mod:`exchange.query`); archived ones only on request."""
+        kind: type[Any] = record_type(cls)
+        if limit is not None and limit < 0 or offset < 0:
+            raise InvalidRecord("limit and offset must not be negative")
+        return self.backend.find(
+            kind,
+            self._filters(kind, filters, include_archived),
+            order_by=check_order(kind, order_by),
+            limit=limit,
+            offset=offset,
+        )
+
+    def count(self, cls: type[Record] | str, *, include_archived: bool = False, **filters: Any) -> int:
+        """How many records match every filter."""
+        kind = record_type(cls)
+        return self.backend.count(kind, self._filters(kind, filters, include_archived))
+
+    def aggregate(
+        self,
+        cls: type[Record] | str,
+        *,
+        group_by: Sequence[str] = (),
+        measures: Mapping[str, Measure],
+        include_archived: bool = False,
+        **filters: Any,
+    ) -> list[dict[str, Any]]:
+        """Group-by with count/sum/min/max, computed where the data lives."""
+        kind = record_type(cls)
+        check_measures(kind, group_by, measures)
+        return self.backend.aggregate(
+            kind, list(group_by), measures, self._filters(kind, filters, include_archived)
+        )
+
+    @staticmethod
+    def _filters(kind: type[Stored], filters: Mapping[str, Any], archived: bool) -> dict[str, Op]:
+        if not archived and "archived" not in filters:
+            filters = {**filters, "archived": False}
+        return normalize(kind, filters)
+
+    def changes(self, **filters: Any) -> Iterator[Change]:
+        """The change log, oldest first."""
+        return self.backend.find(Change, normalize(Change, filters))
+
+    def verify_log(self) -> int:
+        """Check the change log's hash chain; return the number of entries, or raise
+        :class:`~exchange.errors.ChainBroken` naming the first bad one."""
+        return changelog.verify(self.changes())
+
+    # -- writes -----------------------------------------------------------------
+
+    def _check(self, record: Stored, lookup: rules.Lookup, *, bulk: bool = False) -> None:
+        if isinstance(record, Change) or not isinstance(record, Record):
+            raise InvalidRecord("the change log is written by the tracker alone")
+        rules.check(record, lookup, self.backend, bulk=bulk)
+        if self.plugins.has_validators:
+            self.plugins.validate(record, self)
+
+    def add(self, record: R) -> R:
+        """Store a new record after checking every rule; return it with its id."""
+        if record.id is not None:
+            raise InvalidRecord(f"{type(record).__name__.lower()} already has id {record.id}")
+        with self.transaction():
+            self._check(record, rules.Lookup(self.backend))
+            stored = self.backend.add(record)
+            self._log("add", type(record), stored.id, None, changelog.snapshot(stored))
+        return stored
+
+    def update(self, record: R) -> R:
+        """Replace the stored record with the same id (make it with ``attrs.evolve``)."""
+        with self.transaction():
+            before = self.get(type(record), record.id if record.id is not None else -1)
+            self._check(record, rules.Lookup(self.backend))
+            stored = self.backend.update(record)
+            self._log(
+                "update", type(record), record.id, changelog.snapshot(before),
+                changelog.snapshot(stored),
+            )
+        return stored
+
+    def archive(self, cls: type[R] | str, key: Key) -> R:
+        """Mark a record archived: kept for history, left out of lists."""
+        with self.transaction():
+            before: R = self.get(cls, key)
+            stored = self.backend.update(attrs.evolve(before, archived=True))
+            self._log(
+                "archive", type(before), before.id, changelog.snapshot(before),
+                changelog.snapshot(stored),
+            )
+        return stored
+
+    def delete(self, cls: type[Record] | str, key: Key) -> None:
+        """Remove a record no other record links to (archive it otherwise)."""
+        with self.transaction():
+            before = self.get(cls, key)
+            self.backend.delete(type(before), before.id or 0)
+            self._log("delete", type(before), before.id, changelog.snapshot(before), None)
+
+    def bulk_add(self, records: Iterable[R], *, batch_size: int = 10_000) -> BulkResult:
+        """Store many new records of one type in one transaction, streaming.
+
+        Every row is checked like :meth:`add`; the change log gets one entry with
+        the count, the id range and a digest of the rows.
+        """
+        stream = iter(records)
+        first = next(stream, None)
+        if first is None:
+            return BulkResult(count=0, first_id=None, last_id=None, digest="")
+        cls = type(first)
+        with self.transaction():
+            lookup = rules.Lookup(self.backend)
+            if cls in rules.READS_OWN_TYPE:
+                result = self._add_one_by_one(cls, itertools.chain([first], stream))
+            else:
+                result = self.backend.bulk_insert(
+                    cls, self._checked(cls, itertools.chain([first], stream), lookup),
+                    batch_size=batch_size,
+                )
+            after = changelog.canonical(attrs.asdict(result))
+            self._log("bulk", cls, None, None, after)
+        return result
+
+    def _checked(self, cls: type[R], records: Iterable[R], lookup: rules.Lookup) -> Iterator[R]:
+        for record in records:
+            if type(record) is not cls:
+                raise InvalidRecord(
+                    f"a bulk load takes one record type; got a {type(record).__name__} "
+                    f"among {cls.__name__} records"
+                )
+            if record.id is not None:
+                raise InvalidRecord(f"{cls.__name__.lower()} already has id {record.id}")
+            self._check(record, lookup, bulk=True)
+            yield record
+
+    def _add_one_by_one(self, cls: type[R], records: Iterable[R]) -> BulkResult:
+        digest, encode = changelog.RowDigest(), row_encoder(cls)
+        ids = []
+        for record in self._checked(cls, records, rules.Lookup(self.backend)):
+            rules.check_ref(record, self.backend)
+            digest.add(encode(record))
+            ids.append(self.backend.add(record).id)
+        return BulkResult(count=len(ids), first_id=ids[0], last_id=ids[-1], digest=digest.hexdigest())
+
