@@ -74,7 +74,7 @@ _ENCODERS: dict[str, Callable[[Any], Any] | None] = {
     "bool": int,
     "date": dt.date.isoformat,
     "money": to_fen,
-    "enum": lambda member: member.value,
+    "enum": operator.attrgetter("_value_"),
     "datetime": dt.datetime.isoformat,
 }
 _DECODERS: dict[str, Callable[[Any], Any] | None] = {
@@ -145,18 +145,19 @@ def to_row(record: Stored) -> tuple[Any, ...]:
 
 @functools.cache
 def row_encoder(cls: type[Stored]) -> Callable[[Stored], tuple[Any, ...]]:
-    """:func:`to_row` for records of one type, prepared once (bulk paths call it per row)."""
-    codecs = _codecs(cls)
-    get_all = operator.attrgetter(*(name for name, _, _ in codecs))
-    encoders = [(i, enc) for i, (_, enc, _) in enumerate(codecs) if enc is not None]
-
-    def encode_row(record: Stored) -> tuple[Any, ...]:
-        values = list(get_all(record))
-        for i, enc in encoders:
-            if values[i] is not None:
-                values[i] = enc(values[i])
-        return tuple(values)
-
+    """:func:`to_row` for records of one type, compiled once (bulk paths call it per row)."""
+    namespace: dict[str, Any] = {}
+    parts = []
+    for i, ((name, enc, _), column) in enumerate(zip(_codecs(cls), columns(cls), strict=True)):
+        if enc is None:
+            parts.append(f"r.{name}")
+            continue
+        namespace[f"e{i}"] = enc
+        call = f"e{i}(r.{name})"
+        parts.append(call if column.required else f"(None if r.{name} is None else {call})")
+    source = f"def encode_row(r):\n    return ({', '.join(parts)},)\n"
+    exec(source, namespace)  # the same technique attrs uses for __init__
+    encode_row: Callable[[Stored], tuple[Any, ...]] = namespace["encode_row"]
     return encode_row
 
 

@@ -11,6 +11,10 @@ import enum
 from .errors import InvalidRecord
 
 
+_NAMES: dict[type, dict[str, Term]] = {}
+"""Per vocabulary: every accepted spelling → member (filled on first parse)."""
+
+
 class Term(str, enum.Enum):
     """A vocabulary member: an English value and the Chinese term for it."""
 
@@ -30,10 +34,15 @@ class Term(str, enum.Enum):
         """Return the member named by ``text``: its value, its name or its Chinese term."""
         if isinstance(text, cls):
             return text
+        names = _NAMES.get(cls)
+        if names is None:
+            names = _NAMES[cls] = {
+                key: m for m in cls for key in (m.value, m.name, m.name.lower(), m.zh)
+            }
         key = str(text).strip()
-        for member in cls:
-            if key in (member.value, member.name, member.zh) or key.lower() == member.value:
-                return member
+        found = names.get(key) or names.get(key.lower())
+        if found is not None:
+            return found
         choices = ", ".join(f"{m.value} ({m.zh})" for m in cls)
         raise InvalidRecord(f"{key!r} is not a {cls.__name__}; choose one of: {choices}")
 

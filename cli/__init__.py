@@ -1,0 +1,1 @@
+"""The ``exchange`` command line: a thin layer over the public API of :mod:`exchange`."""

@@ -1,0 +1,1 @@
+"""acme-exchange: an example plugin for teacher-exchange (see ``acme_exchange.plugin``)."""
