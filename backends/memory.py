@@ -19,8 +19,8 @@ from exchange.changelog import Change, RowDigest
 from exchange.codec import columns, row_encoder
 from exchange.errors import BackendError, DuplicateRef, NotFound, StillReferenced
 from exchange.models import Stored
-from exchange.registry import BackendSpec, Registry
 from exchange.query import Filters, Measure, Op
+from exchange.registry import BackendSpec, Registry
 
 S = TypeVar("S", bound=Stored)
 _TABLES = {cls.table: cls for cls in STORED_TYPES}
@@ -117,8 +117,9 @@ class MemoryBackend:
         for other in STORED_TYPES:
             for column in columns(other):
                 if column.kind == "link" and column.table == cls.table:
-                    users = [r for r in self._rows[other.table].values()
-                             if getattr(r, column.name) == id]
+                    users = [
+                        r for r in self._rows[other.table].values() if getattr(r, column.name) == id
+                    ]
                     if users:
                         raise StillReferenced(
                             f"{cls.__name__.lower()} {id} is still linked from {other.table} "
@@ -319,5 +320,7 @@ def _measure(measure: Measure, records: list[Stored], kinds: Mapping[str, str]) 
 def register_backends(registry: Registry[BackendSpec]) -> None:
     """``memory:`` — records in Python dicts, gone on close."""
     registry.add(
-        BackendSpec(scheme="memory", open=MemoryBackend, description="records in memory, gone on close")
+        BackendSpec(
+            scheme="memory", open=MemoryBackend, description="records in memory, gone on close"
+        )
     )

@@ -114,15 +114,21 @@ def main() -> None:
     for which in ("raw", "tracker"):
         out = subprocess.run(
             [sys.executable, __file__, "--child", which, "--rows", str(args.rows)],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         figures[which] = json.loads(out)
         rate = args.rows / figures[which]["seconds"]
-        print(f"{which:8} {figures[which]['seconds']:7.2f} s  {rate:10,.0f} rows/s  "
-              f"peak RSS {figures[which]['peak_mb']:.0f} MB")
+        print(
+            f"{which:8} {figures[which]['seconds']:7.2f} s  {rate:10,.0f} rows/s  "
+            f"peak RSS {figures[which]['peak_mb']:.0f} MB"
+        )
     ratio = figures["raw"]["seconds"] / figures["tracker"]["seconds"]
-    print(f"ratio={ratio:.2f}  (target ≥ 0.5)  tracker_peak_rss_mb="
-          f"{figures['tracker']['peak_mb']:.0f}  (target < 150)")
+    print(
+        f"ratio={ratio:.2f}  (target ≥ 0.5)  tracker_peak_rss_mb="
+        f"{figures['tracker']['peak_mb']:.0f}  (target < 150)"
+    )
 
 
 if __name__ == "__main__":

@@ -92,7 +92,9 @@ class Backend(Protocol):
         With no ``group_by`` there is exactly one row, even over no records.
         """
 
-    def bulk_insert(self, cls: type[S], records: Iterable[S], *, batch_size: int = 10_000) -> BulkResult:
+    def bulk_insert(
+        self, cls: type[S], records: Iterable[S], *, batch_size: int = 10_000
+    ) -> BulkResult:
         """Store many new records of one type, streaming; all or nothing with the transaction."""
 
     def transaction(self) -> AbstractContextManager[None]:

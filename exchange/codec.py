@@ -27,7 +27,7 @@ import functools
 import json
 import operator
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -90,7 +90,15 @@ _DECODERS: dict[str, Callable[[Any], Any] | None] = {
 }
 
 
-@functools.cache
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def per_type(function: F) -> F:
+    """Memoise a function of one record type (``functools.cache`` with a typed signature)."""
+    return functools.cache(function)  # type: ignore[return-value]
+
+
+@per_type
 def columns(cls: type[Stored]) -> tuple[Column, ...]:
     """The stored columns of ``cls``, ``id`` first."""
     result = []
@@ -107,11 +115,13 @@ def columns(cls: type[Stored]) -> tuple[Column, ...]:
     return tuple(result)
 
 
-@functools.cache
+@per_type
 def _codecs(cls: type[Stored]) -> tuple[tuple[str, Any, Any], ...]:
     out = []
     for field in attrs.fields(cls):
         kind = field.metadata["kind"]
+        enc: Callable[[Any], Any] | None
+        dec: Callable[[Any], Any] | None
         if kind == "json":
             enc, dec = _json_encoder(field.metadata), _json_decoder(field.metadata)
         else:
@@ -143,7 +153,7 @@ def to_row(record: Stored) -> tuple[Any, ...]:
     return row_encoder(type(record))(record)
 
 
-@functools.cache
+@per_type
 def row_encoder(cls: type[Stored]) -> Callable[[Stored], tuple[Any, ...]]:
     """:func:`to_row` for records of one type, compiled once (bulk paths call it per row)."""
     namespace: dict[str, Any] = {}

@@ -10,7 +10,6 @@ import enum
 
 from .errors import InvalidRecord
 
-
 _NAMES: dict[type, dict[str, Term]] = {}
 """Per vocabulary: every accepted spelling → member (filled on first parse)."""
 
@@ -27,7 +26,7 @@ class Term(str, enum.Enum):
         return member
 
     def __str__(self) -> str:
-        return self.value
+        return str(self._value_)
 
     @classmethod
     def parse(cls, text: str | Term) -> Term:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 import attrs
@@ -210,6 +210,10 @@ def _positive(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Non
         raise InvalidRecord(f"criterion weight must be a positive number, not {value!r}")
 
 
+def _as_tuple(values: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(values)
+
+
 @attrs.frozen(kw_only=True)
 class Criterion:
     """One weighted criterion of a rubric (考核评价指标); may have sub-criteria."""
@@ -221,7 +225,8 @@ class Criterion:
     weight: float = attrs.field(default=1.0, validator=_positive)
     max_score: float = attrs.field(default=100.0, validator=_positive)
     """Leaf scores run from 0 to this."""
-    children: tuple[Criterion, ...] = attrs.field(default=(), converter=tuple)
+    children: tuple[Criterion, ...] = attrs.field(default=(), converter=_as_tuple)
+    """Sub-criteria; a criterion with children is scored through them."""
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for storage."""
@@ -241,7 +246,7 @@ class Criterion:
             name=data["name"],
             weight=data["weight"],
             max_score=data["max_score"],
-            children=tuple(cls.from_json(c) for c in data["children"]),
+            children=[cls.from_json(c) for c in data["children"]],
         )
 
     def leaves(self) -> tuple[Criterion, ...]:

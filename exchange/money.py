@@ -18,7 +18,7 @@ def to_yuan(value: Any, *, what: str = "amount") -> decimal.Decimal:
     Refuses floats (they cannot hold 0.10 exactly), more than two decimal places,
     and amounts beyond :data:`MAX_YUAN`.
     """
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise InvalidRecord(f"{what} must be given as a Decimal, int or text, not {value!r}")
     if isinstance(value, str):
         value = value.strip().replace(",", "").replace("，", "").lstrip("¥￥")

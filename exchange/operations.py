@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import rules
@@ -31,25 +31,39 @@ from .models import (
     Secondment,
     Teacher,
 )
-from .query import largest
 
 if TYPE_CHECKING:
-    from .tracker import Key, Tracker
+    from .backend import Backend
+    from .tracker import Key
 
 R = TypeVar("R", bound=Record)
+
+
+def _build(cls: type[R], **values: Any) -> R:
+    # Fields accept text for dates, money and vocabularies; their converters normalise it.
+    return cls(**values)
 
 
 class Operations:
     """Mixed into :class:`~exchange.Tracker`."""
 
-    def _id(self: Tracker, cls: type[Record], key: Key | None) -> int | None:
+    if TYPE_CHECKING:
+        backend: Backend
+
+        def add(self, record: R) -> R: ...
+
+        def get(self, cls: Any, key: Key) -> Any: ...
+
+        def find(self, cls: Any, **options: Any) -> Iterator[Any]: ...
+
+    def _id(self, cls: type[Record], key: Key | None) -> int | None:
         return None if key is None else self.get(cls, key).id
 
-    def _need_id(self: Tracker, cls: type[Record], key: Key) -> int:
+    def _need_id(self, cls: type[Record], key: Key) -> int:
         return self.get(cls, key).id or 0  # stored records always have an id
 
     def pair_schools(
-        self: Tracker,
+        self,
         supporting: Key,
         supported: Key,
         *,
@@ -60,7 +74,8 @@ class Operations:
     ) -> Pairing:
         """Sign two schools into a pairing (校校结对)."""
         return self.add(
-            Pairing(
+            _build(
+                Pairing,
                 supporting_school_id=self._need_id(School, supporting),
                 supported_school_id=self._need_id(School, supported),
                 partnership_id=self._id(Partnership, partnership),
@@ -71,7 +86,7 @@ class Operations:
         )
 
     def second(
-        self: Tracker,
+        self,
         teacher: Key,
         host_school: Key,
         *,
@@ -84,7 +99,8 @@ class Operations:
     ) -> Secondment:
         """Propose a secondment of ``teacher`` to ``host_school`` (支教, 跟岗, 挂职 or 送教)."""
         return self.add(
-            Secondment(
+            _build(
+                Secondment,
                 teacher_id=self._need_id(Teacher, teacher),
                 host_school_id=self._need_id(School, host_school),
                 kind=kind,
@@ -97,7 +113,7 @@ class Operations:
         )
 
     def pair_mentor(
-        self: Tracker,
+        self,
         mentor: Key,
         mentee: Key,
         *,
@@ -107,7 +123,8 @@ class Operations:
     ) -> Mentorship:
         """Pair a mentor with a mentee in a programme (师徒结对)."""
         return self.add(
-            Mentorship(
+            _build(
+                Mentorship,
                 mentor_id=self._need_id(Teacher, mentor),
                 mentee_id=self._need_id(Teacher, mentee),
                 programme=programme,
@@ -117,7 +134,7 @@ class Operations:
         )
 
     def log_activity(
-        self: Tracker,
+        self,
         kind: ActivityKind | str,
         title: str,
         *,
@@ -128,9 +145,10 @@ class Operations:
         partnership: Key | None = None,
         **counts: Any,
     ) -> Activity:
-        """Record an activity; ``counts`` are ``lessons``, ``attendees``, ``students``, ``notes``."""
+        """Record an activity; ``counts``: ``lessons``, ``attendees``, ``students``, ``notes``."""
         return self.add(
-            Activity(
+            _build(
+                Activity,
                 kind=kind,
                 title=title,
                 held_on=held_on,
@@ -143,7 +161,7 @@ class Operations:
         )
 
     def define_rubric(
-        self: Tracker,
+        self,
         name: str,
         *,
         target: Target | str,
@@ -154,13 +172,14 @@ class Operations:
         """Store a rubric; a rubric of the same name gets the next version number, so
         assessments made under an earlier version keep it."""
         name = name.strip()
-        [row] = self.aggregate(
-            Rubric, measures={"latest": largest("version")}, name=name, include_archived=True
+        latest = max(
+            (r.version for r in self.find(Rubric, name=name, include_archived=True)), default=0
         )
         return self.add(
-            Rubric(
+            _build(
+                Rubric,
                 name=name,
-                version=(row["latest"] or 0) + 1,
+                version=latest + 1,
                 target=target,
                 criteria=tuple(criteria),
                 bands=tuple(bands),
@@ -169,7 +188,7 @@ class Operations:
         )
 
     def assess(
-        self: Tracker,
+        self,
         rubric: Key,
         target_id: int,
         *,
@@ -181,7 +200,8 @@ class Operations:
     ) -> Assessment:
         """Record one assessor's scores for a target and period (考核)."""
         return self.add(
-            Assessment(
+            _build(
+                Assessment,
                 rubric_id=self._need_id(Rubric, rubric),
                 target_id=target_id,
                 period=period,
@@ -193,7 +213,7 @@ class Operations:
         )
 
     def allocate(
-        self: Tracker,
+        self,
         pairing: Key,
         *,
         year: int,
@@ -203,14 +223,18 @@ class Operations:
     ) -> Allocation:
         """Grant money to a pairing for a year (e.g. ¥100,000 per school per year)."""
         return self.add(
-            Allocation(
-                pairing_id=self._need_id(Pairing, pairing), year=year, amount=amount,
-                source=source, ref=ref,
+            _build(
+                Allocation,
+                pairing_id=self._need_id(Pairing, pairing),
+                year=year,
+                amount=amount,
+                source=source,
+                ref=ref,
             )
         )
 
     def spend(
-        self: Tracker,
+        self,
         allocation: Key,
         amount: decimal.Decimal | int | str,
         *,
@@ -223,7 +247,8 @@ class Operations:
         """Record an expense; one that would overspend the allocation is refused unless
         ``allow_overspend`` (it is then flagged)."""
         return self.add(
-            Expense(
+            _build(
+                Expense,
                 allocation_id=self._need_id(Allocation, allocation),
                 amount=amount,
                 category=category,
@@ -234,8 +259,7 @@ class Operations:
             )
         )
 
-    def balance(self: Tracker, allocation: Key) -> decimal.Decimal:
+    def balance(self, allocation: Key) -> decimal.Decimal:
         """What is left of an allocation, in yuan (negative after an approved overspend)."""
         found: Allocation = self.get(Allocation, allocation)
         return found.amount - rules.spent(self.backend, found.id or 0)
-

@@ -126,7 +126,7 @@ def _convert(cls: type, field: attrs.Attribute[Any], value: Any) -> Any:
         if kind == "json":
             enum_cls = field.metadata.get("enum")
             return enum_cls.parse(value) if enum_cls else value
-        return field.converter(value)  # type: ignore[operator,call-arg]
+        return field.converter(value)  # type: ignore[operator]
     except ExchangeError:
         raise
     except Exception:

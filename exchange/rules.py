@@ -144,7 +144,9 @@ def _assessment(record: Assessment, lookup: Lookup, backend: Backend) -> None:
             )
 
 
-def spent(backend: Backend, allocation_id: int, *, leaving_out: int | None = None) -> decimal.Decimal:
+def spent(
+    backend: Backend, allocation_id: int, *, leaving_out: int | None = None
+) -> decimal.Decimal:
     """Yuan spent from an allocation, leaving out one expense (the one being updated)."""
     filters = {"allocation_id": Op("eq", allocation_id)}
     if leaving_out is not None:

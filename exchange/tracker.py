@@ -94,8 +94,14 @@ class Tracker(Operations):
             for change in committed:
                 self.plugins.record_changed(change)
 
-    def _log(self, action: str, cls: type[Stored], record_id: int | None, before: str | None,
-             after: str | None) -> None:
+    def _log(
+        self,
+        action: str,
+        cls: type[Stored],
+        record_id: int | None,
+        before: str | None,
+        after: str | None,
+    ) -> None:
         last = next(self.backend.find(Change, {}, order_by=(("id", True),), limit=1), None)
         entry = changelog.make_change(
             prev_hash=last.hash if last else changelog.GENESIS,
@@ -137,9 +143,9 @@ class Tracker(Operations):
         include_archived: bool = False,
         **filters: Any,
     ) -> Iterator[R]:
-        """Records matching every filter (see :mod:`exchange.query`); archived ones only on request."""
+        """Records matching every filter (see :mod:`exchange.query`), archived ones on request."""
         kind: type[Any] = record_type(cls)
-        if limit is not None and limit < 0 or offset < 0:
+        if (limit is not None and limit < 0) or offset < 0:
             raise InvalidRecord("limit and offset must not be negative")
         return self.backend.find(
             kind,
@@ -149,7 +155,9 @@ class Tracker(Operations):
             offset=offset,
         )
 
-    def count(self, cls: type[Record] | str, *, include_archived: bool = False, **filters: Any) -> int:
+    def count(
+        self, cls: type[Record] | str, *, include_archived: bool = False, **filters: Any
+    ) -> int:
         """How many records match every filter."""
         kind = record_type(cls)
         return self.backend.count(kind, self._filters(kind, filters, include_archived))
@@ -211,7 +219,10 @@ class Tracker(Operations):
             self._check(record, rules.Lookup(self.backend))
             stored = self.backend.update(record)
             self._log(
-                "update", type(record), record.id, changelog.snapshot(before),
+                "update",
+                type(record),
+                record.id,
+                changelog.snapshot(before),
                 changelog.snapshot(stored),
             )
         return stored
@@ -222,7 +233,10 @@ class Tracker(Operations):
             before: R = self.get(cls, key)
             stored = self.backend.update(attrs.evolve(before, archived=True))
             self._log(
-                "archive", type(before), before.id, changelog.snapshot(before),
+                "archive",
+                type(before),
+                before.id,
+                changelog.snapshot(before),
                 changelog.snapshot(stored),
             )
         return stored
@@ -251,7 +265,8 @@ class Tracker(Operations):
                 result = self._add_one_by_one(cls, itertools.chain([first], stream))
             else:
                 result = self.backend.bulk_insert(
-                    cls, self._checked(cls, itertools.chain([first], stream), lookup),
+                    cls,
+                    self._checked(cls, itertools.chain([first], stream), lookup),
                     batch_size=batch_size,
                 )
             after = changelog.canonical(attrs.asdict(result))
@@ -277,5 +292,6 @@ class Tracker(Operations):
             rules.check_ref(record, self.backend)
             digest.add(encode(record))
             ids.append(self.backend.add(record).id)
-        return BulkResult(count=len(ids), first_id=ids[0], last_id=ids[-1], digest=digest.hexdigest())
-
+        return BulkResult(
+            count=len(ids), first_id=ids[0], last_id=ids[-1], digest=digest.hexdigest()
+        )

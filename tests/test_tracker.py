@@ -61,15 +61,23 @@ class Programme:
 def programme(tracker: Tracker) -> Programme:
     with tracker.transaction():
         home = tracker.add(
-            School(name="惠阳区半岛学校", region="广东省惠州市惠阳区", stage=Stage.JUNIOR, ref="HY01")
+            School(
+                name="惠阳区半岛学校", region="广东省惠州市惠阳区", stage=Stage.JUNIOR, ref="HY01"
+            )
         )
         host = tracker.add(
             School(
-                name="贞丰县第五中学", region="贵州省黔西南州贞丰县", stage="初中", rural=True, ref="ZF05"
+                name="贞丰县第五中学",
+                region="贵州省黔西南州贞丰县",
+                stage="初中",
+                rural=True,
+                ref="ZF05",
             )
         )
         teacher = tracker.add(
-            Teacher(name="陈老师", school_id=home.id, roles=["骨干教师"], subjects=["语文"], ref="T001")
+            Teacher(
+                name="陈老师", school_id=home.id, roles=["骨干教师"], subjects=["语文"], ref="T001"
+            )
         )
         mentee = tracker.add(Teacher(name="王老师", school_id=host.id, ref="T002"))
         pairing = tracker.pair_schools(home, host, signed_on="2025-03-18", annual_budget=100_000)
@@ -121,7 +129,11 @@ def test_money_is_exact_to_the_fen(tracker: Tracker, programme: Programme) -> No
         tracker.spend(programme.allocation, amount, category="差旅补助", spent_on="2025-05-01")
     assert tracker.balance(programme.allocation) == Decimal("98765.14")
     tracker.spend(
-        programme.allocation, "98765.15", category="设备", spent_on="2025-06-01", allow_overspend=True
+        programme.allocation,
+        "98765.15",
+        category="设备",
+        spent_on="2025-06-01",
+        allow_overspend=True,
     )
     assert tracker.balance(programme.allocation) == Decimal("-0.01")
 
@@ -140,7 +152,11 @@ def test_rubric_versions_and_assessment(tracker: Tracker, programme: Programme) 
     )
     scores = {"teaching": 92, "influence": 88, "cooperation": 95}
     assessment = tracker.assess(
-        first, secondment.id, period="2025", assessor="贞丰县教育局", scores=scores,
+        first,
+        secondment.id,
+        period="2025",
+        assessor="贞丰县教育局",
+        scores=scores,
         assessed_on="2026-01-10",
     )
     assert assessment.score_of("teaching") == 92.0
@@ -193,7 +209,9 @@ BAD_CALLS: dict[str, BadCall] = {
     "bad date": lambda t, p: t.second(
         p.teacher, p.host, kind="跟岗", starts_on="2025-02-30", ends_on="2026-01-01"
     ),
-    "school paired with itself": lambda t, p: t.pair_schools(p.home, "HY01", signed_on="2025-01-01"),
+    "school paired with itself": lambda t, p: t.pair_schools(
+        p.home, "HY01", signed_on="2025-01-01"
+    ),
     "self mentoring": lambda t, p: t.pair_mentor(
         p.teacher, "T001", programme="百千万", starts_on="2025-01-01"
     ),
@@ -229,18 +247,31 @@ BAD_CALLS: dict[str, BadCall] = {
     ),
     "assessment off the scale": lambda t, p: t.assess(
         t.define_rubric("r", target="school", criteria=[Criterion(key="a", name="甲")]),
-        p.home.id, period="2025", assessor="某", scores={"a": 101}, assessed_on="2025-12-01",
+        p.home.id,
+        period="2025",
+        assessor="某",
+        scores={"a": 101},
+        assessed_on="2025-12-01",
     ),
     "assessment of a missing target": lambda t, p: t.assess(
         t.define_rubric("r", target="secondment", criteria=[Criterion(key="a", name="甲")]),
-        42, period="2025", assessor="某", scores={"a": 50}, assessed_on="2025-12-01",
+        42,
+        period="2025",
+        assessor="某",
+        scores={"a": 50},
+        assessed_on="2025-12-01",
     ),
     "assessment missing a criterion": lambda t, p: t.assess(
         t.define_rubric(
-            "r", target="school",
+            "r",
+            target="school",
             criteria=[Criterion(key="a", name="甲"), Criterion(key="b", name="乙")],
         ),
-        p.home.id, period="2025", assessor="某", scores={"a": 50}, assessed_on="2025-12-01",
+        p.home.id,
+        period="2025",
+        assessor="某",
+        scores={"a": 50},
+        assessed_on="2025-12-01",
     ),
     "the change log by hand": lambda t, p: t.add(next(t.changes())),  # type: ignore[arg-type]
 }
@@ -251,9 +282,8 @@ def test_bad_input_is_refused_and_changes_nothing(
     tracker: Tracker, programme: Programme, case: str
 ) -> None:
     before = dump(tracker)
-    with pytest.raises(errors.ExchangeError) as raised:
-        with tracker.transaction():
-            BAD_CALLS[case](tracker, programme)
+    with pytest.raises(errors.ExchangeError) as raised, tracker.transaction():
+        BAD_CALLS[case](tracker, programme)
     message = str(raised.value)
     assert message and "\n" not in message and "Traceback" not in message
     assert dump(tracker) == before
@@ -263,17 +293,29 @@ def test_second_assessment_by_the_same_assessor_is_refused(
     tracker: Tracker, programme: Programme
 ) -> None:
     rubric = tracker.define_rubric("r", target="school", criteria=[Criterion(key="a", name="甲")])
-    tracker.assess(rubric, programme.host.id, period="2025", assessor="张", scores={"a": 80},
-                   assessed_on="2025-12-01")
+    tracker.assess(
+        rubric,
+        programme.host.id,
+        period="2025",
+        assessor="张",
+        scores={"a": 80},
+        assessed_on="2025-12-01",
+    )
     before = dump(tracker)
     with pytest.raises(errors.RuleViolation, match="already assessed"):
-        tracker.assess(rubric, programme.host.id, period="2025", assessor="张", scores={"a": 90},
-                       assessed_on="2025-12-02")
+        tracker.assess(
+            rubric,
+            programme.host.id,
+            period="2025",
+            assessor="张",
+            scores={"a": 90},
+            assessed_on="2025-12-02",
+        )
     assert dump(tracker) == before
 
 
 def test_unsupported_scheme_names_the_known_ones() -> None:
-    with pytest.raises(errors.ConfigurationError, match="'mysql'.*memory, sqlite"):
+    with pytest.raises(errors.ConfigurationError, match=r"'mysql'.*memory, sqlite"):
         Tracker.open("mysql://bureau")
 
 
@@ -281,8 +323,14 @@ def test_nested_transaction_failure_undoes_only_the_inner_block(
     tracker: Tracker, programme: Programme
 ) -> None:
     with tracker.transaction():
-        tracker.add(Mentorship(mentor_id=programme.teacher.id, mentee_id=programme.mentee.id,
-                               programme="百千万", starts_on="2025-01-01"))
+        tracker.add(
+            Mentorship(
+                mentor_id=programme.teacher.id,
+                mentee_id=programme.mentee.id,
+                programme="百千万",
+                starts_on="2025-01-01",
+            )
+        )
         with pytest.raises(errors.InvalidRecord), tracker.transaction():
             tracker.add(School(name="内层", region="r", stage="小学"))
             tracker.add(School(name="", region="r", stage="小学"))

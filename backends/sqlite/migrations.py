@@ -1,0 +1,272 @@
+"""The numbered schema migrations of a ``sqlite:`` store.
+
+Each migration is written out in full and never edited once released: a later
+change to the models gets a new migration (``m002_...``), so a file written by
+any release can be brought up to date. ``tests/test_sqlite_backend.py`` checks
+that the tables still match :func:`exchange.codec.columns`.
+
+The number of migrations is the schema version, and must equal
+:data:`exchange.backend.SCHEMA_VERSION`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils.db import Database
+from sqlite_utils.migrations import Migrations
+
+from exchange.errors import BackendError
+
+MIGRATIONS = Migrations("teacher_exchange")
+"""The migration set, recorded in ``_sqlite_migrations`` under ``teacher_exchange``."""
+
+_NAMES: list[str] = []
+
+
+def _step(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+    """Register ``fn`` as the next migration, named after the function."""
+    MIGRATIONS()(fn)
+    _NAMES.append(fn.__name__)
+    return fn
+
+_RECORD_TABLES = (
+    """CREATE TABLE "partnerships" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "ref" TEXT,
+    "archived" INTEGER NOT NULL,
+    "name" TEXT NOT NULL,
+    "supporting_region" TEXT NOT NULL,
+    "supported_region" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "started_on" TEXT,
+    "ended_on" TEXT
+)""",
+    """CREATE TABLE "schools" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "ref" TEXT,
+    "archived" INTEGER NOT NULL,
+    "name" TEXT NOT NULL,
+    "region" TEXT NOT NULL,
+    "stage" TEXT NOT NULL,
+    "rural" INTEGER NOT NULL
+)""",
+    """CREATE TABLE "teachers" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "ref" TEXT,
+    "archived" INTEGER NOT NULL,
+    "name" TEXT NOT NULL,
+    "school_id" INTEGER NOT NULL REFERENCES "schools" ("id"),
+    "subjects" TEXT NOT NULL,
+    "roles" TEXT NOT NULL,
+    "phone" TEXT,
+    "notes" TEXT NOT NULL
+)""",
+    """CREATE TABLE "pairings" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "ref" TEXT,
+    "archived" INTEGER NOT NULL,
+    "supporting_school_id" INTEGER NOT NULL REFERENCES "schools" ("id"),
+    "supported_school_id" INTEGER NOT NULL REFERENCES "schools" ("id"),
+    "partnership_id" INTEGER REFERENCES "partnerships" ("id"),
+    "signed_on" TEXT NOT NULL,
+    "ended_on" TEXT,
+    "annual_budget" INTEGER
+)""",
+    """CREATE TABLE "secondments" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "ref" TEXT,
+    "archived" INTEGER NOT NULL,
+    "teacher_id" INTEGER NOT NULL REFERENCES "teachers" ("id"),
+    "host_school_id" INTEGER NOT NULL REFERENCES "schools" ("id"),
+    "kind" TEXT NOT NULL,
+    "starts_on" TEXT NOT NULL,
+    "ends_on" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "pairing_id" INTEGER REFERENCES "pairings" ("id"),
+    "returned_on" TEXT,
+    "post" TEXT NOT NULL,
+    "reason" TEXT NOT NULL
+)""",
+    """CREATE TABLE "mentorships" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "ref" TEXT,
+    "archived" INTEGER NOT NULL,
+    "mentor_id" INTEGER NOT NULL REFERENCES "teachers" ("id"),
+    "mentee_id" INTEGER NOT NULL REFERENCES "teachers" ("id"),
+    "programme" TEXT NOT NULL,
+    "starts_on" TEXT NOT NULL,
+    "ends_on" TEXT,
+    "status" TEXT NOT NULL,
+    "reason" TEXT NOT NULL
+)""",
+    """CREATE TABLE "activities" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "ref" TEXT,
+    "archived" INTEGER NOT NULL,
+    "kind" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "held_on" TEXT NOT NULL,
+    "partnership_id" INTEGER REFERENCES "partnerships" ("id"),
+    "pairing_id" INTEGER REFERENCES "pairings" ("id"),
+    "school_id" INTEGER REFERENCES "schools" ("id"),
+    "teacher_id" INTEGER REFERENCES "teachers" ("id"),
+    "lessons" INTEGER NOT NULL,
+    "attendees" INTEGER NOT NULL,
+    "students" INTEGER NOT NULL,
+    "notes" TEXT NOT NULL
+)""",
+    """CREATE TABLE "rubrics" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "ref" TEXT,
+    "archived" INTEGER NOT NULL,
+    "name" TEXT NOT NULL,
+    "version" INTEGER NOT NULL,
+    "target" TEXT NOT NULL,
+    "criteria" TEXT NOT NULL,
+    "bands" TEXT NOT NULL
+)""",
+    """CREATE TABLE "assessments" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "ref" TEXT,
+    "archived" INTEGER NOT NULL,
+    "rubric_id" INTEGER NOT NULL REFERENCES "rubrics" ("id"),
+    "target_id" INTEGER NOT NULL,
+    "period" TEXT NOT NULL,
+    "assessor" TEXT NOT NULL,
+    "assessed_on" TEXT NOT NULL,
+    "scores" TEXT NOT NULL,
+    "notes" TEXT NOT NULL
+)""",
+    """CREATE TABLE "allocations" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "ref" TEXT,
+    "archived" INTEGER NOT NULL,
+    "pairing_id" INTEGER NOT NULL REFERENCES "pairings" ("id"),
+    "year" INTEGER NOT NULL,
+    "amount" INTEGER NOT NULL,
+    "source" TEXT NOT NULL
+)""",
+    """CREATE TABLE "expenses" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "ref" TEXT,
+    "archived" INTEGER NOT NULL,
+    "allocation_id" INTEGER NOT NULL REFERENCES "allocations" ("id"),
+    "spent_on" TEXT NOT NULL,
+    "amount" INTEGER NOT NULL,
+    "category" TEXT NOT NULL,
+    "description" TEXT NOT NULL,
+    "secondment_id" INTEGER REFERENCES "secondments" ("id"),
+    "activity_id" INTEGER REFERENCES "activities" ("id"),
+    "overspend_approved" INTEGER NOT NULL
+)""",
+)
+
+_UNIQUE_REFS = tuple(
+    f'CREATE UNIQUE INDEX "idx_{table}_ref" ON "{table}" ("ref")'
+    for table in (
+        "partnerships",
+        "schools",
+        "teachers",
+        "pairings",
+        "secondments",
+        "mentorships",
+        "activities",
+        "rubrics",
+        "assessments",
+        "allocations",
+        "expenses",
+    )
+)
+
+_INDEXED = (
+    # every link column: finds by link, and the foreign-key check on delete
+    ("teachers", "school_id"),
+    ("pairings", "supporting_school_id"),
+    ("pairings", "supported_school_id"),
+    ("pairings", "partnership_id"),
+    ("secondments", "teacher_id"),
+    ("secondments", "host_school_id"),
+    ("secondments", "pairing_id"),
+    ("mentorships", "mentor_id"),
+    ("mentorships", "mentee_id"),
+    ("activities", "partnership_id"),
+    ("activities", "pairing_id"),
+    ("activities", "school_id"),
+    ("activities", "teacher_id"),
+    ("assessments", "rubric_id"),
+    ("allocations", "pairing_id"),
+    ("expenses", "allocation_id"),
+    ("expenses", "secondment_id"),
+    ("expenses", "activity_id"),
+    # the dates and years reports select by
+    ("pairings", "signed_on"),
+    ("secondments", "starts_on"),
+    ("mentorships", "starts_on"),
+    ("activities", "held_on"),
+    ("assessments", "assessed_on"),
+    ("allocations", "year"),
+    ("expenses", "spent_on"),
+)
+_INDEXES = tuple(
+    f'CREATE INDEX "idx_{table}_{column}" ON "{table}" ("{column}")' for table, column in _INDEXED
+)
+
+_CHANGE_LOG = (
+    """CREATE TABLE "changes" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "at" TEXT NOT NULL,
+    "actor" TEXT NOT NULL,
+    "action" TEXT NOT NULL,
+    "record_type" TEXT NOT NULL,
+    "record_id" INTEGER,
+    "before" TEXT,
+    "after" TEXT,
+    "prev_hash" TEXT NOT NULL,
+    "hash" TEXT NOT NULL
+)""",
+    'CREATE INDEX "idx_changes_record" ON "changes" ("record_type", "record_id")',
+    """CREATE TRIGGER "changes_append_only_update" BEFORE UPDATE ON "changes"
+BEGIN
+    SELECT RAISE(ABORT, 'the change log is append-only: entries cannot be changed');
+END""",
+    """CREATE TRIGGER "changes_append_only_delete" BEFORE DELETE ON "changes"
+BEGIN
+    SELECT RAISE(ABORT, 'the change log is append-only: entries cannot be deleted');
+END""",
+)
+
+
+@_step
+def m001_create_records_and_change_log(db: Database) -> None:
+    """Create the record tables with their indexes, and the append-only change log."""
+    for statement in (*_RECORD_TABLES, *_UNIQUE_REFS, *_INDEXES, *_CHANGE_LOG):
+        db.execute(statement)
+
+
+def known_names() -> tuple[str, ...]:
+    """The names of the migrations this release knows, in order."""
+    return tuple(_NAMES)
+
+
+def applied_names(db: Database) -> list[str]:
+    """The names of the migrations already applied to ``db``, in order."""
+    return [m.name for m in MIGRATIONS.applied(db)]
+
+
+def check_not_newer(db: Database, where: str) -> None:
+    """Refuse a file whose schema a newer release of teacher-exchange wrote."""
+    unknown = [name for name in applied_names(db) if name not in known_names()]
+    if unknown:
+        raise BackendError(
+            f"{where} was written by a newer teacher-exchange (schema steps "
+            f"{', '.join(unknown)} are unknown to this release); upgrade teacher-exchange"
+        )
+
+
+def migrate(db: Database) -> int:
+    """Apply pending migrations (the caller holds the write lock); return how many ran."""
+    pending = MIGRATIONS.pending(db)
+    if pending:
+        MIGRATIONS.apply(db)
+    return len(pending)

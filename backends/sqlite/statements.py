@@ -1,0 +1,63 @@
+"""The SQL text for each stored type, built once from :func:`exchange.codec.columns`."""
+
+from __future__ import annotations
+
+import functools
+
+import attrs
+
+from exchange.codec import Column, columns
+from exchange.errors import InvalidRecord
+from exchange.models import Stored
+
+
+def quote(name: str) -> str:
+    """``name`` as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+@attrs.frozen
+class Statements:
+    """Prepared SQL for one stored type."""
+
+    name: str
+    """The type's name for messages, e.g. ``school``."""
+    table: str
+    """The quoted table name."""
+    columns: tuple[Column, ...]
+    select: str
+    """``SELECT <every column> FROM <table>``."""
+    get: str
+    insert: str
+    """Takes every column, ``id`` first (``NULL`` to assign the next id)."""
+    update: str
+    """Takes every column but ``id``, then ``id``."""
+    delete: str
+
+    def column(self, name: str) -> Column:
+        """The column called ``name``; an unknown name is an InvalidRecord."""
+        for column in self.columns:
+            if column.name == name:
+                return column
+        known = ", ".join(c.name for c in self.columns)
+        raise InvalidRecord(f"{self.name} has no field {name!r}; fields: {known}")
+
+
+@functools.cache
+def statements(cls: type[Stored]) -> Statements:
+    """The SQL for ``cls``."""
+    cols = columns(cls)
+    table = quote(cls.table)
+    names = ", ".join(quote(c.name) for c in cols)
+    marks = ", ".join("?" for _ in cols)
+    sets = ", ".join(f"{quote(c.name)} = ?" for c in cols[1:])
+    return Statements(
+        name=cls.__name__.lower(),
+        table=table,
+        columns=cols,
+        select=f"SELECT {names} FROM {table}",
+        get=f'SELECT {names} FROM {table} WHERE "id" = ?',
+        insert=f"INSERT INTO {table} ({names}) VALUES ({marks})",
+        update=f'UPDATE {table} SET {sets} WHERE "id" = ?',
+        delete=f'DELETE FROM {table} WHERE "id" = ?',
+    )

@@ -1,0 +1,141 @@
+"""Normalised filters and sort orders as SQL, with ``?`` parameters.
+
+Each condition matches exactly the records :mod:`backends.memory` keeps: ``eq``
+with ``None`` is ``IS NULL``, ``ne`` keeps empty fields (``IS NOT``), ``lt`` …
+``ge`` never match ``NULL``. A value that cannot equal anything stored in the
+column (a number for a text field, a naive time) matches nothing, as in
+Python, instead of being converted by SQLite's column affinity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from exchange.codec import Column, encode
+from exchange.models import Stored
+from exchange.query import Filters, Op
+
+from .statements import quote, statements
+
+_INT64 = range(-(2**63), 2**63)
+_COMPARISONS = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+_MANY = 500
+"""Beyond this many ``in`` values, pass them as one JSON array."""
+
+
+class _NoMatch:
+    """Stands for a filter value no stored value can equal."""
+
+
+NO_MATCH = _NoMatch()
+
+
+def where(cls: type[Stored], filters: Filters) -> tuple[str, list[Any]]:
+    """``WHERE`` conditions (joined by ``AND``; ``1`` for none) and their parameters."""
+    sql = statements(cls)
+    parts: list[str] = []
+    params: list[Any] = []
+    for name, op in filters.items():
+        parts.append(_condition(cls, sql.column(name), op, params))
+    return " AND ".join(parts) or "1", params
+
+
+def order(cls: type[Stored], order_by: Sequence[tuple[str, bool]]) -> str:
+    """``ORDER BY`` the ``(field, descending)`` pairs, then id (NULLs first ascending)."""
+    sql = statements(cls)
+    keys = [quote(sql.column(name).name) + (" DESC" if desc else "") for name, desc in order_by]
+    return ", ".join([*keys, '"id"'])
+
+
+def stored(cls: type[Stored], column: Column, value: Any) -> Any:
+    """The stored form of a filter value, or :data:`NO_MATCH` when none can equal it."""
+    kind = column.kind
+    if kind in ("id", "int", "link", "bool"):
+        return _number(value)
+    if kind in ("text", "enum"):
+        # str.__str__ gives the plain text of a str subclass, e.g. an enum member's value
+        return str.__str__(value) if isinstance(value, str) else NO_MATCH
+    if kind == "date":
+        return value.isoformat() if type(value) is dt.date else NO_MATCH
+    if kind == "datetime":
+        aware = isinstance(value, dt.datetime) and value.utcoffset() is not None
+        return value.isoformat() if aware else NO_MATCH
+    if kind == "money":
+        finite = isinstance(value, decimal.Decimal) and value.is_finite()
+        return encode(cls, column.name, value) if finite else NO_MATCH
+    return NO_MATCH
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        if not value.is_finite():
+            return NO_MATCH
+        value = int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, int):
+        # bool is an int (True == 1, as in Python); beyond 64 bits, compare as a float
+        return int(value) if value in _INT64 else float(value)
+    if isinstance(value, float):
+        return NO_MATCH if math.isnan(value) else value
+    return NO_MATCH
+
+
+def _condition(cls: type[Stored], column: Column, op: Op, params: list[Any]) -> str:
+    name = quote(column.name)
+    if op.op == "has":
+        return _has(cls, column, op.value, params)
+    if op.op == "in":
+        return _in(cls, column, op.value, params)
+    if op.value is None and op.op in ("eq", "ne"):
+        return f"{name} IS NULL" if op.op == "eq" else f"{name} IS NOT NULL"
+    value = stored(cls, column, op.value)
+    if value is NO_MATCH:
+        return "1" if op.op == "ne" else "0"
+    params.append(value)
+    if op.op == "eq":
+        return f"{name} = ?"
+    if op.op == "ne":
+        return f"{name} IS NOT ?"
+    return f"{name} {_COMPARISONS[op.op]} ?"
+
+
+def _in(cls: type[Stored], column: Column, values: Any, params: list[Any]) -> str:
+    wanted = [stored(cls, column, v) for v in values if v is not None]
+    wanted = [v for v in wanted if v is not NO_MATCH]
+    if not wanted:
+        return "0"
+    name = quote(column.name)
+    if len(wanted) > _MANY:
+        params.append(json.dumps(wanted, ensure_ascii=False))
+        return f"{name} IN (SELECT value FROM json_each(?))"
+    params.extend(wanted)
+    return f"{name} IN ({', '.join('?' for _ in wanted)})"
+
+
+def _has(cls: type[Stored], column: Column, value: Any, params: list[Any]) -> str:
+    """A list field contains ``value``: compare it with each element of the stored JSON."""
+    try:
+        element = json.loads(encode(cls, column.name, (value,)))
+    except Exception:  # a value the field cannot encode is in no stored list
+        return "0"
+    each = f"SELECT 1 FROM json_each({quote(column.name)})"
+    if isinstance(element, dict) and len(element) == 1:  # a mapping, e.g. scores
+        ((key, item),) = element.items()
+        if isinstance(item, dict | list) or item is None:
+            return "0"
+        params.extend([key, item])
+        return f"EXISTS ({each} WHERE key = ? AND value = ?)"
+    if not isinstance(element, list) or len(element) != 1:
+        return "0"
+    (item,) = element
+    if item is None:
+        return f"EXISTS ({each} WHERE type = 'null')"
+    if isinstance(item, dict | list):
+        params.append(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
+        return f"EXISTS ({each} WHERE type IN ('object', 'array') AND value = json(?))"
+    params.append(item)
+    return f"EXISTS ({each} WHERE value = ?)"
