@@ -14,7 +14,8 @@ import functools
 import importlib
 import importlib.metadata
 import os
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -45,17 +46,38 @@ _HOME = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
 
 
+def _origin(module: ModuleType) -> Path | None:
+    """The file a module was imported from, or the folder of a namespace package."""
+    spec = module.__spec__
+    if spec is not None and spec.origin and spec.has_location:
+        return Path(spec.origin).resolve()
+    folders = list(getattr(module, "__path__", ()))
+    return Path(folders[0]).resolve() if folders else None
+
+
+def _shadowed(name: str, where: Path | None) -> PluginError:
+    top = name.split(".")[0]
+    return PluginError(
+        f"built-in plugin {name!r} was imported from {where or 'an unknown place'}, not from "
+        f"teacher-exchange ({_HOME}); a folder named {top!r} on the Python path shadows it"
+    )
+
+
 def _load_builtin(name: str) -> ModuleType:
+    top = name.split(".")[0]
     try:
         module = importlib.import_module(name)
     except ImportError as error:
+        package = sys.modules.get(top)
+        where = _origin(package) if package is not None else None
+        if where is not None and _HOME not in where.parents:
+            raise _shadowed(name, where) from error
         raise PluginError(f"built-in plugin {name!r} cannot be imported: {error}") from error
-    where = Path(getattr(module, "__file__", "") or "").resolve()
-    if _HOME not in where.parents:
-        raise PluginError(
-            f"built-in plugin {name!r} was imported from {where}, not from teacher-exchange "
-            f"({_HOME}); a folder named {name.split('.')[0]!r} on the Python path shadows it"
-        )
+    where = _origin(module)
+    if where is None or _HOME not in where.parents:
+        raise _shadowed(name, where)
+    if module.__spec__ is not None and not module.__spec__.has_location:
+        raise PluginError(f"built-in plugin {name!r} is a folder without __init__.py ({where})")
     return module
 
 
@@ -88,7 +110,10 @@ def get_plugin_manager() -> pluggy.PluginManager:
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as error:
-        raise PluginError(f"plugin {error.plugin!r}: {error}") from error
+        name = pm.get_name(error.plugin) or repr(error.plugin)
+        raise PluginError(
+            f"plugin {name!r} implements a hook that does not exist: {error}"
+        ) from error
     return pm
 
 
@@ -149,9 +174,16 @@ class Plugins:
         return self._registry("register_importers", "importer")
 
     def register_commands(self, cli: Any) -> None:
-        """Let plugins add commands to the root click group."""
+        """Let plugins add commands to the root click group; a name already taken is an error."""
         for plugin, function in self._each("register_commands"):
+            before = dict(cli.commands)
             self._call("register_commands", plugin, function, cli)
+            replaced = sorted(n for n, c in before.items() if cli.commands.get(n) is not c)
+            if replaced:
+                cli.commands.update(before)
+                raise PluginError(
+                    f"plugin {plugin!r} tried to replace the command(s) {', '.join(replaced)}"
+                )
 
     @functools.cached_property
     def has_validators(self) -> bool:
@@ -170,8 +202,25 @@ class Plugins:
 
     def record_changed(self, change: Change) -> None:
         """Tell every plugin about a committed change."""
-        for plugin, function in self._each("record_changed"):
-            self._call("record_changed", plugin, function, change)
+        self.changes_committed([change])
+
+    def changes_committed(self, changes: Sequence[Change]) -> None:
+        """Tell every plugin about every committed change, in order, even when one fails;
+        then raise a :class:`PluginError` naming the first plugin that failed."""
+        failures: list[PluginError] = []
+        for change in changes:
+            for plugin, function in self._each("record_changed"):
+                try:
+                    self._call("record_changed", plugin, function, change)
+                except ExchangeError as error:
+                    failures.append(
+                        error
+                        if isinstance(error, PluginError)
+                        else PluginError(f"plugin {plugin!r} failed in record_changed: {error}")
+                    )
+        if failures:
+            more = f" (and {len(failures) - 1} more failures)" if len(failures) > 1 else ""
+            raise PluginError(f"{failures[0]}{more}") from failures[0].__cause__
 
     def describe(self) -> list[PluginInfo]:
         """The loaded plugins, with their hooks and distribution."""

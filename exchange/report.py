@@ -6,7 +6,7 @@ come from plugins (``register_reports``, ``register_formats``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 import attrs
@@ -22,14 +22,26 @@ class Column:
     type: str = "text"
 
 
+def _columns(items: Iterable[Column]) -> tuple[Column, ...]:
+    return tuple(items)
+
+
+def _rows(items: Iterable[Sequence[Any]]) -> tuple[tuple[Any, ...], ...]:
+    return tuple(tuple(row) for row in items)
+
+
 @attrs.frozen(kw_only=True)
 class Table:
     """Rows of values, one per column, plus optional totals."""
 
     name: str
-    columns: tuple[Column, ...] = attrs.field(converter=tuple)
-    rows: tuple[tuple[Any, ...], ...] = attrs.field(converter=tuple)
+    columns: tuple[Column, ...] = attrs.field(converter=_columns)
+    rows: tuple[tuple[Any, ...], ...] = attrs.field(converter=_rows)
     totals: tuple[Any, ...] | None = None
+
+
+def _tables(items: Iterable[Table]) -> tuple[Table, ...]:
+    return tuple(items)
 
 
 @attrs.frozen(kw_only=True)
@@ -38,7 +50,7 @@ class Report:
 
     title: str
     parameters: dict[str, Any] = attrs.field(factory=dict)
-    tables: tuple[Table, ...] = attrs.field(default=(), converter=tuple)
+    tables: tuple[Table, ...] = attrs.field(default=(), converter=_tables)
 
     def render(self, format: str, stream: IO[Any], *, plugins: Any = None) -> None:
         """Write the report to ``stream`` in a registered format (``json``, …)."""

@@ -91,8 +91,7 @@ class Tracker(Operations):
             self._depth -= 1
         if self._depth == 0:
             committed, self._pending = self._pending, []
-            for change in committed:
-                self.plugins.record_changed(change)
+            self.plugins.changes_committed(committed)
 
     def _log(
         self,

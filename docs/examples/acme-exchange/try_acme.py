@@ -29,7 +29,6 @@ report = Report(
                 Column(key="stage", label="stage"),
             ],
             rows=rows,
-            totals=(len(rows), "", ""),
         )
     ],
 )

@@ -1,0 +1,91 @@
+"""The command line so far: where, init, plugins, audit verify, and the error boundary."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_where_prefers_db_over_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXCHANGE_DB", str(tmp_path / "env.db"))
+    assert run("where")[1] == f"sqlite:///{tmp_path / 'env.db'}  (from EXCHANGE_DB)\n"
+    assert run("--db", "memory:", "where")[1] == "memory:  (from argument)\n"
+    monkeypatch.delenv("EXCHANGE_DB")
+    code, out, _ = run("where")
+    assert code == 0 and out.endswith("exchange.db  (from default)\n")
+
+
+def test_init_creates_the_store(tmp_path: Path) -> None:
+    path = tmp_path / "bureau.db"
+    code, out, _ = run("--db", str(path), "init")
+    assert code == 0 and "schema version" in out
+    tables = {r[0] for r in sqlite3.connect(path).execute("select name from sqlite_master")}
+    assert {"schools", "teachers", "secondments", "changes"} <= tables
+    assert run("--db", str(path), "init")[0] == 0  # a second init changes nothing
+
+
+def test_plugins_lists_the_builtins() -> None:
+    code, out, _ = run("plugins", "--json")
+    names = {p["name"] for p in json.loads(out)}
+    assert code == 0 and {"backends.memory", "backends.sqlite", "plugins.formats"} <= names
+
+
+def test_audit_verify_names_the_broken_entry(tmp_path: Path) -> None:
+    from exchange import School, Tracker
+
+    path = tmp_path / "audit.db"
+    with Tracker.open(f"sqlite:///{path}") as tracker:
+        for name in ("甲", "乙", "丙"):
+            tracker.add(School(name=name, region="丹巴县", stage="小学"))
+    assert run("--db", str(path), "audit", "verify")[1] == "change log intact: 3 entries\n"
+    conn = sqlite3.connect(path)
+    for (trigger,) in conn.execute("select name from sqlite_master where type='trigger'"):
+        conn.execute(f"DROP TRIGGER {trigger}")
+    conn.execute("UPDATE changes SET after = replace(after, '乙', '丁') WHERE id = 2")
+    conn.commit()
+    code, out, err = run("--db", str(path), "audit", "verify")
+    assert code == 1 and out == ""
+    assert err == "Error: change log entry 2 was edited after it was written\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--db", "mysql://x", "init"], "unknown backend scheme 'mysql'"),
+        (["--db", "/no/such/folder/x.db", "init"], "/no/such/folder"),
+    ],
+)
+def test_refusals_are_one_line_with_exit_1(args: list[str], message: str) -> None:
+    code, out, err = run(*args)
+    assert code == 1 and out == ""
+    assert err.startswith("Error: ") and message in err and err.count("\n") == 1
+
+
+def test_unknown_option_is_usage_error() -> None:
+    code, _, err = run("init", "--colour")
+    assert code == 2 and "No such option" in err
+
+
+def test_installed_command_runs_in_a_subprocess(tmp_path: Path) -> None:
+    exe = Path(sys.executable).parent / "exchange"
+    env = {**os.environ, "EXCHANGE_DB": str(tmp_path / "sub.db")}
+    version = subprocess.run([exe, "--version"], capture_output=True, text=True, check=True)
+    assert version.stdout.startswith("exchange, version ")
+    init = subprocess.run([exe, "init"], capture_output=True, text=True, env=env, check=True)
+    assert str(tmp_path / "sub.db") in init.stdout
+    bad = subprocess.run([exe, "--db", "nope://", "init"], capture_output=True, text=True)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
