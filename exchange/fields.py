@@ -104,6 +104,8 @@ def optional_text(*, limit: int = MAX_NAME) -> Any:
 
 
 def _to_date(value: Any) -> Any:
+    if type(value) is dt.date:
+        return value
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value.strip())
@@ -201,6 +203,8 @@ def _check_int(low: int, high: int, required: bool) -> Validator:
 
 
 def _to_int(value: Any) -> Any:
+    if type(value) is int:
+        return value
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
     if isinstance(value, bool):

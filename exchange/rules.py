@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .backend import STORED_TYPES, Backend
-from .codec import columns
+from .codec import columns, per_type
 from .enums import Target
 from .errors import DuplicateRef, InvalidRecord, NotFound, OverBudget, RuleViolation
 from .models import (
@@ -52,14 +52,16 @@ class Lookup:
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
-        self._seen: dict[tuple[str, int], Any] = {}
+        self._seen: dict[type[Stored], dict[int, Any]] = {}
 
     def get(self, cls: type[Stored], id: int) -> Any:
         """The record, or ``None``."""
-        key = (cls.table, id)
-        if key not in self._seen:
-            self._seen[key] = self.backend.get(cls, id)
-        return self._seen[key]
+        seen = self._seen.get(cls)
+        if seen is None:
+            seen = self._seen[cls] = {}
+        if id not in seen:
+            seen[id] = self.backend.get(cls, id)
+        return seen[id]
 
     def need(self, cls: type[Stored], id: int, *, by: Stored, field: str) -> Any:
         """The record, or :class:`NotFound` naming who asked for it."""
@@ -72,12 +74,17 @@ class Lookup:
         return found
 
 
+@per_type
+def _links(cls: type[Stored]) -> tuple[tuple[str, type[Stored]], ...]:
+    return tuple((c.name, TABLES[c.table or ""]) for c in columns(cls) if c.kind == "link")
+
+
 def check_links(record: Stored, lookup: Lookup) -> None:
     """Every link field points to an existing record."""
-    for column in columns(type(record)):
-        target = getattr(record, column.name)
-        if column.kind == "link" and target is not None:
-            lookup.need(TABLES[column.table or ""], target, by=record, field=column.name)
+    for name, target_cls in _links(type(record)):
+        target = getattr(record, name)
+        if target is not None:
+            lookup.need(target_cls, target, by=record, field=name)
 
 
 def check_ref(record: Stored, backend: Backend) -> None:
@@ -95,7 +102,7 @@ def check_ref(record: Stored, backend: Backend) -> None:
 
 
 def _secondment(record: Secondment, lookup: Lookup, backend: Backend) -> None:
-    teacher = lookup.get(Teacher, record.teacher_id)
+    teacher = lookup.need(Teacher, record.teacher_id, by=record, field="teacher_id")
     if teacher.school_id == record.host_school_id:
         host = lookup.get(School, record.host_school_id)
         raise RuleViolation(
@@ -183,10 +190,11 @@ store each row before checking the next."""
 def check(record: Stored, lookup: Lookup, backend: Backend, *, bulk: bool = False) -> None:
     """Every rule for ``record`` (about to be added or to replace its stored version).
 
-    In a bulk load the ``ref`` check is left to the backend's unique index.
+    In a bulk load the link and ``ref`` checks are left to the backend, which
+    refuses a missing link or a repeated ref with the same errors.
     """
-    check_links(record, lookup)
     if not bulk:
+        check_links(record, lookup)
         check_ref(record, backend)
     rule = _RULES.get(type(record))
     if rule is not None:

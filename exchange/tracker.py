@@ -265,14 +265,16 @@ class Tracker(Operations):
             else:
                 result = self.backend.bulk_insert(
                     cls,
-                    self._checked(cls, itertools.chain([first], stream), lookup),
+                    self._checked(cls, itertools.chain([first], stream), lookup, bulk=True),
                     batch_size=batch_size,
                 )
             after = changelog.canonical(attrs.asdict(result))
             self._log("bulk", cls, None, None, after)
         return result
 
-    def _checked(self, cls: type[R], records: Iterable[R], lookup: rules.Lookup) -> Iterator[R]:
+    def _checked(
+        self, cls: type[R], records: Iterable[R], lookup: rules.Lookup, *, bulk: bool
+    ) -> Iterator[R]:
         for record in records:
             if type(record) is not cls:
                 raise InvalidRecord(
@@ -281,14 +283,13 @@ class Tracker(Operations):
                 )
             if record.id is not None:
                 raise InvalidRecord(f"{cls.__name__.lower()} already has id {record.id}")
-            self._check(record, lookup, bulk=True)
+            self._check(record, lookup, bulk=bulk)
             yield record
 
     def _add_one_by_one(self, cls: type[R], records: Iterable[R]) -> BulkResult:
         digest, encode = changelog.RowDigest(), row_encoder(cls)
         ids = []
-        for record in self._checked(cls, records, rules.Lookup(self.backend)):
-            rules.check_ref(record, self.backend)
+        for record in self._checked(cls, records, rules.Lookup(self.backend), bulk=False):
             digest.add(encode(record))
             ids.append(self.backend.add(record).id)
         return BulkResult(
