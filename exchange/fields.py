@@ -74,10 +74,10 @@ def name() -> Any:
 
 
 def text(*, limit: int = MAX_TEXT) -> Any:
-    """Optional free text; empty by default."""
+    """Optional free text, stripped; empty by default."""
     return attrs.field(
         default="",
-        converter=lambda v: "" if v is None else v,
+        converter=lambda v: "" if v is None else _strip(v),
         validator=_check_text(limit, required=False),
         metadata={"kind": "text"},
     )

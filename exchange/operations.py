@@ -12,8 +12,10 @@ import decimal
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import attrs
+
 from . import rules
-from .enums import ActivityKind, ExpenseCategory, SecondmentKind, Target
+from .enums import ActivityKind, ExpenseCategory, SecondmentKind, SecondmentStatus, Target
 from .models import (
     STANDARD_BANDS,
     Activity,
@@ -51,6 +53,8 @@ class Operations:
         backend: Backend
 
         def add(self, record: R) -> R: ...
+
+        def update(self, record: R) -> R: ...
 
         def get(self, cls: Any, key: Key) -> Any: ...
 
@@ -263,3 +267,31 @@ class Operations:
         """What is left of an allocation, in yuan (negative after an approved overspend)."""
         found: Allocation = self.get(Allocation, allocation)
         return found.amount - rules.spent(self.backend, found.id or 0)
+
+    # -- the secondment lifecycle ----------------------------------------------
+
+    def _move(self, key: Key, status: SecondmentStatus, **changes: Any) -> Secondment:
+        current: Secondment = self.get(Secondment, key)
+        return self.update(attrs.evolve(current, status=status, **changes))
+
+    def approve(self, secondment: Key) -> Secondment:
+        """proposed → approved; the teacher's period is now taken (no overlap allowed)."""
+        return self._move(secondment, SecondmentStatus.APPROVED)
+
+    def start(self, secondment: Key) -> Secondment:
+        """approved → active: the teacher has arrived at the host school."""
+        return self._move(secondment, SecondmentStatus.ACTIVE)
+
+    def complete(self, secondment: Key) -> Secondment:
+        """active → completed: served to the planned end."""
+        return self._move(secondment, SecondmentStatus.COMPLETED)
+
+    def cancel(self, secondment: Key, *, reason: str) -> Secondment:
+        """proposed or approved → cancelled, before it starts."""
+        return self._move(secondment, SecondmentStatus.CANCELLED, reason=reason)
+
+    def withdraw(self, secondment: Key, *, reason: str, returned_on: dt.date | str) -> Secondment:
+        """active → withdrawn: an early return, with its reason and the actual last day."""
+        return self._move(
+            secondment, SecondmentStatus.WITHDRAWN, reason=reason, returned_on=returned_on
+        )

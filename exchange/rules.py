@@ -12,6 +12,7 @@ import decimal
 from collections.abc import Callable
 from typing import Any
 
+from . import lifecycle
 from .backend import STORED_TYPES, Backend
 from .codec import columns, per_type
 from .enums import Target
@@ -53,6 +54,8 @@ class Lookup:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self._seen: dict[type[Stored], dict[int, Any]] = {}
+        self.claims: dict[int, list[Secondment]] = {}
+        """Approved or active secondments of this bulk load not yet stored, per teacher."""
 
     def get(self, cls: type[Stored], id: int) -> Any:
         """The record, or ``None``."""
@@ -102,6 +105,10 @@ def check_ref(record: Stored, backend: Backend) -> None:
 
 
 def _secondment(record: Secondment, lookup: Lookup, backend: Backend) -> None:
+    before = lookup.get(Secondment, record.id) if record.id is not None else None
+    lifecycle.check_transition(before, record)
+    if lifecycle.holds_place(record):
+        _no_overlap(record, lookup, backend)
     teacher = lookup.need(Teacher, record.teacher_id, by=record, field="teacher_id")
     if teacher.school_id == record.host_school_id:
         host = lookup.get(School, record.host_school_id)
@@ -109,6 +116,33 @@ def _secondment(record: Secondment, lookup: Lookup, backend: Backend) -> None:
             f"{teacher.name} cannot be seconded to {describe(host, School, host.id)}: "
             "it is the teacher's own school"
         )
+
+
+def _no_overlap(record: Secondment, lookup: Lookup, backend: Backend) -> None:
+    """A teacher holds at most one approved or active secondment on any day."""
+    start, end = record.starts_on, lifecycle.last_day(record)
+    stored = backend.find(
+        Secondment,
+        {
+            "teacher_id": Op("eq", record.teacher_id),
+            "status": Op("in", tuple(lifecycle.HOLDING)),
+            "starts_on": Op("le", end),
+        },
+    )
+    claimed = lookup.claims.setdefault(record.teacher_id, [])
+    for other in [*stored, *claimed]:
+        if other.id is not None and other.id == record.id:
+            continue  # the stored version of the record being updated
+        if lifecycle.last_day(other) >= start and other.starts_on <= end:
+            host = lookup.get(School, other.host_school_id)
+            which = f"secondment {other.id}" if other.id else "earlier in this load"
+            raise RuleViolation(
+                f"teacher {record.teacher_id} is already seconded to {host.name} from "
+                f"{other.starts_on} to {lifecycle.last_day(other)} ({which}), "
+                f"which overlaps {start} to {end}"
+            )
+    if record.id is None:
+        claimed.append(record)
 
 
 def _assessment(record: Assessment, lookup: Lookup, backend: Backend) -> None:
