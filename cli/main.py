@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from .demo import demo
 from .state import State, pass_state
 
 
@@ -135,6 +136,9 @@ def verify(state: State) -> None:
     """
     entries = state.tracker().verify_log()
     click.echo(f"change log intact: {entries} entries")
+
+
+cli.add_command(demo)
 
 
 def main() -> None:

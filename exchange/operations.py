@@ -147,9 +147,13 @@ class Operations:
         teacher: Key | None = None,
         pairing: Key | None = None,
         partnership: Key | None = None,
-        **counts: Any,
+        lessons: int = 0,
+        attendees: int = 0,
+        students: int = 0,
+        notes: str = "",
+        ref: str | None = None,
     ) -> Activity:
-        """Record an activity; ``counts``: ``lessons``, ``attendees``, ``students``, ``notes``."""
+        """Record an activity with its lessons (节), attendee person-times (人次) and students."""
         return self.add(
             _build(
                 Activity,
@@ -160,7 +164,11 @@ class Operations:
                 teacher_id=self._id(Teacher, teacher),
                 pairing_id=self._id(Pairing, pairing),
                 partnership_id=self._id(Partnership, partnership),
-                **counts,
+                lessons=lessons,
+                attendees=attendees,
+                students=students,
+                notes=notes,
+                ref=ref,
             )
         )
 
@@ -201,6 +209,7 @@ class Operations:
         scores: Mapping[str, float],
         assessed_on: dt.date | str,
         notes: str = "",
+        ref: str | None = None,
     ) -> Assessment:
         """Record one assessor's scores for a target and period (考核)."""
         return self.add(
@@ -213,6 +222,7 @@ class Operations:
                 scores=scores,
                 assessed_on=assessed_on,
                 notes=notes,
+                ref=ref,
             )
         )
 
@@ -245,6 +255,8 @@ class Operations:
         category: ExpenseCategory | str,
         spent_on: dt.date | str,
         description: str = "",
+        secondment: Key | None = None,
+        activity: Key | None = None,
         allow_overspend: bool = False,
         ref: str | None = None,
     ) -> Expense:
@@ -258,6 +270,8 @@ class Operations:
                 category=category,
                 spent_on=spent_on,
                 description=description,
+                secondment_id=self._id(Secondment, secondment),
+                activity_id=self._id(Activity, activity),
                 overspend_approved=allow_overspend,
                 ref=ref,
             )

@@ -13,6 +13,7 @@ Values pass through the field's converter, so ``kind="支教"`` and
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -118,21 +119,36 @@ def _field(cls: type, name: str) -> attrs.Attribute[Any]:
     return known[name]
 
 
+_INVALID = object()
+
+
+_TYPES: dict[str, type] = {
+    "id": int,
+    "int": int,
+    "link": int,
+    "bool": bool,
+    "date": dt.date,
+    "datetime": dt.datetime,
+}
+
+
 def _convert(cls: type, field: attrs.Attribute[Any], value: Any) -> Any:
-    if value is None or field.converter is None:
-        return value
     kind = field.metadata["kind"]
+    if value is None:
+        return value
     try:
         if kind == "json":
             enum_cls = field.metadata.get("enum")
             return enum_cls.parse(value) if enum_cls else value
-        return field.converter(value)  # type: ignore[operator]
+        converted = value if field.converter is None else field.converter(value)  # type: ignore[operator]
     except ExchangeError:
         raise
     except Exception:
-        raise InvalidRecord(
-            f"{value!r} is not a valid {cls.__name__.lower()} {field.name}"
-        ) from None
+        converted = _INVALID
+    expected = _TYPES.get(kind)
+    if converted is _INVALID or (expected is not None and type(converted) is not expected):
+        raise InvalidRecord(f"{value!r} is not a valid {cls.__name__.lower()} {field.name}")
+    return converted
 
 
 def normalize(cls: type, filters: Mapping[str, Any]) -> dict[str, Op]:

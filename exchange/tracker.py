@@ -12,7 +12,7 @@ import attrs
 from . import changelog, rules, urls
 from .backend import Backend, BulkResult
 from .changelog import Change
-from .codec import row_encoder
+from .codec import columns, row_encoder
 from .errors import InvalidRecord, NotFound
 from .models import Record, Stored, record_type
 from .operations import Operations
@@ -177,11 +177,34 @@ class Tracker(Operations):
             kind, list(group_by), measures, self._filters(kind, filters, include_archived)
         )
 
-    @staticmethod
-    def _filters(kind: type[Stored], filters: Mapping[str, Any], archived: bool) -> dict[str, Op]:
+    def _filters(
+        self, kind: type[Stored], filters: Mapping[str, Any], archived: bool
+    ) -> dict[str, Op]:
         if not archived and "archived" not in filters:
             filters = {**filters, "archived": False}
-        return normalize(kind, filters)
+        links = {c.name: c.table for c in columns(kind) if c.kind == "link"}
+        return normalize(
+            kind,
+            {
+                name: self._link_filter(rules.TABLES[links[name] or ""], value)
+                if name in links
+                else value
+                for name, value in filters.items()
+            },
+        )
+
+    def _link_filter(self, target: type[Stored], value: Any) -> Any:
+        """A link filter may name the linked record by ref or by the record itself."""
+        if isinstance(value, Op):
+            inner = value.value
+            if value.op == "in":
+                return Op("in", tuple(self._link_filter(target, v) for v in inner))
+            return Op(value.op, self._link_filter(target, inner))
+        if isinstance(value, Record):
+            return value.id
+        if isinstance(value, str) and issubclass(target, Record):
+            return self.get(target, value).id
+        return value
 
     def changes(self, **filters: Any) -> Iterator[Change]:
         """The change log, oldest first."""

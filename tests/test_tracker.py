@@ -116,6 +116,14 @@ def test_find_count_and_aggregate(tracker: Tracker, programme: Programme) -> Non
     assert [t.name for t in tracker.find(Teacher, roles=has(Role.BACKBONE))] == ["陈老师"]
 
 
+def test_link_filters_take_refs_and_records(tracker: Tracker, programme: Programme) -> None:
+    by_ref = list(tracker.find(Teacher, school_id="ZF05"))
+    assert by_ref == list(tracker.find(Teacher, school_id=programme.host))
+    assert by_ref == list(tracker.find(Teacher, school_id=programme.host.id))
+    assert [t.ref for t in by_ref] == ["T002"]
+    assert tracker.count(Teacher, school_id=exchange.one_of("HY01", programme.host)) == 2
+
+
 def test_archive_hides_from_lists_but_keeps_history(tracker: Tracker, programme: Programme) -> None:
     tracker.archive(Teacher, "T002")
     assert [t.ref for t in tracker.find(Teacher)] == ["T001"]
@@ -234,6 +242,10 @@ BAD_CALLS: dict[str, BadCall] = {
     "delete of a linked school": lambda t, p: t.delete(School, p.home.id),
     "delete of a missing record": lambda t, p: t.delete(School, 999),
     "unknown filter": lambda t, p: list(t.find(School, colour="red")),
+    "filter by an unknown ref": lambda t, p: t.count(Teacher, school_id="NOPE"),
+    "filter with a bad date": lambda t, p: t.count(Secondment, starts_on="2025-13-01"),
+    "filter with a text id": lambda t, p: t.count(Teacher, id="seven"),
+    "filter with a text flag": lambda t, p: t.count(School, rural="yes"),
     "unknown record type": lambda t, p: t.count("classroom"),
     "bad id type": lambda t, p: t.get(School, 1.5),  # type: ignore[arg-type]
     "bulk of mixed types": lambda t, p: t.bulk_add(
