@@ -1,0 +1,65 @@
+"""The records a programme office keeps, one class per glossary term.
+
+Every record is a frozen, slotted, keyword-only ``attrs`` class validated on
+construction; ``attrs.evolve(record, field=value)`` makes a changed, re-validated
+copy. ``id`` is ``None`` until a backend stores the record.
+"""
+
+from __future__ import annotations
+
+from ..errors import InvalidRecord
+from .base import Record, Stored
+from .exchanges import Activity, Secondment
+from .funding import Allocation, Expense
+from .mentoring import Mentorship
+from .rubrics import STANDARD_BANDS, Assessment, Criterion, GradeBand, Rubric
+from .schools import Pairing, Partnership, School, Teacher
+
+RECORD_TYPES: tuple[type[Record], ...] = (
+    Partnership,
+    School,
+    Teacher,
+    Pairing,
+    Secondment,
+    Mentorship,
+    Activity,
+    Rubric,
+    Assessment,
+    Allocation,
+    Expense,
+)
+"""Every record type, in an order where each refers only to earlier ones."""
+
+
+def record_type(name: str | type[Record]) -> type[Record]:
+    """Return the record class named by its class name or table (``"school"``, ``"schools"``)."""
+    if isinstance(name, type) and issubclass(name, Record) and name in RECORD_TYPES:
+        return name
+    key = str(name).strip().lower()
+    for cls in RECORD_TYPES:
+        if key in (cls.__name__.lower(), cls.table, cls.table.rstrip("s")):
+            return cls
+    known = ", ".join(c.__name__.lower() for c in RECORD_TYPES)
+    raise InvalidRecord(f"unknown record type {name!r}; known types: {known}")
+
+
+__all__ = [
+    "RECORD_TYPES",
+    "STANDARD_BANDS",
+    "Activity",
+    "Allocation",
+    "Assessment",
+    "Criterion",
+    "Expense",
+    "GradeBand",
+    "Mentorship",
+    "Pairing",
+    "Partnership",
+    "Record",
+    "Rubric",
+    "School",
+    "Secondment",
+    "Stored",
+    "Teacher",
+    "record_type",
+]

@@ -1,0 +1,175 @@
+"""Rubrics (weighted criteria and grade bands) and the assessments made against them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+import attrs
+
+from .. import fields
+from ..enums import Grade, Target
+from ..errors import InvalidRecord
+from .base import Record
+
+
+def _positive(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise InvalidRecord(f"criterion weight must be a positive number, not {value!r}")
+
+
+def _as_tuple(values: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
+class Criterion:
+    """One weighted criterion of a rubric (考核评价指标); may have sub-criteria."""
+
+    key: str = fields.name()
+    """Short identifier used in scores, e.g. ``teaching``."""
+    name: str = fields.name()
+    """For example 教学成果."""
+    weight: float = attrs.field(default=1.0, validator=_positive)
+    max_score: float = attrs.field(default=100.0, validator=_positive)
+    """Leaf scores run from 0 to this."""
+    children: tuple[Criterion, ...] = attrs.field(default=(), converter=_as_tuple)
+    """Sub-criteria; a criterion with children is scored through them."""
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data for storage."""
+        return {
+            "key": self.key,
+            "name": self.name,
+            "weight": self.weight,
+            "max_score": self.max_score,
+            "children": [c.to_json() for c in self.children],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Criterion:
+        """The inverse of :meth:`to_json`."""
+        return cls(
+            key=data["key"],
+            name=data["name"],
+            weight=data["weight"],
+            max_score=data["max_score"],
+            children=[cls.from_json(c) for c in data["children"]],
+        )
+
+    def leaves(self) -> tuple[Criterion, ...]:
+        """The criteria under this one that are scored directly."""
+        if not self.children:
+            return (self,)
+        return tuple(leaf for child in self.children for leaf in child.leaves())
+
+
+@attrs.frozen(kw_only=True)
+class GradeBand:
+    """A total at or above ``min_total`` earns ``grade``."""
+
+    grade: Grade = fields.choice(Grade)
+    min_total: float = attrs.field()
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data for storage."""
+        return {"grade": self.grade.value, "min_total": self.min_total}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> GradeBand:
+        """The inverse of :meth:`to_json`."""
+        return cls(grade=data["grade"], min_total=data["min_total"])
+
+
+STANDARD_BANDS = (
+    GradeBand(grade=Grade.EXCELLENT, min_total=90),
+    GradeBand(grade=Grade.GOOD, min_total=80),
+    GradeBand(grade=Grade.PASS, min_total=60),
+    GradeBand(grade=Grade.FAIL, min_total=0),
+)
+"""优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, 不合格 below."""
+
+
+def _check_criteria(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not value:
+        raise InvalidRecord(f"rubric {instance.name!r} has no criteria")
+    keys = [leaf.key for criterion in value for leaf in criterion.leaves()]
+    doubled = sorted({k for k in keys if keys.count(k) > 1})
+    if doubled:
+        raise InvalidRecord(f"rubric {instance.name!r} repeats criterion keys: {doubled}")
+
+
+def _criteria_json(kind: str = "json") -> Any:
+    return attrs.field(
+        converter=tuple,
+        validator=_check_criteria,
+        metadata={
+            "kind": kind,
+            "encode": lambda cs: [c.to_json() for c in cs],
+            "decode": lambda data: tuple(Criterion.from_json(c) for c in data),
+        },
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Rubric(Record):
+    """Weighted criteria and grade bands for assessing one kind of target."""
+
+    table: ClassVar[str] = "rubrics"
+
+    name: str = fields.name()
+    version: int = fields.number(1, 10_000)
+    target: Target = fields.choice(Target)
+    criteria: tuple[Criterion, ...] = _criteria_json()
+    bands: tuple[GradeBand, ...] = attrs.field(
+        default=STANDARD_BANDS,
+        converter=tuple,
+        metadata={
+            "kind": "json",
+            "encode": lambda bs: [b.to_json() for b in bs],
+            "decode": lambda data: tuple(GradeBand.from_json(b) for b in data),
+        },
+    )
+
+    def leaves(self) -> tuple[Criterion, ...]:
+        """Every criterion that is scored directly, in order."""
+        return tuple(leaf for c in self.criteria for leaf in c.leaves())
+
+
+def _to_scores(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        value = value.items()
+    try:
+        return tuple(sorted((str(k), float(v)) for k, v in value))
+    except (TypeError, ValueError):
+        raise InvalidRecord(f"scores must map criterion keys to numbers, not {value!r}") from None
+
+
+@attrs.frozen(kw_only=True)
+class Assessment(Record):
+    """One assessor's scores against a rubric for one target and period (考核)."""
+
+    table: ClassVar[str] = "assessments"
+
+    rubric_id: int = fields.link("rubrics")
+    target_id: int = fields.number(1, 2**63 - 1)
+    """The id of the secondment, mentorship, pairing or school the rubric targets."""
+    period: str = fields.name()
+    """For example ``2025`` or ``2025-spring``."""
+    assessor: str = fields.name()
+    assessed_on: dt.date = fields.day()
+    scores: tuple[tuple[str, float], ...] = attrs.field(
+        converter=_to_scores,
+        metadata={
+            "kind": "json",
+            "encode": lambda s: dict(s),
+            "decode": lambda data: tuple(sorted(data.items())),
+        },
+    )
+    """Leaf criterion key → score; a dict is accepted."""
+    notes: str = fields.text()
+
+    def score_of(self, key: str) -> float | None:
+        """The score given for criterion ``key``, if any."""
+        return dict(self.scores).get(key)
