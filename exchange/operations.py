@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from . import rules
+from . import rules, scoring
 from .enums import ActivityKind, ExpenseCategory, SecondmentKind, SecondmentStatus, Target
 from .models import (
     STANDARD_BANDS,
@@ -225,6 +225,23 @@ class Operations:
                 ref=ref,
             )
         )
+
+    def result(self, assessment: Key) -> scoring.Result:
+        """The total and grade of an assessment, under the rubric version it was made with."""
+        found: Assessment = self.get(Assessment, assessment)
+        rubric: Rubric = self.get(Rubric, found.rubric_id)
+        return scoring.evaluate(rubric, dict(found.scores))
+
+    def combined_result(
+        self, rubric: Key, target_id: int, *, period: str, how: str = "mean"
+    ) -> scoring.Result:
+        """All assessors' results for one target and period, combined by mean or median."""
+        found: Rubric = self.get(Rubric, rubric)
+        results = [
+            scoring.evaluate(found, dict(a.scores))
+            for a in self.find(Assessment, rubric_id=found.id, target_id=target_id, period=period)
+        ]
+        return scoring.combined(results, found, how=how)
 
     def allocate(
         self,

@@ -12,11 +12,11 @@ import decimal
 from collections.abc import Callable
 from typing import Any
 
-from . import lifecycle
+from . import lifecycle, scoring
 from .backend import STORED_TYPES, Backend
 from .codec import columns, per_type
 from .enums import Target
-from .errors import DuplicateRef, InvalidRecord, NotFound, OverBudget, RuleViolation
+from .errors import DuplicateRef, NotFound, OverBudget, RuleViolation
 from .models import (
     Allocation,
     Assessment,
@@ -149,27 +149,7 @@ def _assessment(record: Assessment, lookup: Lookup, backend: Backend) -> None:
     rubric: Rubric = lookup.get(Rubric, record.rubric_id)
     target_cls = TARGETS[rubric.target]
     lookup.need(target_cls, record.target_id, by=record, field="target_id")
-    leaves = {leaf.key: leaf for leaf in rubric.leaves()}
-    scored = dict(record.scores)
-    unknown = sorted(set(scored) - set(leaves))
-    missing = sorted(set(leaves) - set(scored))
-    if unknown or missing:
-        raise InvalidRecord(
-            f"assessment scores do not match rubric {rubric.name!r} v{rubric.version}: "
-            + "; ".join(
-                part
-                for part in (
-                    f"unknown criteria {unknown}" if unknown else "",
-                    f"missing criteria {missing}" if missing else "",
-                )
-                if part
-            )
-        )
-    for key, score in record.scores:
-        if not 0 <= score <= leaves[key].max_score:
-            raise InvalidRecord(
-                f"score {score:g} for {leaves[key].name} is outside 0–{leaves[key].max_score:g}"
-            )
+    scoring.evaluate(rubric, dict(record.scores))
     same = {
         "rubric_id": Op("eq", record.rubric_id),
         "target_id": Op("eq", record.target_id),
@@ -210,7 +190,12 @@ def _expense(record: Expense, lookup: Lookup, backend: Backend) -> None:
         )
 
 
+def _rubric(record: Rubric, lookup: Lookup, backend: Backend) -> None:
+    scoring.check_bands(record)
+
+
 _RULES: dict[type[Stored], Callable[[Any, Lookup, Backend], None]] = {
+    Rubric: _rubric,
     Secondment: _secondment,
     Assessment: _assessment,
     Expense: _expense,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -13,14 +14,39 @@ from ..enums import Grade, Target
 from ..errors import InvalidRecord
 from .base import Record
 
+COMBINE = ("mean", "sum", "min")
+"""How a criterion's sub-criteria combine: weighted mean of their shares of their
+ranges (0–100), weighted sum of their points, or the minimum share (0–100)."""
+
+
+def _number(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+
 
 def _positive(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise InvalidRecord(f"criterion weight must be a positive number, not {value!r}")
+    if not _number(value) or not value > 0:
+        raise InvalidRecord(
+            f"criterion {getattr(instance, 'key', '?')}: {attribute.name} must be a positive "
+            f"number, not {value!r}"
+        )
+
+
+def _finite(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not _number(value):
+        raise InvalidRecord(f"{attribute.name} must be a finite number, not {value!r}")
 
 
 def _as_tuple(values: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(values)
+
+
+def _to_levels(values: Any) -> Any:
+    if isinstance(values, Mapping):
+        values = values.items()
+    try:
+        return tuple((str(label).strip(), value) for label, value in values)
+    except (TypeError, ValueError):
+        raise InvalidRecord(f"levels must map labels to numbers, not {values!r}") from None
 
 
 @attrs.frozen(kw_only=True)
@@ -32,10 +58,33 @@ class Criterion:
     name: str = fields.name()
     """For example 教学成果."""
     weight: float = attrs.field(default=1.0, validator=_positive)
-    max_score: float = attrs.field(default=100.0, validator=_positive)
-    """Leaf scores run from 0 to this."""
+    """Relative weight among its siblings (> 0)."""
+    max_score: float = attrs.field(default=100.0, validator=_finite)
+    """A leaf's scores run from ``min_score`` to this."""
+    min_score: float = attrs.field(default=0.0, validator=_finite)
+    levels: tuple[tuple[str, float], ...] = attrs.field(default=(), converter=_to_levels)
+    """Named levels a leaf may be scored with instead of a number, e.g.
+    ``{"优秀": 95, "良好": 85, "合格": 70, "不合格": 50}``."""
+    combine: str = attrs.field(default="mean")
+    """How the sub-criteria combine: ``mean`` (default), ``sum`` or ``min`` (see COMBINE)."""
     children: tuple[Criterion, ...] = attrs.field(default=(), converter=_as_tuple)
     """Sub-criteria; a criterion with children is scored through them."""
+
+    def __attrs_post_init__(self) -> None:
+        where = f"criterion {self.key}"
+        if not self.max_score > self.min_score:
+            raise InvalidRecord(f"{where}: max_score must be above min_score")
+        if self.combine not in COMBINE:
+            raise InvalidRecord(f"{where}: combine must be one of {', '.join(COMBINE)}")
+        labels = [label for label, _ in self.levels]
+        if any(not label for label in labels) or len(set(labels)) != len(labels):
+            raise InvalidRecord(f"{where}: level names must be present and distinct")
+        for label, value in self.levels:
+            if not _number(value) or not self.min_score <= value <= self.max_score:
+                raise InvalidRecord(
+                    f"{where}: level {label} = {value!r} is outside "
+                    f"{self.min_score:g}–{self.max_score:g}"
+                )
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for storage."""
@@ -44,18 +93,24 @@ class Criterion:
             "name": self.name,
             "weight": self.weight,
             "max_score": self.max_score,
+            "min_score": self.min_score,
+            "levels": [list(level) for level in self.levels],
+            "combine": self.combine,
             "children": [c.to_json() for c in self.children],
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Criterion:
-        """The inverse of :meth:`to_json`."""
+        """The inverse of :meth:`to_json`; absent optional keys take their defaults."""
         return cls(
             key=data["key"],
             name=data["name"],
-            weight=data["weight"],
-            max_score=data["max_score"],
-            children=[cls.from_json(c) for c in data["children"]],
+            weight=data.get("weight", 1.0),
+            max_score=data.get("max_score", 100.0),
+            min_score=data.get("min_score", 0.0),
+            levels=data.get("levels", ()),
+            combine=data.get("combine", "mean"),
+            children=[cls.from_json(c) for c in data.get("children", ())],
         )
 
     def leaves(self) -> tuple[Criterion, ...]:
@@ -70,7 +125,7 @@ class GradeBand:
     """A total at or above ``min_total`` earns ``grade``."""
 
     grade: Grade = fields.choice(Grade)
-    min_total: float = attrs.field()
+    min_total: float = attrs.field(validator=_finite)
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for storage."""
@@ -137,13 +192,23 @@ class Rubric(Record):
         return tuple(leaf for c in self.criteria for leaf in c.leaves())
 
 
+def _score(value: Any) -> float | str:
+    if isinstance(value, str):
+        return value.strip()  # a level name, checked against the rubric
+    if not _number(value):
+        raise TypeError(value)
+    return float(value)
+
+
 def _to_scores(value: Any) -> Any:
     if isinstance(value, Mapping):
         value = value.items()
     try:
-        return tuple(sorted((str(k), float(v)) for k, v in value))
+        return tuple(sorted((str(k), _score(v)) for k, v in value))
     except (TypeError, ValueError):
-        raise InvalidRecord(f"scores must map criterion keys to numbers, not {value!r}") from None
+        raise InvalidRecord(
+            f"scores must map criterion keys to numbers or level names, not {value!r}"
+        ) from None
 
 
 @attrs.frozen(kw_only=True)
@@ -159,7 +224,7 @@ class Assessment(Record):
     """For example ``2025`` or ``2025-spring``."""
     assessor: str = fields.name()
     assessed_on: dt.date = fields.day()
-    scores: tuple[tuple[str, float], ...] = attrs.field(
+    scores: tuple[tuple[str, float | str], ...] = attrs.field(
         converter=_to_scores,
         metadata={
             "kind": "json",
@@ -167,9 +232,10 @@ class Assessment(Record):
             "decode": lambda data: tuple(sorted(data.items())),
         },
     )
-    """Leaf criterion key → score; a dict is accepted."""
+    """Leaf criterion key → score (a number, or a level name of that criterion); a dict
+    is accepted."""
     notes: str = fields.text()
 
-    def score_of(self, key: str) -> float | None:
+    def score_of(self, key: str) -> float | str | None:
         """The score given for criterion ``key``, if any."""
         return dict(self.scores).get(key)
