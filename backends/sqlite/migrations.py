@@ -30,6 +30,7 @@ def _step(fn: Callable[[Database], None]) -> Callable[[Database], None]:
     _NAMES.append(fn.__name__)
     return fn
 
+
 _RECORD_TABLES = (
     """CREATE TABLE "partnerships" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import attrs
 
 from exchange.codec import Column, columns
@@ -43,9 +41,18 @@ class Statements:
         raise InvalidRecord(f"{self.name} has no field {name!r}; fields: {known}")
 
 
-@functools.cache
+_BUILT: dict[type[Stored], Statements] = {}
+
+
 def statements(cls: type[Stored]) -> Statements:
-    """The SQL for ``cls``."""
+    """The SQL for ``cls`` (built on first use)."""
+    built = _BUILT.get(cls)
+    if built is None:
+        built = _BUILT[cls] = _build(cls)
+    return built
+
+
+def _build(cls: type[Stored]) -> Statements:
     cols = columns(cls)
     table = quote(cls.table)
     names = ", ".join(quote(c.name) for c in cols)

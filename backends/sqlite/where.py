@@ -16,6 +16,8 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
+
 from exchange.codec import Column, encode
 from exchange.models import Stored
 from exchange.query import Filters, Op
@@ -35,14 +37,51 @@ class _NoMatch:
 NO_MATCH = _NoMatch()
 
 
-def where(cls: type[Stored], filters: Filters) -> tuple[str, list[Any]]:
-    """``WHERE`` conditions (joined by ``AND``; ``1`` for none) and their parameters."""
+@attrs.frozen
+class Guard:
+    """Rows that, in ``memory:``, would compare a value with one Python cannot order it by."""
+
+    condition: str
+    params: list[Any]
+    message: str
+    """The ``TypeError`` message to raise when such a row exists."""
+
+
+@attrs.frozen
+class Where:
+    """``WHERE`` conditions joined by ``AND`` (``1`` for none), their parameters, and guards."""
+
+    sql: str
+    params: list[Any]
+    guards: list[Guard]
+    """Checked before the query runs: ``memory:`` raises ``TypeError`` when a guard matches."""
+
+
+def where(cls: type[Stored], filters: Filters) -> Where:
+    """The conditions for ``filters`` (normalised, as backends receive them)."""
     sql = statements(cls)
     parts: list[str] = []
     params: list[Any] = []
+    guards: list[Guard] = []
     for name, op in filters.items():
-        parts.append(_condition(cls, sql.column(name), op, params))
-    return " AND ".join(parts) or "1", params
+        column = sql.column(name)
+        if op.op in _COMPARISONS and _unorderable(cls, column, op.value):
+            # memory tests each filter in turn, so only rows passing the earlier ones compare
+            reached = " AND ".join([*parts, f"{quote(column.name)} IS NOT NULL"])
+            message = f"{op.op} cannot compare {column.name} with {op.value!r}"
+            guards.append(Guard(reached, list(params), message))
+            parts.append("0")
+            continue
+        parts.append(_condition(cls, column, op, params))
+    return Where(" AND ".join(parts) or "1", params, guards)
+
+
+def _unorderable(cls: type[Stored], column: Column, value: Any) -> bool:
+    """Python refuses ``stored < value`` (``None``, or a value of another type)."""
+    if value is None:
+        return True
+    nan = isinstance(value, float) and math.isnan(value)
+    return stored(cls, column, value) is NO_MATCH and not nan
 
 
 def order(cls: type[Stored], order_by: Sequence[tuple[str, bool]]) -> str:
@@ -56,7 +95,7 @@ def stored(cls: type[Stored], column: Column, value: Any) -> Any:
     """The stored form of a filter value, or :data:`NO_MATCH` when none can equal it."""
     kind = column.kind
     if kind in ("id", "int", "link", "bool"):
-        return _number(value)
+        return as_number(value)
     if kind in ("text", "enum"):
         # str.__str__ gives the plain text of a str subclass, e.g. an enum member's value
         return str.__str__(value) if isinstance(value, str) else NO_MATCH
@@ -71,7 +110,8 @@ def stored(cls: type[Stored], column: Column, value: Any) -> Any:
     return NO_MATCH
 
 
-def _number(value: Any) -> Any:
+def as_number(value: Any) -> Any:
+    """A number as SQLite compares it with an integer column, or :data:`NO_MATCH`."""
     if isinstance(value, decimal.Decimal):
         if not value.is_finite():
             return NO_MATCH
@@ -109,7 +149,7 @@ def _in(cls: type[Stored], column: Column, values: Any, params: list[Any]) -> st
     if not wanted:
         return "0"
     name = quote(column.name)
-    if len(wanted) > _MANY:
+    if len(wanted) > _MANY and all(isinstance(v, str | int) for v in wanted):
         params.append(json.dumps(wanted, ensure_ascii=False))
         return f"{name} IN (SELECT value FROM json_each(?))"
     params.extend(wanted)
@@ -138,4 +178,4 @@ def _has(cls: type[Stored], column: Column, value: Any, params: list[Any]) -> st
         params.append(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
         return f"EXISTS ({each} WHERE type IN ('object', 'array') AND value = json(?))"
     params.append(item)
-    return f"EXISTS ({each} WHERE value = ?)"
+    return f"EXISTS ({each} WHERE type NOT IN ('object', 'array') AND value = ?)"

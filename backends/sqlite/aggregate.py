@@ -1,0 +1,94 @@
+"""``aggregate`` as one ``GROUP BY`` query, with results typed as ``memory:`` returns them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from exchange.codec import decode
+from exchange.models import Stored
+from exchange.query import Measure
+
+from .statements import quote, statements
+from .where import Where
+
+# SUM overflows past 2**63 where memory's Python sum does not: sum the high and low
+# 32 bits apart (neither can overflow below 2**31 rows) and join them in Python
+_EXACT_SUM = "COALESCE(SUM({0} >> 32), 0) || ' ' || COALESCE(SUM({0} & 4294967295), 0)"
+_SQL = {"count": "COUNT({0})", "sum": _EXACT_SUM, "min": "MIN({0})", "max": "MAX({0})"}
+
+
+def query(
+    cls: type[Stored],
+    group_by: Sequence[str],
+    measures: Mapping[str, Measure],
+    condition: Where,
+) -> str:
+    """The SQL (its parameters are ``condition.params``): groups first, then the measures."""
+    sql = statements(cls)
+    groups = [quote(sql.column(name).name) for name in group_by]
+    selected = [*groups, *(_measure_sql(cls, m) for m in measures.values())]
+    text = f"SELECT {', '.join(selected) or 'COUNT(*)'} FROM {sql.table} WHERE {condition.sql}"
+    if groups:
+        text += f" GROUP BY {', '.join(groups)} ORDER BY {', '.join(groups)}"
+    return text
+
+
+def _measure_sql(cls: type[Stored], measure: Measure) -> str:
+    if measure.field is None:
+        return "COUNT(*)"
+    return _SQL[measure.func].format(quote(statements(cls).column(measure.field).name))
+
+
+def rows(
+    cls: type[Stored],
+    group_by: Sequence[str],
+    measures: Mapping[str, Measure],
+    results: Sequence[Sequence[Any]],
+) -> list[dict[str, Any]]:
+    """One dict per result row: group values then measures, decoded to Python values."""
+    readers = [reader(cls, name) for name in group_by]
+    readers += [_measure_reader(cls, m) for m in measures.values()]
+    labels = [*group_by, *measures]
+    return [
+        {label: read(value) for label, read, value in zip(labels, readers, row, strict=False)}
+        for row in results
+    ]
+
+
+def _measure_reader(cls: type[Stored], measure: Measure) -> Callable[[Any], Any]:
+    if measure.field is None or measure.func == "count":
+        return int
+    read = reader(cls, measure.field)
+    if measure.func == "sum":
+        return lambda halves: read(_join_halves(halves))  # an integer (fen for money)
+    return read
+
+
+def _join_halves(halves: str) -> int:
+    high, low = halves.split()
+    return (int(high) << 32) + int(low)
+
+
+_READERS: dict[tuple[type[Stored], str], Callable[[Any], Any]] = {}
+
+
+def reader(cls: type[Stored], name: str) -> Callable[[Any], Any]:
+    """Turns a stored value of field ``name`` into the value the record holds."""
+    found = _READERS.get((cls, name))
+    if found is None:
+        found = _READERS[cls, name] = _reader(cls, name)
+    return found
+
+
+def _reader(cls: type[Stored], name: str) -> Callable[[Any], Any]:
+    kind = statements(cls).column(name).kind
+    if kind == "enum":
+        enum_cls = attrs.fields_dict(cls)[name].metadata["enum"]
+        return lambda value: None if value is None else enum_cls(value)
+    if kind == "datetime":
+        return lambda value: None if value is None else dt.datetime.fromisoformat(value)
+    return lambda value: decode(cls, name, value)

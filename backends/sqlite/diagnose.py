@@ -1,0 +1,83 @@
+"""Naming the rule a refused write broke, in the words and order ``memory:`` uses.
+
+Writes go straight to SQL, and the database refuses a missing link target, a
+repeated ref or the deletion of a linked record. When it does, these cheap
+queries find which rule was broken, checking in the order the memory backend
+checks, so both raise the same exception with the same message.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from exchange.backend import STORED_TYPES
+from exchange.codec import columns
+from exchange.errors import DuplicateRef, ExchangeError, NotFound, StillReferenced
+from exchange.models import Stored
+
+from .statements import quote, statements
+
+T = TypeVar("T")
+Check = Callable[[sqlite3.Connection, type[Stored], T], ExchangeError | None]
+"""A diagnosis: given the connection, the type and what was written, the broken rule."""
+
+
+def refused_write(
+    conn: sqlite3.Connection, cls: type[Stored], row: Sequence[Any]
+) -> ExchangeError | None:
+    """Why storing ``row`` (stored values of a ``cls`` record) was refused, if a rule says."""
+    return missing_link(conn, cls, row) or duplicate_ref(conn, cls, row)
+
+
+def missing_link(
+    conn: sqlite3.Connection, cls: type[Stored], row: Sequence[Any]
+) -> NotFound | None:
+    """A :class:`NotFound` for the first link in ``row`` whose target does not exist."""
+    for column, value in zip(columns(cls), row, strict=True):
+        if column.kind != "link" or value is None:
+            continue
+        target = column.table or ""
+        found = conn.execute(f'SELECT 1 FROM {quote(target)} WHERE "id" = ?', (value,)).fetchone()
+        if found is None:
+            return NotFound(
+                f"{cls.__name__.lower()} {column.name} refers to {target} {value}, "
+                "which does not exist"
+            )
+    return None
+
+
+def duplicate_ref(
+    conn: sqlite3.Connection, cls: type[Stored], row: Sequence[Any]
+) -> DuplicateRef | None:
+    """A :class:`DuplicateRef` when another record of ``cls`` holds the ref in ``row``."""
+    names = [c.name for c in columns(cls)]
+    if "ref" not in names or row[names.index("ref")] is None:
+        return None
+    ref, id = row[names.index("ref")], row[0]
+    holder = conn.execute(
+        f'SELECT "id" FROM {statements(cls).table} WHERE "ref" = ? AND "id" IS NOT ?', (ref, id)
+    ).fetchone()
+    if holder is None:
+        return None
+    return DuplicateRef(f"{cls.__name__.lower()} ref {ref!r} is already used by id {holder[0]}")
+
+
+def still_referenced(
+    conn: sqlite3.Connection, cls: type[Stored], id: int
+) -> StillReferenced | None:
+    """A :class:`StillReferenced` naming the first type whose records link to ``id``."""
+    for other in STORED_TYPES:
+        for column in columns(other):
+            if column.kind != "link" or column.table != cls.table:
+                continue
+            (users,) = conn.execute(
+                f"SELECT COUNT(*) FROM {quote(other.table)} WHERE {quote(column.name)} = ?", (id,)
+            ).fetchone()
+            if users:
+                return StillReferenced(
+                    f"{cls.__name__.lower()} {id} is still linked from {other.table} "
+                    f"({users} via {column.name}); archive it instead"
+                )
+    return None

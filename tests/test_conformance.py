@@ -1,0 +1,159 @@
+"""The conformance kit runs on every backend we ship, and fails on backends that are wrong."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis.stateful import run_state_machine_as_test
+
+from backends.memory import MemoryBackend
+from exchange.backend import Backend
+from exchange.models import Stored
+from exchange.query import Filters
+from exchange.registry import BackendSpec, Registry
+from exchange.testing import BackendConformance, Mismatch, conformance_machine
+
+S = TypeVar("S", bound=Stored)
+
+
+def sqlite_opener() -> Callable[[str], Backend]:
+    """``open(url)`` of the ``sqlite:`` plugin, or a skip while it does not exist."""
+    try:
+        module = importlib.import_module("backends.sqlite")
+    except ModuleNotFoundError as error:
+        if error.name not in ("backends.sqlite", "backends"):
+            raise
+        pytest.skip("backends.sqlite does not exist yet: the sqlite conformance run is skipped")
+    registry: Registry[BackendSpec] = Registry("backend scheme")
+    module.register_backends(registry)
+    return registry.get("sqlite").open
+
+
+class TestMemoryConformance(BackendConformance):
+    """The reference passes its own kit (this checks the kit's expectations too)."""
+
+    @pytest.fixture
+    def backend_factory(self) -> Callable[[], Backend]:
+        return MemoryBackend
+
+
+class TestSQLiteConformance(BackendConformance):
+    """``sqlite:`` files in ``tmp_path`` behave exactly like ``memory:``."""
+
+    @pytest.fixture
+    def backend_factory(self, tmp_path: Path) -> Callable[[], Backend]:
+        open_url = sqlite_opener()
+        numbers = itertools.count()
+        return lambda: open_url(f"sqlite:///{tmp_path / f'store{next(numbers)}.db'}")
+
+
+# -- deliberately wrong backends ------------------------------------------------
+
+
+class CountIgnoresFilters(MemoryBackend):
+    """Counts every record, whatever the filters."""
+
+    def count(self, cls: type[Stored], filters: Filters) -> int:
+        return super().count(cls, {})
+
+
+class FindIgnoresOffset(MemoryBackend):
+    """Forgets ``offset``."""
+
+    def find(
+        self,
+        cls: type[S],
+        filters: Filters,
+        *,
+        order_by: Sequence[tuple[str, bool]] = (),
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Iterator[S]:
+        return super().find(cls, filters, order_by=order_by, limit=limit)
+
+
+class InnerRollbackUndoesOuter(MemoryBackend):
+    """A failing inner transaction also undoes what the outer block did before it."""
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        with super().transaction():
+            try:
+                yield
+            except BaseException:
+                while self._undo:
+                    self._undo.pop()()
+                raise
+
+
+class ReusesDeletedIds(MemoryBackend):
+    """Numbers a new record after the highest stored id, as a rowid table does."""
+
+    def delete(self, cls: type[Stored], id: int) -> None:
+        super().delete(cls, id)
+        self._next_id[cls.table] = max(self._rows[cls.table], default=0) + 1
+
+
+WRONG = [CountIgnoresFilters, FindIgnoresOffset, InnerRollbackUndoesOuter, ReusesDeletedIds]
+
+HUNT = settings(
+    max_examples=300,
+    stateful_step_count=40,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    phases=[Phase.generate],
+    report_multiple_bugs=False,
+    print_blob=False,
+    suppress_health_check=list(HealthCheck),
+)
+"""Look for a failure without shrinking it (the point is only that one is found)."""
+
+
+@pytest.mark.parametrize("wrong", WRONG, ids=lambda cls: cls.__name__)
+def test_the_state_machine_catches_a_wrong_backend(wrong: type[MemoryBackend]) -> None:
+    machine = conformance_machine(wrong)
+    with pytest.raises(Mismatch):
+        run_state_machine_as_test(machine, settings=HUNT)
+
+
+EXAMPLE_TESTS: list[tuple[type[MemoryBackend], str, str]] = [
+    (CountIgnoresFilters, "test_filters", "stocked"),
+    (FindIgnoresOffset, "test_order_limit_and_offset", "stocked"),
+    (InnerRollbackUndoesOuter, "test_nested_failure_undoes_only_the_inner_block", "backend"),
+    (ReusesDeletedIds, "test_ids_of_deleted_records_are_never_reused", "backend"),
+]
+
+
+@pytest.mark.parametrize(("wrong", "test", "argument"), EXAMPLE_TESTS, ids=lambda v: str(v))
+def test_the_example_tests_catch_a_wrong_backend(
+    wrong: type[MemoryBackend], test: str, argument: str
+) -> None:
+    from exchange.testing.conformance import programme
+
+    store = wrong()
+    if argument == "stocked":
+        for record in programme():
+            store.add(record)
+    method: Callable[..., Any] = getattr(TestMemoryConformance(), test)
+    with pytest.raises(Mismatch):
+        method(**{argument: store})
+
+
+def test_the_kit_compares_types_not_just_values() -> None:
+    from decimal import Decimal
+
+    from exchange.enums import Stage
+    from exchange.testing.machine import expect_same
+
+    expect_same("same", [Decimal("1.00"), Stage.JUNIOR, 1], [Decimal("1.00"), Stage.JUNIOR, 1])
+    for got, want in ((Decimal("1"), Decimal("1.00")), ("junior", Stage.JUNIOR), (True, 1)):
+        with pytest.raises(Mismatch):
+            expect_same("typed", got, want)
