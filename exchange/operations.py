@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from . import rules, scoring
+from . import rules, scoring, timeline
 from .enums import ActivityKind, ExpenseCategory, SecondmentKind, SecondmentStatus, Target
 from .models import (
     STANDARD_BANDS,
@@ -326,3 +326,21 @@ class Operations:
         return self._move(
             secondment, SecondmentStatus.WITHDRAWN, reason=reason, returned_on=returned_on
         )
+
+    # -- secondments over time (see exchange.timeline) ---------------------------
+
+    def days_served(self, secondment: Key, *, as_of: dt.date | None = None) -> int:
+        """Days the teacher spent at the host, first and last included, up to ``as_of``."""
+        return timeline.days_served(self.get(Secondment, secondment), as_of=as_of)
+
+    def at_host(self, school: Key, on: dt.date | str) -> list[Secondment]:
+        """Who was at host ``school`` on day ``on`` (their secondments)."""
+        return timeline.at_host(self, school, on)  # type: ignore[arg-type]
+
+    def whereabouts(self, teacher: Key, on: dt.date | str) -> Secondment | None:
+        """The secondment ``teacher`` was on on day ``on``, or ``None``."""
+        return timeline.whereabouts(self, teacher, on)  # type: ignore[arg-type]
+
+    def overlapping(self, start: dt.date, end: dt.date, **filters: Any) -> list[Secondment]:
+        """Approved, active, completed or withdrawn secondments sharing a day with the period."""
+        return list(timeline.overlapping(self, start, end, **filters))  # type: ignore[arg-type]

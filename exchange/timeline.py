@@ -1,0 +1,79 @@
+"""Secondments over time: days served and "as of" questions.
+
+A secondment *counts* on a day when it was approved, active, completed or
+withdrawn (not merely proposed, nor cancelled) and the day lies between its
+start and its actual last day (:func:`exchange.lifecycle.last_day`). Queries
+narrow by the planned dates in the backend, then apply the early-return date,
+which can only shorten a period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from .enums import SecondmentStatus as S
+from .errors import InvalidRecord
+from .lifecycle import last_day
+from .models import School, Secondment, Teacher
+from .query import Op
+
+if TYPE_CHECKING:
+    from .tracker import Key, Tracker
+
+COUNTED = (S.APPROVED, S.ACTIVE, S.COMPLETED, S.WITHDRAWN)
+"""Statuses whose periods count as (planned or actual) time at the host."""
+SERVED = (S.ACTIVE, S.COMPLETED, S.WITHDRAWN)
+"""Statuses in which the teacher actually went."""
+
+
+def days_served(secondment: Secondment, *, as_of: dt.date | None = None) -> int:
+    """Days at the host, first and last included, up to ``as_of`` (default: the whole period).
+
+    Only a secondment that started (active, completed or withdrawn) has days served.
+    """
+    if secondment.status not in SERVED:
+        return 0
+    end = last_day(secondment) if as_of is None else min(last_day(secondment), as_of)
+    return max((end - secondment.starts_on).days + 1, 0)
+
+
+def overlapping(
+    tracker: Tracker, start: dt.date, end: dt.date, **filters: Any
+) -> Iterator[Secondment]:
+    """Counted secondments whose period shares a day with ``start..end``, by start date."""
+    if end < start:
+        raise InvalidRecord(f"the period ends ({end}) before it starts ({start})")
+    found = tracker.find(
+        Secondment,
+        order_by=["starts_on"],
+        status=Op("in", COUNTED),
+        starts_on=Op("le", end),
+        ends_on=Op("ge", start),
+        **filters,
+    )
+    return (s for s in found if last_day(s) >= start)
+
+
+def at_host(tracker: Tracker, school: Key, on: dt.date | str) -> list[Secondment]:
+    """The secondments that had a teacher at host ``school`` on day ``on``."""
+    day = _day(on)
+    host = tracker.get(School, school)
+    return list(overlapping(tracker, day, day, host_school_id=host.id))
+
+
+def whereabouts(tracker: Tracker, teacher: Key, on: dt.date | str) -> Secondment | None:
+    """Where ``teacher`` was seconded on day ``on``, or ``None`` (at the home school)."""
+    day = _day(on)
+    person = tracker.get(Teacher, teacher)
+    return next(overlapping(tracker, day, day, teacher_id=person.id), None)
+
+
+def _day(value: dt.date | str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidRecord(f"{value!r} is not a date such as 2025-09-01") from None
