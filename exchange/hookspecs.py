@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .changelog import Change
     from .models import Record
     from .registry import BackendSpec, FormatSpec, ImporterSpec, Registry, ReportSpec
+    from .tariffs import TariffSpec
     from .tracker import Tracker
 
 PROJECT = "teacher_exchange"
@@ -66,6 +67,17 @@ def register_importers(registry: Registry[ImporterSpec]) -> None:
 
     :param registry: call ``registry.add(ImporterSpec(name=..., extensions=..., read=...))``;
         ``read(path)`` yields one ``dict`` per row (header → cell text).
+    """
+
+
+@hookspec
+def register_tariffs(registry: Registry[TariffSpec]) -> None:
+    """Add per-day allowance tariffs for secondments.
+
+    :param registry: call ``registry.add(TariffSpec(name=..., versions=..., classify=...))``;
+        the versions must follow each other without a gap.
+
+    Called the first time a tariff is looked up (``Tracker.cost``).
     """
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from . import rules, scoring, timeline
+from . import rules, scoring, tariffs, timeline
 from .enums import ActivityKind, ExpenseCategory, SecondmentKind, SecondmentStatus, Target
 from .models import (
     STANDARD_BANDS,
@@ -36,6 +36,7 @@ from .models import (
 
 if TYPE_CHECKING:
     from .backend import Backend
+    from .plugins import Plugins
     from .tracker import Key
 
 R = TypeVar("R", bound=Record)
@@ -51,6 +52,7 @@ class Operations:
 
     if TYPE_CHECKING:
         backend: Backend
+        plugins: Plugins
 
         def add(self, record: R) -> R: ...
 
@@ -326,6 +328,13 @@ class Operations:
         return self._move(
             secondment, SecondmentStatus.WITHDRAWN, reason=reason, returned_on=returned_on
         )
+
+    def cost(self, secondment: Key, *, tariff: str, planned: bool = False) -> decimal.Decimal:
+        """What a secondment costs under a registered tariff (``register_tariffs``): its
+        days priced under the version in force on each day, at the host's region class."""
+        found: Secondment = self.get(Secondment, secondment)
+        host: School = self.get(School, found.host_school_id)
+        return tariffs.cost(self.plugins.tariffs.get(tariff), found, host, planned=planned)
 
     # -- secondments over time (see exchange.timeline) ---------------------------
 

@@ -30,6 +30,7 @@ from .registry import BackendSpec, FormatSpec, ImporterSpec, Registry, ReportSpe
 if TYPE_CHECKING:
     from .changelog import Change
     from .models import Record
+    from .tariffs import TariffSpec
     from .tracker import Tracker
 
 GROUP = hookspecs.PROJECT
@@ -172,6 +173,11 @@ class Plugins:
     def importers(self) -> Registry[ImporterSpec]:
         """File importers by name."""
         return self._registry("register_importers", "importer")
+
+    @functools.cached_property
+    def tariffs(self) -> Registry[TariffSpec]:
+        """Per-day allowance tariffs by name."""
+        return self._registry("register_tariffs", "tariff")
 
     def register_commands(self, cli: Any) -> None:
         """Let plugins add commands to the root click group; a name already taken is an error."""
