@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from . import cascade as cascade_
 from . import rules, scoring, tariffs, timeline
 from .enums import ActivityKind, ExpenseCategory, SecondmentKind, SecondmentStatus, Target
+from .lifecycle import HOLDING
 from .models import (
     STANDARD_BANDS,
     Activity,
@@ -33,6 +35,7 @@ from .models import (
     Secondment,
     Teacher,
 )
+from .query import one_of
 
 if TYPE_CHECKING:
     from .backend import Backend
@@ -61,6 +64,8 @@ class Operations:
         def get(self, cls: Any, key: Key) -> Any: ...
 
         def find(self, cls: Any, **options: Any) -> Iterator[Any]: ...
+
+        def count(self, cls: Any, **options: Any) -> int: ...
 
     def _id(self, cls: type[Record], key: Key | None) -> int | None:
         return None if key is None else self.get(cls, key).id
@@ -335,6 +340,22 @@ class Operations:
         found: Secondment = self.get(Secondment, secondment)
         host: School = self.get(School, found.host_school_id)
         return tariffs.cost(self.plugins.tariffs.get(tariff), found, host, planned=planned)
+
+    # -- mentoring (see exchange.cascade) --------------------------------------------
+
+    def cascade(self, *, programme: str | None = None) -> cascade_.Cascade:
+        """Levels and reach of the mentor pairs, of one programme or of all."""
+        return cascade_.build(cascade_.edges(self.backend, programme=programme))
+
+    def load(self, teacher: Key) -> dict[str, int]:
+        """What a teacher carries across all programmes: mentees, mentors, held secondments."""
+        person: Teacher = self.get(Teacher, teacher)
+        counting = one_of(*cascade_.COUNTING)
+        return {
+            "mentoring": self.count(Mentorship, mentor_id=person.id, status=counting),
+            "mentored": self.count(Mentorship, mentee_id=person.id, status=counting),
+            "seconded": self.count(Secondment, teacher_id=person.id, status=one_of(*HOLDING)),
+        }
 
     # -- secondments over time (see exchange.timeline) ---------------------------
 

@@ -12,7 +12,7 @@ import decimal
 from collections.abc import Callable
 from typing import Any
 
-from . import lifecycle, scoring
+from . import cascade, lifecycle, scoring
 from .backend import STORED_TYPES, Backend
 from .codec import columns, per_type
 from .enums import Target
@@ -190,18 +190,24 @@ def _expense(record: Expense, lookup: Lookup, backend: Backend) -> None:
         )
 
 
+def _mentorship(record: Mentorship, lookup: Lookup, backend: Backend) -> None:
+    if record.status in cascade.COUNTING:
+        cascade.check_no_cycle(backend, record)
+
+
 def _rubric(record: Rubric, lookup: Lookup, backend: Backend) -> None:
     scoring.check_bands(record)
 
 
 _RULES: dict[type[Stored], Callable[[Any, Lookup, Backend], None]] = {
     Rubric: _rubric,
+    Mentorship: _mentorship,
     Secondment: _secondment,
     Assessment: _assessment,
     Expense: _expense,
 }
 
-READS_OWN_TYPE = frozenset({Assessment, Expense})
+READS_OWN_TYPE = frozenset({Assessment, Expense, Mentorship})
 """Types whose rules read other records of the same type, so a bulk load of them must
 store each row before checking the next."""
 
