@@ -28,10 +28,10 @@ def to_yuan(value: Any, *, what: str = "amount") -> decimal.Decimal:
         raise InvalidRecord(f"{what} {value!r} is not an amount of money") from None
     if not amount.is_finite():
         raise InvalidRecord(f"{what} {value!r} is not an amount of money")
-    if amount != amount.quantize(_FEN, rounding=decimal.ROUND_DOWN):
-        raise InvalidRecord(f"{what} {value} has more than two decimal places (分)")
     if abs(amount) > MAX_YUAN:
         raise InvalidRecord(f"{what} {value} is larger than {MAX_YUAN:,} yuan")
+    if amount != amount.quantize(_FEN, rounding=decimal.ROUND_DOWN):
+        raise InvalidRecord(f"{what} {value} has more than two decimal places (分)")
     return amount.quantize(_FEN)
 
 
