@@ -41,6 +41,7 @@ class SQLiteBackend:
     """Records in a SQLite database, opened from a ``sqlite:`` URL."""
 
     def __init__(self, url: str = "sqlite://") -> None:
+        """Open the store at ``url`` (forms in :mod:`backends.sqlite`), upgrading its schema."""
         self.url = url
         location = parse(url)
         self._where = describe(location)

@@ -4,7 +4,9 @@ Each condition matches exactly the records :mod:`backends.memory` keeps: ``eq``
 with ``None`` is ``IS NULL``, ``ne`` keeps empty fields (``IS NOT``), ``lt`` …
 ``ge`` never match ``NULL``. A value that cannot equal anything stored in the
 column (a number for a text field, a naive time) matches nothing, as in
-Python, instead of being converted by SQLite's column affinity.
+Python, instead of being converted by SQLite's column affinity. Where
+``memory:`` would raise ``TypeError`` (``lt`` with ``None`` or with a value of
+another type), a :class:`Guard` lets the store raise it too.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class _NoMatch:
 
 
 NO_MATCH = _NoMatch()
+"""What :func:`stored` returns for a value no stored value can equal."""
 
 
 @attrs.frozen
@@ -88,7 +91,9 @@ def order(cls: type[Stored], order_by: Sequence[tuple[str, bool]]) -> str:
     """``ORDER BY`` the ``(field, descending)`` pairs, then id (NULLs first ascending)."""
     sql = statements(cls)
     keys = [quote(sql.column(name).name) + (" DESC" if desc else "") for name, desc in order_by]
-    return ", ".join([*keys, '"id"'])
+    if all(name != "id" for name, _ in order_by):
+        keys.append('"id"')
+    return ", ".join(keys)
 
 
 def stored(cls: type[Stored], column: Column, value: Any) -> Any:
@@ -104,9 +109,8 @@ def stored(cls: type[Stored], column: Column, value: Any) -> Any:
     if kind == "datetime":
         aware = isinstance(value, dt.datetime) and value.utcoffset() is not None
         return value.isoformat() if aware else NO_MATCH
-    if kind == "money":
-        finite = isinstance(value, decimal.Decimal) and value.is_finite()
-        return encode(cls, column.name, value) if finite else NO_MATCH
+    if kind == "money" and isinstance(value, decimal.Decimal) and value.is_finite():
+        return as_number(value.scaleb(2))  # fen; a fraction of a fen equals no stored amount
     return NO_MATCH
 
 
