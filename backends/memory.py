@@ -297,6 +297,10 @@ class MemoryBackend:
         """Always the current version: nothing persists."""
         return SCHEMA_VERSION
 
+    def migrate(self) -> int:
+        """Nothing to do: the schema is the code's."""
+        return 0
+
     def close(self) -> None:
         """Drop everything."""
         self._closed = True

@@ -107,5 +107,9 @@ class Backend(Protocol):
     def schema_version(self) -> int:
         """The schema version of the store."""
 
+    def migrate(self) -> int:
+        """Bring the schema up to :data:`SCHEMA_VERSION` (opening does this already);
+        return how many migrations ran."""
+
     def close(self) -> None:
         """Release the connection; the backend is unusable afterwards."""

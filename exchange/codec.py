@@ -85,8 +85,6 @@ _DECODERS: dict[str, Callable[[Any], Any] | None] = {
     "bool": bool,
     "date": _date_decoder,
     "money": from_fen,
-    "enum": None,  # the field's converter parses the stored value
-    "datetime": None,  # the field's converter parses the stored value
 }
 
 
@@ -124,6 +122,8 @@ def _codecs(cls: type[Stored]) -> tuple[tuple[str, Any, Any], ...]:
         dec: Callable[[Any], Any] | None
         if kind == "json":
             enc, dec = _json_encoder(field.metadata), _json_decoder(field.metadata)
+        elif kind in ("enum", "datetime"):
+            enc, dec = _ENCODERS[kind], field.converter  # the converter parses stored text
         else:
             enc, dec = _ENCODERS[kind], _DECODERS[kind]
         out.append((field.name, enc, dec))

@@ -46,6 +46,14 @@ def _check_text(limit: int, *, required: bool) -> Validator:
             raise InvalidRecord(f"{_where(instance, attribute)} must not be empty")
         if "\x00" in value:
             raise InvalidRecord(f"{_where(instance, attribute)} contains a NUL character")
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InvalidRecord(
+                    f"{_where(instance, attribute)} contains characters that are not valid "
+                    "Unicode (a damaged file?)"
+                ) from None
         if len(value) > limit:
             raise InvalidRecord(
                 f"{_where(instance, attribute)} is {len(value):,} characters long; "
@@ -141,9 +149,12 @@ def day(*, required: bool = True) -> Any:
 def _to_moment(value: Any) -> Any:
     if isinstance(value, str):
         try:
-            return dt.datetime.fromisoformat(value)
+            value = dt.datetime.fromisoformat(value)
         except ValueError:
             return value  # the validator reports it
+    if isinstance(value, dt.datetime) and value.utcoffset() is not None:
+        # One form per instant, so stored ISO text compares and round-trips exactly.
+        return value.astimezone(dt.timezone.utc).replace(fold=0)
     return value
 
 
@@ -153,7 +164,7 @@ def _check_moment(instance: Any, attribute: attrs.Attribute[Any], value: Any) ->
 
 
 def moment() -> Any:
-    """A point in time with its UTC offset; ISO text is accepted."""
+    """A point in time with its UTC offset, kept in UTC; ISO text is accepted."""
     return attrs.field(converter=_to_moment, validator=_check_moment, metadata={"kind": "datetime"})
 
 

@@ -164,12 +164,12 @@ def normalize(cls: type, filters: Mapping[str, Any]) -> dict[str, Op]:
                 if kind == "json"
                 else f"has() works on list fields; {name} is not one"
             )
-        if op.op in ("lt", "le", "gt", "ge") and (kind not in ORDERED_KINDS or op.value is None):
-            raise InvalidRecord(f"{name} cannot be compared with {op.op} {op.value!r}")
         if op.op == "in":
             value: Any = tuple(_convert(cls, field, v) for v in op.value)
         else:
             value = _convert(cls, field, op.value)
+        if op.op in ("lt", "le", "gt", "ge") and (kind not in ORDERED_KINDS or value is None):
+            raise InvalidRecord(f"{name} cannot be compared with {op.op} {op.value!r}")
         out[name] = Op(op.op, value)
     return out
 
