@@ -752,16 +752,19 @@ def test_a_folder_shadowing_a_builtin_is_named_in_one_line(tmp_path: Path) -> No
     assert "a folder named 'backends' on the Python path shadows it" in message
 
 
-def test_PROPOSED_unknown_hook_names_the_plugin(
+def test_unknown_hook_names_the_plugin(
     install: Install, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    install("typo", "from exchange import hookimpl\n\n@hookimpl\ndef register_format(registry):\n    pass\n")
+    install(
+        "typo",
+        "from exchange import hookimpl\n\n@hookimpl\ndef register_format(registry):\n    pass\n",
+    )
     monkeypatch.setenv("EXCHANGE_LOAD_PLUGINS", "typo")
     with pytest.raises(PluginError, match="plugin 'typo' implements a hook that does not exist"):
         get_plugin_manager()
 
 
-def test_PROPOSED_every_plugin_hears_every_change_when_one_fails(pm: pluggy.PluginManager) -> None:
+def test_every_plugin_hears_every_change_when_one_fails(pm: pluggy.PluginManager) -> None:
     class Mailer:
         @hookimpl
         def record_changed(self, change: Change) -> None:
@@ -769,14 +772,14 @@ def test_PROPOSED_every_plugin_hears_every_change_when_one_fails(pm: pluggy.Plug
 
     recorder = Recorder()
     tracker = tracker_with(pm, ("recorder", recorder), ("mailer", Mailer()))
-    with pytest.raises(PluginError, match=r"plugin 'mailer' failed in record_changed.*1 more"):
-        with tracker.transaction():
-            tracker.add(ZHENFENG)
-            tracker.add(HUIYANG)
+    failed = r"plugin 'mailer' failed in record_changed.*1 more"
+    with pytest.raises(PluginError, match=failed), tracker.transaction():
+        tracker.add(ZHENFENG)
+        tracker.add(HUIYANG)
     assert len(recorder.changes) == 2
 
 
-def test_PROPOSED_a_plugin_cannot_replace_a_command(pm: pluggy.PluginManager) -> None:
+def test_a_plugin_cannot_replace_a_command(pm: pluggy.PluginManager) -> None:
     pm.register(Greeter(), name="greeter")
 
     @click.group()
@@ -792,6 +795,6 @@ def test_PROPOSED_a_plugin_cannot_replace_a_command(pm: pluggy.PluginManager) ->
     assert root.commands["hello"] is hello
 
 
-def test_PROPOSED_report_parts_accept_lists() -> None:
+def test_report_parts_accept_lists() -> None:
     table = Table(name="t", columns=[Column(key="a", label="A")], rows=[["x"]])
     assert table.rows == (("x",),)
