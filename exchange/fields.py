@@ -154,7 +154,10 @@ def _to_moment(value: Any) -> Any:
             return value  # the validator reports it
     if isinstance(value, dt.datetime) and value.utcoffset() is not None:
         # One form per instant, so stored ISO text compares and round-trips exactly.
-        return value.astimezone(dt.timezone.utc).replace(fold=0)
+        try:
+            return value.astimezone(dt.timezone.utc).replace(fold=0)
+        except OverflowError:
+            raise InvalidRecord(f"{value} is outside the years 1 to 9999 in UTC") from None
     return value
 
 

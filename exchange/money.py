@@ -10,6 +10,7 @@ from .errors import InvalidRecord
 MAX_YUAN = decimal.Decimal(10) ** 13
 """Largest amount accepted (¥10 trillion), so fen always fit a 64-bit integer."""
 _FEN = decimal.Decimal("0.01")
+_ZERO = decimal.Decimal("0.00")
 
 
 def to_yuan(value: Any, *, what: str = "amount") -> decimal.Decimal:
@@ -32,7 +33,7 @@ def to_yuan(value: Any, *, what: str = "amount") -> decimal.Decimal:
         raise InvalidRecord(f"{what} {value} is larger than {MAX_YUAN:,} yuan")
     if amount != amount.quantize(_FEN, rounding=decimal.ROUND_DOWN):
         raise InvalidRecord(f"{what} {value} has more than two decimal places (分)")
-    return amount.quantize(_FEN)
+    return amount.quantize(_FEN) if amount else _ZERO  # no "-0.00"
 
 
 def to_fen(amount: decimal.Decimal) -> int:

@@ -158,6 +158,8 @@ def normalize(cls: type, filters: Mapping[str, Any]) -> dict[str, Op]:
         field = _field(cls, name)
         kind = field.metadata["kind"]
         op = raw if isinstance(raw, Op) else Op("eq", raw)
+        if op.op == "has" and kind == "json" and "encode" in field.metadata:
+            raise InvalidRecord(f"has() works on lists of words or terms; {name} is neither")
         if (op.op == "has") != (kind == "json"):
             raise InvalidRecord(
                 f"{name} is a list field: filter it with has()"

@@ -6,6 +6,7 @@ import contextlib
 import importlib
 import itertools
 from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,10 +16,13 @@ from hypothesis.stateful import run_state_machine_as_test
 
 from backends.memory import MemoryBackend
 from exchange.backend import Backend
+from exchange.enums import Stage
 from exchange.models import Stored
 from exchange.query import Filters
 from exchange.registry import BackendSpec, Registry
 from exchange.testing import BackendConformance, Mismatch, conformance_machine
+from exchange.testing.machine import expect_same
+from exchange.testing.strategies import programme
 
 S = TypeVar("S", bound=Stored)
 
@@ -41,6 +45,7 @@ class TestMemoryConformance(BackendConformance):
 
     @pytest.fixture
     def backend_factory(self) -> Callable[[], Backend]:
+        """A fresh ``memory:`` backend per call."""
         return MemoryBackend
 
 
@@ -49,6 +54,7 @@ class TestSQLiteConformance(BackendConformance):
 
     @pytest.fixture
     def backend_factory(self, tmp_path: Path) -> Callable[[], Backend]:
+        """A fresh SQLite file in ``tmp_path`` per call."""
         open_url = sqlite_opener()
         numbers = itertools.count()
         return lambda: open_url(f"sqlite:///{tmp_path / f'store{next(numbers)}.db'}")
@@ -61,6 +67,7 @@ class CountIgnoresFilters(MemoryBackend):
     """Counts every record, whatever the filters."""
 
     def count(self, cls: type[Stored], filters: Filters) -> int:
+        """Every record of ``cls`` (wrong)."""
         return super().count(cls, {})
 
 
@@ -76,6 +83,7 @@ class FindIgnoresOffset(MemoryBackend):
         limit: int | None = None,
         offset: int = 0,
     ) -> Iterator[S]:
+        """Matching records from the first on (wrong)."""
         return super().find(cls, filters, order_by=order_by, limit=limit)
 
 
@@ -84,6 +92,7 @@ class InnerRollbackUndoesOuter(MemoryBackend):
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
+        """A block whose failure undoes everything since the outermost began (wrong)."""
         with super().transaction():
             try:
                 yield
@@ -97,6 +106,7 @@ class ReusesDeletedIds(MemoryBackend):
     """Numbers a new record after the highest stored id, as a rowid table does."""
 
     def delete(self, cls: type[Stored], id: int) -> None:
+        """Delete, then number the next record after the highest id left (wrong)."""
         super().delete(cls, id)
         self._next_id[cls.table] = max(self._rows[cls.table], default=0) + 1
 
@@ -119,6 +129,7 @@ HUNT = settings(
 
 @pytest.mark.parametrize("wrong", WRONG, ids=lambda cls: cls.__name__)
 def test_the_state_machine_catches_a_wrong_backend(wrong: type[MemoryBackend]) -> None:
+    """The stateful test finds each deliberate mistake."""
     machine = conformance_machine(wrong)
     with pytest.raises(Mismatch):
         run_state_machine_as_test(machine, settings=HUNT)
@@ -132,12 +143,13 @@ EXAMPLE_TESTS: list[tuple[type[MemoryBackend], str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("wrong", "test", "argument"), EXAMPLE_TESTS, ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    ("wrong", "test", "argument"), EXAMPLE_TESTS, ids=[w.__name__ for w, *_ in EXAMPLE_TESTS]
+)
 def test_the_example_tests_catch_a_wrong_backend(
     wrong: type[MemoryBackend], test: str, argument: str
 ) -> None:
-    from exchange.testing.conformance import programme
-
+    """The example test aimed at each deliberate mistake fails on it."""
     store = wrong()
     if argument == "stocked":
         for record in programme():
@@ -148,11 +160,7 @@ def test_the_example_tests_catch_a_wrong_backend(
 
 
 def test_the_kit_compares_types_not_just_values() -> None:
-    from decimal import Decimal
-
-    from exchange.enums import Stage
-    from exchange.testing.machine import expect_same
-
+    """``Decimal("1")`` is not ``Decimal("1.00")``, nor ``"junior"`` ``Stage.JUNIOR``."""
     expect_same("same", [Decimal("1.00"), Stage.JUNIOR, 1], [Decimal("1.00"), Stage.JUNIOR, 1])
     for got, want in ((Decimal("1"), Decimal("1.00")), ("junior", Stage.JUNIOR), (True, 1)):
         with pytest.raises(Mismatch):

@@ -752,9 +752,7 @@ def test_a_folder_shadowing_a_builtin_is_named_in_one_line(tmp_path: Path) -> No
     assert "a folder named 'backends' on the Python path shadows it" in message
 
 
-def test_unknown_hook_names_the_plugin(
-    install: Install, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_unknown_hook_names_the_plugin(install: Install, monkeypatch: pytest.MonkeyPatch) -> None:
     install(
         "typo",
         "from exchange import hookimpl\n\n@hookimpl\ndef register_format(registry):\n    pass\n",

@@ -47,6 +47,7 @@ from exchange.errors import (
     ConfigurationError,
     DuplicateRef,
     ExchangeError,
+    InvalidRecord,
     NotFound,
     StillReferenced,
 )
@@ -384,9 +385,10 @@ def test_a_missing_link_is_reported_before_a_duplicate_ref(backend: SQLiteBacken
         backend.add(Teacher(name="王老师", school_id=99, ref="T-1"))
 
 
-def test_text_sqlite_cannot_store_is_a_backend_error(backend: SQLiteBackend) -> None:
-    with pytest.raises(BackendError, match="not valid Unicode"):
+def test_text_that_is_not_unicode_never_reaches_the_store(backend: SQLiteBackend) -> None:
+    with pytest.raises(InvalidRecord, match="not valid Unicode"):
         backend.add(school("\udcff"))
+    assert backend.count(School, {}) == 0
 
 
 # -- transactions ---------------------------------------------------------------

@@ -204,11 +204,15 @@ def _to_scores(value: Any) -> Any:
     if isinstance(value, Mapping):
         value = value.items()
     try:
-        return tuple(sorted((str(k), _score(v)) for k, v in value))
+        pairs = tuple(sorted((str(k), _score(v)) for k, v in value))
     except (TypeError, ValueError):
         raise InvalidRecord(
             f"scores must map criterion keys to numbers or level names, not {value!r}"
         ) from None
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise InvalidRecord(f"scores give a criterion twice: {sorted(set(keys))}")
+    return pairs
 
 
 @attrs.frozen(kw_only=True)

@@ -29,20 +29,9 @@ from hypothesis.stateful import run_state_machine_as_test
 
 from ..backend import SCHEMA_VERSION, STORED_TYPES, Backend, BulkResult
 from ..changelog import Change, make_change
-from ..enums import (
-    ActivityKind,
-    Stage,
-)
+from ..enums import ActivityKind, Stage
 from ..errors import BackendError, DuplicateRef, NotFound, StillReferenced
-from ..models import (
-    Activity,
-    Expense,
-    Pairing,
-    Partnership,
-    School,
-    Stored,
-    Teacher,
-)
+from ..models import Activity, Expense, Pairing, Partnership, School, Stored, Teacher
 from ..query import Op, count, has, largest, normalize, one_of, smallest, total
 from .machine import (
     FeedBroke,
@@ -56,7 +45,7 @@ from .machine import (
 )
 from .strategies import MAX_ID, programme, samples
 
-__all__ = ["BackendConformance", "Mismatch", "conformance_machine", "programme", "samples"]
+__all__ = ["BackendConformance", "Mismatch", "conformance_machine"]
 
 Factory = Callable[[], Backend]
 S = TypeVar("S", bound=Stored)
@@ -162,11 +151,16 @@ class BackendConformance:
         return backend
 
     def machine_settings(self) -> settings:
-        """Hypothesis settings for the stateful test (the loaded profile, bounded)."""
+        """Settings for the stateful test, over the loaded hypothesis profile.
+
+        Override to run longer (nightly), or to leave out ``Phase.shrink``:
+        shrinking a failure on a slow backend can take a few minutes.
+        """
         return settings(
             max_examples=self.machine_examples,
             stateful_step_count=self.machine_steps,
             deadline=None,
+            report_multiple_bugs=False,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         )
 
@@ -177,6 +171,7 @@ class BackendConformance:
         if not isinstance(backend, Backend) or not isinstance(backend.url, str):
             raise Mismatch(f"{backend!r} does not follow the Backend protocol")
         expect_same("schema_version()", backend.schema_version(), SCHEMA_VERSION)
+        expect_same("migrate() of a fresh store", backend.migrate(), 0)
 
     def test_every_record_type_round_trips(self, backend: Backend) -> None:
         """Minimal and maximal records of every type come back exactly as stored."""

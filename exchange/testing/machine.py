@@ -327,8 +327,20 @@ def _machine(draw: st.DrawFn) -> ConformanceMachine:
     return cast(ConformanceMachine, draw(st.runner()))
 
 
+def _pick_id(draw: st.DrawFn, cls: type[Stored]) -> int:
+    """Mostly the id of a stored record; else one from :data:`LINKS`."""
+    stored = [r.id for r in _machine(draw).reference.find(cls, {}) if r.id is not None]
+    if stored and draw(st.integers(0, 3)) > 0:
+        return stored[draw(st.integers(0, len(stored) - 1))]
+    return draw(LINKS[cls.table])
+
+
 _FIELD_SETS = {
-    cls: st.sets(st.sampled_from([f.name for f in attrs.fields(cls) if f.name != "id"]), min_size=1)
+    cls: st.sets(
+        st.sampled_from([f.name for f in attrs.fields(cls) if f.name != "id"]),
+        min_size=1,
+        max_size=3,
+    )
     for cls in STORED_TYPES
 }
 
@@ -337,7 +349,7 @@ _FIELD_SETS = {
 def updates(draw: st.DrawFn) -> Update:
     """Changed copies of stored records (or of missing ones, to provoke NotFound)."""
     cls = draw(_TYPES)
-    id = draw(LINKS[cls.table])
+    id = _pick_id(draw, cls)
     new = draw(_records(cls))
     old = _machine(draw).reference.get(cls, id)
     if old is not None:
@@ -353,7 +365,7 @@ def updates(draw: st.DrawFn) -> Update:
 def deletes(draw: st.DrawFn) -> Delete:
     """Deletes of stored, deleted and never-stored ids."""
     cls = draw(_TYPES)
-    return Delete(cls, draw(LINKS[cls.table]))
+    return Delete(cls, _pick_id(draw, cls))
 
 
 @st.composite
@@ -442,6 +454,7 @@ def _adder(cls: type[Stored]) -> Any:
         return multiple() if outcome.error is not None else outcome.value.id
 
     add.__name__ = add.__qualname__ = f"add_{cls.__name__.lower()}"
+    add.__doc__ = f"Add a {cls.__name__} on both backends; its id joins the bundle links use."
     return rule(target=_BUNDLES[cls.table], record=_records(cls))(add)
 
 
@@ -458,8 +471,7 @@ class ConformanceMachine(RuleBasedStateMachine):
         super().__init__()
         make_subject, make_reference = type(self).factories
         self.reference = make_reference()
-        self.written = True
-        """Whether a write ran since the tables were last compared."""
+        self.written = True  # a write ran since the tables were last compared
         try:
             self.subject = make_subject()
         except BaseException:
@@ -476,7 +488,7 @@ class ConformanceMachine(RuleBasedStateMachine):
 
     @initialize(stock=st.booleans())
     def populate(self, stock: bool) -> None:
-        """Maybe start from :func:`~exchange.testing.strategies.programme`, so links find targets."""
+        """Maybe start from :func:`~.strategies.programme`, so that links find targets."""
         for record in xs.programme() if stock else ():
             self.both(Add(record))
 
@@ -568,7 +580,8 @@ def conformance_machine(
     result with ``hypothesis.stateful.run_state_machine_as_test`` or collect its
     ``TestCase`` attribute.
     """
-    label = name or getattr(factory, "__name__", "Backend")
+    label = str(name or getattr(factory, "__name__", ""))
+    label = label if label.isidentifier() else "Backend"
     attributes = {"factories": (factory, reference), "__module__": __name__}
     return cast(
         "type[ConformanceMachine]",

@@ -1,4 +1,12 @@
-"""Hypothesis strategies for records, bad inputs and queries.
+"""Hypothesis strategies for records, bad inputs and queries, and fixed example records.
+
+- values: :func:`names`, :func:`texts`, :func:`refs`, :func:`days`, :func:`moments`,
+  :func:`amounts`, :func:`counts`, :func:`criteria`, :func:`bands`;
+- records: one strategy per stored type (:func:`schools`, :func:`teachers`, …),
+  :func:`records` for any type, :func:`populations` for a whole fresh store;
+- mistakes: :func:`invalid_inputs` (each one a :class:`BadInput`);
+- queries: :func:`filters`, :func:`orderings`, :func:`groupings`, :func:`measures`;
+- fixed examples: :func:`programme` and :func:`samples`.
 
 Every record strategy builds *valid* records; the ids its links point to come
 from strategies you pass in, so the same strategy serves a fresh store
@@ -19,6 +27,7 @@ every limit is reached (names of exactly ``MAX_NAME`` characters, counts of
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import functools
@@ -42,6 +51,7 @@ from ..enums import (
     Stage,
     Target,
 )
+from ..errors import InvalidRecord
 from ..fields import MAX_COUNT, MAX_NAME, MAX_TEXT
 from ..models import (
     RECORD_TYPES,
@@ -146,8 +156,17 @@ def days() -> st.SearchStrategy[dt.date]:
 
 @functools.cache
 def moments() -> st.SearchStrategy[dt.datetime]:
-    """Times in UTC (the change log's ``at``), down to the microsecond."""
-    return st.datetimes(timezones=st.just(dt.timezone.utc)).map(lambda t: t.replace(fold=0))
+    """Aware times (the change log's ``at``) at any UTC offset, to the microsecond.
+
+    Records keep them in UTC; the extremes are 0001-01-01 and 9999-12-31 in UTC.
+    """
+    utc = dt.timezone.utc
+    edges = [dt.datetime.min.replace(tzinfo=utc), dt.datetime.max.replace(tzinfo=utc)]
+    inner = st.datetimes(dt.datetime(1, 1, 2), dt.datetime(9999, 12, 30), timezones=st.just(utc))
+    minutes = st.integers(-23 * 60 - 59, 23 * 60 + 59)
+    offsets = minutes.map(lambda m: dt.timezone(dt.timedelta(minutes=m)))
+    shifted = st.builds(lambda t, tz: t.astimezone(tz), inner, offsets)
+    return st.sampled_from(edges) | shifted
 
 
 def _ordered_days(draw: st.DrawFn) -> tuple[dt.date, dt.date]:
@@ -561,6 +580,7 @@ _LINKS: Mapping[str, Ids] = {cls.table: st.integers(1, 99) for cls in RECORD_TYP
 _BAD_TEXT = {
     "empty": st.sampled_from(["", " ", "\u3000", "\t\n"]),
     "NUL": st.sampled_from(["\x00", "惠阳\x00学校", "a\x00"]),
+    "not Unicode": st.sampled_from(["\ud800", "惠阳\udfff学校"]),
     "too long": _exactly(MAX_TEXT + 1, _solid),
 }
 _BAD_BY_KIND: dict[str, dict[str, st.SearchStrategy[Any]]] = {
@@ -776,9 +796,12 @@ def draw_filters(
             raw[name] = Op(op, None)
         else:
             raw[name] = Op(op, _draw_value(draw, cls, name, seen))
-    normal = normalize(cls, raw)
-    # a blank ref converts to None, which lt/le/gt/ge cannot compare with
-    return {k: v for k, v in normal.items() if v.value is not None or v.op in ("eq", "ne")}
+    out: dict[str, Op] = {}
+    for name, wanted in raw.items():
+        # e.g. lt("") on a ref is refused: a blank ref is None, which cannot be compared
+        with contextlib.suppress(InvalidRecord):
+            out.update(normalize(cls, {name: wanted}))
+    return out
 
 
 def orderings(cls: type[Stored]) -> st.SearchStrategy[tuple[tuple[str, bool], ...]]:
@@ -830,7 +853,7 @@ def samples() -> list[Stored]:
     for ids, extra in (((1, 2), {}), ((2, 1), big)):
         a, b = ids
         t = _LONG_TEXT if extra else ""
-        bands: dict[str, Any] = {"bands": ()} if extra else {}
+        band_args: dict[str, Any] = {"bands": ()} if extra else {}
         out += [
             Partnership(
                 name="惠阳—贞丰", supporting_region="惠阳区", supported_region="贞丰县", **extra
@@ -902,7 +925,7 @@ def samples() -> list[Stored]:
                 )
                 if extra
                 else (Criterion(key="k", name="总分"),),
-                **bands,
+                **band_args,
                 **extra,
             ),
             Assessment(
