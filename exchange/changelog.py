@@ -145,10 +145,6 @@ class RowDigest:
         """Fold one stored row (from :func:`exchange.codec.to_row`) into the digest."""
         self._hash.update(repr(row).encode())
 
-    def add_many(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        """Fold many rows at once; the same digest as adding them one by one."""
-        self._hash.update("".join(map(repr, rows)).encode())
-
     def hexdigest(self) -> str:
         """The digest so far."""
         return self._hash.hexdigest()

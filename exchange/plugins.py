@@ -206,10 +206,6 @@ class Plugins:
             what = type(record).__name__.lower()
             raise RuleViolation(f"{what} refused: " + "; ".join(problems))
 
-    def record_changed(self, change: Change) -> None:
-        """Tell every plugin about a committed change."""
-        self.changes_committed([change])
-
     def changes_committed(self, changes: Sequence[Change]) -> None:
         """Tell every plugin about every committed change, in order, even when one fails;
         then raise a :class:`PluginError` naming the first plugin that failed."""

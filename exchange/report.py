@@ -64,9 +64,3 @@ class Report:
             if table.name == name:
                 return table
         raise KeyError(name)
-
-
-def rows_as_dicts(table: Table) -> Sequence[dict[str, Any]]:
-    """The table's rows keyed by column key."""
-    keys = [c.key for c in table.columns]
-    return [dict(zip(keys, row, strict=True)) for row in table.rows]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
@@ -15,29 +14,16 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from backends.memory import MemoryBackend
+from backends.sqlite import open_sqlite
 from exchange.backend import Backend
 from exchange.enums import Stage
 from exchange.models import Stored
 from exchange.query import Filters
-from exchange.registry import BackendSpec, Registry
 from exchange.testing import BackendConformance, Mismatch, conformance_machine
 from exchange.testing.machine import expect_same
 from exchange.testing.strategies import programme
 
 S = TypeVar("S", bound=Stored)
-
-
-def sqlite_opener() -> Callable[[str], Backend]:
-    """``open(url)`` of the ``sqlite:`` plugin, or a skip while it does not exist."""
-    try:
-        module = importlib.import_module("backends.sqlite")
-    except ModuleNotFoundError as error:
-        if error.name not in ("backends.sqlite", "backends"):
-            raise
-        pytest.skip("backends.sqlite does not exist yet: the sqlite conformance run is skipped")
-    registry: Registry[BackendSpec] = Registry("backend scheme")
-    module.register_backends(registry)
-    return registry.get("sqlite").open
 
 
 class TestMemoryConformance(BackendConformance):
@@ -55,7 +41,7 @@ class TestSQLiteConformance(BackendConformance):
     @pytest.fixture
     def backend_factory(self, tmp_path: Path) -> Callable[[], Backend]:
         """A fresh SQLite file in ``tmp_path`` per call."""
-        open_url = sqlite_opener()
+        open_url = open_sqlite
         numbers = itertools.count()
         return lambda: open_url(f"sqlite:///{tmp_path / f'store{next(numbers)}.db'}")
 

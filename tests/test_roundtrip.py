@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backends.memory import MemoryBackend
+from backends.sqlite import open_sqlite
 from exchange.backend import STORED_TYPES, Backend
 from exchange.changelog import Change
 from exchange.enums import Stage
@@ -36,23 +37,6 @@ from exchange.testing.machine import (
 Fresh = Callable[[], contextlib.AbstractContextManager[Backend]]
 
 
-def sqlite_opener() -> Callable[[str], Backend]:
-    """``open(url)`` of the ``sqlite:`` plugin, or a skip while it does not exist."""
-    import importlib
-
-    from exchange.registry import BackendSpec, Registry
-
-    try:
-        module = importlib.import_module("backends.sqlite")
-    except ModuleNotFoundError as error:
-        if error.name not in ("backends.sqlite", "backends"):
-            raise
-        pytest.skip("backends.sqlite does not exist yet: the sqlite round trips are skipped")
-    registry: Registry[BackendSpec] = Registry("backend scheme")
-    module.register_backends(registry)
-    return registry.get("sqlite").open
-
-
 @contextlib.contextmanager
 def _closing(backend: Backend) -> Iterator[Backend]:
     try:
@@ -73,7 +57,7 @@ def _sqlite_file(open_url: Callable[[str], Backend]) -> Iterator[Backend]:
 def _opener(kind: str) -> Fresh:
     if kind == "memory":
         return lambda: _closing(MemoryBackend())
-    open_url = sqlite_opener()
+    open_url = open_sqlite
     if kind == "sqlite-file":
         return lambda: _sqlite_file(open_url)
     return lambda: _closing(open_url("sqlite://"))
