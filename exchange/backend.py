@@ -28,7 +28,7 @@ from .query import Filters, Measure
 
 S = TypeVar("S", bound=Stored)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The schema version this release of the library writes."""
 
 

@@ -108,6 +108,16 @@ class MentorshipStatus(Term):
     ENDED = "ended", "提前结束"
 
 
+class MeetingKind(Term):
+    """What a mentor and mentee did together (师徒活动)."""
+
+    OBSERVATION = "observation", "听课"
+    REVIEW = "review", "评课"
+    JOINT_PREPARATION = "joint-preparation", "集体备课"
+    ONLINE = "online", "线上交流"
+    OTHER = "other", "其他"
+
+
 class ActivityKind(Term):
     """Kinds of exchange activity the programmes report."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 from typing import Any
 
@@ -236,11 +236,12 @@ def count() -> Any:
     )
 
 
-def number(low: int, high: int) -> Any:
-    """A required whole number within ``low..high`` (a year, a version)."""
+def number(low: int, high: int, *, required: bool = True) -> Any:
+    """A whole number within ``low..high`` (a year, a version); ``None`` when not required."""
     return attrs.field(
+        default=attrs.NOTHING if required else None,
         converter=_to_int,
-        validator=_check_int(low, high, required=True),
+        validator=_check_int(low, high, required=required),
         metadata={"kind": "int"},
     )
 
@@ -333,4 +334,56 @@ def words() -> Any:
         converter=_tuple_of(_strip),
         validator=_check_items(_check_text(MAX_NAME, required=True)),
         metadata={"kind": "json"},
+    )
+
+
+def _part_to_json(part: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for field in attrs.fields(type(part)):
+        value = getattr(part, field.name)
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        out[field.name] = getattr(value, "value", value)
+    return out
+
+
+def parts(part_cls: type[Any]) -> Any:
+    """A list of small frozen attrs values (milestones, extensions), stored as JSON objects.
+
+    Plain dicts are accepted and built into ``part_cls``, so its own converters
+    and validators apply to each item.
+    """
+
+    def convert(values: Any) -> Any:
+        if values is None:
+            return ()
+        if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+            return values  # the validator reports it
+        built = []
+        for value in values:
+            if isinstance(value, Mapping):
+                try:
+                    value = part_cls(**value)
+                except TypeError as error:
+                    raise InvalidRecord(
+                        f"{part_cls.__name__.lower()}: {error}".replace("__init__() ", "")
+                    ) from None
+            built.append(value)
+        return tuple(built)
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, tuple) or not all(isinstance(v, part_cls) for v in value):
+            raise InvalidRecord(
+                f"{_where(instance, attribute)} must be a list of {part_cls.__name__.lower()}s"
+            )
+
+    return attrs.field(
+        factory=tuple,
+        converter=convert,
+        validator=check,
+        metadata={
+            "kind": "json",
+            "encode": lambda values: [_part_to_json(v) for v in values],
+            "decode": lambda data: tuple(part_cls(**item) for item in data),
+        },
     )

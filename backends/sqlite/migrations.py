@@ -245,6 +245,71 @@ def m001_create_records_and_change_log(db: Database) -> None:
         db.execute(statement)
 
 
+_MENTORING_AND_TAKING_PART = (
+    """CREATE TABLE "programmes" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "ref" TEXT,
+    "archived" INTEGER NOT NULL,
+    "name" TEXT NOT NULL,
+    "targets" TEXT NOT NULL,
+    "mentor_capacity" INTEGER,
+    "notes" TEXT NOT NULL
+)""",
+    """CREATE TABLE "goals" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "ref" TEXT,
+    "archived" INTEGER NOT NULL,
+    "mentorship_id" INTEGER NOT NULL REFERENCES "mentorships" ("id"),
+    "title" TEXT NOT NULL,
+    "milestones" TEXT NOT NULL,
+    "achieved_on" TEXT,
+    "notes" TEXT NOT NULL
+)""",
+    """CREATE TABLE "meetings" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "ref" TEXT,
+    "archived" INTEGER NOT NULL,
+    "mentorship_id" INTEGER NOT NULL REFERENCES "mentorships" ("id"),
+    "held_on" TEXT NOT NULL,
+    "minutes" INTEGER NOT NULL,
+    "kind" TEXT NOT NULL,
+    "notes" TEXT NOT NULL,
+    "confirmed_by" INTEGER REFERENCES "teachers" ("id")
+)""",
+    """CREATE TABLE "participations" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "ref" TEXT,
+    "archived" INTEGER NOT NULL,
+    "activity_id" INTEGER NOT NULL REFERENCES "activities" ("id"),
+    "teacher_id" INTEGER NOT NULL REFERENCES "teachers" ("id")
+)""",
+    'ALTER TABLE "secondments" ADD COLUMN "extensions" TEXT NOT NULL DEFAULT \'[]\'',
+    *(
+        f'CREATE UNIQUE INDEX "idx_{table}_ref" ON "{table}" ("ref")'
+        for table in ("programmes", "goals", "meetings", "participations")
+    ),
+    *(
+        f'CREATE INDEX "idx_{table}_{column}" ON "{table}" ("{column}")'
+        for table, column in (
+            ("goals", "mentorship_id"),
+            ("meetings", "mentorship_id"),
+            ("meetings", "confirmed_by"),
+            ("meetings", "held_on"),
+            ("participations", "activity_id"),
+            ("participations", "teacher_id"),
+            ("mentorships", "programme"),
+        )
+    ),
+)
+
+
+@_step
+def m002_mentoring_programmes_meetings_goals_participations(db: Database) -> None:
+    """Add programmes, goals, meetings and participations, and secondment extensions."""
+    for statement in _MENTORING_AND_TAKING_PART:
+        db.execute(statement)
+
+
 def known_names() -> tuple[str, ...]:
     """The names of the migrations this release knows, in order."""
     return tuple(_NAMES)

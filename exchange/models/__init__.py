@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from ..errors import InvalidRecord
 from .base import Record, Stored
-from .exchanges import Activity, Secondment
+from .exchanges import Activity, Extension, Participation, Secondment
 from .funding import Allocation, Expense
-from .mentoring import Mentorship
+from .mentoring import Goal, Meeting, Mentorship, Milestone, Programme
 from .rubrics import STANDARD_BANDS, Assessment, Criterion, GradeBand, Rubric
 from .schools import Pairing, Partnership, School, Teacher
 
@@ -21,8 +21,12 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Teacher,
     Pairing,
     Secondment,
+    Programme,
     Mentorship,
+    Goal,
+    Meeting,
     Activity,
+    Participation,
     Rubric,
     Assessment,
     Allocation,
@@ -51,10 +55,16 @@ __all__ = [
     "Assessment",
     "Criterion",
     "Expense",
+    "Extension",
+    "Goal",
     "GradeBand",
+    "Meeting",
     "Mentorship",
+    "Milestone",
     "Pairing",
+    "Participation",
     "Partnership",
+    "Programme",
     "Record",
     "Rubric",
     "School",

@@ -9,7 +9,24 @@ import attrs
 
 from .. import fields
 from ..enums import ActivityKind, SecondmentKind, SecondmentStatus
+from ..errors import InvalidRecord
 from .base import Record, ordered
+
+
+@attrs.frozen(kw_only=True)
+class Extension:
+    """A secondment's planned end moved later (延期), kept as history."""
+
+    previous_end: dt.date = fields.day()
+    new_end: dt.date = fields.day()
+    decided_on: dt.date | None = fields.day(required=False)
+    reason: str = fields.text()
+
+    def __attrs_post_init__(self) -> None:
+        if self.new_end <= self.previous_end:
+            raise InvalidRecord(
+                f"an extension must end after {self.previous_end}, not on {self.new_end}"
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -32,10 +49,28 @@ class Secondment(Record):
     """The post held at the host, for 挂职 (e.g. 副校长)."""
     reason: str = fields.text()
     """Why it was cancelled or withdrawn."""
+    extensions: tuple[Extension, ...] = fields.parts(Extension)
+    """Each time the planned end was moved later, oldest first."""
 
     def __attrs_post_init__(self) -> None:
         ordered(self, "starts_on", "ends_on")
         ordered(self, "starts_on", "returned_on")
+        for earlier, later in zip(self.extensions, self.extensions[1:], strict=False):
+            if later.previous_end != earlier.new_end:
+                raise InvalidRecord(
+                    f"secondment extensions do not follow on: one ends {earlier.new_end}, "
+                    f"the next starts from {later.previous_end}"
+                )
+        if self.extensions and self.extensions[-1].new_end != self.ends_on:
+            raise InvalidRecord(
+                f"secondment ends {self.ends_on} but its last extension ends "
+                f"{self.extensions[-1].new_end}"
+            )
+
+    @property
+    def planned_end(self) -> dt.date:
+        """The last day first planned, before any extension."""
+        return self.extensions[0].previous_end if self.extensions else self.ends_on
 
 
 @attrs.frozen(kw_only=True)
@@ -60,3 +95,13 @@ class Activity(Record):
     students: int = fields.count()
     """Students taking part (study trips, donations)."""
     notes: str = fields.text()
+
+
+@attrs.frozen(kw_only=True)
+class Participation(Record):
+    """A teacher took part in an activity (参训, 听课): what coverage quotas count."""
+
+    table: ClassVar[str] = "participations"
+
+    activity_id: int = fields.link("activities")
+    teacher_id: int = fields.link("teachers")

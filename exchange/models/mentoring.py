@@ -1,16 +1,58 @@
-"""Mentor pairs (师徒结对)."""
+"""Mentoring programmes, mentor pairs (师徒结对) and what the pairs do together."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 
 from .. import fields
-from ..enums import MentorshipStatus
+from ..enums import MeetingKind, MentorshipStatus
 from ..errors import InvalidRecord
 from .base import Record, ordered
+
+MAX_CAPACITY = 10_000
+"""Most mentees a programme may allow one mentor."""
+
+
+def _check_targets(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, tuple) or not all(
+        type(t) is int and 0 < t <= fields.MAX_COUNT for t in value
+    ):
+        raise InvalidRecord(
+            f"programme {instance.name!r}: targets must be positive whole numbers, "
+            f"one per level, not {value!r}"
+        )
+
+
+def _to_targets(value: Any) -> Any:
+    if isinstance(value, str):
+        value = [v for v in value.replace("，", ",").replace("→", ",").split(",") if v.strip()]
+    try:
+        return tuple(int(v) if isinstance(v, str) else v for v in value)
+    except (TypeError, ValueError):
+        return value  # the validator reports it
+
+
+@attrs.frozen(kw_only=True)
+class Programme(Record):
+    """A mentoring programme (百千万, 青蓝工程): its per-level targets and mentor capacity.
+
+    Mentor pairs name their programme by :attr:`name`; a pair whose programme has
+    no record here has no targets and no capacity limit.
+    """
+
+    table: ClassVar[str] = "programmes"
+
+    name: str = fields.name()
+    targets: tuple[int, ...] = attrs.field(
+        factory=tuple, converter=_to_targets, validator=_check_targets, metadata={"kind": "json"}
+    )
+    """Teachers wanted at each level of the cascade, from the first: (100, 1000, 10000)."""
+    mentor_capacity: int | None = fields.number(1, MAX_CAPACITY, required=False)
+    """Most mentees one mentor of this programme may have, counted across all programmes."""
+    notes: str = fields.text()
 
 
 @attrs.frozen(kw_only=True)
@@ -27,8 +69,70 @@ class Mentorship(Record):
     ends_on: dt.date | None = fields.day(required=False)
     status: MentorshipStatus = fields.choice(MentorshipStatus, MentorshipStatus.ACTIVE)
     reason: str = fields.text()
+    """Why the pair ended early."""
 
     def __attrs_post_init__(self) -> None:
         ordered(self, "starts_on", "ends_on")
         if self.mentor_id == self.mentee_id:
             raise InvalidRecord(f"teacher {self.mentor_id} cannot mentor themselves")
+
+
+@attrs.frozen(kw_only=True)
+class Milestone:
+    """One step towards a goal; reached when it has a ``done_on`` day."""
+
+    title: str = fields.name()
+    due_on: dt.date | None = fields.day(required=False)
+    done_on: dt.date | None = fields.day(required=False)
+
+
+@attrs.frozen(kw_only=True)
+class Goal(Record):
+    """What a mentee means to achieve within a mentor pair, in milestones (成长目标)."""
+
+    table: ClassVar[str] = "goals"
+
+    mentorship_id: int = fields.link("mentorships")
+    title: str = fields.name()
+    milestones: tuple[Milestone, ...] = fields.parts(Milestone)
+    achieved_on: dt.date | None = fields.day(required=False)
+    notes: str = fields.text()
+
+    def __attrs_post_init__(self) -> None:
+        titles = [m.title for m in self.milestones]
+        doubled = sorted({t for t in titles if titles.count(t) > 1})
+        if doubled:
+            raise InvalidRecord(f"goal {self.title!r} repeats milestones: {doubled}")
+
+    @property
+    def progress(self) -> int:
+        """Percent done: 100 once achieved, else the share of milestones reached (floor)."""
+        if self.achieved_on is not None:
+            return 100
+        if not self.milestones:
+            return 0
+        done = sum(1 for m in self.milestones if m.done_on is not None)
+        return 100 * done // len(self.milestones)
+
+
+MAX_MINUTES = 24 * 60
+"""Longest meeting, in minutes."""
+
+
+@attrs.frozen(kw_only=True)
+class Meeting(Record):
+    """A mentor's log of time spent with the mentee (听课, 评课, 集体备课 …).
+
+    The mentor logs it; it counts in reports once the mentee confirms it
+    (``confirmed_by`` is then the mentee's id).
+    """
+
+    table: ClassVar[str] = "meetings"
+
+    mentorship_id: int = fields.link("mentorships")
+    held_on: dt.date = fields.day()
+    minutes: int = fields.number(1, MAX_MINUTES)
+    kind: MeetingKind = fields.choice(MeetingKind)
+    notes: str = fields.text()
+    confirmed_by: int | None = fields.link("teachers", required=False)
+    """The mentee who confirmed the meeting took place."""

@@ -192,7 +192,8 @@ class BackendConformance:
     def test_ids_start_at_one_for_each_type(self, backend: Backend) -> None:
         """Each type numbers its records 1, 2, 3, … on its own."""
         got = [backend.add(r).id for r in programme()]
-        expect_same("ids", got, [1, 1, 2, 3, 1, 2, 3, 1, 1, 1, 1, 2, 3, 1, 1, 1, 1, 2])
+        expected = [1, 1, 2, 3, 1, 2, 3, 1, 1, 1, 1, 1, 1, 1, 2, 3, 1, 1, 1, 1, 1, 2]
+        expect_same("ids", got, expected)
 
     def test_ids_of_deleted_records_are_never_reused(self, backend: Backend) -> None:
         """Deleting the last record does not give its id out again."""

@@ -14,6 +14,7 @@ from ..changelog import make_change
 from ..enums import (
     ActivityKind,
     ExpenseCategory,
+    MeetingKind,
     PartnershipKind,
     Role,
     SecondmentKind,
@@ -27,9 +28,15 @@ from ..models import (
     Assessment,
     Criterion,
     Expense,
+    Extension,
+    Goal,
+    Meeting,
     Mentorship,
+    Milestone,
     Pairing,
+    Participation,
     Partnership,
+    Programme,
     Rubric,
     School,
     Secondment,
@@ -94,10 +101,50 @@ def samples() -> list[Stored]:
                 returned_on=d9 if extra else None,
                 post=t[:MAX_NAME],
                 reason=t,
+                extensions=(
+                    Extension(previous_end=d0, new_end=d9 - dt.timedelta(days=1), reason=t),
+                    Extension(
+                        previous_end=d9 - dt.timedelta(days=1),
+                        new_end=d9,
+                        decided_on=d9,
+                        reason=t,
+                    ),
+                )
+                if extra
+                else (),
+                **extra,
+            ),
+            Programme(
+                name=_LONG_NAME if extra else "百千万",
+                targets=(MAX_COUNT, 1, 10_000) if extra else (),
+                mentor_capacity=10_000 if extra else None,
+                notes=t,
                 **extra,
             ),
             Mentorship(
                 mentor_id=a, mentee_id=b, programme="百千万", starts_on=d0, reason=t, **extra
+            ),
+            Goal(
+                mentorship_id=a,
+                title=_LONG_NAME,
+                milestones=(
+                    Milestone(title="听课", due_on=d9, done_on=d0),
+                    Milestone(title=_LONG_NAME),
+                )
+                if extra
+                else (),
+                achieved_on=d9 if extra else None,
+                notes=t,
+                **extra,
+            ),
+            Meeting(
+                mentorship_id=a,
+                held_on=d9 if extra else d0,
+                minutes=24 * 60 if extra else 1,
+                kind=MeetingKind.JOINT_PREPARATION,
+                notes=t,
+                confirmed_by=b if extra else None,
+                **extra,
             ),
             Activity(
                 kind=ActivityKind.LIVE_LESSON,
@@ -113,6 +160,7 @@ def samples() -> list[Stored]:
                 notes=t,
                 **extra,
             ),
+            Participation(activity_id=a, teacher_id=b, **extra),
             Rubric(
                 name="考核",
                 version=10_000 if extra else 1,
@@ -219,7 +267,24 @@ def programme() -> list[Stored]:
             ends_on=day(2025, 7, 15),
             pairing_id=1,
         ),
+        Programme(name="百千万", targets=(100, 1000, 10000), mentor_capacity=10),
         Mentorship(mentor_id=1, mentee_id=2, programme="百千万", starts_on=day(2025, 1, 1)),
+        Goal(
+            mentorship_id=1,
+            title="独立开设一节区级公开课",
+            milestones=(
+                Milestone(title="听课十节", done_on=day(2025, 3, 1)),
+                Milestone(title="试讲", due_on=day(2025, 6, 1)),
+            ),
+        ),
+        Meeting(
+            mentorship_id=1,
+            held_on=day(2025, 3, 12),
+            minutes=90,
+            kind=MeetingKind.OBSERVATION,
+            notes="听《函数的概念》并评课",
+            confirmed_by=2,
+        ),
         Activity(
             kind=ActivityKind.DEMONSTRATION_LESSON,
             title="示范课：《函数的概念》",
@@ -246,6 +311,7 @@ def programme() -> list[Stored]:
             held_on=day(2024, 11, 20),
             partnership_id=1,
         ),
+        Participation(activity_id=3, teacher_id=2),
         Rubric(
             name="支教教师考核",
             version=1,

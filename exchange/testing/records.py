@@ -19,6 +19,7 @@ from ..changelog import ACTIONS, Change
 from ..enums import (
     ActivityKind,
     ExpenseCategory,
+    MeetingKind,
     MentorshipStatus,
     PartnershipKind,
     Role,
@@ -34,9 +35,15 @@ from ..models import (
     Allocation,
     Assessment,
     Expense,
+    Extension,
+    Goal,
+    Meeting,
     Mentorship,
+    Milestone,
     Pairing,
+    Participation,
     Partnership,
+    Programme,
     Rubric,
     School,
     Secondment,
@@ -184,9 +191,25 @@ def secondments(
             returned_on=_maybe(draw, max(returned, starts)),
             post=draw(texts(limit=MAX_NAME)),
             reason=draw(texts()),
+            extensions=draw(extension_histories(ends)),
         )
 
     return build()
+
+
+@st.composite
+def extension_histories(draw: st.DrawFn, ends_on: dt.date) -> tuple[Extension, ...]:
+    """Zero to two extensions that follow on and finish at ``ends_on``."""
+    steps = draw(st.lists(st.integers(1, 400), max_size=2))
+    out: list[Extension] = []
+    new_end = ends_on
+    for step in steps:
+        if new_end.toordinal() - step < 1:
+            break
+        previous = new_end - dt.timedelta(days=step)
+        out.append(Extension(previous_end=previous, new_end=new_end, reason=draw(texts())))
+        new_end = previous
+    return tuple(reversed(out))
 
 
 def mentorships(teacher_ids: Ids, *, refs: Refs | None = None) -> st.SearchStrategy[Mentorship]:
@@ -211,6 +234,62 @@ def mentorships(teacher_ids: Ids, *, refs: Refs | None = None) -> st.SearchStrat
         )
 
     return build()
+
+
+def programmes(*, refs: Refs | None = None) -> st.SearchStrategy[Programme]:
+    """Mentoring programmes with up to four level targets and an optional mentor capacity."""
+    return st.builds(
+        Programme,
+        **_common(refs),
+        name=names(),
+        targets=st.lists(st.integers(1, 100_000), max_size=4).map(tuple),
+        mentor_capacity=st.none() | st.integers(1, 10_000),
+        notes=texts(),
+    )
+
+
+def goals(mentorship_ids: Ids, *, refs: Refs | None = None) -> st.SearchStrategy[Goal]:
+    """Goals of one of ``mentorship_ids`` with distinct milestones, some reached."""
+    milestone = st.builds(
+        Milestone,
+        title=names(limit=40),
+        due_on=st.none() | days(),
+        done_on=st.none() | days(),
+    )
+    return st.builds(
+        Goal,
+        **_common(refs),
+        mentorship_id=mentorship_ids,
+        title=names(),
+        milestones=st.lists(milestone, max_size=3, unique_by=lambda m: m.title).map(tuple),
+        achieved_on=st.none() | days(),
+        notes=texts(),
+    )
+
+
+def meetings(
+    mentorship_ids: Ids, teacher_ids: Ids | None = None, *, refs: Refs | None = None
+) -> st.SearchStrategy[Meeting]:
+    """Meetings of one of ``mentorship_ids``; ``confirmed_by`` from ``teacher_ids`` or None."""
+    return st.builds(
+        Meeting,
+        **_common(refs),
+        mentorship_id=mentorship_ids,
+        held_on=days(),
+        minutes=st.integers(1, 24 * 60),
+        kind=st.sampled_from(MeetingKind),
+        notes=texts(),
+        confirmed_by=_optional(teacher_ids),
+    )
+
+
+def participations(
+    activity_ids: Ids, teacher_ids: Ids, *, refs: Refs | None = None
+) -> st.SearchStrategy[Participation]:
+    """One of ``teacher_ids`` taking part in one of ``activity_ids``."""
+    return st.builds(
+        Participation, **_common(refs), activity_id=activity_ids, teacher_id=teacher_ids
+    )
 
 
 def activities(
@@ -346,7 +425,11 @@ def records(
         Secondment: lambda: secondments(
             need("teachers"), need("schools"), got.get("pairings"), refs=refs
         ),
+        Programme: lambda: programmes(refs=refs),
         Mentorship: lambda: mentorships(need("teachers"), refs=refs),
+        Goal: lambda: goals(need("mentorships"), refs=refs),
+        Meeting: lambda: meetings(need("mentorships"), got.get("teachers"), refs=refs),
+        Participation: lambda: participations(need("activities"), need("teachers"), refs=refs),
         Activity: lambda: activities(
             partnership_ids=got.get("partnerships"),
             pairing_ids=got.get("pairings"),
