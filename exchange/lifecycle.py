@@ -1,18 +1,25 @@
-"""The secondment lifecycle: proposed → approved → active → completed,
-or cancelled (before it starts) / withdrawn (an early return, with a reason).
+"""Lifecycles of secondments and mentor pairs.
 
-:func:`check_transition` is called by the rules whenever an update changes a
-secondment's status; :func:`holds_place` and :func:`last_day` say which
+A secondment goes proposed → approved → active → completed, or is cancelled
+(before it starts) or withdrawn (an early return, with a reason). Its planned
+end may move later while it is proposed, approved or active (an extension),
+and every extension is kept. A mentor pair goes active → completed, or ends
+early with a reason.
+
+:func:`check_transition` and :func:`check_mentorship` are called by the rules
+whenever a record is stored; :func:`holds_place` and :func:`last_day` say which
 secondments occupy a teacher and until when.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from .enums import MentorshipStatus as M
 from .enums import SecondmentStatus as S
 from .errors import InvalidRecord, RuleViolation
-from .models import Secondment
+from .models import Mentorship, Secondment
 
 TRANSITIONS: dict[S, frozenset[S]] = {
     S.PROPOSED: frozenset({S.APPROVED, S.CANCELLED}),
@@ -23,6 +30,16 @@ TRANSITIONS: dict[S, frozenset[S]] = {
     S.WITHDRAWN: frozenset(),
 }
 """Which status each status may move to."""
+
+EXTENDABLE = frozenset({S.PROPOSED, S.APPROVED, S.ACTIVE})
+"""Statuses in which a secondment's planned end may still move later."""
+
+MENTORSHIP_TRANSITIONS: dict[M, frozenset[M]] = {
+    M.ACTIVE: frozenset({M.COMPLETED, M.ENDED}),
+    M.COMPLETED: frozenset(),
+    M.ENDED: frozenset(),
+}
+"""Which status each mentor pair status may move to."""
 
 HOLDING = frozenset({S.APPROVED, S.ACTIVE})
 """Statuses in which a secondment occupies the teacher for its period."""
@@ -38,18 +55,44 @@ def last_day(secondment: Secondment) -> dt.date:
     return secondment.returned_on or secondment.ends_on
 
 
+def _check_move(what: str, transitions: dict[Any, frozenset[Any]], before: Any, after: Any) -> None:
+    if after.status not in {before.status, *transitions[before.status]}:
+        allowed = ", ".join(s.value for s in transitions[before.status])
+        raise RuleViolation(
+            f"{what} {before.id} is {before.status.value} ({before.status.zh}) and cannot "
+            f"become {after.status.value} ({after.status.zh}); allowed: {allowed or 'nothing'}"
+        )
+
+
+def _check_extensions(before: Secondment, after: Secondment) -> None:
+    kept = after.extensions[: len(before.extensions)]
+    if kept != before.extensions:
+        raise RuleViolation(f"secondment {before.id}: its extensions are history and cannot change")
+    added = after.extensions[len(before.extensions) :]
+    if not added:
+        return
+    if before.status not in EXTENDABLE:
+        raise RuleViolation(
+            f"secondment {before.id} is {before.status.value} ({before.status.zh}) and can no "
+            "longer be extended"
+        )
+    if added[0].previous_end != before.ends_on:
+        raise RuleViolation(
+            f"secondment {before.id} ends {before.ends_on}; an extension must start from "
+            f"that day, not {added[0].previous_end}"
+        )
+
+
 def check_transition(before: Secondment | None, after: Secondment) -> None:
-    """Refuse a status change the lifecycle forbids, or a status missing what it needs.
+    """Refuse a status change the lifecycle forbids, a status missing what it needs, or
+    an extension that rewrites history or comes too late.
 
     ``before`` is ``None`` for a new secondment (any status may be recorded, so a
     past programme can be entered as it happened).
     """
-    if before is not None and after.status not in {before.status, *TRANSITIONS[before.status]}:
-        allowed = ", ".join(s.value for s in TRANSITIONS[before.status])
-        raise RuleViolation(
-            f"secondment {before.id} is {before.status.value} ({before.status.zh}) and cannot "
-            f"become {after.status.value} ({after.status.zh}); allowed: {allowed or 'nothing'}"
-        )
+    if before is not None:
+        _check_move("secondment", TRANSITIONS, before, after)
+        _check_extensions(before, after)
     label = f"secondment {after.id}" if after.id else "secondment"
     if after.status in (S.CANCELLED, S.WITHDRAWN) and not after.reason:
         raise InvalidRecord(f"{label}: give a reason when it is {after.status.value}")
@@ -60,3 +103,15 @@ def check_transition(before: Secondment | None, after: Secondment) -> None:
             f"{label}: a withdrawal needs the actual return date, before the planned end "
             f"{after.ends_on}"
         )
+
+
+def check_mentorship(before: Mentorship | None, after: Mentorship) -> None:
+    """Refuse a mentor pair status change the lifecycle forbids; an early end needs a
+    reason and an end day, a completion an end day."""
+    if before is not None:
+        _check_move("mentorship", MENTORSHIP_TRANSITIONS, before, after)
+    label = f"mentorship {after.id}" if after.id else "mentorship"
+    if after.status is M.ENDED and not after.reason:
+        raise InvalidRecord(f"{label}: give a reason when it ends early")
+    if after.status is not M.ACTIVE and after.ends_on is None:
+        raise InvalidRecord(f"{label}: give the day it was {after.status.value}")

@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
-from . import cascade as cascade_
 from . import rules, scoring, tariffs, timeline
 from .enums import ActivityKind, ExpenseCategory, SecondmentKind, SecondmentStatus, Target
-from .lifecycle import HOLDING
+from .errors import InvalidRecord
 from .models import (
     STANDARD_BANDS,
     Activity,
@@ -25,9 +24,10 @@ from .models import (
     Assessment,
     Criterion,
     Expense,
+    Extension,
     GradeBand,
-    Mentorship,
     Pairing,
+    Participation,
     Partnership,
     Record,
     Rubric,
@@ -35,7 +35,6 @@ from .models import (
     Secondment,
     Teacher,
 )
-from .query import one_of
 
 if TYPE_CHECKING:
     from .backend import Backend
@@ -43,15 +42,22 @@ if TYPE_CHECKING:
     from .tracker import Key
 
 R = TypeVar("R", bound=Record)
+T = TypeVar("T", bound=attrs.AttrsInstance)
 
 
-def _build(cls: type[R], **values: Any) -> R:
+def _build(cls: type[T], **values: Any) -> T:
     # Fields accept text for dates, money and vocabularies; their converters normalise it.
     return cls(**values)
 
 
-class Operations:
-    """Mixed into :class:`~exchange.Tracker`."""
+def _evolve(record: T, **changes: Any) -> T:
+    # As _build: the changed fields may be text their converters normalise.
+    evolved: T = attrs.evolve(cast(Any, record), **changes)
+    return evolved
+
+
+class Store:
+    """What the operation mixins need of :class:`~exchange.Tracker`."""
 
     if TYPE_CHECKING:
         backend: Backend
@@ -72,6 +78,10 @@ class Operations:
 
     def _need_id(self, cls: type[Record], key: Key) -> int:
         return self.get(cls, key).id or 0  # stored records always have an id
+
+
+class Operations(Store):
+    """Schools, secondments, activities, rubrics and money; mixed into the Tracker."""
 
     def pair_schools(
         self,
@@ -119,27 +129,6 @@ class Operations:
                 ends_on=ends_on,
                 pairing_id=self._id(Pairing, pairing),
                 post=post,
-                ref=ref,
-            )
-        )
-
-    def pair_mentor(
-        self,
-        mentor: Key,
-        mentee: Key,
-        *,
-        programme: str,
-        starts_on: dt.date | str,
-        ref: str | None = None,
-    ) -> Mentorship:
-        """Pair a mentor with a mentee in a programme (师徒结对)."""
-        return self.add(
-            _build(
-                Mentorship,
-                mentor_id=self._need_id(Teacher, mentor),
-                mentee_id=self._need_id(Teacher, mentee),
-                programme=programme,
-                starts_on=starts_on,
                 ref=ref,
             )
         )
@@ -310,7 +299,7 @@ class Operations:
 
     def _move(self, key: Key, status: SecondmentStatus, **changes: Any) -> Secondment:
         current: Secondment = self.get(Secondment, key)
-        return self.update(attrs.evolve(current, status=status, **changes))
+        return self.update(_evolve(current, status=status, **changes))
 
     def approve(self, secondment: Key) -> Secondment:
         """proposed → approved; the teacher's period is now taken (no overlap allowed)."""
@@ -334,28 +323,50 @@ class Operations:
             secondment, SecondmentStatus.WITHDRAWN, reason=reason, returned_on=returned_on
         )
 
+    def extend(
+        self,
+        secondment: Key,
+        *,
+        to: dt.date | str,
+        reason: str,
+        decided_on: dt.date | str | None = None,
+    ) -> Secondment:
+        """Move the planned end later (延期), keeping the earlier end in ``extensions``.
+
+        Allowed while proposed, approved or active; the new end must be after the
+        current one, and the longer period must not overlap another secondment.
+        """
+        current: Secondment = self.get(Secondment, secondment)
+        try:
+            step = _build(
+                Extension,
+                previous_end=current.ends_on,
+                new_end=to,
+                decided_on=decided_on,
+                reason=reason,
+            )
+        except InvalidRecord as error:
+            raise InvalidRecord(f"secondment {current.id}: {error}") from None
+        return self.update(
+            _evolve(current, ends_on=step.new_end, extensions=(*current.extensions, step))
+        )
+
+    def take_part(self, activity: Key, teacher: Key, *, ref: str | None = None) -> Participation:
+        """Record that ``teacher`` took part in ``activity`` (参训), as coverage quotas count."""
+        return self.add(
+            Participation(
+                activity_id=self._need_id(Activity, activity),
+                teacher_id=self._need_id(Teacher, teacher),
+                ref=ref,
+            )
+        )
+
     def cost(self, secondment: Key, *, tariff: str, planned: bool = False) -> decimal.Decimal:
         """What a secondment costs under a registered tariff (``register_tariffs``): its
         days priced under the version in force on each day, at the host's region class."""
         found: Secondment = self.get(Secondment, secondment)
         host: School = self.get(School, found.host_school_id)
         return tariffs.cost(self.plugins.tariffs.get(tariff), found, host, planned=planned)
-
-    # -- mentoring (see exchange.cascade) --------------------------------------------
-
-    def cascade(self, *, programme: str | None = None) -> cascade_.Cascade:
-        """Levels and reach of the mentor pairs, of one programme or of all."""
-        return cascade_.build(cascade_.edges(self.backend, programme=programme))
-
-    def load(self, teacher: Key) -> dict[str, int]:
-        """What a teacher carries across all programmes: mentees, mentors, held secondments."""
-        person: Teacher = self.get(Teacher, teacher)
-        counting = one_of(*cascade_.COUNTING)
-        return {
-            "mentoring": self.count(Mentorship, mentor_id=person.id, status=counting),
-            "mentored": self.count(Mentorship, mentee_id=person.id, status=counting),
-            "seconded": self.count(Secondment, teacher_id=person.id, status=one_of(*HOLDING)),
-        }
 
     # -- secondments over time (see exchange.timeline) ---------------------------
 

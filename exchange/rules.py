@@ -15,14 +15,17 @@ from typing import Any
 from . import cascade, lifecycle, scoring
 from .backend import STORED_TYPES, Backend
 from .codec import columns, per_type
-from .enums import Target
+from .enums import MentorshipStatus, Target
 from .errors import DuplicateRef, NotFound, OverBudget, RuleViolation
 from .models import (
     Allocation,
     Assessment,
     Expense,
+    Meeting,
     Mentorship,
     Pairing,
+    Participation,
+    Programme,
     Record,
     Rubric,
     School,
@@ -30,7 +33,7 @@ from .models import (
     Stored,
     Teacher,
 )
-from .query import Op, total
+from .query import Op, count, total
 
 TABLES: dict[str, type[Stored]] = {cls.table: cls for cls in STORED_TYPES}
 TARGETS: dict[Target, type[Record]] = {
@@ -191,8 +194,111 @@ def _expense(record: Expense, lookup: Lookup, backend: Backend) -> None:
 
 
 def _mentorship(record: Mentorship, lookup: Lookup, backend: Backend) -> None:
+    before = lookup.get(Mentorship, record.id) if record.id is not None else None
+    lifecycle.check_mentorship(before, record)
     if record.status in cascade.COUNTING:
         cascade.check_no_cycle(backend, record)
+    if record.status is MentorshipStatus.ACTIVE and not record.archived:
+        _within_capacity(record, backend)
+
+
+def _active_pairs(backend: Backend, mentor_id: int) -> list[Mentorship]:
+    found = backend.find(
+        Mentorship,
+        {
+            "mentor_id": Op("eq", mentor_id),
+            "status": Op("eq", MentorshipStatus.ACTIVE),
+            "archived": Op("eq", False),
+        },
+    )
+    return list(found)
+
+
+def _programme(backend: Backend, name: str) -> Programme | None:
+    found = list(backend.find(Programme, {"name": Op("eq", name)}, limit=1))
+    return found[0] if found else None
+
+
+def _within_capacity(record: Mentorship, backend: Backend) -> None:
+    """A mentor's active mentees, across all programmes, stay within the smallest capacity
+    of the programmes the mentor mentors in."""
+    pairs = [p for p in _active_pairs(backend, record.mentor_id) if p.id != record.id]
+    pairs.append(record)
+    for name in sorted({p.programme for p in pairs}):
+        programme = _programme(backend, name)
+        limit = programme.mentor_capacity if programme is not None else None
+        if limit is not None and len(pairs) > limit:
+            raise RuleViolation(
+                f"teacher {record.mentor_id} would mentor {len(pairs)} teachers across all "
+                f"programmes; programme {name!r} allows a mentor at most {limit}"
+            )
+
+
+def _programme_rule(record: Programme, lookup: Lookup, backend: Backend) -> None:
+    for other in backend.find(Programme, {"name": Op("eq", record.name)}):
+        if other.id != record.id:
+            raise RuleViolation(f"programme {record.name!r} already exists (programme {other.id})")
+    if record.mentor_capacity is None:
+        return
+    mentors = backend.aggregate(
+        Mentorship,
+        ["mentor_id"],
+        {"n": count()},
+        {"programme": Op("eq", record.name), "status": Op("eq", MentorshipStatus.ACTIVE)},
+    )
+    for row in mentors:
+        load = len(_active_pairs(backend, row["mentor_id"]))
+        if load > record.mentor_capacity:
+            raise RuleViolation(
+                f"programme {record.name!r} cannot allow a mentor only {record.mentor_capacity} "
+                f"mentees: teacher {row['mentor_id']} already mentors {load}"
+            )
+
+
+def _meeting(record: Meeting, lookup: Lookup, backend: Backend) -> None:
+    pair: Mentorship = lookup.need(
+        Mentorship, record.mentorship_id, by=record, field="mentorship_id"
+    )
+    if record.confirmed_by is not None and record.confirmed_by != pair.mentee_id:
+        raise RuleViolation(
+            f"meeting of mentorship {pair.id} can only be confirmed by its mentee, teacher "
+            f"{pair.mentee_id}, not teacher {record.confirmed_by}"
+        )
+    if record.held_on < pair.starts_on or (
+        pair.ends_on is not None and record.held_on > pair.ends_on
+    ):
+        until = pair.ends_on or "now"
+        raise RuleViolation(
+            f"meeting on {record.held_on} is outside mentorship {pair.id}, which runs from "
+            f"{pair.starts_on} to {until}"
+        )
+
+
+def _unique(record: Stored, backend: Backend, names: tuple[str, ...], what: str) -> None:
+    same = {name: Op("eq", getattr(record, name)) for name in names}
+    for other in backend.find(type(record), same, limit=2):
+        if other.id != record.id:
+            raise RuleViolation(
+                f"{what} already recorded ({type(record).__name__.lower()} {other.id})"
+            )
+
+
+def _participation(record: Participation, lookup: Lookup, backend: Backend) -> None:
+    _unique(
+        record,
+        backend,
+        ("activity_id", "teacher_id"),
+        f"teacher {record.teacher_id} taking part in activity {record.activity_id} is",
+    )
+
+
+def _allocation(record: Allocation, lookup: Lookup, backend: Backend) -> None:
+    _unique(
+        record,
+        backend,
+        ("pairing_id", "year"),
+        f"an allocation to pairing {record.pairing_id} for {record.year} is",
+    )
 
 
 def _rubric(record: Rubric, lookup: Lookup, backend: Backend) -> None:
@@ -201,13 +307,17 @@ def _rubric(record: Rubric, lookup: Lookup, backend: Backend) -> None:
 
 _RULES: dict[type[Stored], Callable[[Any, Lookup, Backend], None]] = {
     Rubric: _rubric,
+    Programme: _programme_rule,
     Mentorship: _mentorship,
+    Meeting: _meeting,
+    Participation: _participation,
+    Allocation: _allocation,
     Secondment: _secondment,
     Assessment: _assessment,
     Expense: _expense,
 }
 
-READS_OWN_TYPE = frozenset({Assessment, Expense, Mentorship})
+READS_OWN_TYPE = frozenset({Assessment, Expense, Mentorship, Programme, Participation, Allocation})
 """Types whose rules read other records of the same type, so a bulk load of them must
 store each row before checking the next."""
 

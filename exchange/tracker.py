@@ -14,6 +14,7 @@ from .backend import Backend, BulkResult
 from .changelog import Change
 from .codec import columns, row_encoder
 from .errors import InvalidRecord, NotFound
+from .mentoring import Mentoring
 from .models import Record, Stored, record_type
 from .operations import Operations
 from .plugins import Plugins, default_plugins
@@ -24,7 +25,7 @@ Key = int | str | Record
 """A record named by id (``int``), ref (``str``) or the record itself."""
 
 
-class Tracker(Operations):
+class Tracker(Operations, Mentoring):
     """The facade over one store. Open it with :meth:`open`; close it (or use ``with``).
 
     Every write runs the integrity rules and the policy plugins inside a

@@ -1,0 +1,195 @@
+"""Mentoring operations of the :class:`~exchange.Tracker`: programmes, mentor pairs and
+their lifecycle, goals and milestones, the meeting log, and the 百千万 cascade.
+
+The rules these rely on (no cycle, a mentor's capacity across programmes, only
+the mentee confirms a meeting) live in :mod:`exchange.rules` and run on every
+write, whichever way the record arrives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from . import cascade as cascade_
+from .enums import MeetingKind, MentorshipStatus
+from .errors import InvalidRecord, NotFound
+from .lifecycle import HOLDING
+from .models import Goal, Meeting, Mentorship, Milestone, Programme, Secondment, Teacher
+from .operations import Store, _build, _evolve
+from .query import Op, one_of, total
+
+if TYPE_CHECKING:
+    from .tracker import Key
+
+
+class Mentoring(Store):
+    """Mixed into :class:`~exchange.Tracker`."""
+
+    def define_programme(
+        self,
+        name: str,
+        *,
+        targets: Iterable[int] = (),
+        mentor_capacity: int | None = None,
+        notes: str = "",
+        ref: str | None = None,
+    ) -> Programme:
+        """Store a mentoring programme: its per-level targets (100 → 1,000 → 10,000) and
+        the most mentees one of its mentors may have across all programmes."""
+        return self.add(
+            _build(
+                Programme,
+                name=name,
+                targets=tuple(targets),
+                mentor_capacity=mentor_capacity,
+                notes=notes,
+                ref=ref,
+            )
+        )
+
+    def pair_mentor(
+        self,
+        mentor: Key,
+        mentee: Key,
+        *,
+        programme: str,
+        starts_on: dt.date | str,
+        ref: str | None = None,
+    ) -> Mentorship:
+        """Pair a mentor with a mentee in a programme (师徒结对)."""
+        return self.add(
+            _build(
+                Mentorship,
+                mentor_id=self._need_id(Teacher, mentor),
+                mentee_id=self._need_id(Teacher, mentee),
+                programme=programme,
+                starts_on=starts_on,
+                ref=ref,
+            )
+        )
+
+    def complete_mentorship(self, mentorship: Key, *, on: dt.date | str) -> Mentorship:
+        """active → completed (结业) on day ``on``."""
+        current: Mentorship = self.get(Mentorship, mentorship)
+        return self.update(_evolve(current, status=MentorshipStatus.COMPLETED, ends_on=on))
+
+    def end_mentorship(self, mentorship: Key, *, reason: str, on: dt.date | str) -> Mentorship:
+        """active → ended early (提前结束) on day ``on``, with the reason."""
+        current: Mentorship = self.get(Mentorship, mentorship)
+        return self.update(
+            _evolve(current, status=MentorshipStatus.ENDED, ends_on=on, reason=reason)
+        )
+
+    # -- goals and milestones ---------------------------------------------------
+
+    def set_goal(
+        self,
+        mentorship: Key,
+        title: str,
+        *,
+        milestones: Iterable[str | Milestone | Mapping[str, Any]] = (),
+        notes: str = "",
+        ref: str | None = None,
+    ) -> Goal:
+        """Give a mentor pair a goal; milestones may be titles, dicts or :class:`Milestone`."""
+        steps = [Milestone(title=m) if isinstance(m, str) else m for m in milestones]
+        return self.add(
+            _build(
+                Goal,
+                mentorship_id=self._need_id(Mentorship, mentorship),
+                title=title,
+                milestones=steps,
+                notes=notes,
+                ref=ref,
+            )
+        )
+
+    def reach_milestone(self, goal: Key, milestone: str, *, on: dt.date | str) -> Goal:
+        """Mark the goal's milestone titled ``milestone`` as reached on day ``on``."""
+        current: Goal = self.get(Goal, goal)
+        titles = [m.title for m in current.milestones]
+        if milestone.strip() not in titles:
+            raise NotFound(
+                f"goal {current.id} ({current.title}) has no milestone {milestone!r}; "
+                f"its milestones: {', '.join(titles) or 'none'}"
+            )
+        steps = tuple(
+            _evolve(m, done_on=on) if m.title == milestone.strip() else m
+            for m in current.milestones
+        )
+        return self.update(_evolve(current, milestones=steps))
+
+    def achieve_goal(self, goal: Key, *, on: dt.date | str) -> Goal:
+        """Mark a goal achieved on day ``on`` (its progress is then 100)."""
+        current: Goal = self.get(Goal, goal)
+        return self.update(_evolve(current, achieved_on=on))
+
+    # -- the meeting log --------------------------------------------------------
+
+    def log_meeting(
+        self,
+        mentorship: Key,
+        *,
+        held_on: dt.date | str,
+        minutes: int,
+        kind: MeetingKind | str,
+        notes: str = "",
+        ref: str | None = None,
+    ) -> Meeting:
+        """The mentor logs a meeting (听课, 评课, 集体备课, 线上交流 or 其他); it counts once
+        the mentee confirms it (:meth:`confirm_meeting`)."""
+        return self.add(
+            _build(
+                Meeting,
+                mentorship_id=self._need_id(Mentorship, mentorship),
+                held_on=held_on,
+                minutes=minutes,
+                kind=kind,
+                notes=notes,
+                ref=ref,
+            )
+        )
+
+    def confirm_meeting(self, meeting: Key, *, by: Key) -> Meeting:
+        """The mentee ``by`` confirms a logged meeting took place; anyone else is refused."""
+        current: Meeting = self.get(Meeting, meeting)
+        return self.update(_evolve(current, confirmed_by=self._need_id(Teacher, by)))
+
+    def confirmed_minutes(self, mentorship: Key) -> int:
+        """Minutes of the pair's meetings the mentee has confirmed: what reports count."""
+        pair: Mentorship = self.get(Mentorship, mentorship)
+        confirmed = {
+            "mentorship_id": Op("eq", pair.id),
+            "confirmed_by": Op("eq", pair.mentee_id),
+            "archived": Op("eq", False),
+        }
+        [row] = self.backend.aggregate(Meeting, [], {"minutes": total("minutes")}, confirmed)
+        return int(row["minutes"])
+
+    # -- the cascade (see exchange.cascade) --------------------------------------
+
+    def cascade(self, *, programme: str | None = None) -> cascade_.Cascade:
+        """Levels and reach of the mentor pairs, of one programme or of all."""
+        return cascade_.build(cascade_.edges(self.backend, programme=programme))
+
+    def cascade_targets(self, programme: str) -> list[dict[str, Any]]:
+        """Per level of a programme's cascade: its target, the teachers there, and whether
+        the target is met."""
+        found = list(self.find(Programme, name=programme.strip(), include_archived=True))
+        if not found:
+            raise NotFound(f"no programme named {programme!r}; define it with its targets first")
+        if not found[0].targets:
+            raise InvalidRecord(f"programme {programme!r} has no level targets")
+        return cascade_.targets_report(self.cascade(programme=programme), found[0].targets)
+
+    def load(self, teacher: Key) -> dict[str, int]:
+        """What a teacher carries across all programmes: mentees, mentors, held secondments."""
+        person: Teacher = self.get(Teacher, teacher)
+        counting = one_of(*cascade_.COUNTING)
+        return {
+            "mentoring": self.count(Mentorship, mentor_id=person.id, status=counting),
+            "mentored": self.count(Mentorship, mentee_id=person.id, status=counting),
+            "seconded": self.count(Secondment, teacher_id=person.id, status=one_of(*HOLDING)),
+        }
