@@ -321,6 +321,21 @@ def _assessments(tracker: Tracker, specs: Sequence[_Spec]) -> None:
         tracker.assess(**_fields(tracker.assess, "assessment", fields))
 
 
+def _goals(tracker: Tracker, specs: Sequence[_Spec]) -> None:
+    for spec in specs:
+        tracker.set_goal(**_fields(tracker.set_goal, "goal", spec))
+
+
+def _meetings(tracker: Tracker, specs: Sequence[_Spec]) -> None:
+    """Logged by the mentor; those marked ``confirmed`` are then confirmed by the mentee."""
+    for spec in specs:
+        fields = {key: value for key, value in spec.items() if key != "confirmed"}
+        meeting = tracker.log_meeting(**_fields(tracker.log_meeting, "meeting", fields))
+        if spec.get("confirmed"):
+            pair: Mentorship = tracker.get(Mentorship, meeting.mentorship_id)
+            tracker.confirm_meeting(meeting, by=pair.mentee_id)
+
+
 def _operation(name: str, what: str) -> _Step:
     """A step that calls the tracker operation ``name`` once per record."""
 
@@ -338,8 +353,12 @@ _STEPS: tuple[tuple[str, _Step], ...] = (
     ("pairings", _operation("pair_schools", "pairing")),
     ("teachers", _teachers),
     ("secondments", _operation("second", "secondment")),
+    ("programmes", _operation("define_programme", "programme")),
     ("mentorships", _operation("pair_mentor", "mentorship")),
+    ("goals", _goals),
+    ("meetings", _meetings),
     ("activities", _operation("log_activity", "activity")),
+    ("participations", _operation("take_part", "participation")),
     ("rubrics", _rubrics),
     ("assessments", _assessments),
     ("allocations", _operation("allocate", "allocation")),

@@ -17,6 +17,7 @@ from cli.main import cli
 from exchange import (
     Activity,
     Allocation,
+    Goal,
     Mentorship,
     Pairing,
     Partnership,
@@ -74,7 +75,17 @@ def test_the_change_log_verifies(built: tuple[Tracker, DemoSummary]) -> None:
     tracker, summary = built
     bulk = ("schools", "teachers")  # stored by bulk_add: one log entry each
     one_by_one = sum(n for table, n in summary.records.items() if table not in bulk)
-    assert tracker.verify_log() == one_by_one + len(bulk)
+    confirmations = sum(1 for m in demo_data()["meetings"] if m.get("confirmed"))
+    assert tracker.verify_log() == one_by_one + len(bulk) + confirmations
+
+
+def test_the_mentoring_records_follow_the_rules(built: tuple[Tracker, DemoSummary]) -> None:
+    tracker, _ = built
+    assert tracker.confirmed_minutes("demo:m-hy-1") == 90 + 120  # the online one is unconfirmed
+    assert tracker.get(Goal, "demo:g-zf-luo").progress == 0
+    levels = tracker.cascade_targets("百千万")
+    assert [row["teachers"] for row in levels] == [1, 2, 3]
+    assert not any(row["met"] for row in levels)
 
 
 def test_chenghua_danba_figures_match_the_article(built: tuple[Tracker, DemoSummary]) -> None:
