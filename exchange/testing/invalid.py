@@ -19,7 +19,10 @@ from ..models import (
     RECORD_TYPES,
     Assessment,
     Criterion,
+    Extension,
+    Goal,
     Mentorship,
+    Milestone,
     Pairing,
     Partnership,
     Rubric,
@@ -131,17 +134,41 @@ def _bad_rubric(draw: st.DrawFn) -> BadInput:
     return BadInput(Rubric, kwargs, "no criteria, or a repeated criterion key")
 
 
+@st.composite
+def _bad_history(draw: st.DrawFn) -> BadInput:
+    """An extension history that does not end at the secondment's end, or a goal
+    that repeats a milestone."""
+    if draw(st.booleans()):
+        kwargs = _valid_kwargs(draw(records(Goal, _LINKS)))
+        kwargs["milestones"] = (Milestone(title="听课"), Milestone(title="听课"))
+        return BadInput(Goal, kwargs, "a repeated milestone")
+    kwargs = _valid_kwargs(draw(records(Secondment, _LINKS)))
+    end = kwargs["ends_on"]
+    if end.toordinal() < 3:
+        end = kwargs["ends_on"] = dt.date(2025, 7, 15)
+        kwargs["starts_on"], kwargs["returned_on"] = min(kwargs["starts_on"], end), None
+    earlier = end - dt.timedelta(days=1)
+    kwargs["extensions"] = (
+        Extension(previous_end=earlier - dt.timedelta(days=1), new_end=earlier),
+    )
+    return BadInput(Secondment, kwargs, "extensions that do not reach the end")
+
+
 def invalid_inputs(cls: type[Stored] | None = None) -> st.SearchStrategy[BadInput]:
     """Arguments one mistake away from a valid record of ``cls`` (any stored type if ``None``).
 
     Mistakes: empty or blank names, NUL characters, text over its limit, bad
     dates, an end before its start, a school paired with itself, negative money,
     more than two decimal places, floats for money, counts out of range, bad
-    links, flags and vocabulary terms, naive times.
+    links, flags and vocabulary terms, naive times, a rubric without criteria,
+    a goal repeating a milestone, an extension history that does not reach the
+    secondment's end.
     """
     types: tuple[type[Stored], ...] = (*RECORD_TYPES, Change) if cls is None else (cls,)
     options: list[st.SearchStrategy[BadInput]] = [_field_mistake(t) for t in types]
     options += [_relational(t) for t in types if t in _SWAPS]
     if Rubric in types:
         options.append(_bad_rubric())
+    if Goal in types and Secondment in types:
+        options.append(_bad_history())
     return st.one_of(options)
