@@ -1,0 +1,90 @@
+"""Funding envelopes: the balance is the allocation less every expense, to the fen."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exchange import Allocation, Expense, School, Stage, Tracker, errors
+from exchange.testing.machine import dump
+
+FEN = Decimal("0.01")
+
+
+def _open(kind: str) -> Tracker:
+    return Tracker.open("memory:" if kind == "memory" else "sqlite:///:memory:")
+
+
+def _envelope(tracker: Tracker, amount: Decimal) -> Allocation:
+    changsha = tracker.add(School(name="雅礼中学", region="长沙市", stage=Stage.SENIOR))
+    huaihua = tracker.add(School(name="靖州一中", region="怀化市", stage=Stage.SENIOR))
+    pairing = tracker.pair_schools(changsha, huaihua, signed_on="2016-09-01")
+    return tracker.allocate(pairing, year=2025, amount=amount, source="长沙市教育局")
+
+
+SPENDS = st.lists(
+    st.tuples(
+        st.integers(0, 4_000_000).map(lambda fen: fen * FEN),  # up to ¥40,000.00
+        st.booleans(),  # allow an overspend
+        st.sampled_from(["add", "archive", "delete", "raise"]),
+    ),
+    max_size=20,
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    allocation=st.integers(0, 10_000_000).map(lambda fen: fen * FEN),
+    spends=SPENDS,
+    kind=st.sampled_from(["memory", "sqlite"]),
+)
+def test_the_balance_is_the_allocation_less_the_expenses(
+    allocation: Decimal, spends: list[tuple[Decimal, bool, str]], kind: str
+) -> None:
+    tracker = _open(kind)
+    grant = _envelope(tracker, allocation)
+    kept: dict[int, Decimal] = {}
+    for amount, allow, then in spends:
+        before = dump(tracker.backend)
+        try:
+            expense = tracker.spend(
+                grant, amount, category="差旅补助", spent_on="2025-09-01", allow_overspend=allow
+            )
+        except errors.OverBudget as error:
+            assert not allow and amount > allocation - sum(kept.values(), Decimal(0))
+            assert "\n" not in str(error)
+            assert dump(tracker.backend) == before
+            continue
+        assert expense.id is not None
+        kept[expense.id] = amount
+        if then == "delete":
+            tracker.delete(Expense, expense.id)
+            del kept[expense.id]
+        elif then == "archive":
+            tracker.archive(Expense, expense.id)  # archived money was still spent
+        elif then == "raise":
+            raised = amount + Decimal("100")
+            unchanged = dump(tracker.backend)
+            try:
+                tracker.update(attrs.evolve(expense, amount=raised))
+                kept[expense.id] = raised
+            except errors.OverBudget:
+                assert dump(tracker.backend) == unchanged
+        left = allocation - sum(kept.values(), Decimal(0))
+        assert tracker.balance(grant) == left
+        assert tracker.balance(grant).as_tuple().exponent == -2
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_one_allocation_per_pairing_and_year(kind: str) -> None:
+    tracker = _open(kind)
+    grant = _envelope(tracker, Decimal(100000))
+    before = dump(tracker.backend)
+    with pytest.raises(errors.RuleViolation, match="for 2025 is already recorded"):
+        tracker.allocate(grant.pairing_id, year=2025, amount="5000")
+    assert dump(tracker.backend) == before
+    assert tracker.allocate(grant.pairing_id, year=2026, amount="100000").year == 2026
