@@ -7,7 +7,13 @@ from typing import Any
 
 import click
 
+from .activities import activity
+from .budget import budget
 from .demo import demo
+from .mentoring import mentor, programme
+from .output import emit, output_options
+from .schools import pairing, partnership, school, teacher
+from .secondments import secondment
 from .state import State, pass_state
 
 
@@ -138,7 +144,41 @@ def verify(state: State) -> None:
     click.echo(f"change log intact: {entries} entries")
 
 
-cli.add_command(demo)
+for command in (
+    demo,
+    school,
+    partnership,
+    pairing,
+    teacher,
+    secondment,
+    programme,
+    mentor,
+    activity,
+    budget,
+):
+    cli.add_command(command)
+
+
+@cli.command()
+@output_options
+@pass_state
+def formats(state: State, output: str) -> None:
+    """List the output formats (built-in and from plugins).
+
+    \b
+    Example:
+        exchange formats
+    """
+    from exchange.report import Column, Report, Table
+
+    specs = state.plugins().formats
+    rows = [[s.name, s.extension, s.description] for s in specs]
+    table = Table(
+        name="formats",
+        columns=[Column(key=k, label=k) for k in ("name", "extension", "description")],
+        rows=rows,
+    )
+    emit(state.plugins(), Report(title="formats", tables=[table]), output)
 
 
 def main() -> None:

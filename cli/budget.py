@@ -1,0 +1,134 @@
+"""``exchange budget``: allocations, expenses and what is left."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from .output import emit, output_options
+from .state import State, pass_state
+
+
+@click.group()
+def budget() -> None:
+    """Programme money (专项经费): allocate, spend, status."""
+
+
+@budget.command()
+@click.argument("pairing")
+@click.option("--year", required=True, type=click.IntRange(1900, 2999), help="Budget year.")
+@click.option("--amount", required=True, help="Yuan, e.g. 100000 or 2400.50.")
+@click.option("--source", default="", help="Who grants it, e.g. 长沙市教育局.")
+@click.option("--ref", help="A unique code for the allocation.")
+@pass_state
+def allocate(
+    state: State, pairing: str, year: int, amount: str, source: str, ref: str | None
+) -> None:
+    """Grant money to a PAIRING (id or ref) for a year; one allocation per pairing and year.
+
+    \b
+    Example:
+        exchange budget allocate CS-HH-1 --year 2025 --amount 100000 --source 长沙市教育局
+    """
+    record = state.tracker().allocate(pairing, year=year, amount=amount, source=source, ref=ref)
+    click.echo(
+        f"allocated ¥{record.amount:,} to pairing {record.pairing_id} for {year} "
+        f"(allocation {record.id})"
+    )
+
+
+@budget.command()
+@click.argument("allocation")
+@click.argument("amount")
+@click.option(
+    "--category", required=True, help="差旅补助, 教研活动, 课程开发, 设备, 学生资助, 培训, 其他."
+)
+@click.option("--on", "spent_on", required=True, help="Day spent.")
+@click.option("--description", default="", help="What it paid for.")
+@click.option("--secondment", help="The secondment it paid for, by id or ref.")
+@click.option("--activity", help="The activity it paid for, by id or ref.")
+@click.option(
+    "--allow-overspend", is_flag=True, help="Record it even beyond the allocation (flagged)."
+)
+@click.option("--ref", help="A unique code (e.g. the voucher number).")
+@pass_state
+def spend(
+    state: State,
+    allocation: str,
+    amount: str,
+    category: str,
+    spent_on: str,
+    description: str,
+    secondment: str | None,
+    activity: str | None,
+    allow_overspend: bool,
+    ref: str | None,
+) -> None:
+    """Record AMOUNT yuan spent from an ALLOCATION (id or ref); overspending is refused.
+
+    \b
+    Example:
+        exchange budget spend 1 2400 --category 差旅补助 --on 2025-09-01
+    """
+    tracker = state.tracker()
+    record = tracker.spend(
+        allocation,
+        amount,
+        category=category,
+        spent_on=spent_on,
+        description=description,
+        secondment=secondment,
+        activity=activity,
+        allow_overspend=allow_overspend,
+        ref=ref,
+    )
+    left = tracker.balance(record.allocation_id)
+    click.echo(f"spent ¥{record.amount:,} (expense {record.id}); ¥{left:,} left")
+
+
+@budget.command()
+@click.option("--year", type=click.IntRange(1900, 2999), help="Only this year.")
+@output_options
+@pass_state
+def status(state: State, year: int | None, output: str) -> None:
+    """Each allocation: granted, spent, left, and whether an overspend was approved.
+
+    \b
+    Example:
+        exchange budget status --year 2025
+    """
+    from exchange import Allocation, Expense
+    from exchange.query import total
+    from exchange.report import Column, Report, Table
+
+    tracker = state.tracker()
+    wanted: dict[str, Any] = {} if year is None else {"year": year}
+    spent = {
+        row["allocation_id"]: row["spent"]
+        for row in tracker.aggregate(
+            Expense,
+            group_by=["allocation_id"],
+            measures={"spent": total("amount")},
+            include_archived=True,  # archived expenses were still spent
+        )
+    }
+    rows = []
+    for grant in tracker.find(Allocation, order_by=["year", "id"], **wanted):
+        used = spent.get(grant.id, 0)
+        rows.append(
+            [grant.id, grant.pairing_id, grant.year, grant.amount, used, grant.amount - used]
+        )
+    table = Table(
+        name="allocations",
+        columns=[
+            Column(key="id", label="allocation", type="int"),
+            Column(key="pairing", label="pairing", type="int"),
+            Column(key="year", label="year", type="int"),
+            Column(key="granted", label="granted", type="money"),
+            Column(key="spent", label="spent", type="money"),
+            Column(key="left", label="left", type="money"),
+        ],
+        rows=rows,
+    )
+    emit(state.plugins(), Report(title="budget", parameters=wanted, tables=[table]), output)

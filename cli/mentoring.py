@@ -1,0 +1,185 @@
+"""``exchange mentor`` and ``programme``: mentor pairs, meetings, goals, the cascade."""
+
+from __future__ import annotations
+
+import click
+
+from .output import emit, output_options
+from .records import done, field, list_command, show_command
+from .state import State, pass_state
+
+
+@click.group()
+def programme() -> None:
+    """Mentoring programmes (百千万, 青蓝工程): level targets and mentor capacity."""
+
+
+@programme.command(name="add")
+@click.argument("name")
+@click.option("--targets", default="", help="Teachers wanted per level, e.g. 100,1000,10000.")
+@click.option(
+    "--capacity", type=click.IntRange(min=1), help="Most mentees per mentor, all programmes."
+)
+@click.option("--ref", help="A unique code for the programme.")
+@pass_state
+def add_programme(
+    state: State, name: str, targets: str, capacity: int | None, ref: str | None
+) -> None:
+    """Define a programme.
+
+    \b
+    Example:
+        exchange programme add 百千万 --targets 100,1000,10000 --capacity 10
+    """
+    from exchange import Programme
+
+    record = Programme(name=name, targets=targets, mentor_capacity=capacity, ref=ref)
+    done(state.tracker().add(record), "added")
+
+
+programme.add_command(
+    list_command(
+        "programme",
+        ["id", "ref", "name", "targets", "mentor_capacity"],
+        example="exchange programme list",
+    )
+)
+
+
+@click.group()
+def mentor() -> None:
+    """Mentor pairs (师徒结对), their meetings and goals, and the 百千万 cascade."""
+
+
+@mentor.command(name="add")
+@click.argument("mentor_key", metavar="MENTOR")
+@click.argument("mentee")
+@click.option("--programme", "programme_name", required=True, help="Programme name, e.g. 百千万.")
+@click.option("--from", "starts_on", required=True, help="First day, e.g. 2025-03-26.")
+@click.option("--ref", help="A unique code for the pair.")
+@pass_state
+def add_pair(
+    state: State, mentor_key: str, mentee: str, programme_name: str, starts_on: str, ref: str | None
+) -> None:
+    """Pair MENTOR with MENTEE (teachers by id or ref).
+
+    \b
+    Example:
+        exchange mentor add T-001 T-102 --programme 百千万 --from 2025-03-26 --ref M-1
+    """
+    record = state.tracker().pair_mentor(
+        mentor_key, mentee, programme=programme_name, starts_on=starts_on, ref=ref
+    )
+    done(record, "paired")
+
+
+@mentor.command()
+@click.argument("key")
+@click.option("--on", "on", required=True, help="The last day.")
+@click.option("--reason", help="Give one to end the pair early (提前结束); omit to complete it.")
+@pass_state
+def end(state: State, key: str, on: str, reason: str | None) -> None:
+    """Complete a pair (结业), or end it early with --reason.
+
+    \b
+    Example:
+        exchange mentor end M-1 --on 2026-01-16
+        exchange mentor end M-2 --on 2025-11-01 --reason 调离
+    """
+    tracker = state.tracker()
+    if reason:
+        done(tracker.end_mentorship(key, reason=reason, on=on), "ended")
+    else:
+        done(tracker.complete_mentorship(key, on=on), "completed")
+
+
+@mentor.command()
+@click.argument("pair")
+@click.option("--on", "held_on", required=True, help="Day of the meeting.")
+@click.option("--minutes", required=True, type=click.IntRange(1, 1440), help="How long.")
+@click.option("--kind", required=True, help="听课, 评课, 集体备课, 线上交流 or 其他.")
+@click.option("--notes", default="", help="What was done.")
+@pass_state
+def meet(state: State, pair: str, held_on: str, minutes: int, kind: str, notes: str) -> None:
+    """Log a meeting of a pair (the mentor logs; the mentee confirms).
+
+    \b
+    Example:
+        exchange mentor meet M-1 --on 2025-03-27 --minutes 90 --kind 听课
+    """
+    tracker = state.tracker()
+    record = tracker.log_meeting(pair, held_on=held_on, minutes=minutes, kind=kind, notes=notes)
+    click.echo(f"logged meeting {record.id}: {record.minutes} minutes, awaiting the mentee")
+
+
+@mentor.command()
+@click.argument("meeting", type=int)
+@click.option("--by", "by", required=True, help="The mentee, by id or ref.")
+@pass_state
+def confirm(state: State, meeting: int, by: str) -> None:
+    """The mentee confirms a logged meeting; only confirmed minutes count.
+
+    \b
+    Example:
+        exchange mentor confirm 12 --by T-102
+    """
+    record = state.tracker().confirm_meeting(meeting, by=by)
+    total = state.tracker().confirmed_minutes(record.mentorship_id)
+    click.echo(f"confirmed meeting {record.id}; the pair has {total} confirmed minutes")
+
+
+@mentor.command()
+@click.option("--programme", "programme_name", help="One programme (default: all pairs).")
+@output_options
+@pass_state
+def tree(state: State, programme_name: str | None, output: str) -> None:
+    """The cascade: teachers per level (against the programme's targets, if any).
+
+    \b
+    Example:
+        exchange mentor tree --programme 百千万
+    """
+    from exchange import Programme
+    from exchange.report import Column, Report, Table
+
+    tracker = state.tracker()
+    counts = tracker.cascade(programme=programme_name).counts()
+    targets: tuple[int, ...] = ()
+    if programme_name:
+        found = list(tracker.find(Programme, name=programme_name))
+        targets = found[0].targets if found else ()
+    depth = max(len(counts), len(targets))
+    rows = [
+        [
+            level,
+            counts[level] if level < len(counts) else 0,
+            targets[level] if level < len(targets) else None,
+        ]
+        for level in range(depth)
+    ]
+    table = Table(
+        name="levels",
+        columns=[
+            Column(key="level", label="level", type="int"),
+            Column(key="teachers", label="teachers", type="int"),
+            Column(key="target", label="target", type="int"),
+        ],
+        rows=rows,
+    )
+    title = f"cascade of {programme_name}" if programme_name else "cascade of all pairs"
+    emit(state.plugins(), Report(title=title, tables=[table]), output)
+
+
+mentor.add_command(
+    list_command(
+        "mentorship",
+        ["id", "ref", "mentor_id", "mentee_id", "programme", "status", "starts_on", "ends_on"],
+        [
+            field("--programme", "programme", "Only this programme."),
+            field("--mentor", "mentor_id", "Only this mentor (id or ref)."),
+            field("--status", "status", "active, completed or ended."),
+        ],
+        "exchange mentor list --programme 百千万",
+    )
+)
+mentor.add_command(show_command("mentorship", "exchange mentor show M-1"))

@@ -1,0 +1,118 @@
+"""How commands print: one decorator adds the output options, one function renders.
+
+Every listing is a :class:`exchange.report.Report` rendered by a format from
+the format registry (``table`` on a terminal by default, ``json``, ``csv``,
+``markdown`` or a plugin's), so no command chooses a format itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from exchange.models import Stored
+    from exchange.plugins import Plugins
+    from exchange.report import Report
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_FORMAT = "table"
+
+_KINDS = {"money": "money", "date": "date", "int": "int", "id": "int", "link": "int"}
+"""Report column types for the stored field kinds that have one."""
+
+
+def output_options(command: F) -> F:
+    """Add ``--format NAME`` and its shortcuts ``--json`` and ``--csv``; the command
+    receives ``output``, the chosen format's name."""
+
+    @click.option("--csv", "as_csv", is_flag=True, help="Shortcut for --format csv.")
+    @click.option("--json", "as_json", is_flag=True, help="Shortcut for --format json.")
+    @click.option(
+        "--format",
+        "output",
+        metavar="NAME",
+        default=None,
+        help="Output format: table (default), json, csv, markdown, or a plugin's "
+        "(see `exchange formats`).",
+    )
+    @functools.wraps(command)
+    def wrapper(*args: Any, output: str | None, as_json: bool, as_csv: bool, **kwargs: Any) -> Any:
+        chosen = [name for name, on in (("json", as_json), ("csv", as_csv)) if on]
+        if output:
+            chosen.append(output)
+        if len(set(chosen)) > 1:
+            raise click.UsageError(f"choose one output format, not {' and '.join(chosen)}")
+        return command(*args, output=chosen[0] if chosen else DEFAULT_FORMAT, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def emit(plugins: Plugins, report: Report, output: str) -> None:
+    """Render ``report`` to standard output in the format named ``output``."""
+    spec = plugins.formats.get(output)
+    if spec.binary:
+        raise click.UsageError(f"format {output!r} writes a file; use `exchange report -o FILE`")
+    report.render(output, sys.stdout, plugins=plugins)
+
+
+def record_report(
+    title: str, cls: type[Stored], records: Iterable[Stored], fields: Sequence[str]
+) -> Report:
+    """A one-table report of ``records``, one column per field name."""
+    from exchange.codec import columns
+    from exchange.report import Column, Report, Table
+
+    kinds = {c.name: c.kind for c in columns(cls)}
+    return Report(
+        title=title,
+        tables=[
+            Table(
+                name=cls.table,
+                columns=[Column(key=f, label=f, type=_KINDS.get(kinds[f], "text")) for f in fields],
+                rows=[[_cell(getattr(r, f)) for f in fields] for r in records],
+            )
+        ],
+    )
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return ", ".join(str(getattr(v, "value", v)) for v in value)
+    return value
+
+
+def record_detail(record: Stored) -> Report:
+    """A two-column report (field, value) of one record, every stored field."""
+    from exchange.codec import columns
+    from exchange.report import Column, Report, Table
+
+    cls = type(record)
+    rows = [[c.name, _detail(getattr(record, c.name))] for c in columns(cls)]
+    return Report(
+        title=f"{cls.__name__.lower()} {record.id}",
+        tables=[
+            Table(
+                name=cls.table,
+                columns=[Column(key="field", label="field"), Column(key="value", label="value")],
+                rows=rows,
+            )
+        ],
+    )
+
+
+def _detail(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return "; ".join(_detail(v) for v in value)
+    if hasattr(value, "__attrs_attrs__"):
+        return ", ".join(
+            f"{a.name}={_detail(getattr(value, a.name))}" for a in value.__attrs_attrs__
+        )
+    if value is None:
+        return ""
+    return str(getattr(value, "value", value))

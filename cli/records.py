@@ -1,0 +1,124 @@
+"""Command factories shared by the record groups: ``list`` and ``show``.
+
+A group module (``cli/schools.py`` …) writes its own ``add`` and lifecycle
+commands, which call one :class:`exchange.Tracker` operation each, and builds
+``list`` and ``show`` here so every record type lists and shows the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import attrs
+import click
+
+from .output import emit, output_options, record_detail, record_report
+from .state import State, pass_state
+
+
+@attrs.frozen
+class Filter:
+    """A list option (``--region``) and the tracker filters it stands for."""
+
+    option: str
+    help: str
+    filters: Callable[[Any], Mapping[str, Any]]
+    type: Any = str
+
+
+def field(option: str, name: str, help: str, type: Any = str) -> Filter:
+    """``--option VALUE`` keeps records whose ``name`` equals the value (ids or refs for links)."""
+    return Filter(option, help, lambda value: {name: value}, type)
+
+
+def has_term(name: str) -> Callable[[Any], Mapping[str, Any]]:
+    """Filters keeping records whose list field ``name`` contains the value."""
+
+    def filters(value: Any) -> Mapping[str, Any]:
+        from exchange.query import has
+
+        return {name: has(value)}
+
+    return filters
+
+
+def year_between(option: str, start: str, end: str, help: str) -> Filter:
+    """``--year N`` keeps records whose ``start``…``end`` period shares a day with the year."""
+
+    def filters(year: int) -> Mapping[str, Any]:
+        from exchange.query import ge, le
+
+        return {start: le(dt.date(year, 12, 31)), end: ge(dt.date(year, 1, 1))}
+
+    return Filter(option, help, filters, click.IntRange(1900, 2999))
+
+
+def list_command(
+    cls_name: str, fields: Sequence[str], filters: Sequence[Filter] = (), example: str = ""
+) -> click.Command:
+    """``list``: the records of a type as a table (or --json, --csv, --format)."""
+
+    @click.command(name="list", help=_help(f"List {cls_name} records.", example))
+    @click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
+    @click.option("--archived", is_flag=True, help="Include archived records.")
+    @output_options
+    @pass_state
+    def command(
+        state: State, /, output: str, limit: int | None, archived: bool, **options: Any
+    ) -> None:
+        from exchange.models import record_type
+
+        cls = record_type(cls_name)
+        wanted: dict[str, Any] = {}
+        for spec in filters:
+            value = options.get(_param(spec.option))
+            if value is not None:
+                wanted.update(spec.filters(value))
+        tracker = state.tracker()
+        found = tracker.find(cls, limit=limit, include_archived=archived, **wanted)
+        emit(state.plugins(), record_report(cls.table, cls, found, fields), output)
+
+    for spec in reversed(filters):
+        command = click.option(spec.option, type=spec.type, help=spec.help)(command)
+    return command
+
+
+def show_command(cls_name: str, example: str = "") -> click.Command:
+    """``show KEY``: every field of one record named by id or ref."""
+
+    @click.command(name="show", help=_help(f"Show one {cls_name} by id or ref.", example))
+    @click.argument("key")
+    @output_options
+    @pass_state
+    def command(state: State, key: str, output: str) -> None:
+        from exchange.models import record_type
+
+        record = state.tracker().get(record_type(cls_name), key)
+        emit(state.plugins(), record_detail(record), output)
+
+    return command
+
+
+def _param(option: str) -> str:
+    return option.lstrip("-").replace("-", "_")
+
+
+def _help(text: str, example: str) -> str:
+    return f"{text}\n\n\b\nExample:\n    {example}" if example else text
+
+
+R = TypeVar("R")
+
+
+def make(cls: type[R], **values: Any) -> R:
+    """Build a record from command-line text; its field converters parse dates and terms."""
+    return cls(**values)
+
+
+def done(record: Any, verb: str) -> None:
+    """Confirm a stored record on stdout: ``added school 3 (HY-BD) 惠阳区半岛学校``."""
+    name = getattr(record, "name", None) or getattr(record, "title", None) or ""
+    ref = f" ({record.ref})" if getattr(record, "ref", None) else ""
+    click.echo(f"{verb} {type(record).__name__.lower()} {record.id}{ref} {name}".rstrip())
