@@ -12,6 +12,7 @@ from .budget import budget
 from .demo import demo
 from .mentoring import mentor, programme
 from .output import emit, output_options
+from .rubrics import assess, assessment, rubric
 from .schools import pairing, partnership, school, teacher
 from .secondments import secondment
 from .state import State, pass_state
@@ -126,6 +127,20 @@ def plugins(state: State, as_json: bool) -> None:
         click.echo(f"    {', '.join(info.hooks)}")
 
 
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@pass_state
+def backup(state: State, path: str) -> None:
+    """Copy the store to a new SQLite file PATH, safely while others write.
+
+    \b
+    Example:
+        exchange backup bureau-2025-11-23.db
+    """
+    state.tracker().backup(path)
+    click.echo(f"backed up {state.tracker().url} to {path}")
+
+
 @cli.group()
 def audit() -> None:
     """Check the change log."""
@@ -154,6 +169,9 @@ for command in (
     programme,
     mentor,
     activity,
+    rubric,
+    assess,
+    assessment,
     budget,
 ):
     cli.add_command(command)

@@ -202,7 +202,7 @@ class Operations(Store):
         *,
         period: str,
         assessor: str,
-        scores: Mapping[str, float],
+        scores: Mapping[str, float | str],
         assessed_on: dt.date | str,
         notes: str = "",
         ref: str | None = None,

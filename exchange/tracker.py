@@ -13,7 +13,7 @@ from . import changelog, rules, urls
 from .backend import Backend, BulkResult
 from .changelog import Change
 from .codec import columns, row_encoder
-from .errors import InvalidRecord, NotFound
+from .errors import ConfigurationError, InvalidRecord, NotFound
 from .mentoring import Mentoring
 from .models import Record, Stored, record_type
 from .operations import Operations
@@ -64,6 +64,16 @@ class Tracker(Operations, Mentoring):
         if self._actor is None:
             self._actor = changelog.default_actor()
         return self._actor
+
+    def backup(self, destination: str) -> None:
+        """Write a consistent copy of the store to the new file ``destination``
+        (for backends that can, such as ``sqlite:``)."""
+        backup = getattr(self.backend, "backup", None)
+        if backup is None:
+            raise ConfigurationError(
+                f"{self.url} cannot be backed up to a file; only sqlite: stores can"
+            )
+        backup(destination)
 
     def close(self) -> None:
         """Close the store."""

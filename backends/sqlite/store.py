@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from pathlib import Path
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
@@ -307,6 +308,31 @@ class SQLiteBackend:
         sql = aggregate.query(cls, group_by, measures, condition)
         results = self._execute(sql, condition.params).fetchall()
         return aggregate.rows(cls, group_by, measures, results)
+
+    def backup(self, destination: str) -> None:
+        """Copy the store to a new file at ``destination`` with SQLite's online backup API,
+        which gives a consistent copy while other processes write.
+
+        The copy is written beside the destination and renamed into place, so a
+        failed backup leaves no partial file; an existing file is not replaced.
+        """
+        self._check_open()
+        target = Path(destination)
+        if target.exists():
+            raise BackendError(f"{target} already exists; choose a new file for the backup")
+        if not target.parent.is_dir():
+            raise BackendError(f"cannot write the backup: folder {target.parent} does not exist")
+        partial = target.with_name(f".{target.name}.partial")
+        try:
+            copy = sqlite3.connect(partial)
+            try:
+                self._conn.backup(copy)
+            finally:
+                copy.close()
+            partial.rename(target)
+        except (OSError, *DRIVER_ERRORS) as error:
+            partial.unlink(missing_ok=True)
+            raise BackendError(f"cannot write the backup {target}: {error}") from None
 
     def close(self) -> None:
         """Close the connection; the backend is unusable afterwards."""

@@ -1,0 +1,137 @@
+"""``exchange rubric``, ``assess`` and ``assessment``: weighted assessments of exchanges."""
+
+from __future__ import annotations
+
+import click
+
+from .output import emit, output_options, record_detail
+from .records import field, list_command
+from .state import State, pass_state
+
+
+@click.group()
+def rubric() -> None:
+    """Rubrics: weighted criterion trees with grade bands, versioned."""
+
+
+@rubric.command(name="add")
+@click.argument("source", metavar="FILE")
+@pass_state
+def add(state: State, source: str) -> None:
+    """Define a rubric from a TOML or JSON FILE, or a shipped one by name.
+
+    Defining a rubric of an existing name makes its next version; assessments
+    keep the version they were made under.
+
+    \b
+    Example:
+        exchange rubric add exchange-teacher
+        exchange rubric add my-rubric.toml
+    """
+    from exchange.definitions import read_file, rubric_arguments
+
+    found = state.tracker().define_rubric(**rubric_arguments(read_file(source)))
+    leaves = ", ".join(f"{c.key} ({c.name})" for c in found.leaves())
+    click.echo(f"defined rubric {found.id}: {found.name} version {found.version}; scores: {leaves}")
+
+
+rubric.add_command(
+    list_command(
+        "rubric", ["id", "ref", "name", "version", "target"], example="exchange rubric list"
+    )
+)
+
+
+@rubric.command()
+@click.argument("key")
+@output_options
+@pass_state
+def show(state: State, key: str, output: str) -> None:
+    """Show a rubric (by id or ref) with its criteria, weights and bands.
+
+    \b
+    Example:
+        exchange rubric show 1
+    """
+    from exchange import Rubric
+
+    emit(state.plugins(), record_detail(state.tracker().get(Rubric, key)), output)
+
+
+@click.command()
+@click.argument("rubric_key", metavar="RUBRIC")
+@click.argument("target", type=int)
+@click.option("--period", required=True, help="For example 2025 or 2025-spring.")
+@click.option("--assessor", required=True, help="Who assessed, e.g. 贞丰县教育局.")
+@click.option("--on", "assessed_on", required=True, help="Day of the assessment.")
+@click.option(
+    "--score",
+    "scores",
+    multiple=True,
+    metavar="KEY=VALUE",
+    required=True,
+    help="A leaf criterion's score: a number or a level (优秀, 良好 …); repeat for each.",
+)
+@click.option("--notes", default="", help="Comments.")
+@pass_state
+def assess(
+    state: State,
+    rubric_key: str,
+    target: int,
+    period: str,
+    assessor: str,
+    assessed_on: str,
+    scores: tuple[str, ...],
+    notes: str,
+) -> None:
+    """Record one assessor's scores of TARGET (an id of what the rubric assesses).
+
+    \b
+    Example:
+        exchange assess 1 3 --period 2025 --assessor 贞丰县教育局 --on 2025-07-20 \\
+            --score lessons=优秀 --score results=88 --score leadership=良好 \\
+            --score collaboration=9
+    """
+    parsed = dict(_score(text) for text in scores)
+    tracker = state.tracker()
+    made = tracker.assess(
+        rubric_key,
+        target,
+        period=period,
+        assessor=assessor,
+        scores=parsed,
+        assessed_on=assessed_on,
+        notes=notes,
+    )
+    result = tracker.result(made)
+    click.echo(f"assessment {made.id}: total {result.total:.1f}, grade {result.grade.zh}")
+
+
+def _score(text: str) -> tuple[str, float | str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise click.BadParameter(
+            f"{text!r}: write KEY=VALUE, e.g. teaching=92", param_hint="--score"
+        )
+    try:
+        return key.strip(), float(value)
+    except ValueError:
+        return key.strip(), value.strip()
+
+
+@click.group()
+def assessment() -> None:
+    """Assessments made under rubrics."""
+
+
+assessment.add_command(
+    list_command(
+        "assessment",
+        ["id", "rubric_id", "target_id", "period", "assessor", "assessed_on"],
+        [
+            field("--rubric", "rubric_id", "Only this rubric (id or ref)."),
+            field("--period", "period", "Only this period."),
+        ],
+        "exchange assessment list --period 2025",
+    )
+)
