@@ -1,4 +1,4 @@
-"""Built-in report formats."""
+"""The ``json`` format: the report as one JSON object, values kept as data."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import enum
 import json
 from typing import IO, Any
 
-from exchange import hookimpl
-from exchange.registry import FormatSpec, Registry
 from exchange.report import Report
 
 
@@ -38,11 +36,3 @@ def render_json(report: Report, stream: IO[str]) -> None:
     }
     json.dump(data, stream, ensure_ascii=False, indent=2)
     stream.write("\n")
-
-
-@hookimpl(trylast=True)
-def register_formats(registry: Registry[FormatSpec]) -> None:
-    """``json``."""
-    registry.add(
-        FormatSpec(name="json", render=render_json, extension="json", description="one JSON object")
-    )

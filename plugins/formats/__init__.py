@@ -1,0 +1,59 @@
+"""Built-in report formats: ``json``, ``table``, ``csv`` and ``markdown``.
+
+Each format is a pure function ``render_X(report, stream)`` in a module of its
+own; :mod:`.values` holds the cell rules the text formats share, among them
+:func:`label`, where enum members and booleans become words.
+"""
+
+from __future__ import annotations
+
+from exchange import hookimpl
+from exchange.registry import FormatSpec, Registry
+
+from .csv_format import csv_safe, render_csv
+from .json_format import render_json
+from .markdown_format import render_markdown
+from .table_format import render_table
+from .values import cell_text, display_width, label
+
+__all__ = [
+    "cell_text",
+    "csv_safe",
+    "display_width",
+    "label",
+    "register_formats",
+    "render_csv",
+    "render_json",
+    "render_markdown",
+    "render_table",
+]
+
+
+@hookimpl(trylast=True)
+def register_formats(registry: Registry[FormatSpec]) -> None:
+    """``json`` (one object), ``table`` (aligned text for a terminal), ``csv``
+    (RFC 4180, formula-injection safe) and ``markdown`` (GitHub pipe tables)."""
+    for spec in (
+        FormatSpec(
+            name="json", render=render_json, extension="json", description="one JSON object"
+        ),
+        FormatSpec(
+            name="table",
+            render=render_table,
+            extension="txt",
+            description="aligned text columns for a terminal",
+        ),
+        FormatSpec(
+            name="csv",
+            render=render_csv,
+            extension="csv",
+            description="comma-separated values, safe to open in a spreadsheet",
+        ),
+        FormatSpec(
+            name="markdown",
+            render=render_markdown,
+            extension="md",
+            description="GitHub Markdown: headings and pipe tables",
+        ),
+    ):
+        registry.add(spec)

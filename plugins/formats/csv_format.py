@@ -1,0 +1,71 @@
+"""The ``csv`` format: RFC 4180 comma-separated values, safe to open in a spreadsheet.
+
+One header row of column labels, then one row per table row, then the totals
+row when the table has one. A report of several tables writes them one after
+another: each preceded by a row holding only the table name, and tables
+separated by an empty line. A single table is written without its name, so
+the file is plain CSV.
+
+Numbers are written as they are (``-5``, ``1234.50`` for money, ``12.5`` for a
+percent, no separators), dates ISO, enum members as their value, booleans as
+``yes``/``no``. Every other cell, the labels and names too, passes through
+:func:`csv_safe`. Lines end in ``\\r\\n``: open a file with ``newline=""``. The
+renderer writes no byte-order mark; a caller wanting one for Excel writes
+``"\\ufeff"`` first.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from typing import IO, Any
+
+from exchange.report import Report, Table
+
+from .values import cell_text, is_number, plain_number, row_cells
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP)."""
+
+
+def csv_safe(text: str) -> str:
+    """``text`` with a ``'`` in front when it starts like a formula (``=SUM(A1)``,
+    ``+1``, ``-1``, ``@x``, a tab or a carriage return), else unchanged."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def render_csv(report: Report, stream: IO[str]) -> None:
+    """Write every table of ``report`` as CSV (see the module docstring for the layout)."""
+    writer = csv.writer(stream)
+    several = len(report.tables) > 1
+    for number, table in enumerate(report.tables):
+        if several:
+            if number:
+                writer.writerow([])
+            writer.writerow([csv_safe(table.name)])
+        for row in table_rows(table):
+            writer.writerow(row)
+
+
+def table_rows(table: Table) -> list[list[str]]:
+    """The CSV cells of ``table``: the header, the rows, the totals."""
+    count = len(table.columns)
+    rows = [tuple(row) for row in table.rows]
+    if table.totals is not None:
+        rows.append(tuple(table.totals))
+    return [[csv_safe(column.label) for column in table.columns]] + [
+        [
+            csv_cell(value, column.type)
+            for column, value in zip(table.columns, row_cells(row, count), strict=True)
+        ]
+        for row in rows
+    ]
+
+
+def csv_cell(value: Any, type: str = "text") -> str:
+    """One cell: a number as it is, anything else as text through :func:`csv_safe`."""
+    if is_number(value):
+        if type == "money" and not isinstance(value, float):
+            return f"{Decimal(value):.2f}"
+        return plain_number(value)
+    return csv_safe(cell_text(value))

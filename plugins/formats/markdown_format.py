@@ -1,0 +1,77 @@
+"""The ``markdown`` format: GitHub-flavoured Markdown.
+
+A ``#`` heading with the report title, the parameters as a list, then per
+table a ``##`` heading with its name and a pipe table, numbers aligned right,
+the totals row last in bold. Cells read as in the ``table`` format; characters
+Markdown would act on (``|``, ``*``, ``_``, ``<``, …) are escaped with ``\\``
+and line breaks inside a cell become ``<br>``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import IO, Any
+
+from exchange.report import Report, Table
+
+from .values import cell_text, right_aligned, row_cells
+
+NO_ROWS = "(no rows)"
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
+
+
+def markdown_text(text: str, *, breaks: bool = True) -> str:
+    """``text`` safe inside a Markdown table cell or heading: special characters
+    escaped, line breaks as ``<br>`` (or spaces, ``breaks=False``), other
+    control characters as spaces."""
+    text = _SPECIAL.sub(r"\\\1", text)
+    text = _BREAK.sub("<br>" if breaks else " ", text)
+    return "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
+
+
+def render_markdown(report: Report, stream: IO[str]) -> None:
+    """Write ``report`` as a Markdown document."""
+    lines = [f"# {markdown_text(report.title, breaks=False)}", ""]
+    if report.parameters:
+        lines += [
+            f"- {markdown_text(str(key))}: {markdown_text(cell_text(value))}"
+            for key, value in report.parameters.items()
+        ]
+        lines.append("")
+    for table in report.tables:
+        lines += [f"## {markdown_text(table.name, breaks=False)}", ""]
+        lines += table_lines(table)
+        lines.append("")
+    stream.write("\n".join(lines).rstrip("\n") + "\n")
+
+
+def table_lines(table: Table) -> list[str]:
+    """``table`` as a pipe table, followed by ``(no rows)`` when it has none."""
+    count = len(table.columns)
+    if not count:
+        return [NO_ROWS]
+
+    def cells(values: Sequence[Any]) -> list[str]:
+        return [
+            markdown_text(cell_text(value, column.type)).strip()
+            for column, value in zip(table.columns, values, strict=True)
+        ]
+
+    lines = [
+        _row([markdown_text(column.label).strip() for column in table.columns]),
+        _row(["---:" if right else "---" for right in right_aligned(table)]),
+    ]
+    lines += [_row(cells(row_cells(row, count))) for row in table.rows]
+    if table.totals is not None:
+        totals = cells(row_cells(tuple(table.totals), count))
+        lines.append(_row([f"**{cell}**" if cell else "" for cell in totals]))
+    if not table.rows:
+        lines += ["", NO_ROWS]
+    return lines
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"

@@ -1,0 +1,134 @@
+"""How a report value becomes text, and how wide that text is on a terminal.
+
+The text formats share these rules: ``None`` is empty, dates are ISO,
+``money`` has thousands separators and two decimals (from the ``Decimal``,
+never through a float), ``percent`` ends in ``%``, and vocabulary values
+(enum members, booleans) go through :func:`label`, the one place a later
+``--lang zh`` has to change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
+from exchange.report import Table
+
+NUMERIC_TYPES = frozenset({"int", "money", "percent"})
+"""Column types whose cells are numbers, aligned to the right."""
+
+ELLIPSIS = "…"
+"""Marks a cell cut to fit its column."""
+
+
+def label(value: Any) -> str:
+    """The word for a vocabulary value: an enum member's ``value``, ``yes``/``no``
+    for a bool, anything else as ``str``.
+
+    The seam for ``--lang``: members of :class:`exchange.enums.Term` also carry
+    their Chinese term as ``.zh``.
+    """
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    return str(value)
+
+
+def is_number(value: Any) -> bool:
+    """True for an ``int`` (not a bool) or a finite ``Decimal``/``float``."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    return isinstance(value, float) and math.isfinite(value)
+
+
+def plain_number(value: int | Decimal | float) -> str:
+    """A number without exponent or separators: ``1000`` not ``1E+3``."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def cell_text(value: Any, type: str = "text") -> str:
+    """``value`` as shown in a cell of a column of type ``type``
+    (see :class:`exchange.report.Column`)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | enum.Enum):
+        return label(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return ", ".join(cell_text(item, type) for item in value)
+    if is_number(value):
+        if type == "money" and not isinstance(value, float):
+            return f"{Decimal(value):,.2f}"
+        if type == "percent":
+            return f"{plain_number(value)}%"
+        return plain_number(value)
+    return str(value)
+
+
+def right_aligned(table: Table) -> list[bool]:
+    """Per column, whether it holds numbers and aligns right: a numeric column
+    type, or every filled cell a number."""
+    flags = []
+    for index, column in enumerate(table.columns):
+        cells = [row[index] for row in table.rows if index < len(row) and row[index] is not None]
+        flags.append(
+            column.type in NUMERIC_TYPES or (bool(cells) and all(is_number(c) for c in cells))
+        )
+    return flags
+
+
+def row_cells(row: tuple[Any, ...], count: int) -> tuple[Any, ...]:
+    """``row`` padded with ``None`` (or cut) to ``count`` cells."""
+    return (row + (None,) * count)[:count]
+
+
+# -- terminal width -------------------------------------------------------------
+
+
+def char_width(char: str) -> int:
+    """Terminal columns ``char`` takes: 2 for East Asian wide/full-width,
+    0 for combining and format characters, else 1."""
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes (see :func:`char_width`)."""
+    return sum(char_width(char) for char in text)
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: line breaks, tabs and other control characters become spaces."""
+    text = text.replace("\r\n", " ")
+    return "".join(
+        " " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char for char in text
+    )
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` columns, ending in ``…`` when cut;
+    a wide character is never split."""
+    if display_width(text) <= limit:
+        return text
+    kept: list[str] = []
+    used = 0
+    for char in text:
+        width = char_width(char)
+        if used + width > limit - 1:
+            break
+        kept.append(char)
+        used += width
+    return "".join(kept) + ELLIPSIS
