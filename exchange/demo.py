@@ -321,6 +321,19 @@ def _assessments(tracker: Tracker, specs: Sequence[_Spec]) -> None:
         tracker.assess(**_fields(tracker.assess, "assessment", fields))
 
 
+_LIFECYCLE = {"approved": ("approve",), "active": ("approve", "start")}
+_LIFECYCLE["completed"] = (*_LIFECYCLE["active"], "complete")
+
+
+def _store_secondments(tracker: Tracker, specs: Sequence[_Spec]) -> None:
+    """Proposed, then moved along the lifecycle to the ``status`` the spec gives."""
+    for spec in specs:
+        fields = {key: value for key, value in spec.items() if key != "status"}
+        record = tracker.second(**_fields(tracker.second, "secondment", fields))
+        for move in _LIFECYCLE.get(spec.get("status", "proposed"), ()):
+            record = getattr(tracker, move)(record)
+
+
 def _goals(tracker: Tracker, specs: Sequence[_Spec]) -> None:
     for spec in specs:
         tracker.set_goal(**_fields(tracker.set_goal, "goal", spec))
@@ -352,7 +365,7 @@ _STEPS: tuple[tuple[str, _Step], ...] = (
     ("schools", _schools),
     ("pairings", _operation("pair_schools", "pairing")),
     ("teachers", _teachers),
-    ("secondments", _operation("second", "secondment")),
+    ("secondments", _store_secondments),
     ("programmes", _operation("define_programme", "programme")),
     ("mentorships", _operation("pair_mentor", "mentorship")),
     ("goals", _goals),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
+from . import quotas as quotas_
 from . import rules, scoring, tariffs, timeline
 from .enums import ActivityKind, ExpenseCategory, SecondmentKind, SecondmentStatus, Target
 from .errors import InvalidRecord
@@ -360,6 +361,13 @@ class Operations(Store):
                 ref=ref,
             )
         )
+
+    def quotas(
+        self, region: str, year: int, rules: Iterable[quotas_.Quota] = quotas_.DEFAULT_QUOTAS
+    ) -> list[quotas_.QuotaResult]:
+        """Each policy quota for a region and year: met, not met or no data, with its figures
+        (see :mod:`exchange.quotas`)."""
+        return quotas_.evaluate(self, region, year, rules)  # type: ignore[arg-type]
 
     def cost(self, secondment: Key, *, tariff: str, planned: bool = False) -> decimal.Decimal:
         """What a secondment costs under a registered tariff (``register_tariffs``): its

@@ -75,8 +75,18 @@ def test_the_change_log_verifies(built: tuple[Tracker, DemoSummary]) -> None:
     tracker, summary = built
     bulk = ("schools", "teachers")  # stored by bulk_add: one log entry each
     one_by_one = sum(n for table, n in summary.records.items() if table not in bulk)
-    confirmations = sum(1 for m in demo_data()["meetings"] if m.get("confirmed"))
-    assert tracker.verify_log() == one_by_one + len(bulk) + confirmations
+    data = demo_data()
+    confirmations = sum(1 for m in data["meetings"] if m.get("confirmed"))
+    moves = {"proposed": 0, "approved": 1, "active": 2, "completed": 3}
+    lifecycle = sum(moves[s.get("status", "proposed")] for s in data["secondments"])
+    assert tracker.verify_log() == one_by_one + len(bulk) + confirmations + lifecycle
+
+
+def test_the_quotas_of_zhenfeng(built: tuple[Tracker, DemoSummary]) -> None:
+    tracker, _ = built
+    found = {r.quota.key: r for r in tracker.quotas("贵州省黔西南州贞丰县", 2025)}
+    assert (found["exchange-share"].numerator, found["exchange-share"].denominator) == (1, 3)
+    assert found["trained-coverage"].status.value == "met"  # 心理教师培训全覆盖
 
 
 def test_the_mentoring_records_follow_the_rules(built: tuple[Tracker, DemoSummary]) -> None:
