@@ -127,7 +127,11 @@ class Tracker(Operations, Mentoring):
     # -- reads ------------------------------------------------------------------
 
     def get(self, cls: type[R] | str, key: Key) -> R:
-        """The record named by id, ref or itself; :class:`NotFound` if there is none."""
+        """The record named by id, ref or itself; :class:`NotFound` if there is none.
+
+        Text is a ref; text of digits that is no record's ref is taken as an id, so
+        ``"12"`` typed on a command line finds record 12 unless a ref ``"12"`` exists.
+        """
         kind: type[Any] = record_type(cls)
         if isinstance(key, Record):
             key = key.id if key.id is not None else -1
@@ -135,11 +139,14 @@ class Tracker(Operations, Mentoring):
             raise InvalidRecord(f"{kind.__name__.lower()} must be named by id or ref, not {key!r}")
         if isinstance(key, str):
             found = next(self.backend.find(kind, {"ref": Op("eq", key.strip())}, limit=1), None)
+            if found is None and key.strip().isascii() and key.strip().isdigit():
+                found = self.backend.get(kind, int(key))  # text as typed on a command line
         else:
             found = self.backend.get(kind, key)
         if found is None:
             what = "ref" if isinstance(key, str) else "id"
-            raise NotFound(f"no {kind.__name__.lower()} with {what} {key!r}")
+            also = " or id" if isinstance(key, str) and key.strip().isdigit() else ""
+            raise NotFound(f"no {kind.__name__.lower()} with {what}{also} {key!r}")
         result: R = found
         return result
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from pathlib import Path
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import attrs

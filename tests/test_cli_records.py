@@ -1,0 +1,214 @@
+"""The record commands, driven through click's CliRunner as an administrator would."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+
+SETUP = [
+    ["school", "add", "惠阳区半岛学校", "--region", "惠阳区", "--stage", "初中", "--ref", "HY-BD"],
+    ["school", "add", "贞丰县第五中学", "--region", "贞丰县", "--stage", "初中", "--rural",
+     "--ref", "ZF-05"],
+    ["partnership", "add", "惠阳—贞丰", "--supporting", "惠阳区", "--supported", "贞丰县",
+     "--kind", "东西部协作", "--ref", "HY-ZF"],
+    ["pairing", "add", "HY-BD", "ZF-05", "--signed", "2025-03-26", "--partnership", "HY-ZF",
+     "--budget", "100000", "--ref", "P-1"],
+    ["teacher", "add", "陈志强", "--school", "HY-BD", "--subject", "数学", "--role", "名师",
+     "--ref", "T-1"],
+    ["teacher", "add", "罗明", "--school", "ZF-05", "--subject", "数学", "--ref", "T-2"],
+    ["teacher", "add", "田静", "--school", "ZF-05", "--role", "心理教师", "--ref", "T-3"],
+    ["secondment", "add", "T-1", "ZF-05", "--kind", "支教", "--from", "2025-09-01",
+     "--to", "2026-01-16", "--pairing", "P-1", "--ref", "S-1"],
+    ["secondment", "approve", "S-1"],
+    ["programme", "add", "百千万", "--targets", "100,1000,10000", "--capacity", "10"],
+    ["mentor", "add", "T-1", "T-2", "--programme", "百千万", "--from", "2025-03-26",
+     "--ref", "M-1"],
+    ["activity", "add", "培训", "教师素质能力提升培训班", "--on", "2025-03-26",
+     "--partnership", "HY-ZF", "--ref", "A-1"],
+    ["budget", "allocate", "P-1", "--year", "2025", "--amount", "100000", "--ref", "B-2025"],
+]  # fmt: skip
+
+
+def invoke(db: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["--db", str(db), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def dump(db: Path) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        return list(conn.iterdump())
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "bureau.db"
+    for args in SETUP:
+        code, _, err = invoke(path, *args)
+        assert code == 0, (args, err)
+    return path
+
+
+def test_adding_prints_what_was_stored(tmp_path: Path) -> None:
+    code, out, _ = invoke(tmp_path / "x.db", *SETUP[0])
+    assert (code, out) == (0, "added school 1 (HY-BD) 惠阳区半岛学校\n")
+
+
+def test_lists_print_tables_json_and_csv(db: Path) -> None:
+    code, out, _ = invoke(db, "school", "list")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split() == ["id", "ref", "name", "region", "stage", "rural"]
+    assert "贞丰县第五中学" in lines[3]
+    data = json.loads(invoke(db, "school", "list", "--json", "--region", "贞丰县")[1])
+    assert [row[2] for row in data["tables"][0]["rows"]] == ["贞丰县第五中学"]
+    rows = list(csv.reader(io.StringIO(invoke(db, "teacher", "list", "--csv")[1])))
+    assert rows[0][:3] == ["id", "ref", "name"] and len(rows) == 4
+    assert (
+        len(
+            list(csv.reader(io.StringIO(invoke(db, "teacher", "list", "--csv", "--limit", "1")[1])))
+        )
+        == 2
+    )
+    roles = invoke(db, "teacher", "list", "--role", "心理教师", "--csv")[1]
+    assert "田静" in roles and "罗明" not in roles
+    assert "T-1" in invoke(db, "teacher", "list", "--school", "HY-BD")[1]
+
+
+def test_show_names_a_record_by_id_or_ref(db: Path) -> None:
+    by_ref = invoke(db, "secondment", "show", "S-1")[1]
+    assert by_ref == invoke(db, "secondment", "show", "1")[1]
+    assert "approved" in by_ref and "2026-01-16" in by_ref
+
+
+def test_a_secondment_through_its_lifecycle(db: Path) -> None:
+    assert invoke(db, "secondment", "start", "S-1")[1] == "started secondment 1 (S-1)\n"
+    assert (
+        invoke(db, "secondment", "extend", "S-1", "--to", "2026-07-10", "--reason", "延长一学期")[0]
+        == 0
+    )
+    shown = invoke(db, "secondment", "show", "S-1")[1]
+    assert "previous_end=2026-01-16" in shown and "new_end=2026-07-10" in shown
+    code, _, _ = invoke(
+        db, "secondment", "withdraw", "S-1", "--reason", "病假", "--returned", "2025-12-31"
+    )
+    assert code == 0
+    listed = invoke(db, "secondment", "list", "--status", "提前返回", "--year", "2025", "--csv")[1]
+    assert "S-1" in listed
+    assert "S-1" not in invoke(db, "secondment", "list", "--year", "2027", "--csv")[1]
+
+
+def test_mentoring_commands(db: Path) -> None:
+    code, out, _ = invoke(
+        db, "mentor", "meet", "M-1", "--on", "2025-03-27", "--minutes", "90", "--kind", "听课"
+    )
+    assert code == 0 and out.startswith("logged meeting 1")
+    assert invoke(db, "mentor", "confirm", "1", "--by", "T-2")[1].endswith(
+        "the pair has 90 confirmed minutes\n"
+    )
+    levels = json.loads(invoke(db, "mentor", "tree", "--programme", "百千万", "--json")[1])
+    assert levels["tables"][0]["rows"] == [[0, 1, 100], [1, 1, 1000], [2, 0, 10000]]
+    assert (
+        invoke(db, "mentor", "end", "M-1", "--on", "2025-12-31")[1]
+        == "completed mentorship 1 (M-1)\n"
+    )
+
+
+def test_activity_budget_and_rubric_commands(db: Path) -> None:
+    assert invoke(db, "activity", "attend", "A-1", "T-3")[1] == "recorded 1 participants\n"
+    spent = invoke(db, "budget", "spend", "B-2025", "2400.50", "--category", "差旅补助",
+                   "--on", "2025-09-01")[1]  # fmt: skip
+    assert spent == "spent ¥2,400.50 (expense 1); ¥97,599.50 left\n"
+    status = list(csv.reader(io.StringIO(invoke(db, "budget", "status", "--csv")[1])))
+    assert status[1][3:] == ["100000.00", "2400.50", "97599.50"]
+    code, out, _ = invoke(db, "rubric", "add", "exchange-teacher")
+    assert code == 0 and "version 1" in out and "lessons (示范课、公开课质量)" in out
+    code, out, _ = invoke(
+        db, "assess", "1", "1", "--period", "2025", "--assessor", "贞丰县教育局",
+        "--on", "2026-01-20", "--score", "lessons=优秀", "--score", "results=88",
+        "--score", "leadership=良好", "--score", "collaboration=9",
+    )  # fmt: skip
+    assert code == 0 and out.startswith("assessment 1: total ")
+    assert "贞丰县教育局" in invoke(db, "assessment", "list", "--period", "2025")[1]
+    assert invoke(db, "rubric", "add", "exchange-teacher")[1].startswith("defined rubric 2:")
+
+
+def test_backup_copies_the_store(db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.db"
+    assert invoke(db, "backup", str(copy))[0] == 0
+    assert dump(copy) == dump(db)
+    code, _, err = invoke(db, "backup", str(copy))
+    assert code == 1 and "already exists" in err
+
+
+def test_formats_lists_the_registered_formats(db: Path) -> None:
+    out = invoke(db, "formats", "--csv")[1]
+    assert {row[0] for row in csv.reader(io.StringIO(out))} >= {"name", "json", "table", "csv"}
+
+
+BAD = [
+    (["school", "add", "某校", "--region", "贞丰县", "--stage", "大学预科"], "大学预科"),
+    (["school", "add", "某校", "--region", "贞丰县", "--stage", "初中", "--ref", "ZF-05"], "ZF-05"),
+    (["school", "add", "", "--region", "贞丰县", "--stage", "初中"], "name"),
+    (["school", "add", "某\x00校", "--region", "贞丰县", "--stage", "初中"], "NUL"),
+    (["school", "show", "NO-SUCH"], "NO-SUCH"),
+    (["teacher", "add", "李老师", "--school", "NO-SUCH"], "NO-SUCH"),
+    (["teacher", "add", "李老师", "--school", "HY-BD", "--role", "校董"], "校董"),
+    (["pairing", "add", "HY-BD", "HY-BD", "--signed", "2025-01-01"], "itself"),
+    (["pairing", "add", "HY-BD", "ZF-05", "--signed", "2025-02-30"], "2025-02-30"),
+    (["pairing", "add", "HY-BD", "ZF-05", "--signed", "2025-01-01", "--budget", "-5"], "negative"),
+    (["secondment", "add", "T-1", "ZF-05", "--kind", "支教", "--from", "2025-09-01",
+      "--to", "2025-08-01"], "before"),
+    (["secondment", "add", "T-1", "HY-BD", "--kind", "支教", "--from", "2027-09-01",
+      "--to", "2027-10-01"], "own school"),
+    (["secondment", "add", "T-1", "ZF-05", "--kind", "度假", "--from", "2027-09-01",
+      "--to", "2027-10-01"], "度假"),
+    (["secondment", "complete", "S-1"], "cannot become completed"),
+    (["secondment", "extend", "S-1", "--to", "2025-10-01", "--reason", "x"], "must end after"),
+    (["secondment", "withdraw", "S-1", "--reason", "x", "--returned", "2025-10-01"], "cannot"),
+    (["secondment", "list", "--status", "休假"], "休假"),
+    (["secondment", "list", "--year", "20255"], "20255"),
+    (["mentor", "add", "T-2", "T-1", "--programme", "百千万", "--from", "2025-04-01"], "cycle"),
+    (["mentor", "add", "T-1", "T-1", "--programme", "百千万", "--from", "2025-04-01"],
+     "themselves"),
+    (["mentor", "end", "M-1", "--on", "2025-01-01"], "before"),
+    (["mentor", "meet", "M-1", "--on", "2024-01-01", "--minutes", "30", "--kind", "听课"],
+     "outside"),
+    (["mentor", "meet", "M-1", "--on", "2025-04-01", "--minutes", "0", "--kind", "听课"], "0"),
+    (["mentor", "meet", "M-1", "--on", "2025-04-01", "--minutes", "30", "--kind", "喝茶"], "喝茶"),
+    (["mentor", "confirm", "99", "--by", "T-2"], "99"),
+    (["programme", "add", "百千万"], "already exists"),
+    (["programme", "add", "青蓝", "--targets", "100,abc"], "targets"),
+    (["activity", "add", "示范课", "课", "--on", "昨天"], "昨天"),
+    (["activity", "attend", "A-1", "T-3", "T-404"], "T-404"),
+    (["budget", "allocate", "P-1", "--year", "2025", "--amount", "1"], "already recorded"),
+    (["budget", "allocate", "P-1", "--year", "2026", "--amount", "1.005"], "two"),
+    (["budget", "spend", "B-2025", "100000.01", "--category", "设备", "--on", "2025-09-01"],
+     "exceeds"),
+    (["budget", "spend", "B-2025", "10", "--category", "零食", "--on", "2025-09-01"], "零食"),
+    (["rubric", "add", "no-such-rubric.toml"], "no file"),
+    (["assess", "1", "1", "--period", "2025", "--assessor", "局", "--on", "2025-01-01",
+      "--score", "x"], "KEY=VALUE"),
+    (["school", "list", "--json", "--csv"], "choose one"),
+    (["school", "list", "--format", "pdf"], "pdf"),
+    (["school", "list", "--limit", "0"], "0"),
+    (["backup", "/no/such/folder/copy.db"], "does not exist"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "needle"), BAD, ids=[" ".join(a[:3]) for a, _ in BAD])
+def test_bad_input_is_one_line_and_changes_nothing(db: Path, args: list[str], needle: str) -> None:
+    before = dump(db)
+    code, _, err = invoke(db, *args)
+    assert code in (1, 2), err
+    assert needle in err, err
+    assert "Traceback" not in err
+    if code == 1:
+        assert err.startswith("Error: ") and err.count("\n") == 1, err
+    assert dump(db) == before
