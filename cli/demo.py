@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import unicodedata
 from collections.abc import Iterator, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +13,8 @@ import click
 from .state import State, pass_state
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from exchange import Tracker
     from exchange.demo import DemoSummary, PartnershipFigures
     from exchange.urls import Location

@@ -7,19 +7,16 @@ commands, which call one :class:`exchange.Tracker` operation each, and builds
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-import attrs
 import click
 
 from .output import emit, output_options, record_detail, record_report
 from .state import State, pass_state
 
 
-@attrs.frozen
-class Filter:
+class Filter(NamedTuple):
     """A list option (``--region``) and the tracker filters it stands for."""
 
     option: str
@@ -48,6 +45,8 @@ def year_between(option: str, start: str, end: str, help: str) -> Filter:
     """``--year N`` keeps records whose ``start``…``end`` period shares a day with the year."""
 
     def filters(year: int) -> Mapping[str, Any]:
+        import datetime as dt
+
         from exchange.query import ge, le
 
         return {start: le(dt.date(year, 12, 31)), end: ge(dt.date(year, 1, 1))}

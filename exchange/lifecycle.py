@@ -64,6 +64,21 @@ def _check_move(what: str, transitions: dict[Any, frozenset[Any]], before: Any, 
         )
 
 
+def require_move(record: Secondment | Mentorship, status: S | M) -> None:
+    """Refuse an operation that would move ``record`` to ``status`` unless the lifecycle
+    allows that move from where it stands (repeating a move is refused too)."""
+    transitions: dict[Any, frozenset[Any]] = (
+        TRANSITIONS if isinstance(record, Secondment) else MENTORSHIP_TRANSITIONS
+    )
+    if status not in transitions[record.status]:
+        what = type(record).__name__.lower()
+        allowed = ", ".join(s.value for s in transitions[record.status])
+        raise RuleViolation(
+            f"{what} {record.id} is {record.status.value} ({record.status.zh}) and cannot "
+            f"become {status.value} ({status.zh}); allowed: {allowed or 'nothing'}"
+        )
+
+
 def _check_extensions(before: Secondment, after: Secondment) -> None:
     kept = after.extensions[: len(before.extensions)]
     if kept != before.extensions:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from . import cascade as cascade_
 from .enums import MeetingKind, MentorshipStatus
 from .errors import InvalidRecord, NotFound
-from .lifecycle import HOLDING
+from .lifecycle import HOLDING, require_move
 from .models import Goal, Meeting, Mentorship, Milestone, Programme, Secondment, Teacher
 from .operations import Store, _build, _evolve
 from .query import Op, one_of, total
@@ -31,7 +31,7 @@ class Mentoring(Store):
         self,
         name: str,
         *,
-        targets: Iterable[int] = (),
+        targets: Iterable[int] | str = (),
         mentor_capacity: int | None = None,
         notes: str = "",
         ref: str | None = None,
@@ -42,7 +42,7 @@ class Mentoring(Store):
             _build(
                 Programme,
                 name=name,
-                targets=tuple(targets),
+                targets=targets if isinstance(targets, str) else tuple(targets),
                 mentor_capacity=mentor_capacity,
                 notes=notes,
                 ref=ref,
@@ -73,11 +73,13 @@ class Mentoring(Store):
     def complete_mentorship(self, mentorship: Key, *, on: dt.date | str) -> Mentorship:
         """active → completed (结业) on day ``on``."""
         current: Mentorship = self.get(Mentorship, mentorship)
+        require_move(current, MentorshipStatus.COMPLETED)
         return self.update(_evolve(current, status=MentorshipStatus.COMPLETED, ends_on=on))
 
     def end_mentorship(self, mentorship: Key, *, reason: str, on: dt.date | str) -> Mentorship:
         """active → ended early (提前结束) on day ``on``, with the reason."""
         current: Mentorship = self.get(Mentorship, mentorship)
+        require_move(current, MentorshipStatus.ENDED)
         return self.update(
             _evolve(current, status=MentorshipStatus.ENDED, ends_on=on, reason=reason)
         )
@@ -177,12 +179,13 @@ class Mentoring(Store):
     def cascade_targets(self, programme: str) -> list[dict[str, Any]]:
         """Per level of a programme's cascade: its target, the teachers there, and whether
         the target is met."""
-        found = list(self.find(Programme, name=programme.strip(), include_archived=True))
+        name = programme.strip()
+        found = list(self.find(Programme, name=name, include_archived=True))
         if not found:
-            raise NotFound(f"no programme named {programme!r}; define it with its targets first")
+            raise NotFound(f"no programme named {name!r}; define it with its targets first")
         if not found[0].targets:
-            raise InvalidRecord(f"programme {programme!r} has no level targets")
-        return cascade_.targets_report(self.cascade(programme=programme), found[0].targets)
+            raise InvalidRecord(f"programme {name!r} has no level targets")
+        return cascade_.targets_report(self.cascade(programme=name), found[0].targets)
 
     def load(self, teacher: Key) -> dict[str, int]:
         """What a teacher carries across all programmes: mentees, mentors, held secondments."""

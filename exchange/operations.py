@@ -18,6 +18,7 @@ from . import quotas as quotas_
 from . import rules, scoring, tariffs, timeline
 from .enums import ActivityKind, ExpenseCategory, SecondmentKind, SecondmentStatus, Target
 from .errors import InvalidRecord
+from .lifecycle import require_move
 from .models import (
     STANDARD_BANDS,
     Activity,
@@ -300,6 +301,7 @@ class Operations(Store):
 
     def _move(self, key: Key, status: SecondmentStatus, **changes: Any) -> Secondment:
         current: Secondment = self.get(Secondment, key)
+        require_move(current, status)
         return self.update(_evolve(current, status=status, **changes))
 
     def approve(self, secondment: Key) -> Secondment:
@@ -338,6 +340,8 @@ class Operations(Store):
         current one, and the longer period must not overlap another secondment.
         """
         current: Secondment = self.get(Secondment, secondment)
+        if not reason.strip():
+            raise InvalidRecord(f"secondment {current.id}: give a reason for the extension")
         try:
             step = _build(
                 Extension,

@@ -196,10 +196,27 @@ def _expense(record: Expense, lookup: Lookup, backend: Backend) -> None:
 def _mentorship(record: Mentorship, lookup: Lookup, backend: Backend) -> None:
     before = lookup.get(Mentorship, record.id) if record.id is not None else None
     lifecycle.check_mentorship(before, record)
-    if record.status in cascade.COUNTING:
+    if record.status in cascade.COUNTING and not record.archived:
         cascade.check_no_cycle(backend, record)
+    if record.id is not None:
+        _meetings_within(record, backend)
     if record.status is MentorshipStatus.ACTIVE and not record.archived:
         _within_capacity(record, backend)
+
+
+def _meetings_within(record: Mentorship, backend: Backend) -> None:
+    """A pair's dates keep every meeting already logged for it."""
+    outside = [Op("lt", record.starts_on)]
+    if record.ends_on is not None:
+        outside.append(Op("gt", record.ends_on))
+    for op in outside:
+        filters = {"mentorship_id": Op("eq", record.id), "held_on": op}
+        for meeting in backend.find(Meeting, filters, limit=1):
+            until = record.ends_on or "now"
+            raise RuleViolation(
+                f"mentorship {record.id} cannot run from {record.starts_on} to {until}: "
+                f"meeting {meeting.id} was held on {meeting.held_on}"
+            )
 
 
 def _active_pairs(backend: Backend, mentor_id: int) -> list[Mentorship]:
@@ -244,7 +261,11 @@ def _programme_rule(record: Programme, lookup: Lookup, backend: Backend) -> None
         Mentorship,
         ["mentor_id"],
         {"n": count()},
-        {"programme": Op("eq", record.name), "status": Op("eq", MentorshipStatus.ACTIVE)},
+        {
+            "programme": Op("eq", record.name),
+            "status": Op("eq", MentorshipStatus.ACTIVE),
+            "archived": Op("eq", False),
+        },
     )
     for row in mentors:
         load = len(_active_pairs(backend, row["mentor_id"]))

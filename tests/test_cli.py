@@ -89,3 +89,26 @@ def test_installed_command_runs_in_a_subprocess(tmp_path: Path) -> None:
     assert str(tmp_path / "sub.db") in init.stdout
     bad = subprocess.run([exe, "--db", "nope://", "init"], capture_output=True, text=True)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
+
+
+def test_lazy_commands_match_their_modules() -> None:
+    import importlib
+
+    from cli.main import LAZY_COMMANDS
+
+    for name, (module, summary) in LAZY_COMMANDS.items():
+        command = getattr(importlib.import_module(module), name)
+        assert command.name == name
+        assert (command.help or "").strip().splitlines()[0] == summary
+
+
+def test_help_loads_neither_the_library_nor_plugins() -> None:
+    script = (
+        "import sys\n"
+        "from cli.main import cli\n"
+        "cli.main(['--help'], standalone_mode=False)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('exchange', 'pluggy', 'attrs', 'cli')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "['cli', 'cli.main', 'cli.output', 'cli.state']"

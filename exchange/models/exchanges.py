@@ -61,6 +61,11 @@ class Secondment(Record):
                     f"secondment extensions do not follow on: one ends {earlier.new_end}, "
                     f"the next starts from {later.previous_end}"
                 )
+        if self.extensions and self.extensions[0].previous_end < self.starts_on:
+            raise InvalidRecord(
+                f"secondment starts {self.starts_on} but its first extension moves an end of "
+                f"{self.extensions[0].previous_end}"
+            )
         if self.extensions and self.extensions[-1].new_end != self.ends_on:
             raise InvalidRecord(
                 f"secondment ends {self.ends_on} but its last extension ends "

@@ -191,20 +191,23 @@ def secondments(
             returned_on=_maybe(draw, max(returned, starts)),
             post=draw(texts(limit=MAX_NAME)),
             reason=draw(texts()),
-            extensions=draw(extension_histories(ends)),
+            extensions=draw(extension_histories(ends, starts)),
         )
 
     return build()
 
 
 @st.composite
-def extension_histories(draw: st.DrawFn, ends_on: dt.date) -> tuple[Extension, ...]:
-    """Zero to two extensions that follow on and finish at ``ends_on``."""
+def extension_histories(
+    draw: st.DrawFn, ends_on: dt.date, starts_on: dt.date = dt.date.min
+) -> tuple[Extension, ...]:
+    """Zero to two extensions that follow on, begin on or after ``starts_on`` and finish
+    at ``ends_on``."""
     steps = draw(st.lists(st.integers(1, 400), max_size=2))
     out: list[Extension] = []
     new_end = ends_on
     for step in steps:
-        if new_end.toordinal() - step < 1:
+        if new_end.toordinal() - step < starts_on.toordinal():
             break
         previous = new_end - dt.timedelta(days=step)
         out.append(Extension(previous_end=previous, new_end=new_end, reason=draw(texts())))
