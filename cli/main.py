@@ -40,6 +40,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "assessment": ("cli.rubrics", "Assessments made under rubrics."),
     "budget": ("cli.budget", "Programme money (专项经费): allocate, spend, status."),
+    "export": (
+        "cli.transfer",
+        "Export every record of KIND (schools, teachers, secondments …), archived included.",
+    ),
 }
 """Command name → (module defining it, its short help), imported only when used, so
 ``exchange --help`` stays fast; a test checks the short help against the command."""

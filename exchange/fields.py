@@ -81,13 +81,17 @@ def name() -> Any:
     )
 
 
-def text(*, limit: int = MAX_TEXT) -> Any:
-    """Optional free text, stripped; empty by default."""
+def text(*, limit: int = MAX_TEXT, personal: bool = False) -> Any:
+    """Optional free text, stripped; empty by default.
+
+    ``personal`` marks text about a person (notes, a reason for leaving) that
+    redacted exports drop.
+    """
     return attrs.field(
         default="",
         converter=lambda v: "" if v is None else _strip(v),
         validator=_check_text(limit, required=False),
-        metadata={"kind": "text"},
+        metadata={"kind": "text", "personal": personal},
     )
 
 
@@ -101,14 +105,20 @@ def ref() -> Any:
     )
 
 
-def optional_text(*, limit: int = MAX_NAME) -> Any:
-    """Optional short text that is ``None`` when absent (a phone number)."""
+def optional_text(*, limit: int = MAX_NAME, personal: bool = False) -> Any:
+    """Optional short text that is ``None`` when absent (a phone number); ``personal``
+    as for :func:`text`."""
     return attrs.field(
         default=None,
         converter=_blank_to_none,
         validator=_check_text(limit, required=False),
-        metadata={"kind": "text"},
+        metadata={"kind": "text", "personal": personal},
     )
+
+
+def is_personal(field: attrs.Attribute[Any]) -> bool:
+    """Whether redacted exports drop the field."""
+    return bool(field.metadata.get("personal"))
 
 
 def _to_date(value: Any) -> Any:

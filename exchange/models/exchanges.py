@@ -47,8 +47,8 @@ class Secondment(Record):
     """The actual last day, when it differs from the plan (an early return)."""
     post: str = fields.text(limit=fields.MAX_NAME)
     """The post held at the host, for 挂职 (e.g. 副校长)."""
-    reason: str = fields.text()
-    """Why it was cancelled or withdrawn."""
+    reason: str = fields.text(personal=True)
+    """Why it was cancelled or withdrawn (personal: a health or family reason)."""
     extensions: tuple[Extension, ...] = fields.parts(Extension)
     """Each time the planned end was moved later, oldest first."""
 

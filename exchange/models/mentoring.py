@@ -68,8 +68,8 @@ class Mentorship(Record):
     starts_on: dt.date = fields.day()
     ends_on: dt.date | None = fields.day(required=False)
     status: MentorshipStatus = fields.choice(MentorshipStatus, MentorshipStatus.ACTIVE)
-    reason: str = fields.text()
-    """Why the pair ended early."""
+    reason: str = fields.text(personal=True)
+    """Why the pair ended early (personal)."""
 
     def __attrs_post_init__(self) -> None:
         ordered(self, "starts_on", "ends_on")

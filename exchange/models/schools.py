@@ -63,9 +63,9 @@ class Teacher(Record):
     """The school that employs the teacher (the home school)."""
     subjects: tuple[str, ...] = fields.words()
     roles: tuple[Role, ...] = fields.terms(Role)
-    phone: str | None = fields.optional_text()
+    phone: str | None = fields.optional_text(personal=True)
     """Personal: dropped by redacted exports."""
-    notes: str = fields.text()
+    notes: str = fields.text(personal=True)
     """Personal: dropped by redacted exports."""
 
 

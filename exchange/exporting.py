@@ -1,0 +1,58 @@
+"""Records of one type as a report table, for export to CSV, JSON, XLSX or any format.
+
+Every stored field becomes a column under its field name (so the file imports
+back); ``redact`` leaves out the fields marked personal (a teacher's phone and
+notes, reasons for leaving). Lists of terms or words become one cell joined by
+``, ``; nested values (extensions, milestones, criteria) become JSON text.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .fields import is_personal
+from .models import Record, record_type
+from .report import Column, Report, Table
+
+if TYPE_CHECKING:
+    from .tracker import Tracker
+
+_TYPES = {"money": "money", "date": "date", "int": "int", "id": "int", "link": "int"}
+
+
+def exported_fields(cls: type[Record], *, redact: bool = False) -> list[attrs.Attribute[Any]]:
+    """The fields an export of ``cls`` writes, in order."""
+    return [f for f in attrs.fields(cls) if not (redact and is_personal(f))]
+
+
+def _cell(field: attrs.Attribute[Any], value: Any) -> Any:
+    if field.metadata["kind"] != "json":
+        return value
+    if "encode" in field.metadata:
+        return json.dumps(field.metadata["encode"](value), ensure_ascii=False)
+    return ", ".join(str(getattr(v, "value", v)) for v in value)
+
+
+def export_report(
+    tracker: Tracker, kind: type[Record] | str, *, redact: bool = False, **filters: Any
+) -> Report:
+    """Every record of ``kind`` matching ``filters`` (archived ones included), one row each."""
+    cls = record_type(kind)
+    chosen = exported_fields(cls, redact=redact)
+    columns = [
+        Column(key=f.name, label=f.name, type=_TYPES.get(f.metadata["kind"], "text"))
+        for f in chosen
+    ]
+    rows = (
+        [_cell(f, getattr(record, f.name)) for f in chosen]
+        for record in tracker.find(cls, include_archived=True, **filters)
+    )
+    parameters = {"record type": cls.table, "redacted": redact}
+    return Report(
+        title=cls.table,
+        parameters=parameters,
+        tables=[Table(name=cls.table, columns=columns, rows=rows)],
+    )
