@@ -1,8 +1,9 @@
-"""Built-in report formats: ``json``, ``table``, ``csv`` and ``markdown``.
+"""Built-in report formats: ``json``, ``table``, ``csv``, ``markdown`` and ``xlsx``.
 
 Each format is a pure function ``render_X(report, stream)`` in a module of its
-own; :mod:`.values` holds the cell rules the text formats share, among them
-:func:`label`, where enum members and booleans become words.
+own; :mod:`.values` holds the cell rules the formats share, among them
+:func:`label`, where enum members and booleans become words. ``xlsx`` writes
+bytes and imports openpyxl (the ``xlsx`` extra) only when it renders.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .json_format import render_json
 from .markdown_format import render_markdown
 from .table_format import render_table
 from .values import cell_text, display_width, label
+from .xlsx_format import render_xlsx
 
 __all__ = [
     "cell_text",
@@ -26,13 +28,15 @@ __all__ = [
     "render_json",
     "render_markdown",
     "render_table",
+    "render_xlsx",
 ]
 
 
 @hookimpl(trylast=True)
 def register_formats(registry: Registry[FormatSpec]) -> None:
     """``json`` (one object), ``table`` (aligned text for a terminal), ``csv``
-    (RFC 4180, formula-injection safe) and ``markdown`` (GitHub pipe tables)."""
+    (RFC 4180, formula-injection safe), ``markdown`` (GitHub pipe tables) and
+    ``xlsx`` (an Excel workbook, one typed worksheet per table)."""
     for spec in (
         FormatSpec(
             name="json", render=render_json, extension="json", description="one JSON object"
@@ -54,6 +58,13 @@ def register_formats(registry: Registry[FormatSpec]) -> None:
             render=render_markdown,
             extension="md",
             description="GitHub Markdown: headings and pipe tables",
+        ),
+        FormatSpec(
+            name="xlsx",
+            render=render_xlsx,
+            extension="xlsx",
+            binary=True,
+            description="Excel workbook: one worksheet per table, typed cells (needs openpyxl)",
         ),
     ):
         registry.add(spec)
