@@ -40,6 +40,7 @@ BUILTIN_PLUGINS = (
     "backends.memory",
     "backends.sqlite",
     "plugins.formats",
+    "plugins.importers",
 )
 """Modules of this distribution that are loaded as plugins, in order."""
 

@@ -1,0 +1,164 @@
+"""Import: a 1,000,000-row teachers CSV through ``exchange.importing`` versus raw ``executemany``.
+
+The CSV (Chinese headers and names, school refs, subjects, some roles and
+phones) is generated once in a temporary folder. Each run then has its own
+process, so its peak memory is its own, and a fresh SQLite file holding the
+same schema and 1,000 schools:
+
+* raw — the file read with ``csv.reader``, school refs mapped to ids with a
+  dict, the cells inserted as they are with ``sqlite3.executemany`` into the same
+  ``teachers`` table in one transaction;
+* load — ``importing.load``, the one-call import: into a store without
+  teachers it reads the file once, checking each row (school found, record built
+  and validated) and streaming it into ``Tracker.bulk_add`` in one transaction;
+  refs are checked for repeats at the end, and any problem rolls everything back;
+* two-pass — ``importing.prepare`` (every row checked, nothing written) then
+  ``importing.apply`` (the rows read and built again, streamed into
+  ``Tracker.bulk_add``): the path ``load`` takes for a store that already holds
+  teachers, and the one for callers that look at the plan before writing.
+
+Prints one line per run, ``ratio=<raw seconds ÷ load seconds>`` and the same ratio
+for the two-pass run. Targets: ratio ≥ 0.33, peak RSS < 200 MB.
+
+    python bench/import_csv.py [--rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SCHOOLS = 1_000
+RUNS = ("raw", "load", "two-pass")
+HEADER = ("工号", "教师姓名", "所在学校", "学科", "角色", "联系电话")
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂"
+SUBJECTS = ("语文", "数学", "英语", "物理", "化学", "语文、数学", "音乐、美术", "体育")
+
+
+def write_csv(path: Path, n: int) -> None:
+    """``n`` teachers of ``SCHOOLS`` schools, UTF-8."""
+    with open(path, "w", encoding="utf-8", newline="") as file:
+        out = csv.writer(file)
+        out.writerow(HEADER)
+        for i in range(n):
+            name = SURNAMES[i % 20] + GIVEN[i % 24] + GIVEN[(i // 24) % 24]
+            out.writerow(
+                (
+                    f"T{i:07d}",
+                    name,
+                    f"S{i % SCHOOLS:04d}",
+                    SUBJECTS[i % len(SUBJECTS)],
+                    "骨干教师" if i % 7 == 0 else "",
+                    f"138{i:08d}" if i % 3 == 0 else "",
+                )
+            )
+
+
+def prepare_store(path: Path) -> None:
+    """A fresh store with the schema and the schools."""
+    from exchange import School, Tracker
+
+    with Tracker.open(f"sqlite:///{path}", actor="bench") as tracker:
+        tracker.bulk_add(
+            School(name=f"学校{i}", region=f"地区{i % 50}", stage="小学", ref=f"S{i:04d}")
+            for i in range(SCHOOLS)
+        )
+
+
+def run_import(db: Path, source: Path, which: str) -> float:
+    """Seconds to check and import the file through the public API."""
+    from exchange import Tracker, importing
+
+    with Tracker.open(f"sqlite:///{db}", actor="bench") as tracker:
+        began = time.perf_counter()
+        rows = importing.reader(source, plugins=tracker.plugins)
+        if which == "load":
+            counts = importing.load(tracker, "teachers", rows)
+        else:
+            plan = importing.prepare(tracker, "teachers", rows)
+            counts = importing.apply(tracker, plan)
+        elapsed = time.perf_counter() - began
+        assert counts.added == tracker.count("teachers"), counts
+    return elapsed
+
+
+def run_raw(db: Path, source: Path) -> float:
+    """Seconds to read the file with ``csv`` and insert its cells with ``executemany``."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    schools = dict(conn.execute("SELECT ref, id FROM schools"))
+    sql = (
+        "INSERT INTO teachers (ref, archived, name, school_id, subjects, roles, phone, notes)"
+        " VALUES (?, 0, ?, ?, ?, ?, ?, '')"
+    )
+    began = time.perf_counter()
+    with open(source, encoding="utf-8", newline="") as file:
+        rows = csv.reader(file)
+        next(rows)
+        conn.execute("BEGIN")
+        conn.executemany(sql, ((r[0], r[1], schools[r[2]], r[3], r[4], r[5]) for r in rows))
+        conn.execute("COMMIT")
+    elapsed = time.perf_counter() - began
+    conn.close()
+    return elapsed
+
+
+def child(which: str, source: Path) -> None:
+    """Run one side in this process and print its figures as JSON."""
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / f"{which}.db"
+        prepare_store(db)
+        seconds = run_raw(db, source) if which == "raw" else run_import(db, source, which)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+
+
+def main() -> None:
+    """Write the file, run both sides in child processes and print the ratio."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--child", choices=RUNS, help=argparse.SUPPRESS)
+    parser.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.csv)
+        return
+    figures = {}
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "teachers.csv"
+        write_csv(source, args.rows)
+        size = source.stat().st_size / 2**20
+        print(f"teachers.csv: {args.rows:,} rows, {size:.0f} MB")
+        for which in RUNS:
+            command = [sys.executable, __file__, "--child", which, "--csv", str(source)]
+            out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            figures[which] = json.loads(out)
+            rate = args.rows / figures[which]["seconds"]
+            print(
+                f"{which:8} {figures[which]['seconds']:7.2f} s  {rate:10,.0f} rows/s  "
+                f"peak RSS {figures[which]['peak_mb']:.0f} MB"
+            )
+    raw = figures["raw"]["seconds"]
+    print(
+        f"ratio={raw / figures['load']['seconds']:.2f}  (target ≥ 0.33)  "
+        f"peak_rss_mb={figures['load']['peak_mb']:.0f}  (target < 200)"
+    )
+    print(
+        f"two_pass_ratio={raw / figures['two-pass']['seconds']:.2f}  "
+        f"two_pass_peak_rss_mb={figures['two-pass']['peak_mb']:.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
