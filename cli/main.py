@@ -40,12 +40,17 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "assessment": ("cli.rubrics", "Assessments made under rubrics."),
     "budget": ("cli.budget", "Programme money (专项经费): allocate, spend, status."),
+    "import": (
+        "cli.transfer:import_",
+        "Import records from a CSV, XLSX or JSON file, all or nothing.",
+    ),
     "export": (
         "cli.transfer",
         "Export every record of KIND (schools, teachers, secondments …), archived included.",
     ),
 }
-"""Command name → (module defining it, its short help), imported only when used, so
+"""Command name → (``module`` or ``module:attribute`` defining it, its short help), imported
+only when used, so
 ``exchange --help`` stays fast; a test checks the short help against the command."""
 
 
@@ -92,8 +97,9 @@ class ExchangeGroup(click.Group):
         """Built-in commands first (importing their module on first use); plugin commands
         are loaded only when a name is not a built-in one."""
         if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
-            module = importlib.import_module(LAZY_COMMANDS[cmd_name][0])
-            self.add_command(getattr(module, cmd_name))
+            where, _, attribute = LAZY_COMMANDS[cmd_name][0].partition(":")
+            module = importlib.import_module(where)
+            self.add_command(getattr(module, attribute or cmd_name), cmd_name)
         found = super().get_command(ctx, cmd_name)
         if found is None:
             self._load_plugin_commands(ctx)

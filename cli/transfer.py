@@ -70,3 +70,76 @@ def _target(path: Path | None, *, binary: bool) -> Iterator[IO[Any]]:
 
 
 _TEXT: dict[str, Any] = {"encoding": "utf-8", "newline": ""}
+
+
+@click.command(name="import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--type", "kind", help="What the rows are: schools, teachers, secondments … "
+              "(guessed from the headers when left out).")  # fmt: skip
+@click.option(
+    "--format", "importer", help="Read the file as csv, xlsx or json (default: by its ending)."
+)
+@click.option("--dry-run", is_flag=True, help="Check every row; write nothing.")
+@pass_state
+def import_(
+    state: State, path: Path, kind: str | None, importer: str | None, dry_run: bool
+) -> None:
+    """Import records from a CSV, XLSX or JSON file, all or nothing.
+
+    Every row is checked first, and nothing is written unless all pass; the
+    problems are listed by row and column. Rows whose ref is already stored
+    update that record, so importing a file again changes nothing.
+
+    \b
+    Example:
+        exchange import 教师名单.csv --type teachers --dry-run
+        exchange import 教师名单.xlsx --type teachers
+    """
+    from exchange import importing
+
+    if not path.is_file():
+        raise click.ClickException(f"no file {path}")
+    rows = importing.reader(path, plugins=state.plugins(), importer=importer)
+    if kind is None:
+        kind = _guess(rows, path)
+    progress = _Progress() if sys.stderr.isatty() else None
+    try:
+        counts = importing.load(state.tracker(), kind, rows, on_row=progress, dry_run=dry_run)
+    except importing.ImportRefused as refused:
+        for problem in refused.problems:
+            click.echo(str(problem), err=True)
+        more = refused.count - len(refused.problems)
+        tail = f" ({more:,} more not shown)" if more > 0 else ""
+        raise click.ClickException(
+            f"{path}: nothing was imported: {refused.count:,} problems, listed above{tail}"
+        ) from None
+    finally:
+        if progress is not None:
+            progress.close()
+    verb = "checked (nothing written)" if dry_run else "imported"
+    click.echo(
+        f"{verb} {path} as {kind}: {counts.added:,} added, {counts.updated:,} updated, "
+        f"{counts.unchanged:,} unchanged"
+    )
+
+
+def _guess(rows: Any, path: Path) -> str:
+    from exchange import importing
+
+    first = next(iter(rows()), None)
+    if first is None:
+        raise click.ClickException(f"{path} has no rows to import")
+    found = importing.guess_kind(first)
+    if found is None:
+        raise click.UsageError(f"cannot tell what {path} holds from its headers; give --type")
+    return found
+
+
+class _Progress:
+    """A running count of rows on a terminal's stderr (nothing when piped)."""
+
+    def __call__(self, rows: int) -> None:
+        click.echo(f"\r{rows:,} rows", nl=False, err=True)
+
+    def close(self) -> None:
+        click.echo("\r" + " " * 30 + "\r", nl=False, err=True)

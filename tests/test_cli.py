@@ -96,8 +96,9 @@ def test_lazy_commands_match_their_modules() -> None:
 
     from cli.main import LAZY_COMMANDS
 
-    for name, (module, summary) in LAZY_COMMANDS.items():
-        command = getattr(importlib.import_module(module), name)
+    for name, (where, summary) in LAZY_COMMANDS.items():
+        module, _, attribute = where.partition(":")
+        command = getattr(importlib.import_module(module), attribute or name)
         assert command.name == name
         assert (command.help or "").strip().splitlines()[0] == summary
 
