@@ -113,3 +113,25 @@ def test_help_loads_neither_the_library_nor_plugins() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "['cli', 'cli.main', 'cli.output', 'cli.state']"
+
+
+def test_installed_exchange_demo_runs_in_a_subprocess(tmp_path: Path) -> None:
+    exe = Path(sys.executable).parent / "exchange"
+    env = {**os.environ, "EXCHANGE_DB": str(tmp_path / "untouched.db")}
+    demo = subprocess.run(
+        [exe, "demo", "--keep", str(tmp_path / "demo.db")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert demo.returncode == 0, demo.stderr
+    assert "长沙" in demo.stdout and "Traceback" not in demo.stderr
+    assert not (tmp_path / "untouched.db").exists()
+    listed = subprocess.run(
+        [exe, "--db", str(tmp_path / "demo.db"), "secondment", "list", "--csv"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert listed.stdout.count("completed") == 21
