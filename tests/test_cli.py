@@ -135,3 +135,26 @@ def test_installed_exchange_demo_runs_in_a_subprocess(tmp_path: Path) -> None:
         check=True,
     )
     assert listed.stdout.count("completed") == 21
+
+
+def test_shell_completion_offers_commands_and_subcommands() -> None:
+    exe = Path(sys.executable).parent / "exchange"
+
+    def complete(words: str) -> str:
+        env = {
+            **os.environ,
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split()) - 1),
+            "_EXCHANGE_COMPLETE": "bash_complete",
+        }
+        return subprocess.run([exe], capture_output=True, text=True, env=env).stdout
+
+    assert complete("exchange sec").split() == ["plain,secondment"]
+    assert complete("exchange secondment ap").split() == ["plain,approve"]
+    script = subprocess.run(
+        [exe],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "_EXCHANGE_COMPLETE": "bash_source"},
+    ).stdout
+    assert "_exchange_completion" in script

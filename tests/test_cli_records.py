@@ -202,6 +202,24 @@ BAD = [
 ]  # fmt: skip
 
 
+def test_a_second_init_changes_nothing(db: Path) -> None:
+    before = dump(db)
+    code, out, _ = invoke(db, "init")
+    assert code == 0 and "schema version 2" in out
+    assert dump(db) == before
+
+
+def test_a_read_only_store_refuses_writes_in_one_line(db: Path) -> None:
+    before = dump(db)
+    result = CliRunner().invoke(
+        cli, ["--db", f"sqlite:///{db}?mode=ro", "school", "add", "某校", "--region", "贞丰县",
+              "--stage", "初中"],
+    )  # fmt: skip
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "read-only" in result.stderr or "readonly" in result.stderr
+    assert dump(db) == before
+
+
 @pytest.mark.parametrize(("args", "needle"), BAD, ids=[" ".join(a[:3]) for a, _ in BAD])
 def test_bad_input_is_one_line_and_changes_nothing(db: Path, args: list[str], needle: str) -> None:
     before = dump(db)
