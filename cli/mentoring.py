@@ -129,6 +129,43 @@ def confirm(state: State, meeting: int, by: str) -> None:
 
 
 @mentor.command()
+@click.argument("pair")
+@click.argument("title")
+@click.option("--milestone", "milestones", multiple=True, help="A step towards it; repeat.")
+@pass_state
+def goal(state: State, pair: str, title: str, milestones: tuple[str, ...]) -> None:
+    """Give a pair a goal with milestones (成长目标).
+
+    \b
+    Example:
+        exchange mentor goal M-1 独立开设一节县级公开课 --milestone 听课二十节 --milestone 试讲
+    """
+    record = state.tracker().set_goal(pair, title, milestones=milestones)
+    click.echo(f"goal {record.id}: {record.title} ({len(record.milestones)} milestones)")
+
+
+@mentor.command()
+@click.argument("goal_id", metavar="GOAL", type=int)
+@click.argument("milestone", required=False)
+@click.option("--on", "on", required=True, help="The day it was reached.")
+@pass_state
+def reach(state: State, goal_id: int, milestone: str | None, on: str) -> None:
+    """Mark a goal's MILESTONE reached, or the whole goal achieved when none is given.
+
+    \b
+    Example:
+        exchange mentor reach 1 听课二十节 --on 2025-05-30
+        exchange mentor reach 1 --on 2025-12-20
+    """
+    tracker = state.tracker()
+    if milestone is None:
+        record = tracker.achieve_goal(goal_id, on=on)
+    else:
+        record = tracker.reach_milestone(goal_id, milestone, on=on)
+    click.echo(f"goal {record.id}: {record.progress}% done")
+
+
+@mentor.command()
 @click.option("--programme", "programme_name", help="One programme (default: all pairs).")
 @output_options
 @pass_state
