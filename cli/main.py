@@ -40,6 +40,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "assessment": ("cli.rubrics", "Assessments made under rubrics."),
     "budget": ("cli.budget", "Programme money (专项经费): allocate, spend, status."),
+    "copy": (
+        "cli.transfer:copy_",
+        "Copy every record from the store SOURCE to the empty store DESTINATION.",
+    ),
     "import": (
         "cli.transfer:import_",
         "Import records from a CSV, XLSX or JSON file, all or nothing.",
