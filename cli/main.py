@@ -40,6 +40,14 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "assessment": ("cli.rubrics", "Assessments made under rubrics."),
     "budget": ("cli.budget", "Programme money (专项经费): allocate, spend, status."),
+    "report": (
+        "cli.reports",
+        "Build the report NAME (see `exchange reports`) and print or save it.",
+    ),
+    "reports": (
+        "cli.reports",
+        "List the reports (built-in and from plugins) and the options each takes.",
+    ),
     "copy": (
         "cli.transfer:copy_",
         "Copy every record from the store SOURCE to the empty store DESTINATION.",

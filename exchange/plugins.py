@@ -41,6 +41,7 @@ BUILTIN_PLUGINS = (
     "backends.sqlite",
     "plugins.formats",
     "plugins.importers",
+    "plugins.reports",
 )
 """Modules of this distribution that are loaded as plugins, in order."""
 
