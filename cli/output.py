@@ -7,24 +7,24 @@ the format registry (``table`` on a terminal by default, ``json``, ``csv``,
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
 if TYPE_CHECKING:
-    from exchange.models import Stored
+    from pathlib import Path
+
+    from exchange.models import Record, Stored
     from exchange.plugins import Plugins
     from exchange.report import Report
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_FORMAT = "table"
-
-_KINDS = {"money": "money", "date": "date", "int": "int", "id": "int", "link": "int"}
-"""Report column types for the stored field kinds that have one."""
 
 
 def output_options(command: F) -> F:
@@ -62,29 +62,32 @@ def emit(plugins: Plugins, report: Report, output: str) -> None:
 
 
 def record_report(
-    title: str, cls: type[Stored], records: Iterable[Stored], fields: Sequence[str]
+    title: str, cls: type[Record], records: Iterable[Record], fields: Sequence[str]
 ) -> Report:
     """A one-table report of ``records``, one column per field name."""
-    from exchange.codec import columns
-    from exchange.report import Column, Report, Table
+    from exchange.exporting import records_table
+    from exchange.report import Report
 
-    kinds = {c.name: c.kind for c in columns(cls)}
-    return Report(
-        title=title,
-        tables=[
-            Table(
-                name=cls.table,
-                columns=[Column(key=f, label=f, type=_KINDS.get(kinds[f], "text")) for f in fields],
-                rows=[[_cell(getattr(r, f)) for f in fields] for r in records],
-            )
-        ],
-    )
+    return Report(title=title, tables=[records_table(cls, records, fields)])
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return ", ".join(str(getattr(v, "value", v)) for v in value)
-    return value
+@contextlib.contextmanager
+def open_output(path: Path | None, *, binary: bool) -> Iterator[IO[Any]]:
+    """Standard output, or the file ``path`` written beside its name and renamed into
+    place when complete (a failure leaves no partial file)."""
+    if path is None:
+        yield sys.stdout
+        return
+    partial = path.with_name(f".{path.name}.partial")
+    text: dict[str, Any] = {} if binary else {"encoding": "utf-8", "newline": ""}
+    try:
+        with open(partial, "wb" if binary else "w", **text) as stream:
+            yield stream
+        partial.replace(path)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {path}: {error.strerror}") from None
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def record_detail(record: Stored) -> Report:

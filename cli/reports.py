@@ -8,9 +8,8 @@ from typing import Any
 
 import click
 
-from .output import emit, output_options
+from .output import emit, open_output, output_options
 from .state import State, pass_state
-from .transfer import _target
 
 
 @click.command()
@@ -53,7 +52,7 @@ def report(
         emit(plugins, built, output)
         return
     form = plugins.formats.get(output)
-    with _target(path, binary=form.binary) as stream:
+    with open_output(path, binary=form.binary) as stream:
         built.render(output, stream, plugins=plugins)
     click.echo(f"wrote {name} to {path}", err=True)
 

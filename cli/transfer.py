@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import click
 
+from .output import open_output
 from .state import State, pass_state
 
 
@@ -44,32 +43,12 @@ def export(
     if spec.binary and path is None:
         raise click.UsageError(f"--format {output} writes a binary file; give -o FILE")
     report = export_report(state.tracker(), kind, redact=redact)
-    with _target(path, binary=spec.binary) as stream:
+    with open_output(path, binary=spec.binary) as stream:
         if bom:
             stream.write("\ufeff")
         report.render(output, stream, plugins=state.plugins())
     if path is not None:
         click.echo(f"exported {kind} to {path}", err=True)
-
-
-@contextlib.contextmanager
-def _target(path: Path | None, *, binary: bool) -> Iterator[IO[Any]]:
-    """The output stream; a file is written beside its name and renamed when complete."""
-    if path is None:
-        yield sys.stdout
-        return
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        with open(partial, "wb" if binary else "w", **({} if binary else _TEXT)) as stream:
-            yield stream
-        partial.replace(path)
-    except OSError as error:
-        raise click.ClickException(f"cannot write {path}: {error.strerror}") from None
-    finally:
-        partial.unlink(missing_ok=True)
-
-
-_TEXT: dict[str, Any] = {"encoding": "utf-8", "newline": ""}
 
 
 @click.command(name="import")

@@ -9,6 +9,7 @@ notes, reasons for leaving). Lists of terms or words become one cell joined by
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -36,23 +37,31 @@ def _cell(field: attrs.Attribute[Any], value: Any) -> Any:
     return ", ".join(str(getattr(v, "value", v)) for v in value)
 
 
+def records_table(
+    cls: type[Record], records: Iterable[Record], fields: Sequence[str] | None = None
+) -> Table:
+    """A report table of ``records``, one column per field (every stored field by default)."""
+    chosen = exported_fields(cls) if fields is None else [attrs.fields_dict(cls)[f] for f in fields]
+    return _table(cls, records, chosen)
+
+
+def _table(
+    cls: type[Record], records: Iterable[Record], chosen: list[attrs.Attribute[Any]]
+) -> Table:
+    columns = [
+        Column(key=f.name, label=f.name, type=_TYPES.get(f.metadata["kind"], "text"))
+        for f in chosen
+    ]
+    rows = ([_cell(f, getattr(record, f.name)) for f in chosen] for record in records)
+    return Table(name=cls.table, columns=columns, rows=rows)
+
+
 def export_report(
     tracker: Tracker, kind: type[Record] | str, *, redact: bool = False, **filters: Any
 ) -> Report:
     """Every record of ``kind`` matching ``filters`` (archived ones included), one row each."""
     cls = record_type(kind)
-    chosen = exported_fields(cls, redact=redact)
-    columns = [
-        Column(key=f.name, label=f.name, type=_TYPES.get(f.metadata["kind"], "text"))
-        for f in chosen
-    ]
-    rows = (
-        [_cell(f, getattr(record, f.name)) for f in chosen]
-        for record in tracker.find(cls, include_archived=True, **filters)
-    )
+    records = tracker.find(cls, include_archived=True, **filters)
+    table = _table(cls, records, exported_fields(cls, redact=redact))
     parameters = {"record type": cls.table, "redacted": redact}
-    return Report(
-        title=cls.table,
-        parameters=parameters,
-        tables=[Table(name=cls.table, columns=columns, rows=rows)],
-    )
+    return Report(title=cls.table, parameters=parameters, tables=[table])
