@@ -55,28 +55,24 @@ def last_day(secondment: Secondment) -> dt.date:
     return secondment.returned_on or secondment.ends_on
 
 
-def _check_move(what: str, transitions: dict[Any, frozenset[Any]], before: Any, after: Any) -> None:
-    if after.status not in {before.status, *transitions[before.status]}:
-        allowed = ", ".join(s.value for s in transitions[before.status])
-        raise RuleViolation(
-            f"{what} {before.id} is {before.status.value} ({before.status.zh}) and cannot "
-            f"become {after.status.value} ({after.status.zh}); allowed: {allowed or 'nothing'}"
-        )
+def _transitions(record: Secondment | Mentorship) -> dict[Any, frozenset[Any]]:
+    return TRANSITIONS if isinstance(record, Secondment) else MENTORSHIP_TRANSITIONS
 
 
-def require_move(record: Secondment | Mentorship, status: S | M) -> None:
-    """Refuse an operation that would move ``record`` to ``status`` unless the lifecycle
-    allows that move from where it stands (repeating a move is refused too)."""
-    transitions: dict[Any, frozenset[Any]] = (
-        TRANSITIONS if isinstance(record, Secondment) else MENTORSHIP_TRANSITIONS
+def require_move(
+    record: Secondment | Mentorship, status: S | M, *, repeat_ok: bool = False
+) -> None:
+    """Refuse moving ``record`` to ``status`` unless its lifecycle allows that move from
+    where it stands. Operations refuse repeating a move; a plain update that keeps
+    the status (``repeat_ok``) is an edit, and allowed."""
+    allowed = _transitions(record)[record.status]
+    if status in allowed or (repeat_ok and status == record.status):
+        return
+    names = ", ".join(s.value for s in allowed) or "nothing"
+    raise RuleViolation(
+        f"{type(record).__name__.lower()} {record.id} is {record.status.value} "
+        f"({record.status.zh}) and cannot become {status.value} ({status.zh}); allowed: {names}"
     )
-    if status not in transitions[record.status]:
-        what = type(record).__name__.lower()
-        allowed = ", ".join(s.value for s in transitions[record.status])
-        raise RuleViolation(
-            f"{what} {record.id} is {record.status.value} ({record.status.zh}) and cannot "
-            f"become {status.value} ({status.zh}); allowed: {allowed or 'nothing'}"
-        )
 
 
 def _check_extensions(before: Secondment, after: Secondment) -> None:
@@ -106,7 +102,7 @@ def check_transition(before: Secondment | None, after: Secondment) -> None:
     past programme can be entered as it happened).
     """
     if before is not None:
-        _check_move("secondment", TRANSITIONS, before, after)
+        require_move(before, after.status, repeat_ok=True)
         _check_extensions(before, after)
     label = f"secondment {after.id}" if after.id else "secondment"
     if after.status in (S.CANCELLED, S.WITHDRAWN) and not after.reason:
@@ -124,7 +120,7 @@ def check_mentorship(before: Mentorship | None, after: Mentorship) -> None:
     """Refuse a mentor pair status change the lifecycle forbids; an early end needs a
     reason and an end day, a completion an end day."""
     if before is not None:
-        _check_move("mentorship", MENTORSHIP_TRANSITIONS, before, after)
+        require_move(before, after.status, repeat_ok=True)
     label = f"mentorship {after.id}" if after.id else "mentorship"
     if after.status is M.ENDED and not after.reason:
         raise InvalidRecord(f"{label}: give a reason when it ends early")
