@@ -17,7 +17,7 @@ from .enums import MeetingKind, MentorshipStatus
 from .errors import InvalidRecord, NotFound
 from .lifecycle import HOLDING, require_move
 from .models import Goal, Meeting, Mentorship, Milestone, Programme, Secondment, Teacher
-from .operations import Store, _build, _evolve
+from .operations import Store, build, evolve
 from .query import Op, one_of, total
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class Mentoring(Store):
         """Store a mentoring programme: its per-level targets (100 → 1,000 → 10,000) and
         the most mentees one of its mentors may have across all programmes."""
         return self.add(
-            _build(
+            build(
                 Programme,
                 name=name,
                 targets=targets if isinstance(targets, str) else tuple(targets),
@@ -60,7 +60,7 @@ class Mentoring(Store):
     ) -> Mentorship:
         """Pair a mentor with a mentee in a programme (师徒结对)."""
         return self.add(
-            _build(
+            build(
                 Mentorship,
                 mentor_id=self._need_id(Teacher, mentor),
                 mentee_id=self._need_id(Teacher, mentee),
@@ -74,14 +74,14 @@ class Mentoring(Store):
         """active → completed (结业) on day ``on``."""
         current: Mentorship = self.get(Mentorship, mentorship)
         require_move(current, MentorshipStatus.COMPLETED)
-        return self.update(_evolve(current, status=MentorshipStatus.COMPLETED, ends_on=on))
+        return self.update(evolve(current, status=MentorshipStatus.COMPLETED, ends_on=on))
 
     def end_mentorship(self, mentorship: Key, *, reason: str, on: dt.date | str) -> Mentorship:
         """active → ended early (提前结束) on day ``on``, with the reason."""
         current: Mentorship = self.get(Mentorship, mentorship)
         require_move(current, MentorshipStatus.ENDED)
         return self.update(
-            _evolve(current, status=MentorshipStatus.ENDED, ends_on=on, reason=reason)
+            evolve(current, status=MentorshipStatus.ENDED, ends_on=on, reason=reason)
         )
 
     # -- goals and milestones ---------------------------------------------------
@@ -98,7 +98,7 @@ class Mentoring(Store):
         """Give a mentor pair a goal; milestones may be titles, dicts or :class:`Milestone`."""
         steps = [Milestone(title=m) if isinstance(m, str) else m for m in milestones]
         return self.add(
-            _build(
+            build(
                 Goal,
                 mentorship_id=self._need_id(Mentorship, mentorship),
                 title=title,
@@ -118,15 +118,15 @@ class Mentoring(Store):
                 f"its milestones: {', '.join(titles) or 'none'}"
             )
         steps = tuple(
-            _evolve(m, done_on=on) if m.title == milestone.strip() else m
+            evolve(m, done_on=on) if m.title == milestone.strip() else m
             for m in current.milestones
         )
-        return self.update(_evolve(current, milestones=steps))
+        return self.update(evolve(current, milestones=steps))
 
     def achieve_goal(self, goal: Key, *, on: dt.date | str) -> Goal:
         """Mark a goal achieved on day ``on`` (its progress is then 100)."""
         current: Goal = self.get(Goal, goal)
-        return self.update(_evolve(current, achieved_on=on))
+        return self.update(evolve(current, achieved_on=on))
 
     # -- the meeting log --------------------------------------------------------
 
@@ -143,7 +143,7 @@ class Mentoring(Store):
         """The mentor logs a meeting (听课, 评课, 集体备课, 线上交流 or 其他); it counts once
         the mentee confirms it (:meth:`confirm_meeting`)."""
         return self.add(
-            _build(
+            build(
                 Meeting,
                 mentorship_id=self._need_id(Mentorship, mentorship),
                 held_on=held_on,
@@ -157,7 +157,7 @@ class Mentoring(Store):
     def confirm_meeting(self, meeting: Key, *, by: Key) -> Meeting:
         """The mentee ``by`` confirms a logged meeting took place; anyone else is refused."""
         current: Meeting = self.get(Meeting, meeting)
-        return self.update(_evolve(current, confirmed_by=self._need_id(Teacher, by)))
+        return self.update(evolve(current, confirmed_by=self._need_id(Teacher, by)))
 
     def confirmed_minutes(self, mentorship: Key) -> int:
         """Minutes of the pair's meetings the mentee has confirmed: what reports count."""

@@ -47,12 +47,12 @@ R = TypeVar("R", bound=Record)
 T = TypeVar("T", bound=attrs.AttrsInstance)
 
 
-def _build(cls: type[T], **values: Any) -> T:
+def build(cls: type[T], **values: Any) -> T:
     # Fields accept text for dates, money and vocabularies; their converters normalise it.
     return cls(**values)
 
 
-def _evolve(record: T, **changes: Any) -> T:
+def evolve(record: T, **changes: Any) -> T:
     # As _build: the changed fields may be text their converters normalise.
     evolved: T = attrs.evolve(cast(Any, record), **changes)
     return evolved
@@ -97,7 +97,7 @@ class Operations(Store):
     ) -> Pairing:
         """Sign two schools into a pairing (校校结对)."""
         return self.add(
-            _build(
+            build(
                 Pairing,
                 supporting_school_id=self._need_id(School, supporting),
                 supported_school_id=self._need_id(School, supported),
@@ -122,7 +122,7 @@ class Operations(Store):
     ) -> Secondment:
         """Propose a secondment of ``teacher`` to ``host_school`` (支教, 跟岗, 挂职 or 送教)."""
         return self.add(
-            _build(
+            build(
                 Secondment,
                 teacher_id=self._need_id(Teacher, teacher),
                 host_school_id=self._need_id(School, host_school),
@@ -153,7 +153,7 @@ class Operations(Store):
     ) -> Activity:
         """Record an activity with its lessons (节), attendee person-times (人次) and students."""
         return self.add(
-            _build(
+            build(
                 Activity,
                 kind=kind,
                 title=title,
@@ -186,7 +186,7 @@ class Operations(Store):
             (r.version for r in self.find(Rubric, name=name, include_archived=True)), default=0
         )
         return self.add(
-            _build(
+            build(
                 Rubric,
                 name=name,
                 version=latest + 1,
@@ -211,7 +211,7 @@ class Operations(Store):
     ) -> Assessment:
         """Record one assessor's scores for a target and period (考核)."""
         return self.add(
-            _build(
+            build(
                 Assessment,
                 rubric_id=self._need_id(Rubric, rubric),
                 target_id=target_id,
@@ -252,7 +252,7 @@ class Operations(Store):
     ) -> Allocation:
         """Grant money to a pairing for a year (e.g. ¥100,000 per school per year)."""
         return self.add(
-            _build(
+            build(
                 Allocation,
                 pairing_id=self._need_id(Pairing, pairing),
                 year=year,
@@ -278,7 +278,7 @@ class Operations(Store):
         """Record an expense; one that would overspend the allocation is refused unless
         ``allow_overspend`` (it is then flagged)."""
         return self.add(
-            _build(
+            build(
                 Expense,
                 allocation_id=self._need_id(Allocation, allocation),
                 amount=amount,
@@ -302,7 +302,7 @@ class Operations(Store):
     def _move(self, key: Key, status: SecondmentStatus, **changes: Any) -> Secondment:
         current: Secondment = self.get(Secondment, key)
         require_move(current, status)
-        return self.update(_evolve(current, status=status, **changes))
+        return self.update(evolve(current, status=status, **changes))
 
     def approve(self, secondment: Key) -> Secondment:
         """proposed → approved; the teacher's period is now taken (no overlap allowed)."""
@@ -343,7 +343,7 @@ class Operations(Store):
         if not reason.strip():
             raise InvalidRecord(f"secondment {current.id}: give a reason for the extension")
         try:
-            step = _build(
+            step = build(
                 Extension,
                 previous_end=current.ends_on,
                 new_end=to,
@@ -353,7 +353,7 @@ class Operations(Store):
         except InvalidRecord as error:
             raise InvalidRecord(f"secondment {current.id}: {error}") from None
         return self.update(
-            _evolve(current, ends_on=step.new_end, extensions=(*current.extensions, step))
+            evolve(current, ends_on=step.new_end, extensions=(*current.extensions, step))
         )
 
     def take_part(self, activity: Key, teacher: Key, *, ref: str | None = None) -> Participation:
