@@ -118,8 +118,7 @@ class Mentoring(Store):
                 f"its milestones: {', '.join(titles) or 'none'}"
             )
         steps = tuple(
-            evolve(m, done_on=on) if m.title == milestone.strip() else m
-            for m in current.milestones
+            evolve(m, done_on=on) if m.title == milestone.strip() else m for m in current.milestones
         )
         return self.update(evolve(current, milestones=steps))
 
