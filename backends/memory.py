@@ -19,7 +19,7 @@ from exchange.changelog import Change, RowDigest
 from exchange.codec import columns, row_encoder
 from exchange.errors import BackendError, DuplicateRef, NotFound, StillReferenced
 from exchange.models import Stored
-from exchange.query import Filters, Measure, Op
+from exchange.query import Filters, Measure, Op, group_field
 from exchange.registry import BackendSpec, Registry
 
 S = TypeVar("S", bound=Stored)
@@ -280,7 +280,7 @@ class MemoryBackend:
         self._check_open()
         groups: dict[tuple[Any, ...], list[Stored]] = {}
         for record in self._select(cls, filters):
-            key = tuple(getattr(record, g) for g in group_by)
+            key = tuple(_group_value(record, g) for g in group_by)
             groups.setdefault(key, []).append(record)
         if not group_by:
             groups.setdefault((), [])
@@ -304,6 +304,12 @@ class MemoryBackend:
     def close(self) -> None:
         """Drop everything."""
         self._closed = True
+
+
+def _group_value(record: Stored, key: str) -> Any:
+    name, by_year = group_field(key)
+    value = getattr(record, name)
+    return value.year if by_year and value is not None else value
 
 
 def _measure(measure: Measure, records: list[Stored], kinds: Mapping[str, str]) -> Any:

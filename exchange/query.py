@@ -188,11 +188,30 @@ def check_order(cls: type, order_by: Sequence[str]) -> tuple[tuple[str, bool], .
     return tuple(out)
 
 
+YEAR = ".year"
+"""Suffix of a group key that groups a date field by its calendar year: ``"held_on.year"``."""
+
+
+def group_field(key: str) -> tuple[str, bool]:
+    """``"held_on.year"`` → ``("held_on", True)``; ``"kind"`` → ``("kind", False)``."""
+    if key.endswith(YEAR):
+        return key[: -len(YEAR)], True
+    return key, False
+
+
 def check_measures(cls: type, group_by: Sequence[str], measures: Mapping[str, Measure]) -> None:
-    """Refuse unknown fields, sums of non-numbers and names that clash."""
-    for name in group_by:
-        if _field(cls, name).metadata["kind"] == "json":
+    """Refuse unknown fields, sums of non-numbers and names that clash.
+
+    A group key is a field name, or a date field's name followed by ``.year``
+    to group by calendar year (the group value is then an ``int``).
+    """
+    for key in group_by:
+        name, by_year = group_field(key)
+        kind = _field(cls, name).metadata["kind"]
+        if kind == "json":
             raise InvalidRecord(f"cannot group by the list field {name}")
+        if by_year and kind != "date":
+            raise InvalidRecord(f"cannot group {name} by year: it is not a date")
     for label, measure in measures.items():
         if label in group_by:
             raise InvalidRecord(f"measure {label!r} has the name of a grouped field")

@@ -1,15 +1,27 @@
-"""Reports as data: a title, parameters and tables with typed columns.
+"""Reports as data: a title, parameters, tables with typed columns and chart specs.
 
 A report is built by a ``ReportSpec`` and rendered by a ``FormatSpec``; both
-come from plugins (``register_reports``, ``register_formats``).
+come from plugins (``register_reports``, ``register_formats``). Builders write
+English; :meth:`Report.localized` gives the same report in another language
+(titles, headings and vocabulary values through the gettext catalogues of
+:mod:`exchange.i18n`), so a format never translates anything itself.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Sequence
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 import attrs
+
+from . import i18n
+
+COLUMN_TYPES = frozenset({"text", "int", "money", "date", "percent"})
+"""Column types a format knows how to show."""
+
+CHART_KINDS = frozenset({"bar", "timeline"})
+"""Chart kinds a format that draws charts knows."""
 
 
 @attrs.frozen(kw_only=True)
@@ -19,7 +31,12 @@ class Column:
 
     key: str
     label: str
-    type: str = "text"
+    type: str = attrs.field(default="text")
+
+    @type.validator
+    def _known(self, _: Any, value: str) -> None:
+        if value not in COLUMN_TYPES:
+            raise ValueError(f"column {self.key!r}: unknown type {value!r}")
 
 
 def _columns(items: Iterable[Column]) -> tuple[Column, ...]:
@@ -30,17 +47,80 @@ def _rows(items: Iterable[Sequence[Any]]) -> tuple[tuple[Any, ...], ...]:
     return tuple(tuple(row) for row in items)
 
 
+def _totals(items: Sequence[Any] | None) -> tuple[Any, ...] | None:
+    return None if items is None else tuple(items)
+
+
 @attrs.frozen(kw_only=True)
 class Table:
-    """Rows of values, one per column, plus optional totals."""
+    """Rows of values, one per column, plus optional totals.
+
+    ``name`` is the table's identifier (a JSON key, a chart's reference);
+    ``title`` is its heading for readers, ``name`` when empty.
+    """
 
     name: str
     columns: tuple[Column, ...] = attrs.field(converter=_columns)
     rows: tuple[tuple[Any, ...], ...] = attrs.field(converter=_rows)
-    totals: tuple[Any, ...] | None = None
+    totals: tuple[Any, ...] | None = attrs.field(default=None, converter=_totals)
+    title: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        width = len(self.columns)
+        for number, row in enumerate(self.rows, 1):
+            if len(row) != width:
+                raise ValueError(
+                    f"table {self.name!r}: row {number} has {len(row)} cells for {width} columns"
+                )
+        if self.totals is not None and len(self.totals) != width:
+            raise ValueError(
+                f"table {self.name!r}: totals have {len(self.totals)} cells for {width} columns"
+            )
+
+    @property
+    def heading(self) -> str:
+        """What a reader sees above the table."""
+        return self.title or self.name
+
+    def column(self, key: str) -> int:
+        """The position of the column ``key``."""
+        for index, column in enumerate(self.columns):
+            if column.key == key:
+                return index
+        raise KeyError(f"table {self.name!r} has no column {key!r}")
+
+
+@attrs.frozen(kw_only=True)
+class Chart:
+    """How to draw one table.
+
+    ``bar``: one group of bars per distinct value of column ``x``, the height
+    the number in column ``y[0]``; with ``series``, one bar per value of that
+    column within each group. ``timeline``: one row per table row labelled by
+    ``x``, a span from the date in ``y[0]`` to the date in ``y[1]``, coloured
+    by ``series``.
+    """
+
+    title: str
+    kind: Literal["bar", "timeline"]
+    table: str
+    x: str
+    y: tuple[str, ...] = attrs.field(converter=tuple)
+    series: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.kind not in CHART_KINDS:
+            raise ValueError(f"chart {self.title!r}: unknown kind {self.kind!r}")
+        wanted = 2 if self.kind == "timeline" else 1
+        if len(self.y) != wanted:
+            raise ValueError(f"chart {self.title!r}: a {self.kind} takes {wanted} y column(s)")
 
 
 def _tables(items: Iterable[Table]) -> tuple[Table, ...]:
+    return tuple(items)
+
+
+def _charts(items: Iterable[Chart]) -> tuple[Chart, ...]:
     return tuple(items)
 
 
@@ -51,16 +131,62 @@ class Report:
     title: str
     parameters: dict[str, Any] = attrs.field(factory=dict)
     tables: tuple[Table, ...] = attrs.field(default=(), converter=_tables)
+    charts: tuple[Chart, ...] = attrs.field(default=(), converter=_charts)
+    lang: str = "en"
+    """The language of the titles, headings and vocabulary values."""
 
-    def render(self, format: str, stream: IO[Any], *, plugins: Any = None) -> None:
-        """Write the report to ``stream`` in a registered format (``json``, …)."""
+    def __attrs_post_init__(self) -> None:
+        for chart in self.charts:
+            table = self.table(chart.table)
+            for key in (chart.x, *chart.y, *([chart.series] if chart.series else [])):
+                table.column(key)
+
+    def render(
+        self, format: str, stream: IO[Any], *, lang: str | None = None, plugins: Any = None
+    ) -> None:
+        """Write the report to ``stream`` in a registered format (``json``, …),
+        in ``lang`` (``en`` or ``zh``) when given."""
         from .plugins import default_plugins
 
-        (plugins or default_plugins()).formats.get(format).render(self, stream)
+        report = self if lang is None else self.localized(lang)
+        (plugins or default_plugins()).formats.get(format).render(report, stream)
 
     def table(self, name: str) -> Table:
         """The table called ``name``."""
         for table in self.tables:
             if table.name == name:
                 return table
-        raise KeyError(name)
+        raise KeyError(f"report {self.title!r} has no table {name!r}")
+
+    def localized(self, lang: str) -> Report:
+        """This report in ``lang``: titles, headings, parameter names and
+        vocabulary values (enum members, yes/no) translated; numbers, dates
+        and names unchanged. Column keys and table names stay as they are."""
+        code = i18n.language(lang)
+        if code == self.lang:
+            return self
+        say = i18n.translator(code)
+
+        def cell(value: Any) -> Any:
+            if isinstance(value, bool | enum.Enum):
+                return i18n.word(value, code)
+            return value
+
+        tables = [
+            attrs.evolve(
+                t,
+                title=say(t.heading),
+                columns=[attrs.evolve(c, label=say(c.label)) for c in t.columns],
+                rows=[[cell(v) for v in row] for row in t.rows],
+                totals=None if t.totals is None else [cell(v) for v in t.totals],
+            )
+            for t in self.tables
+        ]
+        return attrs.evolve(
+            self,
+            title=say(self.title),
+            parameters={say(k): cell(v) for k, v in self.parameters.items()},
+            tables=tables,
+            charts=[attrs.evolve(c, title=say(c.title)) for c in self.charts],
+            lang=code,
+        )

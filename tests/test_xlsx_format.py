@@ -289,7 +289,7 @@ def test_several_tables_become_sheets_with_safe_unique_titles() -> None:
 
 def test_an_empty_table_has_only_its_header() -> None:
     empty = Table(name="pairings", columns=[Column(key="school", label="学校")], rows=[])
-    bare = Table(name="bare", columns=[], rows=[("ignored",)])
+    bare = Table(name="bare", columns=[], rows=[()])
     workbook = book(Report(title="t", tables=[empty, bare]))
     assert values(workbook["pairings"]) == [["学校"]]
     assert workbook["pairings"].freeze_panes == "A2"
@@ -300,17 +300,6 @@ def test_a_report_without_tables_is_still_a_valid_workbook() -> None:
     workbook = book(Report(title="Nothing [yet]"))
     assert workbook.sheetnames == ["Nothing _yet_"]
     assert workbook.properties.title == "Nothing [yet]"
-
-
-def test_rows_shorter_or_longer_than_the_columns_are_padded_or_cut() -> None:
-    columns = [Column(key="a", label="a"), Column(key="b", label="b")]
-    table = Table(name="t", columns=columns, rows=[("x",), ("x", "y", "z")], totals=("t",))
-    assert values(book(Report(title="t", tables=[table])).active) == [
-        ["a", "b"],
-        ["x", None],
-        ["x", "y"],
-        ["t", None],
-    ]
 
 
 # -- properties ----------------------------------------------------------------------

@@ -10,7 +10,7 @@ import attrs
 
 from exchange.codec import decode
 from exchange.models import Stored
-from exchange.query import Measure
+from exchange.query import Measure, group_field
 
 from .statements import quote, statements
 from .where import Where
@@ -29,12 +29,19 @@ def query(
 ) -> str:
     """The SQL (its parameters are ``condition.params``): groups first, then the measures."""
     sql = statements(cls)
-    groups = [quote(sql.column(name).name) for name in group_by]
+    groups = [_group_sql(cls, key) for key in group_by]
     selected = [*groups, *(_measure_sql(cls, m) for m in measures.values())]
     text = f"SELECT {', '.join(selected) or 'COUNT(*)'} FROM {sql.table} WHERE {condition.sql}"
     if groups:
         text += f" GROUP BY {', '.join(groups)} ORDER BY {', '.join(groups)}"
     return text
+
+
+def _group_sql(cls: type[Stored], key: str) -> str:
+    name, by_year = group_field(key)
+    column = quote(statements(cls).column(name).name)
+    # dates are ISO text: the year is the part before the first dash
+    return f"CAST(substr({column}, 1, 4) AS INTEGER)" if by_year else column
 
 
 def _measure_sql(cls: type[Stored], measure: Measure) -> str:
@@ -50,13 +57,22 @@ def rows(
     results: Sequence[Sequence[Any]],
 ) -> list[dict[str, Any]]:
     """One dict per result row: group values then measures, decoded to Python values."""
-    readers = [reader(cls, name) for name in group_by]
+    readers = [_group_reader(cls, key) for key in group_by]
     readers += [_measure_reader(cls, m) for m in measures.values()]
     labels = [*group_by, *measures]
     return [
         {label: read(value) for label, read, value in zip(labels, readers, row, strict=False)}
         for row in results
     ]
+
+
+def _group_reader(cls: type[Stored], key: str) -> Callable[[Any], Any]:
+    name, by_year = group_field(key)
+    return _optional_int if by_year else reader(cls, name)
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def _measure_reader(cls: type[Stored], measure: Measure) -> Callable[[Any], Any]:

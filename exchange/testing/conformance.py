@@ -382,6 +382,30 @@ class BackendConformance:
             [{"first": ActivityKind.DEMONSTRATION_LESSON, "last": "示范课：《函数的概念》"}],
         )
 
+    def test_aggregate_by_year(self, stocked: Backend) -> None:
+        """``"held_on.year"`` groups a date field by calendar year, as an ``int``."""
+        measures = {"n": count(), "lessons": total("lessons")}
+        expect_same(
+            "activities by year and kind",
+            stocked.aggregate(Activity, ["held_on.year", "kind"], measures, {}),
+            [
+                {"held_on.year": 2024, "kind": ActivityKind.TRAINING, "n": 1, "lessons": 0},
+                {
+                    "held_on.year": 2025,
+                    "kind": ActivityKind.DEMONSTRATION_LESSON,
+                    "n": 1,
+                    "lessons": 2,
+                },
+                {"held_on.year": 2025, "kind": ActivityKind.LIVE_LESSON, "n": 1, "lessons": 1},
+            ],
+        )
+        since = normalize(Activity, {"held_on": Op("ge", "2025-05-01")})
+        expect_same(
+            "one year, filtered",
+            stocked.aggregate(Activity, ["held_on.year"], measures, since),
+            [{"held_on.year": 2025, "n": 1, "lessons": 1}],
+        )
+
     # -- transactions -----------------------------------------------------------
 
     def test_transaction_commits(self, backend: Backend) -> None:

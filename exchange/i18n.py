@@ -1,0 +1,72 @@
+"""English and Simplified Chinese through gettext catalogues.
+
+Code is written in English; ``exchange/locale/zh_CN/LC_MESSAGES/exchange.po``
+holds the Chinese, compiled to the ``.mo`` file beside it (``make catalogues``;
+a test checks the compiled file matches its source). Vocabulary values
+(:class:`~exchange.enums.Term` members) are looked up by their English value,
+so a report in Chinese says 支教 where the English one says ``teaching``.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import gettext
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .errors import ExchangeError
+
+DOMAIN = "exchange"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = {"en": "English", "zh": "简体中文"}
+"""The languages of the catalogues, by the code ``--lang`` takes."""
+
+_CATALOGUES = {"zh": "zh_CN"}
+
+
+def language(lang: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """``en`` or ``zh``: ``lang`` when given (``zh``, ``zh_CN.UTF-8``, ``en-GB`` …),
+    else the first of ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` that is
+    set, else ``en``. An unknown ``lang`` is an error; an unknown locale is ``en``."""
+    if lang is not None:
+        code = _code(lang)
+        if code is None:
+            raise ExchangeError(f"unknown language {lang!r}; choose one of: {', '.join(LANGUAGES)}")
+        return code
+    env = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name)
+        if value:
+            return _code(value.split(":")[0]) or "en"
+    return "en"
+
+
+def _code(text: str) -> str | None:
+    head = text.strip().replace("-", "_").split("_")[0].split(".")[0].lower()
+    if head in LANGUAGES:
+        return head
+    return "en" if head in ("c", "posix") else None
+
+
+@functools.cache
+def translator(lang: str) -> Callable[[str], str]:
+    """``gettext`` for ``lang`` (``en`` or ``zh``); untranslated text comes back unchanged."""
+    folder = _CATALOGUES.get(lang)
+    if folder is None:
+        return str
+    catalogue = gettext.translation(DOMAIN, LOCALE_DIR, languages=[folder], fallback=True)
+    return catalogue.gettext
+
+
+def word(value: Any, lang: str) -> str:
+    """A vocabulary value in ``lang``: an enum member by its value, a bool as yes/no."""
+    if isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif isinstance(value, enum.Enum):
+        text = str(value.value)
+    else:
+        text = str(value)
+    return translator(lang)(text)
