@@ -44,6 +44,8 @@ def _matches(value: Any, op: Op) -> bool:
         return bool(value <= want)
     if op.op == "gt":
         return bool(value > want)
+    if op.op == "between":
+        return bool(want[0] <= value <= want[1])
     return bool(value >= want)  # ge
 
 

@@ -43,7 +43,7 @@ from .models import (
     Secondment,
     Teacher,
 )
-from .query import ge, gt, has, le, lt, ne, one_of
+from .query import between, ge, gt, has, le, lt, ne, one_of
 from .tracker import Tracker
 
 __version__ = "0.1.0"
@@ -83,6 +83,7 @@ __all__ = [
     "Teacher",
     "Tracker",
     "__version__",
+    "between",
     "ge",
     "gt",
     "has",

@@ -21,7 +21,7 @@ import attrs
 
 from .errors import ExchangeError, InvalidRecord
 
-OpName = Literal["eq", "ne", "lt", "le", "gt", "ge", "in", "has"]
+OpName = Literal["eq", "ne", "lt", "le", "gt", "ge", "between", "in", "has"]
 ORDERED_KINDS = frozenset({"id", "int", "link", "text", "date", "money", "enum", "datetime"})
 
 
@@ -30,7 +30,8 @@ class Op:
     """A comparison of a field with a value.
 
     ``eq`` with ``None`` matches empty fields; ``ne`` keeps empty fields;
-    ``lt``/``le``/``gt``/``ge`` never match an empty field; ``in`` takes a tuple;
+    ``lt``/``le``/``gt``/``ge`` never match an empty field, nor does ``between``,
+    which takes a ``(low, high)`` pair and includes both; ``in`` takes a tuple;
     ``has`` tests that a list field (roles, subjects) contains the value.
     """
 
@@ -61,6 +62,11 @@ def gt(value: Any) -> Op:
 def ge(value: Any) -> Op:
     """Greater than or equal."""
     return Op("ge", value)
+
+
+def between(low: Any, high: Any) -> Op:
+    """From ``low`` to ``high``, both included."""
+    return Op("between", (low, high))
 
 
 def one_of(*values: Any) -> Op:
@@ -168,9 +174,16 @@ def normalize(cls: type, filters: Mapping[str, Any]) -> dict[str, Op]:
             )
         if op.op == "in":
             value: Any = tuple(_convert(cls, field, v) for v in op.value)
+        elif op.op == "between":
+            if not isinstance(op.value, tuple | list) or len(op.value) != 2:
+                raise InvalidRecord(f"between takes two values (low, high), not {op.value!r}")
+            value = tuple(_convert(cls, field, v) for v in op.value)
         else:
             value = _convert(cls, field, op.value)
-        if op.op in ("lt", "le", "gt", "ge") and (kind not in ORDERED_KINDS or value is None):
+        bounds = value if op.op == "between" else (value,)
+        if op.op in ("lt", "le", "gt", "ge", "between") and (
+            kind not in ORDERED_KINDS or None in bounds
+        ):
             raise InvalidRecord(f"{name} cannot be compared with {op.op} {op.value!r}")
         out[name] = Op(op.op, value)
     return out

@@ -236,11 +236,11 @@ def evaluate(
     if not isinstance(region, str):
         raise InvalidRecord(f"region must be text, not {region!r}")
     where = region.strip()
-    facts = _Facts(tracker, _schools(tracker, where), year)
+    facts = _Facts(tracker, region_schools(tracker, where), year)
     return [_judge(q, where, year, *_COUNTS[q.measure](facts, q)) for q in quotas]
 
 
-def _schools(tracker: Tracker, region: str) -> tuple[int, ...]:
+def region_schools(tracker: Tracker, region: str) -> tuple[int, ...]:
     """Ids of the region's schools; NotFound, naming the closest known regions, if none."""
     ids = tuple(s.id for s in tracker.find(School, region=region) if s.id is not None)
     if ids or tracker.count(School, region=region, include_archived=True):

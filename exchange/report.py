@@ -90,6 +90,10 @@ class Table:
         raise KeyError(f"table {self.name!r} has no column {key!r}")
 
 
+def _keys(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(items)
+
+
 @attrs.frozen(kw_only=True)
 class Chart:
     """How to draw one table.
@@ -105,7 +109,7 @@ class Chart:
     kind: Literal["bar", "timeline"]
     table: str
     x: str
-    y: tuple[str, ...] = attrs.field(converter=tuple)
+    y: tuple[str, ...] = attrs.field(converter=_keys)
     series: str | None = None
 
     def __attrs_post_init__(self) -> None:

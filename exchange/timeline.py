@@ -58,19 +58,20 @@ def overlapping(
 
 def at_host(tracker: Tracker, school: Key, on: dt.date | str) -> list[Secondment]:
     """The secondments that had a teacher at host ``school`` on day ``on``."""
-    day = _day(on)
+    day = as_date(on)
     host = tracker.get(School, school)
     return list(overlapping(tracker, day, day, host_school_id=host.id))
 
 
 def whereabouts(tracker: Tracker, teacher: Key, on: dt.date | str) -> Secondment | None:
     """Where ``teacher`` was seconded on day ``on``, or ``None`` (at the home school)."""
-    day = _day(on)
+    day = as_date(on)
     person = tracker.get(Teacher, teacher)
     return next(overlapping(tracker, day, day, teacher_id=person.id), None)
 
 
-def _day(value: dt.date | str) -> dt.date:
+def as_date(value: dt.date | str) -> dt.date:
+    """``value`` as a date: a date, or ISO text such as ``2025-09-01``."""
     if isinstance(value, dt.date):
         return value
     try:

@@ -28,6 +28,7 @@ from .statements import quote, statements
 
 _INT64 = range(-(2**63), 2**63)
 _COMPARISONS = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+_ORDERED = frozenset({*_COMPARISONS, "between"})
 _MANY = 500
 """Beyond this many ``in`` values, pass them as one JSON array."""
 
@@ -68,7 +69,8 @@ def where(cls: type[Stored], filters: Filters) -> Where:
     guards: list[Guard] = []
     for name, op in filters.items():
         column = sql.column(name)
-        if op.op in _COMPARISONS and _unorderable(cls, column, op.value):
+        bounds = op.value if op.op == "between" else (op.value,)
+        if op.op in _ORDERED and any(_unorderable(cls, column, b) for b in bounds):
             # memory tests each filter in turn, so only rows passing the earlier ones compare
             reached = " AND ".join([*parts, f"{quote(column.name)} IS NOT NULL"])
             message = f"{op.op} cannot compare {column.name} with {op.value!r}"
@@ -136,6 +138,9 @@ def _condition(cls: type[Stored], column: Column, op: Op, params: list[Any]) -> 
         return _in(cls, column, op.value, params)
     if op.value is None and op.op in ("eq", "ne"):
         return f"{name} IS NULL" if op.op == "eq" else f"{name} IS NOT NULL"
+    if op.op == "between":
+        params.extend(stored(cls, column, bound) for bound in op.value)
+        return f"{name} BETWEEN ? AND ?"
     value = stored(cls, column, op.value)
     if value is NO_MATCH:
         return "1" if op.op == "ne" else "0"

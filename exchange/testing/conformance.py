@@ -32,7 +32,7 @@ from ..changelog import Change, make_change
 from ..enums import ActivityKind, Stage
 from ..errors import BackendError, DuplicateRef, NotFound, StillReferenced
 from ..models import Activity, Expense, Pairing, Partnership, School, Stored, Teacher
-from ..query import Op, count, has, largest, normalize, one_of, smallest, total
+from ..query import Op, between, count, has, largest, normalize, one_of, smallest, total
 from .machine import (
     FeedBroke,
     Mismatch,
@@ -286,6 +286,9 @@ class BackendConformance:
         (Teacher, {"phone": Op("lt", "2")}, [1]),
         (Activity, {"held_on": Op("ge", "2025-01-01")}, [1, 2]),
         (Activity, {"held_on": Op("lt", dt.date(2025, 1, 1))}, [3]),
+        (Activity, {"held_on": between("2024-11-20", "2025-04-02")}, [1, 3]),
+        (Activity, {"held_on": between("2025-04-03", "2025-05-08")}, []),
+        (Expense, {"amount": between("0.01", "1234.56")}, [1, 2]),
         (Activity, {"partnership_id": None}, [2]),
         (Activity, {"partnership_id": Op("ne", None), "attendees": Op("gt", 0)}, [1]),
         (Activity, {"school_id": one_of(2, 3, None)}, [1, 2]),

@@ -42,7 +42,7 @@ def render_csv(report: Report, stream: IO[str]) -> None:
         if several:
             if number:
                 writer.writerow([])
-            writer.writerow([csv_safe(table.name)])
+            writer.writerow([csv_safe(table.heading)])
         for row in table_rows(table):
             writer.writerow(row)
 

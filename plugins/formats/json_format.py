@@ -20,18 +20,27 @@ def _plain(value: Any) -> Any:
 
 
 def render_json(report: Report, stream: IO[str]) -> None:
-    """The report as one JSON object: ``title``, ``parameters``, ``tables``."""
+    """The report as one JSON object: ``title``, ``lang``, ``parameters``, ``tables``
+    (each with ``name``, ``title``, ``columns``, ``rows``, ``totals``) and ``charts``.
+    See docs/reports.md for the schema."""
     data = {
         "title": report.title,
+        "lang": report.lang,
         "parameters": {k: _plain(v) for k, v in report.parameters.items()},
         "tables": [
             {
                 "name": t.name,
+                "title": t.heading,
                 "columns": [{"key": c.key, "label": c.label, "type": c.type} for c in t.columns],
                 "rows": [[_plain(v) for v in row] for row in t.rows],
                 "totals": None if t.totals is None else [_plain(v) for v in t.totals],
             }
             for t in report.tables
+        ],
+        "charts": [
+            {"title": c.title, "kind": c.kind, "table": c.table, "x": c.x, "y": list(c.y)}
+            | {"series": c.series}
+            for c in report.charts
         ],
     }
     json.dump(data, stream, ensure_ascii=False, indent=2)

@@ -42,7 +42,7 @@ def render_markdown(report: Report, stream: IO[str]) -> None:
         ]
         lines.append("")
     for table in report.tables:
-        lines += [f"## {markdown_text(table.name, breaks=False)}", ""]
+        lines += [f"## {markdown_text(table.heading, breaks=False)}", ""]
         lines += table_lines(table)
         lines.append("")
     stream.write("\n".join(lines).rstrip("\n") + "\n")

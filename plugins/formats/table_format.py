@@ -31,7 +31,7 @@ def render_table(report: Report, stream: IO[str]) -> None:
         if number:
             stream.write("\n")
         if several:
-            stream.write(clip(one_line(table.name), MAX_WIDTH) + "\n")
+            stream.write(clip(one_line(table.heading), MAX_WIDTH) + "\n")
         for line in table_lines(table):
             stream.write(line + "\n")
 

@@ -211,7 +211,7 @@ def render_xlsx(report: Report, stream: IO[bytes]) -> None:
 
     taken: set[str] = set()
     for table in report.tables or [Table(name=report.title, columns=(), rows=())]:
-        sheet = workbook.create_sheet(title=sheet_title(table.name, taken))
+        sheet = workbook.create_sheet(title=sheet_title(table.heading, taken))
         # Widths and the frozen pane are written before the first row.
         for index, width in enumerate(column_widths(table), start=1):
             sheet.column_dimensions[utils.get_column_letter(index)].width = width

@@ -1,0 +1,120 @@
+"""What a report covers: a period, a region, a partnership, a school.
+
+Every built-in report takes the same filters, checked the same way here: a
+year or a date range (not both, and not ending before it starts), a region
+some school is in, and a partnership or school named by id or ref.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from exchange import Pairing, Partnership, School, Tracker
+from exchange.errors import InvalidRecord
+from exchange.query import Op, between
+from exchange.quotas import region_schools
+from exchange.timeline import as_date
+
+
+@attrs.frozen
+class Scope:
+    """The filters of one report, resolved to records and dates."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+    region: str | None = None
+    region_school_ids: frozenset[int] = frozenset()
+    partnership: Partnership | None = None
+    school: School | None = None
+    parameters: dict[str, Any] = attrs.field(factory=dict)
+    """The filters as given, for the report's parameters."""
+
+    def dates(self, field: str) -> dict[str, Op]:
+        """Filters keeping a date ``field`` within the period."""
+        if self.since is not None and self.until is not None:
+            return {field: between(self.since, self.until)}
+        if self.since is not None:
+            return {field: Op("ge", self.since)}
+        if self.until is not None:
+            return {field: Op("le", self.until)}
+        return {}
+
+    def in_period(self, day: dt.date | None) -> bool:
+        """Whether ``day`` lies within the period (an open end is no limit)."""
+        if day is None:
+            return self.since is None and self.until is None
+        return (self.since is None or day >= self.since) and (
+            self.until is None or day <= self.until
+        )
+
+    def clip(self, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+        """``first..last`` cut to the period (empty when ``first > last`` afterwards)."""
+        if self.since is not None:
+            first = max(first, self.since)
+        if self.until is not None:
+            last = min(last, self.until)
+        return first, last
+
+    def touches(self, school_ids: Iterable[int | None]) -> bool:
+        """Whether records at these schools are in scope (region and school filters)."""
+        ids = {i for i in school_ids if i is not None}
+        if self.school is not None and self.school.id not in ids:
+            return False
+        return self.region is None or bool(ids & self.region_school_ids)
+
+    def covers_pairing(self, pairing: Pairing | None) -> bool:
+        """Whether the partnership, region and school filters keep ``pairing``."""
+        if pairing is None:
+            return self.partnership is None and self.region is None and self.school is None
+        if self.partnership is not None and pairing.partnership_id != self.partnership.id:
+            return False
+        return self.touches([pairing.supporting_school_id, pairing.supported_school_id])
+
+
+def resolve(
+    tracker: Tracker,
+    *,
+    year: int | None = None,
+    since: dt.date | str | None = None,
+    until: dt.date | str | None = None,
+    region: str | None = None,
+    partnership: int | str | None = None,
+    school: int | str | None = None,
+) -> Scope:
+    """Check the filters and look up what they name; one clear error for the first wrong one."""
+    given = {
+        "year": year,
+        "since": since,
+        "until": until,
+        "region": region,
+        "partnership": partnership,
+        "school": school,
+    }
+    parameters: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    first = None if since is None else as_date(since)
+    last = None if until is None else as_date(until)
+    if year is not None:
+        if first is not None or last is not None:
+            raise InvalidRecord("give a year or a date range (since, until), not both")
+        if not 1900 <= year <= 2999:
+            raise InvalidRecord(f"{year} is not a year between 1900 and 2999")
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if first is not None and last is not None and last < first:
+        raise InvalidRecord(f"the period ends ({last}) before it starts ({first})")
+    for key, value in (("since", first), ("until", last)):
+        if key in parameters:
+            parameters[key] = value
+    ids = frozenset(region_schools(tracker, region)) if region is not None else frozenset()
+    return Scope(
+        since=first,
+        until=last,
+        region=region,
+        region_school_ids=ids,
+        partnership=None if partnership is None else tracker.get(Partnership, partnership),
+        school=None if school is None else tracker.get(School, school),
+        parameters=parameters,
+    )
