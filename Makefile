@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: test lint typecheck pytest demo bench clean
+.PHONY: test lint typecheck pytest demo bench catalogues clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ demo: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bulk_insert.py
+
+# Compile the translation catalogues after editing exchange/locale/*/LC_MESSAGES/*.po
+# (tests/test_i18n.py fails while a compiled catalogue is out of date).
+catalogues: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d exchange/locale -D exchange
 
 clean:
 	rm -rf $(VENV) build *.egg-info .hypothesis .mypy_cache .ruff_cache .pytest_cache

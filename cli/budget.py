@@ -131,4 +131,4 @@ def status(state: State, year: int | None, output: str) -> None:
         ],
         rows=rows,
     )
-    emit(state.plugins(), Report(title="budget", parameters=wanted, tables=[table]), output)
+    emit(state, Report(title="budget", parameters=wanted, tables=[table]), output)

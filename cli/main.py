@@ -133,8 +133,13 @@ class ExchangeGroup(click.Group):
     "Beats EXCHANGE_DB, which beats the default file in the user data directory.",
 )
 @click.option("--actor", metavar="NAME", help="Who the change log records (default: the OS user).")
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    help="Language of tables and reports: en or zh (default: from LANG).",
+)
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, actor: str | None, lang: str | None) -> None:
     """Keep the records of teacher-exchange and mentoring programmes.
 
     \b
@@ -142,7 +147,7 @@ def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
         exchange --db bureau.db init
         exchange where
     """
-    ctx.obj = State(db=db, actor=actor)
+    ctx.obj = State(db=db, actor=actor, lang=lang)
     ctx.call_on_close(ctx.obj.close)
 
 
@@ -247,7 +252,7 @@ def formats(state: State, output: str) -> None:
         columns=[Column(key=k, label=k) for k in ("name", "extension", "description")],
         rows=rows,
     )
-    emit(state.plugins(), Report(title="formats", tables=[table]), output)
+    emit(state, Report(title="formats", tables=[table]), output)
 
 
 def main() -> None:

@@ -204,7 +204,7 @@ def tree(state: State, programme_name: str | None, output: str) -> None:
         rows=rows,
     )
     title = f"cascade of {programme_name}" if programme_name else "cascade of all pairs"
-    emit(state.plugins(), Report(title=title, tables=[table]), output)
+    emit(state, Report(title=title, tables=[table]), output)
 
 
 mentor.add_command(

@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from exchange.models import Record, Stored
-    from exchange.plugins import Plugins
     from exchange.report import Report
+
+    from .state import State
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,12 +54,14 @@ def output_options(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def emit(plugins: Plugins, report: Report, output: str) -> None:
-    """Render ``report`` to standard output in the format named ``output``."""
+def emit(state: State, report: Report, output: str) -> None:
+    """Render ``report`` to standard output in the format named ``output``, in the
+    language of ``--lang`` (default: from ``LANG``)."""
+    plugins = state.plugins()
     spec = plugins.formats.get(output)
     if spec.binary:
         raise click.UsageError(f"format {output!r} writes a file; use `exchange report -o FILE`")
-    report.render(output, sys.stdout, plugins=plugins)
+    report.render(output, sys.stdout, lang=state.lang(), plugins=plugins)
 
 
 def record_report(

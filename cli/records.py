@@ -77,7 +77,7 @@ def list_command(
                 wanted.update(spec.filters(value))
         tracker = state.tracker()
         found = tracker.find(cls, limit=limit, include_archived=archived, **wanted)
-        emit(state.plugins(), record_report(cls.table, cls, found, fields), output)
+        emit(state, record_report(cls.table, cls, found, fields), output)
 
     for spec in reversed(filters):
         command = click.option(spec.option, type=spec.type, help=spec.help)(command)
@@ -95,7 +95,7 @@ def show_command(cls_name: str, example: str = "") -> click.Command:
         from exchange.models import record_type
 
         record = state.tracker().get(record_type(cls_name), key)
-        emit(state.plugins(), record_detail(record), output)
+        emit(state, record_detail(record), output)
 
     return command
 

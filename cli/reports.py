@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 from pathlib import Path
 from typing import Any
@@ -11,30 +12,59 @@ import click
 from .output import emit, open_output, output_options
 from .state import State, pass_state
 
+FILTERS: list[tuple[str, Any, str]] = [
+    ("year", click.IntRange(1900, 2999), "The calendar year to report on."),
+    ("since", click.DateTime(["%Y-%m-%d"]), "First day of the period, e.g. 2024-09-01."),
+    ("until", click.DateTime(["%Y-%m-%d"]), "Last day of the period, e.g. 2025-07-15."),
+    ("region", str, "A region, as written on its schools, e.g. 贵州省黔西南州贞丰县."),
+    ("partnership", str, "A partnership, by id or ref."),
+    ("school", str, "A school, by id or ref."),
+    ("programme", str, "A mentoring programme by name, e.g. 百千万 (mentoring)."),
+    ("rubric", str, "A rubric by id or ref (assessments)."),
+    ("period", str, "An assessment period, e.g. 2023-2024学年 (assessments)."),
+    ("threshold", click.IntRange(1), "Days of rural service asked for (rural-service; 365)."),
+]
+"""The report filters the command line offers; each report takes the ones its
+``build`` function names (see `exchange reports`)."""
+
+
+def filter_options(command: Any) -> Any:
+    """Add one ``--NAME`` option per report filter."""
+    for name, kind, text in reversed(FILTERS):
+        command = click.option(f"--{name}", type=kind, help=text)(command)
+    return command
+
 
 @click.command()
 @click.argument("name")
-@click.option("--year", type=click.IntRange(1900, 2999), help="The year to report on.")
-@click.option("--region", help="The region (as written on its schools), e.g. 贵州省黔西南州贞丰县.")
+@filter_options
 @click.option(
     "-o", "--output-file", "path", type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (needed for xlsx) instead of standard output.",
 )  # fmt: skip
+@click.option("--lang", type=click.Choice(["en", "zh"]), help="Language (default: from LANG).")
 @output_options
 @pass_state
 def report(
-    state: State, name: str, year: int | None, region: str | None, path: Path | None, output: str
+    state: State, name: str, path: Path | None, lang: str | None, output: str, **filters: Any
 ) -> None:
     """Build the report NAME (see `exchange reports`) and print or save it.
 
+    A file is written beside its name and renamed into place when complete, so
+    a failure leaves nothing half-written.
+
     \b
     Example:
-        exchange report budget --year 2025
+        exchange report summary --year 2024
+        exchange report coverage --region 贵州省黔西南州贞丰县 --lang zh
+        exchange report secondments --since 2024-09-01 --until 2025-07-15 --format html -o s.html
         exchange report quotas --region 贵州省黔西南州贞丰县 --year 2025 --format xlsx -o q.xlsx
     """
+    if lang is not None:
+        state.language = lang
     plugins = state.plugins()
     spec = plugins.reports.get(name)
-    given = {k: v for k, v in {"year": year, "region": region}.items() if v is not None}
+    given = {k: _plain(v) for k, v in filters.items() if v is not None}
     accepted = inspect.signature(spec.build).parameters
     for option in given:
         if option not in accepted:
@@ -47,14 +77,21 @@ def report(
     for option in needed:
         if option not in given:
             raise click.UsageError(f"report {name!r} needs --{option}")
+    form = plugins.formats.get(output)
+    if path is None and form.binary:
+        raise click.UsageError(f"format {output!r} writes a file; add -o FILE")
     built = spec.build(state.tracker(), **given)
     if path is None:
-        emit(plugins, built, output)
+        emit(state, built, output)
         return
-    form = plugins.formats.get(output)
     with open_output(path, binary=form.binary) as stream:
-        built.render(output, stream, plugins=plugins)
+        built.render(output, stream, lang=state.lang(), plugins=plugins)
     click.echo(f"wrote {name} to {path}", err=True)
+
+
+def _plain(value: Any) -> Any:
+    """A click DateTime as the date it names."""
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 @click.command()
@@ -75,7 +112,7 @@ def reports(state: State, output: str) -> None:
         columns=[Column(key=k, label=k) for k in ("name", "options", "description")],
         rows=rows,
     )
-    emit(state.plugins(), Report(title="reports", tables=[table]), output)
+    emit(state, Report(title="reports", tables=[table]), output)
 
 
 def _options(build: Any) -> str:

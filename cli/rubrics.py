@@ -55,7 +55,7 @@ def show(state: State, key: str, output: str) -> None:
     """
     from exchange import Rubric
 
-    emit(state.plugins(), record_detail(state.tracker().get(Rubric, key)), output)
+    emit(state, record_detail(state.tracker().get(Rubric, key)), output)
 
 
 @click.command()

@@ -13,12 +13,20 @@ if TYPE_CHECKING:
 
 
 class State:
-    """The ``--db``/``--actor`` options and the tracker, opened lazily and closed at exit."""
+    """The ``--db``/``--actor``/``--lang`` options and the tracker, opened lazily and
+    closed at exit."""
 
-    def __init__(self, *, db: str | None, actor: str | None) -> None:
+    def __init__(self, *, db: str | None, actor: str | None, lang: str | None = None) -> None:
         self.db = db
         self.actor = actor
+        self.language = lang
         self._tracker: Tracker | None = None
+
+    def lang(self) -> str:
+        """``en`` or ``zh``: ``--lang``, else from the ``LANG`` environment variables."""
+        from exchange.i18n import language
+
+        return language(self.language)
 
     def location(self) -> Location:
         """Which store the options and environment select."""

@@ -52,21 +52,25 @@ def _code(text: str) -> str | None:
 
 
 @functools.cache
-def translator(lang: str) -> Callable[[str], str]:
-    """``gettext`` for ``lang`` (``en`` or ``zh``); untranslated text comes back unchanged."""
+def catalogue(lang: str) -> gettext.NullTranslations:
+    """The compiled catalogue of ``lang`` (``en`` has none: text stays as written)."""
     folder = _CATALOGUES.get(lang)
     if folder is None:
-        return str
-    catalogue = gettext.translation(DOMAIN, LOCALE_DIR, languages=[folder], fallback=True)
-    return catalogue.gettext
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[folder], fallback=True)
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    """``gettext`` for ``lang`` (``en`` or ``zh``); untranslated text comes back unchanged."""
+    return catalogue(lang).gettext
 
 
 def word(value: Any, lang: str) -> str:
-    """A vocabulary value in ``lang``: an enum member by its value, a bool as yes/no."""
+    """A vocabulary value in ``lang``: an enum member by its value, looked up in the
+    context of its enum's name (``SecondmentStatus`` ``active`` is 在岗,
+    ``MentorshipStatus`` ``active`` 进行中), a bool as yes/no."""
     if isinstance(value, bool):
-        text = "yes" if value else "no"
-    elif isinstance(value, enum.Enum):
-        text = str(value.value)
-    else:
-        text = str(value)
-    return translator(lang)(text)
+        return translator(lang)("yes" if value else "no")
+    if isinstance(value, enum.Enum):
+        return catalogue(lang).pgettext(type(value).__name__, str(value.value))
+    return translator(lang)(str(value))

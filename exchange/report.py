@@ -17,7 +17,7 @@ import attrs
 
 from . import i18n
 
-COLUMN_TYPES = frozenset({"text", "int", "money", "date", "percent"})
+COLUMN_TYPES = frozenset({"text", "int", "number", "money", "date", "percent"})
 """Column types a format knows how to show."""
 
 CHART_KINDS = frozenset({"bar", "timeline"})
@@ -27,7 +27,7 @@ CHART_KINDS = frozenset({"bar", "timeline"})
 @attrs.frozen(kw_only=True)
 class Column:
     """A column of a report table: a key, a heading and a type name
-    (``text``, ``int``, ``money``, ``date``, ``percent``)."""
+    (``text``, ``int``, ``number`` — a score, say —, ``money``, ``date``, ``percent``)."""
 
     key: str
     label: str

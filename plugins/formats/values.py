@@ -18,7 +18,7 @@ from typing import Any
 
 from exchange.report import Table
 
-NUMERIC_TYPES = frozenset({"int", "money", "percent"})
+NUMERIC_TYPES = frozenset({"int", "number", "money", "percent"})
 """Column types whose cells are numbers, aligned to the right."""
 
 ELLIPSIS = "…"

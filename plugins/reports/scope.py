@@ -8,16 +8,24 @@ some school is in, and a partnership or school named by id or ref.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+import itertools
+from collections.abc import Iterable, Iterator
+from typing import Any, TypeVar
 
 import attrs
 
-from exchange import Pairing, Partnership, School, Tracker
+from exchange import Pairing, Partnership, School, Secondment, Teacher, Tracker
+from exchange.enums import SecondmentStatus
 from exchange.errors import InvalidRecord
-from exchange.query import Op, between
+from exchange.lifecycle import last_day
+from exchange.models import Record
+from exchange.query import Op, between, one_of
 from exchange.quotas import region_schools
 from exchange.timeline import as_date
+
+R = TypeVar("R", bound=Record)
+BATCH = 500
+"""Ids per query when records are looked up by id."""
 
 
 @attrs.frozen
@@ -62,6 +70,8 @@ class Scope:
     def touches(self, school_ids: Iterable[int | None]) -> bool:
         """Whether records at these schools are in scope (region and school filters)."""
         ids = {i for i in school_ids if i is not None}
+        if self.school is None and self.region is None:
+            return True
         if self.school is not None and self.school.id not in ids:
             return False
         return self.region is None or bool(ids & self.region_school_ids)
@@ -118,3 +128,53 @@ def resolve(
         school=None if school is None else tracker.get(School, school),
         parameters=parameters,
     )
+
+
+def lookup(tracker: Tracker, cls: type[R], ids: Iterable[int | None]) -> dict[int, R]:
+    """The records of type ``cls`` with these ids, fetched in batches (archived included)."""
+    wanted = sorted({i for i in ids if i is not None})
+    found: dict[int, R] = {}
+    for start in range(0, len(wanted), BATCH):
+        batch = wanted[start : start + BATCH]
+        for record in tracker.find(cls, include_archived=True, id=one_of(*batch)):
+            found[record.id or 0] = record
+    return found
+
+
+@attrs.frozen
+class Placement:
+    """A secondment in a report's scope, with its teacher and pairing."""
+
+    secondment: Secondment
+    teacher: Teacher
+    pairing: Pairing | None
+
+
+def placements(
+    tracker: Tracker, scope: Scope, *, statuses: Iterable[SecondmentStatus] | None = None
+) -> Iterator[Placement]:
+    """Secondments whose period meets the report's and that the partnership,
+    region and school filters keep, by start date, streamed in batches."""
+    filters: dict[str, Any] = {}
+    if scope.until is not None:
+        filters["starts_on"] = Op("le", scope.until)
+    if scope.since is not None:
+        filters["ends_on"] = Op("ge", scope.since)
+    if statuses is not None:
+        filters["status"] = one_of(*statuses)
+    found = tracker.find(Secondment, include_archived=True, order_by=["starts_on"], **filters)
+    while chunk := list(itertools.islice(found, BATCH)):
+        teachers = lookup(tracker, Teacher, (s.teacher_id for s in chunk))
+        pairings = lookup(tracker, Pairing, (s.pairing_id for s in chunk))
+        for secondment in chunk:
+            teacher = teachers[secondment.teacher_id]
+            pairing = pairings.get(secondment.pairing_id or 0)
+            if scope.since is not None and last_day(secondment) < scope.since:
+                continue
+            if scope.partnership is not None and (
+                pairing is None or pairing.partnership_id != scope.partnership.id
+            ):
+                continue
+            if not scope.touches([teacher.school_id, secondment.host_school_id]):
+                continue
+            yield Placement(secondment, teacher, pairing)

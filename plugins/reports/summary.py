@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
 from typing import Any
 
-from exchange import Activity, Pairing, Partnership, Secondment, Teacher, Tracker
+from exchange import Activity, Pairing, Partnership, Tracker
 from exchange.enums import ActivityKind, SecondmentKind
 from exchange.lifecycle import last_day
-from exchange.query import Op, count, one_of, total
+from exchange.query import count, total
 from exchange.report import Chart, Column, Report, Table
 from exchange.timeline import SERVED
 
-from .scope import Scope, resolve
+from .scope import Scope, placements, resolve
 
 NO_PARTNERSHIP = "no partnership"
 MEASURES = {
@@ -64,7 +63,7 @@ def summary(
     pairings = {p.id: p for p in tracker.find(Pairing, include_archived=True)}
     names = {p.id: p.name for p in tracker.find(Partnership, include_archived=True)}
     activities = _activities(tracker, scope, pairings)
-    exchanges = _secondments(tracker, scope, pairings, as_of or dt.date.today())
+    exchanges = _secondments(tracker, scope, as_of or dt.date.today())
     signed = _pairings(tracker, scope)
     keys = sorted(
         {*signed, *(k[:2] for k in activities), *(k[:2] for k in exchanges)},
@@ -259,7 +258,7 @@ def _pairings(tracker: Tracker, scope: Scope) -> dict[Key, int]:
 
 
 def _secondments(
-    tracker: Tracker, scope: Scope, pairings: dict[int | None, Pairing], as_of: dt.date
+    tracker: Tracker, scope: Scope, as_of: dt.date
 ) -> dict[tuple[int | None, int, SecondmentKind], dict[str, int]]:
     """Sent, received and teacher-days per (partnership, year, kind)."""
     out: dict[tuple[int | None, int, SecondmentKind], dict[str, int]] = {}
@@ -268,11 +267,9 @@ def _secondments(
         found = out.setdefault(key, {"sent": 0, "received": 0, "days": 0})
         found[measure] += amount
 
-    for secondment, home in _served(tracker, scope):
-        pairing = pairings.get(secondment.pairing_id)
+    for placement in placements(tracker, scope, statuses=SERVED):
+        secondment, pairing = placement.secondment, placement.pairing
         partnership_id = pairing.partnership_id if pairing else None
-        if not _keeps(scope, partnership_id, pairing, [secondment.host_school_id, home]):
-            continue
         received = pairing is not None and secondment.host_school_id == pairing.supporting_school_id
         if scope.in_period(secondment.starts_on):
             key = (partnership_id, secondment.starts_on.year, secondment.kind)
@@ -283,31 +280,3 @@ def _secondments(
             if start <= end:
                 add((partnership_id, year, secondment.kind), "days", (end - start).days + 1)
     return out
-
-
-def _served(tracker: Tracker, scope: Scope, batch: int = 1000) -> Iterator[tuple[Secondment, int]]:
-    """Secondments in which the teacher went and whose planned period meets the
-    report's, each with the teacher's home school id."""
-    chunk: list[Secondment] = []
-    period: dict[str, Any] = {}
-    if scope.until is not None:
-        period["starts_on"] = Op("le", scope.until)
-    if scope.since is not None:
-        period["ends_on"] = Op("ge", scope.since)
-
-    def flush() -> Iterator[tuple[Secondment, int]]:
-        ids = sorted({s.teacher_id for s in chunk})
-        homes = {
-            t.id: t.school_id for t in tracker.find(Teacher, include_archived=True, id=one_of(*ids))
-        }
-        for secondment in chunk:
-            yield secondment, homes[secondment.teacher_id]
-        chunk.clear()
-
-    for secondment in tracker.find(
-        Secondment, include_archived=True, status=one_of(*SERVED), order_by=["id"], **period
-    ):
-        chunk.append(secondment)
-        if len(chunk) >= batch:
-            yield from flush()
-    yield from flush()

@@ -1,0 +1,144 @@
+"""The ``assessments`` report: scores per criterion, totals, grades and the grade
+distribution, per rubric and period.
+
+Each target's assessments of one period are combined over their assessors by
+the mean (:func:`exchange.scoring.combined`), criterion by criterion for the
+top-level criteria; the grade is the rubric's band for the combined total.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from typing import Any
+
+from exchange import Assessment, Mentorship, Pairing, Rubric, School, Secondment, Teacher, Tracker
+from exchange.enums import Grade, Target
+from exchange.report import Chart, Column, Report, Table
+from exchange.scoring import PLACES, Result, combined, evaluate
+
+from .scope import lookup, resolve
+
+
+def assessments(
+    tracker: Tracker,
+    *,
+    rubric: int | str | None = None,
+    period: str | None = None,
+    year: int | None = None,
+    since: dt.date | str | None = None,
+    until: dt.date | str | None = None,
+) -> Report:
+    """Per rubric: each target's combined scores and grade for each period, and
+    how many targets got each grade."""
+    scope = resolve(tracker, year=year, since=since, until=until)
+    filters: dict[str, Any] = scope.dates("assessed_on")
+    if period is not None:
+        filters["period"] = period.strip()
+    rubrics = (
+        [tracker.get(Rubric, rubric)]
+        if rubric is not None
+        else list(tracker.find(Rubric, include_archived=True, order_by=["name", "version"]))
+    )
+    tables: list[Table] = []
+    grades: list[list[Any]] = []
+    for found in rubrics:
+        groups: dict[tuple[str, int], list[Result]] = defaultdict(list)
+        for assessment in tracker.find(
+            Assessment, rubric_id=found.id, order_by=["period", "target_id"], **filters
+        ):
+            groups[assessment.period, assessment.target_id].append(
+                evaluate(found, dict(assessment.scores))
+            )
+        if not groups:
+            continue
+        names = _target_names(tracker, found.target, [t for _, t in groups])
+        rows = []
+        for (when, target), results in groups.items():
+            result = combined(results, found)
+            criteria = [
+                round(statistics.fmean(r.nodes[i].value for r in results), PLACES)
+                for i in range(len(found.criteria))
+            ]
+            rows.append([names[target], when, len(results), *criteria, result.total, result.grade])
+        label = f"{found.name} v{found.version}"
+        tables.append(
+            Table(
+                name=f"rubric_{found.id}",
+                title=label,
+                columns=[
+                    Column(key="target", label="assessed"),
+                    Column(key="period", label="period"),
+                    Column(key="assessors", label="assessors", type="int"),
+                    *(Column(key=c.key, label=c.name, type="number") for c in found.criteria),
+                    Column(key="total", label="total", type="number"),
+                    Column(key="grade", label="grade"),
+                ],
+                rows=rows,
+            )
+        )
+        tally = Counter((when, result_grade) for _, when, *_, result_grade in rows)
+        grades += [
+            [label, when, grade, tally[when, grade]]
+            for when in sorted({when for when, _ in groups})
+            for grade in Grade
+        ]
+    distribution = Table(
+        name="grades",
+        title="grade distribution",
+        columns=[
+            Column(key="rubric", label="rubric"),
+            Column(key="period", label="period"),
+            Column(key="grade", label="grade"),
+            Column(key="assessed", label="assessed", type="int"),
+        ],
+        rows=grades,
+    )
+    chart = Chart(
+        title="grade distribution",
+        kind="bar",
+        table="grades",
+        x="grade",
+        y=("assessed",),
+        series="period",
+    )
+    parameters = {
+        **scope.parameters,
+        **({"rubric": rubric} if rubric is not None else {}),
+        **({"period": period} if period is not None else {}),
+    }
+    return Report(
+        title="assessments",
+        parameters=parameters,
+        tables=[*tables, distribution],
+        charts=[chart],
+    )
+
+
+def _target_names(tracker: Tracker, target: Target, ids: list[int]) -> dict[int, str]:
+    """How a reader knows each assessed record: a teacher, a pair, two schools, a school."""
+    if target is Target.SCHOOL:
+        return {i: s.name for i, s in lookup(tracker, School, ids).items()}
+    if target is Target.SECONDMENT:
+        found = lookup(tracker, Secondment, ids)
+        people = lookup(tracker, Teacher, (s.teacher_id for s in found.values()))
+        return {i: people[s.teacher_id].name for i, s in found.items()}
+    if target is Target.MENTORSHIP:
+        pairs = lookup(tracker, Mentorship, ids)
+        people = lookup(
+            tracker, Teacher, [t for p in pairs.values() for t in (p.mentor_id, p.mentee_id)]
+        )
+        return {
+            i: f"{people[p.mentor_id].name} → {people[p.mentee_id].name}" for i, p in pairs.items()
+        }
+    pairings = lookup(tracker, Pairing, ids)
+    schools = lookup(
+        tracker,
+        School,
+        [s for p in pairings.values() for s in (p.supporting_school_id, p.supported_school_id)],
+    )
+    return {
+        i: f"{schools[p.supporting_school_id].name} → {schools[p.supported_school_id].name}"
+        for i, p in pairings.items()
+    }

@@ -1,0 +1,146 @@
+"""The ``mentoring`` report: mentor pairs, mentor loads and the cascade (百千万).
+
+Levels come from :mod:`exchange.cascade` over a programme's pairs (or all
+pairs): level 0 is a mentor nobody mentors, a first-level mentor of the
+百千万 cascade. A mentor's *reach* is everyone below them through the
+cascade; their *load* the pairs they carry that count against capacity.
+Minutes are the confirmed minutes of each pair's meetings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from exchange import Meeting, Mentorship, Programme, School, Teacher, Tracker
+from exchange.cascade import COUNTING
+from exchange.errors import NotFound
+from exchange.query import ne, total
+from exchange.report import Column, Report, Table
+
+from .scope import lookup, resolve
+
+
+def mentoring(
+    tracker: Tracker,
+    *,
+    programme: str | None = None,
+    year: int | None = None,
+    since: dt.date | str | None = None,
+    until: dt.date | str | None = None,
+    region: str | None = None,
+    school: int | str | None = None,
+) -> Report:
+    """Cascade levels against the programme's targets, each mentor's load and
+    reach, and the pairs meeting the period with their confirmed minutes."""
+    scope = resolve(tracker, year=year, since=since, until=until, region=region, school=school)
+    targets: tuple[int, ...] = ()
+    filters: dict[str, Any] = {}
+    if programme is not None:
+        found = next(iter(tracker.find(Programme, name=programme.strip())), None)
+        if found is None and not tracker.count(Mentorship, programme=programme.strip()):
+            raise NotFound(f"no programme named {programme.strip()!r}")
+        targets = found.targets if found is not None else ()
+        filters["programme"] = programme.strip()
+    cascade = tracker.cascade(programme=filters.get("programme"))
+    pairs = [
+        p
+        for p in tracker.find(Mentorship, include_archived=True, order_by=["starts_on"], **filters)
+        if _meets(p, scope.since, scope.until)
+    ]
+    teachers = lookup(tracker, Teacher, [i for p in pairs for i in (p.mentor_id, p.mentee_id)])
+    pairs = [p for p in pairs if scope.touches([teachers[p.mentor_id].school_id])]
+    schools = lookup(tracker, School, (t.school_id for t in teachers.values()))
+    minutes = {
+        row["mentorship_id"]: row["minutes"]
+        for row in tracker.aggregate(
+            Meeting,
+            group_by=["mentorship_id"],
+            measures={"minutes": total("minutes")},
+            confirmed_by=ne(None),
+        )
+    }
+    counts = cascade.counts()
+    levels = [
+        [
+            depth,
+            counts[depth] if depth < len(counts) else 0,
+            targets[depth] if depth < len(targets) else None,
+            (counts[depth] if depth < len(counts) else 0) >= targets[depth]
+            if depth < len(targets)
+            else None,
+        ]
+        for depth in range(max(len(counts), len(targets)))
+    ]
+    load = Counter(p.mentor_id for p in pairs if p.status in COUNTING)
+    mentors = sorted(
+        {p.mentor_id for p in pairs}, key=lambda i: (cascade.level.get(i, 0), teachers[i].name)
+    )
+    tables = [
+        Table(
+            name="levels",
+            title="cascade levels",
+            columns=[
+                Column(key="level", label="level", type="int"),
+                Column(key="teachers", label="teachers", type="int"),
+                Column(key="target", label="target", type="int"),
+                Column(key="met", label="target met"),
+            ],
+            rows=levels,
+        ),
+        Table(
+            name="mentors",
+            columns=[
+                Column(key="mentor", label="mentor"),
+                Column(key="school", label="school"),
+                Column(key="level", label="level", type="int"),
+                Column(key="load", label="active pairs", type="int"),
+                Column(key="reach", label="teachers reached", type="int"),
+            ],
+            rows=[
+                [
+                    teachers[m].name,
+                    schools[teachers[m].school_id].name,
+                    cascade.level.get(m),
+                    load[m],
+                    len(cascade.reach(m)),
+                ]
+                for m in mentors
+            ],
+        ),
+        Table(
+            name="pairs",
+            title="mentor pairs",
+            columns=[
+                Column(key="mentor", label="mentor"),
+                Column(key="mentee", label="mentee"),
+                Column(key="programme", label="programme"),
+                Column(key="starts_on", label="starts", type="date"),
+                Column(key="ends_on", label="ends", type="date"),
+                Column(key="status", label="status"),
+                Column(key="minutes", label="confirmed minutes", type="int"),
+            ],
+            rows=[
+                [
+                    teachers[p.mentor_id].name,
+                    teachers[p.mentee_id].name,
+                    p.programme,
+                    p.starts_on,
+                    p.ends_on,
+                    p.status,
+                    minutes.get(p.id, 0),
+                ]
+                for p in pairs
+            ],
+        ),
+    ]
+    parameters = {**scope.parameters, **({"programme": programme} if programme else {})}
+    return Report(title="mentoring", parameters=parameters, tables=tables)
+
+
+def _meets(pair: Mentorship, since: dt.date | None, until: dt.date | None) -> bool:
+    """Whether the pair's period shares a day with ``since..until``."""
+    if until is not None and pair.starts_on > until:
+        return False
+    return since is None or pair.ends_on is None or pair.ends_on >= since
