@@ -15,10 +15,15 @@ from exchange.query import Measure, group_field
 from .statements import quote, statements
 from .where import Where
 
-# SUM overflows past 2**63 where memory's Python sum does not: sum the high and low
-# 32 bits apart (neither can overflow below 2**31 rows) and join them in Python
+# SQLite's SUM of integers is exact or fails with "integer overflow" past 2**63, where
+# memory's Python sum goes on: the query runs with plain sums, and after an overflow
+# once more summing the high and low 32 bits apart (neither can overflow below 2**31
+# rows), joined in Python
+_SUM = "COALESCE(SUM({0}), 0)"
 _EXACT_SUM = "COALESCE(SUM({0} >> 32), 0) || ' ' || COALESCE(SUM({0} & 4294967295), 0)"
-_SQL = {"count": "COUNT({0})", "sum": _EXACT_SUM, "min": "MIN({0})", "max": "MAX({0})"}
+_SQL = {"count": "COUNT({0})", "min": "MIN({0})", "max": "MAX({0})"}
+OVERFLOW = "integer overflow"
+"""What SQLite says when a SUM leaves 64 bits."""
 
 
 def query(
@@ -26,11 +31,14 @@ def query(
     group_by: Sequence[str],
     measures: Mapping[str, Measure],
     condition: Where,
+    *,
+    exact: bool = False,
 ) -> str:
-    """The SQL (its parameters are ``condition.params``): groups first, then the measures."""
+    """The SQL (its parameters are ``condition.params``): groups first, then the measures;
+    ``exact`` sums in two halves, for when a plain sum overflowed."""
     sql = statements(cls)
     groups = [_group_sql(cls, key) for key in group_by]
-    selected = [*groups, *(_measure_sql(cls, m) for m in measures.values())]
+    selected = [*groups, *(_measure_sql(cls, m, exact) for m in measures.values())]
     text = f"SELECT {', '.join(selected) or 'COUNT(*)'} FROM {sql.table} WHERE {condition.sql}"
     if groups:
         text += f" GROUP BY {', '.join(groups)} ORDER BY {', '.join(groups)}"
@@ -44,10 +52,13 @@ def _group_sql(cls: type[Stored], key: str) -> str:
     return f"CAST(substr({column}, 1, 4) AS INTEGER)" if by_year else column
 
 
-def _measure_sql(cls: type[Stored], measure: Measure) -> str:
+def _measure_sql(cls: type[Stored], measure: Measure, exact: bool) -> str:
     if measure.field is None:
         return "COUNT(*)"
-    return _SQL[measure.func].format(quote(statements(cls).column(measure.field).name))
+    column = quote(statements(cls).column(measure.field).name)
+    if measure.func == "sum":
+        return (_EXACT_SUM if exact else _SUM).format(column)
+    return _SQL[measure.func].format(column)
 
 
 def rows(
@@ -80,11 +91,15 @@ def _measure_reader(cls: type[Stored], measure: Measure) -> Callable[[Any], Any]
         return int
     read = reader(cls, measure.field)
     if measure.func == "sum":
+        if read is _same:
+            return _join_halves
         return lambda halves: read(_join_halves(halves))  # an integer (fen for money)
     return read
 
 
-def _join_halves(halves: str) -> int:
+def _join_halves(halves: int | str) -> int:
+    if isinstance(halves, int):
+        return halves  # a plain sum
     high, low = halves.split()
     return (int(high) << 32) + int(low)
 
@@ -100,8 +115,14 @@ def reader(cls: type[Stored], name: str) -> Callable[[Any], Any]:
     return found
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 def _reader(cls: type[Stored], name: str) -> Callable[[Any], Any]:
     kind = statements(cls).column(name).kind
+    if kind in ("id", "int", "link"):
+        return _same  # stored as the integer it is
     if kind == "enum":
         enum_cls = attrs.fields_dict(cls)[name].metadata["enum"]
         return lambda value: None if value is None else enum_cls(value)

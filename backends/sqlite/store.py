@@ -306,7 +306,15 @@ class SQLiteBackend:
         self._check_open()
         condition = self._where_clause(cls, filters)
         sql = aggregate.query(cls, group_by, measures, condition)
-        results = self._execute(sql, condition.params).fetchall()
+        try:
+            results = self._conn.execute(sql, condition.params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if aggregate.OVERFLOW not in str(exc):
+                raise self._error(exc) from exc
+            exact = aggregate.query(cls, group_by, measures, condition, exact=True)
+            results = self._execute(exact, condition.params).fetchall()
+        except DRIVER_ERRORS as exc:
+            raise self._error(exc) from exc
         return aggregate.rows(cls, group_by, measures, results)
 
     def backup(self, destination: str) -> None:

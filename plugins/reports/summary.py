@@ -205,9 +205,10 @@ def _activities(
     tracker: Tracker, scope: Scope, pairings: dict[int | None, Pairing]
 ) -> dict[tuple[int | None, int, ActivityKind], dict[str, int]]:
     """Measures per (partnership, year, kind), from one grouped query."""
+    where = ["school_id"] if scope.school or scope.region else []
     groups = tracker.aggregate(
         Activity,
-        group_by=["partnership_id", "pairing_id", "school_id", "held_on.year", "kind"],
+        group_by=["partnership_id", "pairing_id", *where, "held_on.year", "kind"],
         measures=MEASURES,
         include_archived=True,
         **scope.dates("held_on"),
@@ -216,7 +217,7 @@ def _activities(
     for group in groups:
         pairing = pairings.get(group["pairing_id"])
         partnership_id = group["partnership_id"] or (pairing.partnership_id if pairing else None)
-        if not _keeps(scope, partnership_id, pairing, [group["school_id"]]):
+        if not _keeps(scope, partnership_id, pairing, [group.get("school_id")]):
             continue
         key = (partnership_id, group["held_on.year"], group["kind"])
         found = out.setdefault(key, dict.fromkeys(MEASURES, 0))
