@@ -1,42 +1,22 @@
-"""``exchange demo``: build the sample programme from the seed articles and print its figures."""
+"""``exchange demo``: build the sample programme from the seed articles and print its
+main reports."""
 
 from __future__ import annotations
 
 import contextlib
-import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from .output import emit
 from .state import State, pass_state
 
 if TYPE_CHECKING:
-    from decimal import Decimal
-
     from exchange import Tracker
-    from exchange.demo import DemoSummary, PartnershipFigures
+    from exchange.demo import DemoSummary
     from exchange.urls import Location
-
-TABLE_LABELS = {
-    "partnerships": "协作关系",
-    "schools": "学校",
-    "pairings": "校校结对",
-    "teachers": "教师",
-    "secondments": "交流",
-    "programmes": "带教项目",
-    "mentorships": "师徒结对",
-    "goals": "成长目标",
-    "meetings": "师徒活动",
-    "activities": "活动",
-    "participations": "参训",
-    "rubrics": "考核指标",
-    "assessments": "考核",
-    "allocations": "经费拨款",
-    "expenses": "经费支出",
-}
-"""Chinese names of the record tables, for the line of stored records."""
 
 
 @click.command()
@@ -49,7 +29,7 @@ TABLE_LABELS = {
 )
 @pass_state
 def demo(state: State, keep: Path | None) -> None:
-    """Build a sample programme from the four seed articles and print its figures.
+    """Build a sample programme from the four seed articles and print its main reports.
 
     The programmes are 惠阳→贞丰, 长沙→怀化, 成华→丹巴 and 广州→清远: real schools,
     pairings and figures, with illustrative teacher names. Your default store is
@@ -69,8 +49,7 @@ def demo(state: State, keep: Path | None) -> None:
         click.echo(f"{location.url}  (from {location.source})")
         if location.source == "temporary":
             click.echo("临时数据库，命令结束后删除；用 --keep PATH 保留。")
-        click.echo()
-        _print_summary(summary)
+        _print_reports(state, tracker, summary)
 
 
 @contextlib.contextmanager
@@ -97,82 +76,26 @@ def _store(state: State, keep: Path | None) -> Iterator[tuple[Tracker, Location]
 
 # -- printing ---------------------------------------------------------------------
 
-
-def _print_summary(summary: DemoSummary) -> None:
-    stored = " · ".join(f"{TABLE_LABELS.get(t, t)} {n}" for t, n in summary.records.items())
-    click.echo(f"写入记录：{stored}")
-    click.echo()
-    overview = _overview(summary.partnerships)
-    for line in _table(overview, "l" + "r" * (len(overview[0]) - 1)):
-        click.echo(line)
-    click.echo()
-    for line in _table(_activities(summary.partnerships), "llrrrr"):
-        click.echo(line)
+DEMO_REPORTS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("summary", {}),
+    ("coverage", {"region": "贵州省黔西南州贞丰县"}),
+    ("mentoring", {"programme": "百千万"}),
+    ("assessments", {}),
+    ("budget", {}),
+)
+"""The reports the demo prints, with their filters (`exchange report NAME` prints any)."""
 
 
-def _overview(figures: Sequence[PartnershipFigures]) -> list[list[str]]:
-    """Rows of figures, one column per partnership."""
-    from exchange import PartnershipKind, SecondmentKind
+def _print_reports(state: State, tracker: Tracker, summary: DemoSummary) -> None:
+    from exchange.i18n import table_name, translator
 
-    rows: list[list[str]] = [
-        ["", *(f.label for f in figures)],
-        ["类型", *(PartnershipKind.parse(f.kind).zh for f in figures)],
-        ["学校（所）", *(str(f.schools) for f in figures)],
-        ["校校结对（对）", *(str(f.pairings) for f in figures)],
-        ["教师（人）", *(str(f.teachers) for f in figures)],
-        ["师徒结对（对）", *(str(f.mentorships) for f in figures)],
-    ]
-    rows += [
-        [f"{kind.zh}（人次）", *(str(f.secondments[kind.value]) for f in figures)]
-        for kind in SecondmentKind
-    ]
-    rows += [
-        ["活动（次）", *(str(f.activity_count) for f in figures)],
-        ["课时（节）", *(str(f.lessons) for f in figures)],
-        ["参与人次", *(str(f.attendees) for f in figures)],
-        ["学生（人）", *(str(f.students) for f in figures)],
-        ["经费拨款（元）", *(_yuan(f.allocated) for f in figures)],
-        ["经费支出（元）", *(_yuan(f.spent) for f in figures)],
-        ["经费结余（元）", *(_yuan(f.left) for f in figures)],
-    ]
-    return rows
-
-
-def _activities(figures: Sequence[PartnershipFigures]) -> list[list[str]]:
-    """One row per partnership and activity kind that has activities."""
-    from exchange import ActivityKind
-
-    rows = [["协作关系", "活动类型", "次数", "课时（节）", "人次", "学生（人）"]]
-    for f in figures:
-        for kind, k in f.activities.items():
-            if k.activities:
-                numbers = (k.activities, k.lessons, k.attendees, k.students)
-                rows.append([f.label, ActivityKind.parse(kind).zh, *map(str, numbers)])
-    return rows
-
-
-def _yuan(amount: Decimal) -> str:
-    if amount == amount.to_integral_value():
-        return f"{amount:,.0f}"
-    return f"{amount:,.2f}"
-
-
-def _width(text: str) -> int:
-    """Columns ``text`` takes on a terminal: two for wide (CJK) characters."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _table(rows: Sequence[Sequence[str]], align: str) -> list[str]:
-    """Aligned lines, a rule under the heading row; ``align`` has ``l`` or ``r`` per column."""
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(align))]
-    lines = []
-    for row in rows:
-        cells = [
-            cell + " " * (width - _width(cell))
-            if side == "l"
-            else " " * (width - _width(cell)) + cell
-            for cell, width, side in zip(row, widths, align, strict=True)
-        ]
-        lines.append("  ".join(cells).rstrip())
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return lines
+    lang = state.lang()
+    say = translator(lang)
+    stored = " · ".join(f"{table_name(t, lang)} {n}" for t, n in summary.records.items())
+    click.echo(f"{say('records')}: {stored}")
+    for name, filters in DEMO_REPORTS:
+        report = state.plugins().reports.get(name).build(tracker, **filters)
+        title = say(report.title)
+        click.echo()
+        click.echo(f"== {title} " + "=" * max(0, 60 - len(title)))
+        emit(state, report, "table")

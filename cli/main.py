@@ -14,7 +14,7 @@ from .state import State, pass_state
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "demo": (
         "cli.demo",
-        "Build a sample programme from the four seed articles and print its figures.",
+        "Build a sample programme from the four seed articles and print its main reports.",
     ),
     "school": ("cli.schools", "Schools and kindergartens (学校/幼儿园)."),
     "partnership": ("cli.schools", "Region-to-region partnerships (协作/帮扶关系)."),

@@ -65,6 +65,18 @@ def translator(lang: str) -> Callable[[str], str]:
     return catalogue(lang).gettext
 
 
+class Phrase(str):
+    """Text a report builder writes in English that :meth:`Report.localized`
+    translates when it stands in a cell, e.g. ``Phrase("no partnership")``."""
+
+    __slots__ = ()
+
+
+def table_name(table: str, lang: str) -> str:
+    """The name of a record table (``schools``, ``secondments`` …) in ``lang``."""
+    return catalogue(lang).pgettext("table", table)
+
+
 def word(value: Any, lang: str) -> str:
     """A vocabulary value in ``lang``: an enum member by its value, looked up in the
     context of its enum's name (``SecondmentStatus`` ``active`` is 在岗,
@@ -73,4 +85,4 @@ def word(value: Any, lang: str) -> str:
         return translator(lang)("yes" if value else "no")
     if isinstance(value, enum.Enum):
         return catalogue(lang).pgettext(type(value).__name__, str(value.value))
-    return translator(lang)(str(value))
+    return translator(lang)(str(value))  # a Phrase

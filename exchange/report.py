@@ -163,16 +163,17 @@ class Report:
         raise KeyError(f"report {self.title!r} has no table {name!r}")
 
     def localized(self, lang: str) -> Report:
-        """This report in ``lang``: titles, headings, parameter names and
-        vocabulary values (enum members, yes/no) translated; numbers, dates
-        and names unchanged. Column keys and table names stay as they are."""
+        """This report in ``lang``: titles, headings, parameter names,
+        vocabulary values (enum members, yes/no) and :class:`~exchange.i18n.Phrase`
+        cells translated; numbers, dates and names unchanged. Column keys and
+        table names stay as they are."""
         code = i18n.language(lang)
         if code == self.lang:
             return self
         say = i18n.translator(code)
 
         def cell(value: Any) -> Any:
-            if isinstance(value, bool | enum.Enum):
+            if isinstance(value, bool | enum.Enum | i18n.Phrase):
                 return i18n.word(value, code)
             return value
 

@@ -117,7 +117,7 @@ def test_help_loads_neither_the_library_nor_plugins() -> None:
 
 def test_installed_exchange_demo_runs_in_a_subprocess(tmp_path: Path) -> None:
     exe = Path(sys.executable).parent / "exchange"
-    env = {**os.environ, "EXCHANGE_DB": str(tmp_path / "untouched.db")}
+    env = {**os.environ, "EXCHANGE_DB": str(tmp_path / "untouched.db"), "LANG": "zh_CN.UTF-8"}
     demo = subprocess.run(
         [exe, "demo", "--keep", str(tmp_path / "demo.db")],
         capture_output=True,
@@ -127,6 +127,8 @@ def test_installed_exchange_demo_runs_in_a_subprocess(tmp_path: Path) -> None:
     )
     assert demo.returncode == 0, demo.stderr
     assert "长沙" in demo.stdout and "Traceback" not in demo.stderr
+    for title in ("工作总览", "结对覆盖", "师徒结对", "考核评价", "经费"):  # in Chinese, from LANG
+        assert f"== {title} " in demo.stdout
     assert not (tmp_path / "untouched.db").exists()
     listed = subprocess.run(
         [exe, "--db", str(tmp_path / "demo.db"), "secondment", "list", "--csv"],

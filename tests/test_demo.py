@@ -1,5 +1,5 @@
 """The demo programme: the data builds on every backend, the seeds' figures come out,
-a second build is refused cleanly, and ``exchange demo`` prints the summary."""
+a second build is refused cleanly, and ``exchange demo`` prints the main reports."""
 
 from __future__ import annotations
 
@@ -207,12 +207,23 @@ def test_place_names(region: str, short: str) -> None:
 # -- the command ------------------------------------------------------------------
 
 
-def test_demo_command_prints_the_summary() -> None:
-    code, out, _ = run("demo")
+def test_demo_command_prints_the_main_reports() -> None:
+    code, out, _ = run("--lang", "zh", "demo")
     assert code == 0, out
     assert "(from EXCHANGE_DB)" in out  # the test set-up points EXCHANGE_DB at tmp_path
-    assert re.search(r"成华→丹巴\s+直播课\s+7\s+6000", out)
-    assert re.search(r"经费拨款（元）\s+0\s+1,900,000", out)
+    for title in ("工作总览", "结对覆盖", "师徒结对", "考核评价", "经费"):
+        assert f"== {title} " in out
+    # 成华→丹巴: 直播优质课6000余节 over 2020-2024, 培训6000余人次 in 2024
+    live = re.findall(r"成华—丹巴教育结对帮扶\s+(\d{4})\s+直播课\s+\d+\s+(\d+)", out)
+    assert sum(int(lessons) for _, lessons in live) == 6000
+    assert re.search(r"成华—丹巴教育结对帮扶\s+2024\s+培训\s+4\s+0\s+6000", out)
+    assert re.search(r"^\s+6,900,000\.00\s+282,900\.00\s+6,617,100\.00", out, re.MULTILINE)
+
+
+def test_demo_command_speaks_english_when_asked() -> None:
+    code, out, _ = run("--lang", "en", "demo")
+    assert code == 0, out
+    assert "== summary " in out and "live-lesson" in out and "直播课" not in out
 
 
 def test_demo_uses_a_temporary_store_by_default(

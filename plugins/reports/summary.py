@@ -20,6 +20,7 @@ from typing import Any
 
 from exchange import Activity, Pairing, Partnership, Tracker
 from exchange.enums import ActivityKind, SecondmentKind
+from exchange.i18n import Phrase
 from exchange.lifecycle import last_day
 from exchange.query import count, total
 from exchange.report import Chart, Column, Report, Table
@@ -27,7 +28,7 @@ from exchange.timeline import SERVED
 
 from .scope import Scope, placements, resolve
 
-NO_PARTNERSHIP = "no partnership"
+NO_PARTNERSHIP = Phrase("no partnership")
 MEASURES = {
     "activities": count(),
     "lessons": total("lessons"),
