@@ -66,8 +66,9 @@ def report(
     spec = plugins.reports.get(name)
     given = {k: _plain(v) for k, v in filters.items() if v is not None}
     accepted = inspect.signature(spec.build).parameters
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in accepted.values())
     for option in given:
-        if option not in accepted:
+        if option not in accepted and not takes_any:
             raise click.UsageError(f"report {name!r} takes no --{option}")
     needed = [
         option
@@ -117,4 +118,12 @@ def reports(state: State, output: str) -> None:
 
 def _options(build: Any) -> str:
     parameters = list(inspect.signature(build).parameters.values())[1:]
-    return " ".join(f"--{p.name}" if p.default is p.empty else f"[--{p.name}]" for p in parameters)
+    return " ".join(
+        "[any]"
+        if p.kind is p.VAR_KEYWORD
+        else f"--{p.name}"
+        if p.default is p.empty
+        else f"[--{p.name}]"
+        for p in parameters
+        if p.name != "as_of"
+    )
