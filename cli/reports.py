@@ -43,10 +43,18 @@ def filter_options(command: Any) -> Any:
     help="Write to this file (needed for xlsx) instead of standard output.",
 )  # fmt: skip
 @click.option("--lang", type=click.Choice(["en", "zh"]), help="Language (default: from LANG).")
+@click.option("--bom", is_flag=True, help="Start a CSV with a UTF-8 byte-order mark, for Excel.")
 @output_options
 @pass_state
 def report(
-    state: State, name: str, path: Path | None, lang: str | None, output: str, **filters: Any
+    state: State,
+    /,
+    name: str,
+    path: Path | None,
+    lang: str | None,
+    bom: bool,
+    output: str,
+    **filters: Any,
 ) -> None:
     """Build the report NAME (see `exchange reports`) and print or save it.
 
@@ -81,13 +89,15 @@ def report(
     form = plugins.formats.get(output)
     if path is None and form.binary:
         raise click.UsageError(f"format {output!r} writes a file; add -o FILE")
+    if bom and output != "csv":
+        raise click.UsageError("--bom is for --format csv")
     built = spec.build(state.tracker(), **given)
-    if path is None:
-        emit(state, built, output)
-        return
     with open_output(path, binary=form.binary) as stream:
+        if bom:
+            stream.write("\ufeff")
         built.render(output, stream, lang=state.lang(), plugins=plugins)
-    click.echo(f"wrote {name} to {path}", err=True)
+    if path is not None:
+        click.echo(f"wrote {name} to {path}", err=True)
 
 
 def _plain(value: Any) -> Any:
