@@ -1,9 +1,11 @@
-"""Built-in report formats: ``json``, ``table``, ``csv``, ``markdown`` and ``xlsx``.
+"""Built-in report formats: ``json``, ``table``, ``csv``, ``markdown``, ``html`` and ``xlsx``.
 
 Each format is a pure function ``render_X(report, stream)`` in a module of its
 own; :mod:`.values` holds the cell rules the formats share, among them
 :func:`label`, where enum members and booleans become words. ``xlsx`` writes
-bytes and imports openpyxl (the ``xlsx`` extra) only when it renders.
+bytes and imports openpyxl (the ``xlsx`` extra) only when it renders. ``html``
+writes one self-contained page; its markup helpers are in :mod:`.markup` and
+its SVG charts in :mod:`.charts` and :mod:`.svg`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from exchange import hookimpl
 from exchange.registry import FormatSpec, Registry
 
 from .csv_format import csv_safe, render_csv
+from .html_format import render_html
 from .json_format import render_json
 from .markdown_format import render_markdown
 from .table_format import render_table
@@ -25,6 +28,7 @@ __all__ = [
     "label",
     "register_formats",
     "render_csv",
+    "render_html",
     "render_json",
     "render_markdown",
     "render_table",
@@ -35,8 +39,9 @@ __all__ = [
 @hookimpl(trylast=True)
 def register_formats(registry: Registry[FormatSpec]) -> None:
     """``json`` (one object), ``table`` (aligned text for a terminal), ``csv``
-    (RFC 4180, formula-injection safe), ``markdown`` (GitHub pipe tables) and
-    ``xlsx`` (an Excel workbook, one typed worksheet per table)."""
+    (RFC 4180, formula-injection safe), ``markdown`` (GitHub pipe tables),
+    ``html`` (one self-contained page with SVG charts) and ``xlsx`` (an Excel
+    workbook, one typed worksheet per table)."""
     for spec in (
         FormatSpec(
             name="json", render=render_json, extension="json", description="one JSON object"
@@ -58,6 +63,12 @@ def register_formats(registry: Registry[FormatSpec]) -> None:
             render=render_markdown,
             extension="md",
             description="GitHub Markdown: headings and pipe tables",
+        ),
+        FormatSpec(
+            name="html",
+            render=render_html,
+            extension="html",
+            description="one self-contained HTML page: tables and SVG charts, no network",
         ),
         FormatSpec(
             name="xlsx",
