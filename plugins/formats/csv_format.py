@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from exchange.report import Report, Table
 
-from .values import cell_text, is_number, plain_number, row_cells
+from .values import cell_text, is_number, plain_number
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a cell as a formula (OWASP)."""
@@ -49,15 +49,11 @@ def render_csv(report: Report, stream: IO[str]) -> None:
 
 def table_rows(table: Table) -> list[list[str]]:
     """The CSV cells of ``table``: the header, the rows, the totals."""
-    count = len(table.columns)
     rows = [tuple(row) for row in table.rows]
     if table.totals is not None:
         rows.append(tuple(table.totals))
     return [[csv_safe(column.label) for column in table.columns]] + [
-        [
-            csv_cell(value, column.type)
-            for column, value in zip(table.columns, row_cells(row, count), strict=True)
-        ]
+        [csv_cell(value, column.type) for column, value in zip(table.columns, row, strict=True)]
         for row in rows
     ]
 

@@ -32,7 +32,7 @@ from exchange.report import Report, Table
 
 from .charts import chart_svg
 from .markup import element, escape
-from .values import cell_text, right_aligned, row_cells
+from .values import cell_text, right_aligned
 
 NO_DATA = "No data"
 """Said where a table has no rows or a chart nothing to draw (translated)."""
@@ -147,7 +147,7 @@ def table_element(table: Table, no_data: str) -> str:
     right = right_aligned(table)
 
     def row(values: Sequence[Any]) -> str:
-        cells = zip(row_cells(tuple(values), count), table.columns, right, strict=True)
+        cells = zip(values, table.columns, right, strict=True)
         return element(
             "tr",
             *(

@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from exchange.report import Report, Table
 
-from .values import cell_text, right_aligned, row_cells
+from .values import cell_text, right_aligned
 
 NO_ROWS = "(no rows)"
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -64,9 +64,9 @@ def table_lines(table: Table) -> list[str]:
         _row([markdown_text(column.label).strip() for column in table.columns]),
         _row(["---:" if right else "---" for right in right_aligned(table)]),
     ]
-    lines += [_row(cells(row_cells(row, count))) for row in table.rows]
+    lines += [_row(cells(row)) for row in table.rows]
     if table.totals is not None:
-        totals = cells(row_cells(tuple(table.totals), count))
+        totals = cells(table.totals)
         lines.append(_row([f"**{cell}**" if cell else "" for cell in totals]))
     if not table.rows:
         lines += ["", NO_ROWS]

@@ -15,7 +15,7 @@ from typing import IO
 
 from exchange.report import Report, Table
 
-from .values import cell_text, clip, display_width, one_line, right_aligned, row_cells
+from .values import cell_text, clip, display_width, one_line, right_aligned
 
 MAX_WIDTH = 60
 """Widest a column gets, in terminal columns."""
@@ -49,8 +49,8 @@ def table_lines(table: Table, *, max_width: int = MAX_WIDTH) -> list[str]:
         ]
 
     header = [clip(one_line(column.label), max_width) for column in table.columns]
-    body = [cells(row_cells(row, count)) for row in table.rows]
-    totals = [] if table.totals is None else [cells(row_cells(tuple(table.totals), count))]
+    body = [cells(row) for row in table.rows]
+    totals = [] if table.totals is None else [cells(table.totals)]
     widths = [
         max(1, *(display_width(cell) for cell in column))
         for column in zip(header, *body, *totals, strict=True)

@@ -89,11 +89,6 @@ def right_aligned(table: Table) -> list[bool]:
     return flags
 
 
-def row_cells(row: tuple[Any, ...], count: int) -> tuple[Any, ...]:
-    """``row`` padded with ``None`` (or cut) to ``count`` cells."""
-    return (row + (None,) * count)[:count]
-
-
 # -- terminal width -------------------------------------------------------------
 
 

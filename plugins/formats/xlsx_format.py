@@ -46,7 +46,7 @@ from typing import IO, Any
 from exchange.errors import ConfigurationError
 from exchange.report import Report, Table
 
-from .values import cell_text, display_width, is_number, label, plain_number, row_cells
+from .values import cell_text, display_width, is_number, label, plain_number
 
 MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.00%"
@@ -157,13 +157,10 @@ def _cut(text: str, limit: int) -> str:
 def column_widths(table: Table) -> list[float]:
     """Per column, the width of its widest cell (header and totals included)
     in display columns plus room for padding, within the limits."""
-    count = len(table.columns)
     rows = list(table.rows) + ([tuple(table.totals)] if table.totals is not None else [])
     widest = [display_width(column.label) for column in table.columns]
     for row in rows:
-        for index, (column, value) in enumerate(
-            zip(table.columns, row_cells(tuple(row), count), strict=True)
-        ):
+        for index, (column, value) in enumerate(zip(table.columns, row, strict=True)):
             text = cell_text(value, column.type)
             if column.type == "percent" and is_number(value):
                 text = f"{value:.2f}%"  # as PERCENT_FORMAT shows it
@@ -227,7 +224,7 @@ def render_xlsx(report: Report, stream: IO[bytes]) -> None:
             sheet.append(
                 [
                     cell(sheet, value, column.type, strong)
-                    for column, value in zip(table.columns, row_cells(values, count), strict=True)
+                    for column, value in zip(table.columns, values, strict=True)
                 ]
             )
     workbook.save(stream)
