@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from exchange.models import Record, Stored
     from exchange.report import Report
 
@@ -76,21 +77,37 @@ def record_report(
 
 @contextlib.contextmanager
 def open_output(path: Path | None, *, binary: bool) -> Iterator[IO[Any]]:
-    """Standard output, or the file ``path`` written beside its name and renamed into
-    place when complete (a failure leaves no partial file)."""
+    """Standard output, or the file ``path``: written to a temporary file in the same
+    folder and renamed into place when complete (a failure leaves no partial file)."""
     if path is None:
         yield sys.stdout
         return
-    partial = path.with_name(f".{path.name}.partial")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        why = f"{folder} is not a folder" if folder.exists() else f"folder {folder} does not exist"
+        raise click.ClickException(f"cannot write {path}: {why}")
     text: dict[str, Any] = {} if binary else {"encoding": "utf-8", "newline": ""}
     try:
-        with open(partial, "wb" if binary else "w", **text) as stream:
+        handle, name = tempfile.mkstemp(dir=folder, prefix=".exchange-", suffix=".partial")
+    except OSError as error:
+        raise click.ClickException(f"cannot write {path}: {error.strerror}") from None
+    partial = Path(name)
+    try:
+        with open(handle, "wb" if binary else "w", **text) as stream:
             yield stream
+        partial.chmod(0o666 & ~_umask())  # as an ordinary new file, not mkstemp's 0600
         partial.replace(path)
     except OSError as error:
         raise click.ClickException(f"cannot write {path}: {error.strerror}") from None
     finally:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def record_detail(record: Stored) -> Report:

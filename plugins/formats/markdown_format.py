@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import IO, Any
 
+from exchange.i18n import translator
 from exchange.report import Report, Table
 
 from .values import cell_text, right_aligned
@@ -43,16 +44,16 @@ def render_markdown(report: Report, stream: IO[str]) -> None:
         lines.append("")
     for table in report.tables:
         lines += [f"## {markdown_text(table.heading, breaks=False)}", ""]
-        lines += table_lines(table)
+        lines += table_lines(table, empty=translator(report.lang)(NO_ROWS))
         lines.append("")
     stream.write("\n".join(lines).rstrip("\n") + "\n")
 
 
-def table_lines(table: Table) -> list[str]:
-    """``table`` as a pipe table, followed by ``(no rows)`` when it has none."""
+def table_lines(table: Table, *, empty: str = NO_ROWS) -> list[str]:
+    """``table`` as a pipe table, followed by ``empty`` when it has no rows."""
     count = len(table.columns)
     if not count:
-        return [NO_ROWS]
+        return [empty]
 
     def cells(values: Sequence[Any]) -> list[str]:
         return [
@@ -69,7 +70,7 @@ def table_lines(table: Table) -> list[str]:
         totals = cells(table.totals)
         lines.append(_row([f"**{cell}**" if cell else "" for cell in totals]))
     if not table.rows:
-        lines += ["", NO_ROWS]
+        lines += ["", empty]
     return lines
 
 

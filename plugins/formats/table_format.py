@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import IO
 
+from exchange.i18n import translator
 from exchange.report import Report, Table
 
 from .values import cell_text, clip, display_width, one_line, right_aligned
@@ -32,15 +33,16 @@ def render_table(report: Report, stream: IO[str]) -> None:
             stream.write("\n")
         if several:
             stream.write(clip(one_line(table.heading), MAX_WIDTH) + "\n")
-        for line in table_lines(table):
+        for line in table_lines(table, empty=translator(report.lang)(NO_ROWS)):
             stream.write(line + "\n")
 
 
-def table_lines(table: Table, *, max_width: int = MAX_WIDTH) -> list[str]:
-    """The lines of ``table``, all of the same display width."""
+def table_lines(table: Table, *, max_width: int = MAX_WIDTH, empty: str = NO_ROWS) -> list[str]:
+    """The lines of ``table``, all of the same display width; ``empty`` stands
+    under the header of a table without rows."""
     count = len(table.columns)
     if not count:
-        return [NO_ROWS]
+        return [empty]
 
     def cells(values: Sequence[object]) -> list[str]:
         return [
@@ -56,7 +58,7 @@ def table_lines(table: Table, *, max_width: int = MAX_WIDTH) -> list[str]:
         for column in zip(header, *body, *totals, strict=True)
     ]
     if not body:  # room for "(no rows)" under the header
-        widths[-1] += max(0, len(NO_ROWS) - sum(widths) - len(GAP) * (count - 1))
+        widths[-1] += max(0, display_width(empty) - sum(widths) - len(GAP) * (count - 1))
     right = right_aligned(table)
 
     def line(texts: list[str]) -> str:
@@ -66,7 +68,7 @@ def table_lines(table: Table, *, max_width: int = MAX_WIDTH) -> list[str]:
 
     rule = GAP.join("-" * width for width in widths)
     lines = [line(header), rule]
-    lines += [line(row) for row in body] or [_pad(NO_ROWS, len(rule), False)]
+    lines += [line(row) for row in body] or [_pad(empty, len(rule), False)]
     if totals:
         lines += [rule, line(totals[0])]
     return lines

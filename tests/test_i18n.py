@@ -1,0 +1,425 @@
+"""English and Simplified Chinese: the catalogue and its compiled form, the vocabulary,
+every heading of the built-in reports, choosing a language, and ``Report.localized``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import inspect
+import io
+import re
+import types
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import babel.messages.catalog
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from click.testing import CliRunner
+
+import exchange.quotas
+from cli.main import cli
+from exchange import Tracker, i18n
+from exchange.demo import build_demo
+from exchange.enums import Term
+from exchange.errors import ExchangeError
+from exchange.plugins import default_plugins
+from exchange.report import Chart, Column, Report, Table
+
+FOLDER = i18n.LOCALE_DIR / "zh_CN" / "LC_MESSAGES"
+PO, MO = FOLDER / f"{i18n.DOMAIN}.po", FOLDER / f"{i18n.DOMAIN}.mo"
+STALE = f"{MO} is not what {PO} compiles to: run `make catalogues`"
+CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+ZHENFENG = "贵州省黔西南州贞丰县"
+
+
+def read_catalogue() -> Catalog:
+    with PO.open("rb") as stream:
+        return read_po(stream, locale="zh_CN", domain=i18n.DOMAIN)
+
+
+def po_header() -> str:
+    """The raw ``msgstr`` of the ``msgid ""`` entry, as written in the .po file."""
+    text = PO.read_text(encoding="utf-8")
+    match = re.search(r'^msgid ""\nmsgstr ""\n((?:".*"\n)*)', text, re.MULTILINE)
+    assert match, f"{PO} has no header entry"
+    return match.group(1)
+
+
+# -- the catalogue ---------------------------------------------------------------------
+
+
+def test_the_compiled_catalogue_is_what_babel_compiles_from_the_po_file() -> None:
+    """Byte for byte (the .po header fixes the creation date, see the next test)."""
+    compiled = io.BytesIO()
+    write_mo(compiled, read_catalogue())
+    assert MO.read_bytes() == compiled.getvalue(), STALE
+
+
+def test_compiling_the_catalogue_gives_the_same_bytes_at_any_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`make catalogues` run at another time must not change the .mo file."""
+
+    class Elsewhen(dt.datetime):
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> Elsewhen:
+            return cls(2001, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
+
+    def compile_now() -> bytes:
+        compiled = io.BytesIO()
+        write_mo(compiled, read_catalogue())
+        return compiled.getvalue()
+
+    today = compile_now()
+    monkeypatch.setattr(babel.messages.catalog, "datetime", types.SimpleNamespace(
+        **{**vars(dt), "datetime": Elsewhen}
+    ))  # fmt: skip
+    assert compile_now() == today, (
+        f"the compiled header carries the compile time: give {PO} a fixed "
+        '"POT-Creation-Date: …" header line'
+    )
+
+
+def test_every_entry_is_translated_and_none_is_fuzzy() -> None:
+    catalogue = read_catalogue()
+    missing = [m.id for m in catalogue if m.id and not m.string]
+    fuzzy = [m.id for m in catalogue if m.id and m.fuzzy]
+    assert (missing, fuzzy) == ([], [])
+
+
+def terms() -> list[type[Term]]:
+    """Every vocabulary (Term subclass), those of exchange.quotas included."""
+    assert issubclass(exchange.quotas.QuotaStatus, Term)  # imported, so it is registered
+    found: list[type[Term]] = []
+    todo = list(Term.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo += cls.__subclasses__()
+    return sorted(found, key=lambda cls: cls.__name__)
+
+
+def test_the_vocabularies_are_the_known_ones() -> None:
+    assert {cls.__name__ for cls in terms()} >= {
+        "ActivityKind", "ExpenseCategory", "Grade", "MeetingKind", "MentorshipStatus",
+        "PartnershipKind", "QuotaStatus", "Role", "SecondmentKind", "SecondmentStatus",
+        "Stage", "Target",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("cls", terms(), ids=lambda cls: cls.__name__)
+def test_every_term_has_its_chinese_word_in_the_catalogue(cls: type[Term]) -> None:
+    catalogue = read_catalogue()
+    for member in cls:
+        entry = catalogue.get(member.value, context=cls.__name__)
+        assert entry is not None, f'{PO}: no msgctxt "{cls.__name__}" msgid "{member.value}"'
+        assert entry.string == member.zh, (cls.__name__, member.value)
+        assert i18n.word(member, "zh") == member.zh  # through the compiled catalogue
+        assert i18n.word(member, "en") == member.value
+
+
+def test_every_vocabulary_entry_names_a_member() -> None:
+    """No entry left behind for a member that was renamed or removed."""
+    vocabularies = {cls.__name__: {m.value for m in cls} for cls in terms()}
+    stale = [
+        (m.context, m.id)
+        for m in read_catalogue()
+        if m.context in vocabularies and m.id not in vocabularies[m.context]
+    ]
+    assert stale == []
+
+
+# -- every heading of every built-in report has a translation ----------------------------
+
+VALUES: dict[str, Any] = {
+    "year": 2025,
+    "region": ZHENFENG,
+    "partnership": "demo:hy-zf",
+    "school": "demo:zf-wuzhong",
+    "programme": "百千万",
+    "rubric": "demo:rubric-exchange-teacher",
+    "period": "2023-2024学年",
+    "threshold": 100,
+}
+RANGE = {"since": dt.date(2025, 1, 1), "until": dt.date(2025, 12, 31)}
+REQUIRED: dict[str, dict[str, Any]] = {
+    "coverage": {"region": ZHENFENG},
+    "quotas": {"region": ZHENFENG, "year": 2025},
+}
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("i18n") / "demo.db"
+    with Tracker.open(f"sqlite:///{path}") as tracker:
+        build_demo(tracker)
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo_reports(demo_db: Path) -> list[Report]:
+    """Every built-in report: as is, with every filter it takes, and with a date range."""
+    built = []
+    with Tracker.open(f"sqlite:///{demo_db}") as tracker:
+        for spec in default_plugins().reports:
+            if spec.build.__module__.split(".")[0] != "plugins":
+                continue  # a third party's report
+            taken = inspect.signature(spec.build).parameters
+            required = REQUIRED.get(spec.name, {})
+            every = {k: v for k, v in VALUES.items() if k in taken}
+            ranged = {**{k: v for k, v in RANGE.items() if k in taken}, **required}
+            for filters in (required, every, ranged if "since" in taken else None):
+                if filters is not None:
+                    built.append(spec.build(tracker, **filters))
+    return built
+
+
+def headings(report: Report) -> Iterator[str]:
+    """Every text of a report a reader sees as a heading, not as data."""
+    yield report.title
+    yield from report.parameters
+    for table in report.tables:
+        yield table.heading
+        yield from (column.label for column in table.columns)
+    yield from (chart.title for chart in report.charts)
+
+
+def test_every_heading_of_the_builtin_reports_has_a_chinese_translation(
+    demo_reports: list[Report],
+) -> None:
+    say = i18n.translator("zh")
+    english = {text for report in demo_reports for text in headings(report)}
+    english = {text for text in english if not CJK.search(text)}
+    assert {"summary", "year", "since", "threshold", "partnership", "rubric"} <= english
+    missing = sorted(text for text in english if not CJK.search(say(text)))
+    assert missing == [], f"add these to {PO}, then run `make catalogues`"
+
+
+def test_every_phrase_cell_has_a_chinese_translation(demo_reports: list[Report]) -> None:
+    say = i18n.translator("zh")
+    phrases = {
+        cell
+        for report in demo_reports
+        for table in report.tables
+        for row in (*table.rows, *([table.totals] if table.totals else []))
+        for cell in row
+        if isinstance(cell, i18n.Phrase)
+    }
+    assert "no partnership" in phrases
+    assert [p for p in sorted(phrases) if not CJK.search(say(p))] == []
+
+
+# -- choosing a language ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "code"),
+    [
+        ("zh", "zh"), ("en", "en"), ("ZH", "zh"), (" zh ", "zh"), ("zh_CN", "zh"),
+        ("zh_CN.UTF-8", "zh"), ("zh-CN", "zh"), ("zh_CN.utf8@pinyin", "zh"), ("en-GB", "en"),
+        ("en_US.UTF-8", "en"), ("C", "en"), ("POSIX", "en"), ("C.UTF-8", "en"),
+    ],
+)  # fmt: skip
+def test_an_explicit_language(given: str, code: str) -> None:
+    assert i18n.language(given, environ={"LANG": "fr_FR.UTF-8"}) == code
+    assert i18n.language(given, environ={"LANGUAGE": "zh_CN"}) == code  # given beats the env
+
+
+@pytest.mark.parametrize("given", ["fr", "fr_FR.UTF-8", "klingon", "", "   ", "中文"])
+def test_an_unknown_explicit_language_is_an_error(given: str) -> None:
+    with pytest.raises(ExchangeError, match="unknown language") as raised:
+        i18n.language(given, environ={})
+    assert "en, zh" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("environ", "code"),
+    [
+        ({}, "en"),
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LC_MESSAGES": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+        ({"LC_MESSAGES": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"LC_ALL": "zh_CN.UTF-8", "LC_MESSAGES": "en_US.UTF-8", "LANG": "en_US"}, "zh"),
+        ({"LC_ALL": "en_US.UTF-8", "LC_MESSAGES": "zh_CN.UTF-8", "LANG": "zh_CN"}, "en"),
+        ({"LANGUAGE": "zh_CN", "LC_ALL": "en_US.UTF-8", "LANG": "en_US"}, "zh"),
+        ({"LANGUAGE": "en", "LC_ALL": "zh_CN.UTF-8", "LANG": "zh_CN"}, "en"),
+        ({"LANGUAGE": "zh_CN:en_US", "LANG": "en_US"}, "zh"),
+        ({"LANGUAGE": "", "LC_ALL": "", "LANG": "zh_CN.UTF-8"}, "zh"),  # empty is unset
+        ({"LANG": "C"}, "en"),
+        ({"LANG": "POSIX"}, "en"),
+        ({"LC_ALL": "C.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"LANG": "fr_FR.UTF-8"}, "en"),  # an unknown locale is English, not an error
+        ({"LANG": "klingon"}, "en"),
+    ],
+)
+def test_the_language_from_the_environment(environ: dict[str, str], code: str) -> None:
+    assert i18n.language(environ=environ) == code
+
+
+def test_the_process_environment_is_read_when_none_is_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert i18n.language() == "zh"
+    monkeypatch.setenv("LC_ALL", "en_GB.UTF-8")
+    assert i18n.language() == "en"
+
+
+# -- Report.localized ------------------------------------------------------------------
+
+
+def test_localizing_translates_headings_and_words_and_keeps_the_data(
+    demo_reports: list[Report],
+) -> None:
+    say = i18n.translator("zh")
+    for report in demo_reports:
+        zh = report.localized("zh")
+        assert (report.lang, zh.lang) == ("en", "zh")
+        assert zh.title == say(report.title) and CJK.search(zh.title)
+        assert list(zh.parameters) == [say(k) for k in report.parameters]
+        assert list(zh.parameters.values()) == list(report.parameters.values())
+        assert [t.name for t in zh.tables] == [t.name for t in report.tables]
+        for before, after in zip(report.tables, zh.tables, strict=True):
+            assert after.heading == say(before.heading)
+            assert [(c.key, c.type) for c in after.columns] == [
+                (c.key, c.type) for c in before.columns
+            ]
+            assert [c.label for c in after.columns] == [say(c.label) for c in before.columns]
+            lines = [*zip(before.rows, after.rows, strict=True)]
+            if before.totals is not None:
+                assert after.totals is not None
+                lines.append((before.totals, after.totals))
+            for old, new in lines:
+                for a, b in zip(old, new, strict=True):
+                    check_cell(a, b)
+        assert [(c.kind, c.table, c.x, c.y, c.series) for c in zh.charts] == [
+            (c.kind, c.table, c.x, c.y, c.series) for c in report.charts
+        ]
+        assert [c.title for c in zh.charts] == [say(c.title) for c in report.charts]
+
+
+def check_cell(before: Any, after: Any) -> None:
+    """A vocabulary cell becomes its Chinese word; anything else is left as it was."""
+    if isinstance(before, bool):
+        assert after == ("是" if before else "否")
+    elif isinstance(before, Term):
+        assert after == before.zh
+    elif isinstance(before, enum.Enum | i18n.Phrase):
+        assert isinstance(after, str) and CJK.search(after), before
+    else:
+        assert after == before and type(after) is type(before), (before, after)
+
+
+def test_localizing_twice_is_localizing_once_and_english_is_the_identity(
+    demo_reports: list[Report],
+) -> None:
+    for report in demo_reports:
+        zh = report.localized("zh")
+        assert zh.localized("zh") == zh
+        assert report.localized("zh_CN.UTF-8") == zh
+        assert report.localized("en") == report
+        assert report.localized("en-GB") == report
+
+
+def test_localizing_a_hand_built_report() -> None:
+    from exchange.enums import Grade, SecondmentKind, SecondmentStatus
+    from exchange.enums import MentorshipStatus as M
+
+    table = Table(
+        name="secondments",
+        title="teachers",
+        columns=[
+            Column(key="teacher", label="teacher"),
+            Column(key="kind", label="kind"),
+            Column(key="status", label="status"),
+            Column(key="pair", label="status"),
+            Column(key="starts_on", label="starts", type="date"),
+            Column(key="days", label="days served", type="int"),
+            Column(key="rural", label="rural"),
+            Column(key="grade", label="grade"),
+            Column(key="note", label="notes"),
+        ],
+        rows=[
+            ["Li Wei", SecondmentKind.SHADOW, SecondmentStatus.ACTIVE, M.ACTIVE,
+             dt.date(2025, 9, 1), 10, True, Grade.GOOD, "yes"],
+        ],
+        totals=["", None, None, None, None, 10, False, None, i18n.Phrase("no partnership")],
+    )  # fmt: skip
+    chart = Chart(title="secondment timeline", kind="bar", table="secondments", x="teacher",
+                  y=["days"])  # fmt: skip
+    report = Report(title="secondments", parameters={"year": 2025}, tables=[table], charts=[chart])
+    zh = report.localized("zh")
+    say = i18n.translator("zh")
+    assert zh.title == say("secondments") and CJK.search(zh.title)
+    assert zh.tables[0].rows == (
+        ("Li Wei", "跟岗", "在岗", "进行中", dt.date(2025, 9, 1), 10, "是", "良好", "yes"),
+    )  # a name, a date, a number and plain text stay; "yes" in data is data
+    assert zh.tables[0].totals == ("", None, None, None, None, 10, "否", None, "未归属协作关系")
+    assert zh.parameters == {say("year"): 2025} and CJK.search(say("year"))
+    assert [c.key for c in zh.tables[0].columns] == [c.key for c in table.columns]
+    assert zh.tables[0].name == "secondments" and zh.charts[0].table == "secondments"
+
+
+# -- the command line ------------------------------------------------------------------
+
+
+def run(db: Path, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--db", str(db), *args])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def clean_locale(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_lang_zh_prints_chinese_headings(demo_db: Path, clean_locale: pytest.MonkeyPatch) -> None:
+    english = run(demo_db, "report", "summary")
+    assert "partnership" in english and "协作关系" not in english
+    chinese = run(demo_db, "--lang", "zh", "report", "summary")
+    assert "协作关系" in chinese and "partnership" not in chinese
+    assert "支教" in chinese and "support" not in chinese  # vocabulary too
+    assert run(demo_db, "report", "summary", "--lang", "zh") == chinese
+
+
+def test_the_language_comes_from_lang(demo_db: Path, clean_locale: pytest.MonkeyPatch) -> None:
+    clean_locale.setenv("LANG", "zh_CN.UTF-8")
+    chinese = run(demo_db, "report", "summary")
+    assert "协作关系" in chinese
+    assert run(demo_db, "--lang", "zh", "report", "summary") == chinese
+
+
+def test_lang_en_beats_the_environment(demo_db: Path, clean_locale: pytest.MonkeyPatch) -> None:
+    clean_locale.setenv("LANG", "zh_CN.UTF-8")
+    clean_locale.setenv("LANGUAGE", "zh_CN")
+    for args in (["--lang", "en", "report", "summary"], ["report", "summary", "--lang", "en"]):
+        english = run(demo_db, *args)
+        assert "partnership" in english and "协作关系" not in english
+
+
+def test_report_lang_beats_the_root_option(demo_db: Path, clean_locale: pytest.MonkeyPatch) -> None:
+    out = run(demo_db, "--lang", "zh", "report", "summary", "--lang", "en")
+    assert "partnership" in out and "协作关系" not in out
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html"])
+def test_an_empty_table_says_so_in_chinese(
+    demo_db: Path, clean_locale: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """A year without data: the one phrase a format adds itself is in the report's language."""
+    english = run(demo_db, "report", "budget", "--year", "1999", "--format", fmt)
+    chinese = run(demo_db, "--lang", "zh", "report", "budget", "--year", "1999", "--format", fmt)
+    assert "结余" in chinese  # a column heading
+    said = {"table": "(no rows)", "markdown": "(no rows)", "html": "No data"}[fmt]
+    assert said in english
+    assert said not in chinese
