@@ -13,7 +13,7 @@ only through their pairing). Then, best of three runs each:
 Both results are checked to agree on the activity, lesson and person-time
 totals. Prints both times and ``ratio=<report time ÷ raw time>``. Target: ≤ 1.5.
 
-    python bench/report_summary.py [--rows N]
+    python bench/report_summary.py [--rows N] [--db PATH]
 """
 
 from __future__ import annotations
@@ -99,15 +99,19 @@ def best(run: Callable[[], Any]) -> tuple[float, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5_000_000)
+    parser.add_argument(
+        "--db", type=Path, help="keep the prepared store in this file, and reuse it if present"
+    )
     args = parser.parse_args()
     from exchange import Tracker
     from exchange.plugins import default_plugins
 
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "bench.db"
-        started = time.perf_counter()
-        prepare(path, args.rows)
-        print(f"prepared {args.rows:,} activities in {time.perf_counter() - started:.1f} s")
+        path = args.db or Path(folder) / "bench.db"
+        if not path.exists():
+            started = time.perf_counter()
+            prepare(path, args.rows)
+            print(f"prepared {args.rows:,} activities in {time.perf_counter() - started:.1f} s")
         build = default_plugins().reports.get("summary").build
         with Tracker.open(f"sqlite:///{path}", actor="bench") as tracker:
             report_time, report = best(lambda: build(tracker))

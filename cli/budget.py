@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from .output import emit, output_options
@@ -92,43 +90,13 @@ def spend(
 @output_options
 @pass_state
 def status(state: State, year: int | None, output: str) -> None:
-    """Each allocation: granted, spent, left, and whether an overspend was approved.
+    """Each allocation: granted, spent, left, approved overspend, and spending by
+    category (the budget report: `exchange report budget` takes more filters).
 
     \b
     Example:
         exchange budget status --year 2025
     """
-    from exchange import Allocation, Expense
-    from exchange.query import total
-    from exchange.report import Column, Report, Table
-
-    tracker = state.tracker()
-    wanted: dict[str, Any] = {} if year is None else {"year": year}
-    spent = {
-        row["allocation_id"]: row["spent"]
-        for row in tracker.aggregate(
-            Expense,
-            group_by=["allocation_id"],
-            measures={"spent": total("amount")},
-            include_archived=True,  # archived expenses were still spent
-        )
-    }
-    rows = []
-    for grant in tracker.find(Allocation, order_by=["year", "id"], **wanted):
-        used = spent.get(grant.id, 0)
-        rows.append(
-            [grant.id, grant.pairing_id, grant.year, grant.amount, used, grant.amount - used]
-        )
-    table = Table(
-        name="allocations",
-        columns=[
-            Column(key="id", label="allocation", type="int"),
-            Column(key="pairing", label="pairing", type="int"),
-            Column(key="year", label="year", type="int"),
-            Column(key="granted", label="granted", type="money"),
-            Column(key="spent", label="spent", type="money"),
-            Column(key="left", label="left", type="money"),
-        ],
-        rows=rows,
-    )
-    emit(state, Report(title="budget", parameters=wanted, tables=[table]), output)
+    given = {} if year is None else {"year": year}
+    report = state.plugins().reports.get("budget").build(state.tracker(), **given)
+    emit(state, report, output)

@@ -126,7 +126,10 @@ def test_activity_budget_and_rubric_commands(db: Path) -> None:
                    "--on", "2025-09-01")[1]  # fmt: skip
     assert spent == "spent ¥2,400.50 (expense 1); ¥97,599.50 left\n"
     status = list(csv.reader(io.StringIO(invoke(db, "budget", "status", "--csv")[1])))
-    assert status[1][3:] == ["100000.00", "2400.50", "97599.50"]
+    header = status.index(["year", "supporting school", "supported school", "allocated", "spent",
+                           "left", "approved overspend", "overspent"])  # fmt: skip
+    assert status[header + 1][3:] == ["100000.00", "2400.50", "97599.50", "0.00", "no"]
+    assert ["2025", "惠阳区半岛学校", "贞丰县第五中学", "travel", "2400.50"] in status
     code, out, _ = invoke(db, "rubric", "add", "exchange-teacher")
     assert code == 0 and "version 1" in out and "lessons (示范课、公开课质量)" in out
     code, out, _ = invoke(

@@ -1024,6 +1024,7 @@ def test_each_report_names_the_filters_it_takes() -> None:
     for name in ("summary", "secondments", "rural-service"):
         assert period | places <= set(listed[name].split()), name
     assert period | {"--region", "[--partnership]"} <= set(listed["coverage"].split())
+    assert {"[--year]"} | places <= set(listed["budget"].split())
     assert set(listed["quotas"].split()) == {"--region", "--year"}
 
 

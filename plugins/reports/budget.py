@@ -1,39 +1,72 @@
-"""The ``budget`` report: each allocation with what was spent and what is left."""
+"""The ``budget`` report: each allocation with what was spent, by category, and what is left.
+
+Spending is summed by the backend, per allocation and category, in one grouped
+query (archived expenses were still spent). An allocation is *over* when its
+spending passes the amount granted; approved overspends are shown apart.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
 from exchange import Allocation, Expense, Pairing, School, Tracker
+from exchange.enums import ExpenseCategory
 from exchange.query import total
 from exchange.report import Column, Report, Table
 
+from .scope import lookup, resolve
 
-def budget(tracker: Tracker, *, year: int | None = None) -> Report:
-    """Allocations (of ``year``, or all), with spent, left and approved overspends."""
-    spent = _by_allocation(tracker, overspend=None)
-    over = _by_allocation(tracker, overspend=True)
+
+def budget(
+    tracker: Tracker,
+    *,
+    year: int | None = None,
+    region: str | None = None,
+    partnership: int | str | None = None,
+    school: int | str | None = None,
+) -> Report:
+    """Allocations (of ``year``, or all) with spent, left, approved overspend and an
+    overspend flag, then the spending of each by category."""
+    scope = resolve(tracker, region=region, partnership=partnership, school=school)
+    spent: dict[int, dict[ExpenseCategory, Decimal]] = defaultdict(dict)
+    over: dict[int, Decimal] = defaultdict(Decimal)
+    for row in tracker.aggregate(
+        Expense,
+        group_by=["allocation_id", "category", "overspend_approved"],
+        measures={"spent": total("amount")},
+        include_archived=True,
+    ):
+        found = spent[row["allocation_id"]]
+        found[row["category"]] = found.get(row["category"], Decimal(0)) + row["spent"]
+        if row["overspend_approved"]:
+            over[row["allocation_id"]] += row["spent"]
     wanted: dict[str, Any] = {} if year is None else {"year": year}
-    schools = {s.id: s.name for s in tracker.find(School, include_archived=True)}
-    pairings = {p.id: p for p in tracker.find(Pairing, include_archived=True)}
+    grants = list(tracker.find(Allocation, order_by=["year", "id"], **wanted))
+    pairings = lookup(tracker, Pairing, (g.pairing_id for g in grants))
+    grants = [g for g in grants if scope.covers_pairing(pairings[g.pairing_id])]
+    schools = lookup(
+        tracker,
+        School,
+        [s for p in pairings.values() for s in (p.supporting_school_id, p.supported_school_id)],
+    )
     rows: list[list[Any]] = []
-    sums = [Decimal(0)] * 4
-    for grant in tracker.find(Allocation, order_by=["year", "id"], **wanted):
+    by_category: list[list[Any]] = []
+    for grant in grants:
         pairing = pairings[grant.pairing_id]
-        used = spent.get(grant.id or 0, Decimal(0))
-        money = [grant.amount, used, grant.amount - used, over.get(grant.id or 0, Decimal(0))]
-        sums = [a + b for a, b in zip(sums, money, strict=True)]
-        rows.append(
-            [
-                grant.year,
-                schools[pairing.supporting_school_id],
-                schools[pairing.supported_school_id],
-                *money,
-            ]
-        )
-    totals = ("", "", "", *sums) if rows else None
-    table = Table(
+        names = [
+            schools[pairing.supporting_school_id].name,
+            schools[pairing.supported_school_id].name,
+        ]
+        used = sum(spent[grant.id or 0].values(), Decimal(0))
+        left = grant.amount - used
+        rows.append([grant.year, *names, grant.amount, used, left, over[grant.id or 0], left < 0])
+        by_category += [
+            [grant.year, *names, category, amount]
+            for category, amount in sorted(spent[grant.id or 0].items(), key=_order)
+        ]
+    allocations = Table(
         name="allocations",
         columns=[
             Column(key="year", label="year", type="int"),
@@ -43,20 +76,27 @@ def budget(tracker: Tracker, *, year: int | None = None) -> Report:
             Column(key="spent", label="spent", type="money"),
             Column(key="left", label="left", type="money"),
             Column(key="overspend", label="approved overspend", type="money"),
+            Column(key="over", label="overspent"),
         ],
         rows=rows,
-        totals=totals,
+        totals=["", "", "", *(sum(r[i] for r in rows) for i in range(3, 7)), ""] if rows else None,
     )
-    return Report(title="budget", parameters=wanted, tables=[table])
+    categories = Table(
+        name="categories",
+        title="spent by category",
+        columns=[
+            Column(key="year", label="year", type="int"),
+            Column(key="supporting", label="supporting school"),
+            Column(key="supported", label="supported school"),
+            Column(key="category", label="category"),
+            Column(key="spent", label="spent", type="money"),
+        ],
+        rows=by_category,
+        totals=["", "", "", "", sum(r[4] for r in by_category)] if by_category else None,
+    )
+    parameters = {**wanted, **scope.parameters}
+    return Report(title="budget", parameters=parameters, tables=[allocations, categories])
 
 
-def _by_allocation(tracker: Tracker, *, overspend: bool | None) -> dict[int, Decimal]:
-    filters: dict[str, Any] = {} if overspend is None else {"overspend_approved": overspend}
-    rows = tracker.aggregate(
-        Expense,
-        group_by=["allocation_id"],
-        measures={"spent": total("amount")},
-        include_archived=True,
-        **filters,
-    )
-    return {row["allocation_id"]: row["spent"] for row in rows}
+def _order(item: tuple[ExpenseCategory, Decimal]) -> int:
+    return list(ExpenseCategory).index(item[0])
