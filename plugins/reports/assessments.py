@@ -18,7 +18,7 @@ from exchange.enums import Grade, Target
 from exchange.report import Chart, Column, Report, Table
 from exchange.scoring import PLACES, Result, combined, evaluate
 
-from .scope import lookup, resolve
+from .scope import lookup, resolve, schools_of
 
 
 def assessments(
@@ -136,7 +136,7 @@ def _target_names(tracker: Tracker, target: Target, ids: list[int]) -> dict[int,
     schools = lookup(
         tracker,
         School,
-        [s for p in pairings.values() for s in (p.supporting_school_id, p.supported_school_id)],
+        [s for p in pairings.values() for s in schools_of(p)],
     )
     return {
         i: f"{schools[p.supporting_school_id].name} → {schools[p.supported_school_id].name}"

@@ -16,7 +16,7 @@ from exchange.enums import ExpenseCategory
 from exchange.query import total
 from exchange.report import Column, Report, Table
 
-from .scope import lookup, resolve
+from .scope import lookup, resolve, schools_of
 
 
 def budget(
@@ -49,7 +49,7 @@ def budget(
     schools = lookup(
         tracker,
         School,
-        [s for p in pairings.values() for s in (p.supporting_school_id, p.supported_school_id)],
+        [s for p in pairings.values() for s in schools_of(p)],
     )
     rows: list[list[Any]] = []
     by_category: list[list[Any]] = []

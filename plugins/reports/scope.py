@@ -76,13 +76,25 @@ class Scope:
             return False
         return self.region is None or bool(ids & self.region_school_ids)
 
+    def keeps(self, partnership_id: int | None, school_ids: Iterable[int | None]) -> bool:
+        """Whether the partnership, region and school filters keep a record of this
+        partnership at these schools."""
+        if self.partnership is not None and partnership_id != self.partnership.id:
+            return False
+        return self.touches(school_ids)
+
     def covers_pairing(self, pairing: Pairing | None) -> bool:
         """Whether the partnership, region and school filters keep ``pairing``."""
         if pairing is None:
             return self.partnership is None and self.region is None and self.school is None
-        if self.partnership is not None and pairing.partnership_id != self.partnership.id:
-            return False
-        return self.touches([pairing.supporting_school_id, pairing.supported_school_id])
+        return self.keeps(pairing.partnership_id, schools_of(pairing))
+
+
+def schools_of(pairing: Pairing | None) -> list[int]:
+    """The two schools of a pairing (none without one)."""
+    if pairing is None:
+        return []
+    return [pairing.supporting_school_id, pairing.supported_school_id]
 
 
 def resolve(

@@ -26,7 +26,7 @@ from exchange.query import count, total
 from exchange.report import Chart, Column, Report, Table
 from exchange.timeline import SERVED
 
-from .scope import Scope, placements, resolve
+from .scope import Scope, placements, resolve, schools_of
 
 NO_PARTNERSHIP = Phrase("no partnership")
 MEASURES = {
@@ -218,24 +218,13 @@ def _activities(
     for group in groups:
         pairing = pairings.get(group["pairing_id"])
         partnership_id = group["partnership_id"] or (pairing.partnership_id if pairing else None)
-        if not _keeps(scope, partnership_id, pairing, [group.get("school_id")]):
+        if not scope.keeps(partnership_id, [group.get("school_id"), *schools_of(pairing)]):
             continue
         key = (partnership_id, group["held_on.year"], group["kind"])
         found = out.setdefault(key, dict.fromkeys(MEASURES, 0))
         for measure in MEASURES:
             found[measure] += group[measure]
     return out
-
-
-def _keeps(
-    scope: Scope, partnership_id: int | None, pairing: Pairing | None, schools: list[int | None]
-) -> bool:
-    """Whether a record of this partnership, pairing and schools is in scope."""
-    if scope.partnership is not None and partnership_id != scope.partnership.id:
-        return False
-    if pairing is not None:
-        schools = [*schools, pairing.supporting_school_id, pairing.supported_school_id]
-    return scope.touches(schools) if (scope.school or scope.region) else True
 
 
 def _pairings(tracker: Tracker, scope: Scope) -> dict[Key, int]:
@@ -254,7 +243,7 @@ def _pairings(tracker: Tracker, scope: Scope) -> dict[Key, int]:
     out: dict[Key, int] = defaultdict(int)
     for group in groups:
         schools = [group["supporting_school_id"], group["supported_school_id"]]
-        if _keeps(scope, group["partnership_id"], None, schools):
+        if scope.keeps(group["partnership_id"], schools):
             out[group["partnership_id"], group["signed_on.year"]] += group["n"]
     return out
 
