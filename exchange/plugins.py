@@ -39,6 +39,7 @@ GROUP = hookspecs.PROJECT
 BUILTIN_PLUGINS = (
     "backends.memory",
     "backends.sqlite",
+    "backends.postgresql",
     "plugins.formats",
     "plugins.importers",
     "plugins.reports",

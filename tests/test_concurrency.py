@@ -1,0 +1,157 @@
+"""The cross-record rules hold when many processes write at once, on SQLite and PostgreSQL.
+
+Eight processes (started with ``spawn``, each with its own tracker) wait at a
+barrier and then write at the same moment. The database serialises them: the
+outermost transaction takes the write lock at once (``BEGIN IMMEDIATE`` on
+SQLite, a transaction-level advisory lock on PostgreSQL), so a rule that reads
+before it writes — no overlapping secondments, the change log's hash chain —
+sees every write that came before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import queue
+from collections.abc import Iterator
+from multiprocessing.synchronize import Barrier
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from exchange import ActivityKind, School, Secondment, SecondmentStatus, Teacher, Tracker
+from exchange.errors import ExchangeError, RuleViolation
+
+WORKERS = 8
+ACTIVITIES = 500
+WAIT = 120.0
+"""Seconds a test waits for its workers before calling them stuck."""
+
+
+@pytest.fixture(scope="module")
+def postgres_server() -> Iterator[str]:
+    """A scratch database on the test server (skips, or fails in CI, without one)."""
+    if not os.environ.get("CI"):
+        pytest.importorskip("psycopg", reason="psycopg is not installed (the postgresql extra)")
+    from backends.postgresql import testing
+
+    with testing.scratch_database(testing.require_server()) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a new, empty store shared by the workers."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'shared.db'}"
+    from backends.postgresql.testing import with_options
+
+    server: str = request.getfixturevalue("postgres_server")
+    test = request.function.__name__
+    return with_options(server, schema=test.removeprefix("test_")[:60])
+
+
+def run_workers(target: Any, jobs: list[tuple[Any, ...]]) -> list[Any]:
+    """Run ``target(*job, barrier, results)`` in one spawned process per job; their results."""
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(len(jobs), timeout=WAIT)
+    results = context.Queue()
+    processes = [context.Process(target=target, args=(*job, barrier, results)) for job in jobs]
+    for process in processes:
+        process.start()
+    try:
+        out = [results.get(timeout=WAIT) for _ in processes]
+    except queue.Empty:
+        raise AssertionError("a worker neither finished nor failed in time") from None
+    finally:
+        for process in processes:
+            process.join(timeout=WAIT)
+            if process.is_alive():
+                process.kill()
+    assert all(process.exitcode == 0 for process in processes), [p.exitcode for p in processes]
+    return out
+
+
+# -- the workers (top-level, so that spawned processes can import them) -------------------
+
+
+def approve(url: str, secondment: int, barrier: Barrier, results: Any) -> None:
+    """Approve one secondment at the barrier's signal; report ``ok`` or the error."""
+    try:
+        with Tracker.open(url, actor=f"worker {secondment}") as tracker:
+            barrier.wait()
+            try:
+                tracker.approve(secondment)
+                results.put((secondment, "ok", ""))
+            except ExchangeError as error:
+                results.put((secondment, type(error).__name__, str(error)))
+    except BaseException as error:  # report rather than die silently
+        results.put((secondment, "crashed", repr(error)))
+
+
+def log_activities(url: str, worker: int, barrier: Barrier, results: Any) -> None:
+    """Log :data:`ACTIVITIES` activities, one transaction each, from the barrier's signal."""
+    try:
+        with Tracker.open(url, actor=f"worker {worker}") as tracker:
+            barrier.wait()
+            for i in range(ACTIVITIES):
+                tracker.log_activity(
+                    ActivityKind.TRAINING,
+                    f"培训 {worker}-{i}",
+                    held_on=dt.date(2025, 1, 1) + dt.timedelta(days=i % 365),
+                    school=1,
+                    attendees=i,
+                )
+            results.put((worker, "ok", ""))
+    except BaseException as error:
+        results.put((worker, type(error).__name__, str(error)))
+
+
+# -- the tests ------------------------------------------------------------------------------
+
+
+def test_one_of_eight_overlapping_approvals_wins(store: str) -> None:
+    """Eight approvals of overlapping secondments of one teacher at once: exactly one
+    succeeds, the seven others are refused with the overlap error."""
+    with Tracker.open(store, actor="setup") as tracker:
+        home = tracker.add(School(name="贞丰县第五中学", region="贞丰县", stage="junior"))
+        host = tracker.add(School(name="惠阳区半岛学校", region="惠阳区", stage="junior"))
+        teacher = tracker.add(Teacher(name="李老师", school_id=home.id or 0))
+        ids = [
+            tracker.second(
+                teacher,
+                host,
+                kind="support",
+                starts_on=dt.date(2025, 3, 1) + dt.timedelta(days=7 * i),
+                ends_on=dt.date(2025, 7, 15) + dt.timedelta(days=i),
+            ).id
+            for i in range(WORKERS)
+        ]
+    outcomes = run_workers(approve, [(store, id) for id in ids])
+    won = [id for id, outcome, _ in outcomes if outcome == "ok"]
+    refused = [(outcome, message) for _, outcome, message in outcomes if outcome != "ok"]
+    assert len(won) == 1, outcomes
+    assert len(refused) == WORKERS - 1
+    for outcome, message in refused:
+        assert outcome == RuleViolation.__name__, message
+        assert f"secondment {won[0]}" in message and "overlaps" in message, message
+    with Tracker.open(store) as tracker:
+        statuses = {s.id: s.status for s in tracker.find(Secondment)}
+        assert [id for id, status in statuses.items() if status is SecondmentStatus.APPROVED] == won
+        assert tracker.verify_log() == 3 + WORKERS + 1
+
+
+def test_eight_writers_adding_500_activities_each_leave_4000(store: str) -> None:
+    """Every activity is stored once, with ids 1 … 4,000, and the change log's hash chain
+    stays one unbroken line."""
+    with Tracker.open(store, actor="setup") as tracker:
+        tracker.add(School(name="贞丰县第五中学", region="贞丰县", stage="junior"))
+    outcomes = run_workers(log_activities, [(store, worker) for worker in range(WORKERS)])
+    assert all(outcome == "ok" for _, outcome, _ in outcomes), outcomes
+    with Tracker.open(store) as tracker:
+        assert tracker.count("activities") == WORKERS * ACTIVITIES
+        ids = [a.id for a in tracker.find("activities")]
+        assert ids == list(range(1, WORKERS * ACTIVITIES + 1))
+        assert tracker.verify_log() == 1 + WORKERS * ACTIVITIES
