@@ -327,7 +327,9 @@ def test_second_assessment_by_the_same_assessor_is_refused(
 
 
 def test_unsupported_scheme_names_the_known_ones() -> None:
-    with pytest.raises(errors.ConfigurationError, match=r"'mysql'.*memory, postgres, postgresql, sqlite"):
+    with pytest.raises(
+        errors.ConfigurationError, match=r"'mysql'.*memory, postgres, postgresql, sqlite"
+    ):
         Tracker.open("mysql://bureau")
 
 
