@@ -33,6 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from exchange import SecondmentKind
+
 SCHOOLS, TEACHERS = 1_000, 10_000
 BASE = dt.date(2016, 1, 1)
 COLUMNS = (
@@ -43,11 +45,11 @@ COLUMNS = (
 
 def prepare(url: str) -> None:
     """A fresh store with the schema, the schools and the teachers."""
-    from exchange import School, Teacher, Tracker
+    from exchange import School, Stage, Teacher, Tracker
 
     with Tracker.open(url, actor="bench") as tracker:
         tracker.bulk_add(
-            School(name=f"学校{i}", region=f"地区{i % 50}", stage="小学", rural=i % 3 == 0)
+            School(name=f"学校{i}", region=f"地区{i % 50}", stage=Stage.PRIMARY, rural=i % 3 == 0)
             for i in range(SCHOOLS)
         )
         tracker.bulk_add(
@@ -55,9 +57,9 @@ def prepare(url: str) -> None:
         )
 
 
-def plan(n: int) -> Iterator[tuple[int, int, str, dt.date, dt.date]]:
+def plan(n: int) -> Iterator[tuple[int, int, SecondmentKind, dt.date, dt.date]]:
     """The secondments to store: teacher, host school, kind, start, end."""
-    kinds = ("support", "shadow", "post", "visit")
+    kinds = tuple(SecondmentKind)
     for i in range(n):
         teacher = i % TEACHERS + 1
         host = (teacher + 6) % SCHOOLS + 1  # never the teacher's own school
@@ -87,7 +89,7 @@ def run_raw(url: str, n: int) -> float:
     from backends.postgresql.url import parse
 
     rows = (
-        (i, None, False, t, h, k, s, e, "proposed", None, None, "", "", "[]")
+        (i, None, False, t, h, k.value, s, e, "proposed", None, None, "", "", "[]")
         for i, (t, h, k, s, e) in enumerate(plan(n), 1)
     )
     with psycopg.connect(parse(url).conninfo) as conn:

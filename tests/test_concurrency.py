@@ -21,7 +21,16 @@ from typing import Any
 
 import pytest
 
-from exchange import ActivityKind, School, Secondment, SecondmentStatus, Teacher, Tracker
+from exchange import (
+    Activity,
+    ActivityKind,
+    School,
+    Secondment,
+    SecondmentStatus,
+    Stage,
+    Teacher,
+    Tracker,
+)
 from exchange.errors import ExchangeError, RuleViolation
 
 WORKERS = 8
@@ -116,8 +125,8 @@ def test_one_of_eight_overlapping_approvals_wins(store: str) -> None:
     """Eight approvals of overlapping secondments of one teacher at once: exactly one
     succeeds, the seven others are refused with the overlap error."""
     with Tracker.open(store, actor="setup") as tracker:
-        home = tracker.add(School(name="贞丰县第五中学", region="贞丰县", stage="junior"))
-        host = tracker.add(School(name="惠阳区半岛学校", region="惠阳区", stage="junior"))
+        home = tracker.add(School(name="贞丰县第五中学", region="贞丰县", stage=Stage.JUNIOR))
+        host = tracker.add(School(name="惠阳区半岛学校", region="惠阳区", stage=Stage.JUNIOR))
         teacher = tracker.add(Teacher(name="李老师", school_id=home.id or 0))
         ids = [
             tracker.second(
@@ -147,11 +156,11 @@ def test_eight_writers_adding_500_activities_each_leave_4000(store: str) -> None
     """Every activity is stored once, with ids 1 … 4,000, and the change log's hash chain
     stays one unbroken line."""
     with Tracker.open(store, actor="setup") as tracker:
-        tracker.add(School(name="贞丰县第五中学", region="贞丰县", stage="junior"))
+        tracker.add(School(name="贞丰县第五中学", region="贞丰县", stage=Stage.JUNIOR))
     outcomes = run_workers(log_activities, [(store, worker) for worker in range(WORKERS)])
     assert all(outcome == "ok" for _, outcome, _ in outcomes), outcomes
     with Tracker.open(store) as tracker:
-        assert tracker.count("activities") == WORKERS * ACTIVITIES
-        ids = [a.id for a in tracker.find("activities")]
+        assert tracker.count(Activity) == WORKERS * ACTIVITIES
+        ids = [a.id for a in tracker.find(Activity)]
         assert ids == list(range(1, WORKERS * ACTIVITIES + 1))
         assert tracker.verify_log() == 1 + WORKERS * ACTIVITIES

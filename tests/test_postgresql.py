@@ -14,6 +14,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -41,7 +42,7 @@ import psycopg
 from backends.postgresql import open_postgresql
 from backends.postgresql import testing as pg_testing
 from backends.postgresql.errors import too_old
-from backends.postgresql.migrations import MIGRATIONS_TABLE, known_names
+from backends.postgresql.migrations import MIGRATIONS_TABLE, STEPS, known_names
 from backends.postgresql.store import PostgreSQLBackend
 from backends.postgresql.url import parse
 from backends.sqlite import open_sqlite
@@ -70,7 +71,7 @@ def backend(server: str) -> Iterator[PostgreSQLBackend]:
 
 
 def password_of(url: str) -> str:
-    return psycopg.conninfo.conninfo_to_dict(url.split("?")[0]).get("password") or ""
+    return str(psycopg.conninfo.conninfo_to_dict(url.split("?")[0]).get("password") or "")
 
 
 class TestPostgreSQLConformance(BackendConformance):
@@ -203,6 +204,31 @@ def test_migrations_are_recorded_and_run_once(server: str) -> None:
     again = open_postgresql(url)
     assert again.count(School, {}) == 1 and again.schema_version() == SCHEMA_VERSION
     again.close()
+
+
+def test_a_schema_1_store_is_upgraded_and_keeps_its_records(server: str) -> None:
+    """A store left at schema 1 by an earlier release opens at the current schema."""
+    url = store_url(server)
+    schema = parse(url).schema
+    with psycopg.connect(server, autocommit=True) as conn, conn.transaction():
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+        conn.execute(f'SET LOCAL search_path = "{schema}"')
+        conn.execute(
+            f'CREATE TABLE "{MIGRATIONS_TABLE}" ("name" text PRIMARY KEY, "applied_at" '
+            "timestamptz NOT NULL DEFAULT now())"
+        )
+        conn.execute(";\n".join(STEPS[0].statements))
+        conn.execute(f'INSERT INTO "{MIGRATIONS_TABLE}" ("name") VALUES (%s)', (STEPS[0].name,))
+        conn.execute(
+            "INSERT INTO schools VALUES (1, NULL, false, %s, '贞丰县', 'junior', true)",
+            ("贞丰县第五中学",),
+        )
+        conn.execute("UPDATE _exchange_ids SET last_id = 1 WHERE table_name = 'schools'")
+    with Tracker.open(url) as tracker:
+        assert tracker.backend.schema_version() == SCHEMA_VERSION == 2
+        assert tracker.get(School, 1).name == "贞丰县第五中学"
+        assert tracker.add(School(name="新", region="r", stage=Stage.PRIMARY)).id == 2
+        assert tracker.define_programme("百千万", targets=(100, 1000, 10000)).id == 1
 
 
 def test_a_schema_from_a_newer_release_is_refused(server: str) -> None:
@@ -353,10 +379,36 @@ def test_bulk_insert_copies_in_batches_and_reports_the_first_bad_row(
     assert backend.add(Teacher(name="李", school_id=1)).id == 1
 
 
+def test_the_record_source_may_read_the_store_during_a_bulk_insert(
+    backend: PostgreSQLBackend,
+) -> None:
+    """The Tracker's rules look records up while a bulk load reads its source: those reads
+    share the load's connection (waiting while a batch is sent) and must not deadlock."""
+    school = backend.add(School(name="甲", region="r", stage=Stage.JUNIOR))
+    seen: list[int] = []
+
+    def source() -> Iterator[Teacher]:
+        for i in range(25):
+            assert backend.get(School, school.id or 0) == school
+            seen.append(backend.count(Teacher, {}))
+            yield Teacher(name=f"师{i}", school_id=school.id or 0)
+
+    done: list[Any] = []
+    worker = threading.Thread(
+        target=lambda: done.append(backend.bulk_insert(Teacher, source(), batch_size=10))
+    )
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "the bulk load and the reads of its source deadlocked"
+    assert done and done[0].count == 25
+    assert seen == sorted(seen) and seen[-1] <= 20  # reads see whole batches, never a part
+
+
 def test_activities_group_by_year(backend: PostgreSQLBackend) -> None:
     """``held_on.year`` groups by calendar year, an int, in order."""
     for day in ("2024-03-01", "2024-12-31", "2025-01-01", "2023-06-30"):
-        backend.add(Activity(kind=ActivityKind.TRAINING, title="培训", held_on=day, lessons=2))
+        held_on = dt.date.fromisoformat(day)
+        backend.add(Activity(kind=ActivityKind.TRAINING, title="培训", held_on=held_on, lessons=2))
     rows = backend.aggregate(
         Activity, ["held_on.year", "kind"], {"n": count(), "lessons": total("lessons")}, {}
     )
@@ -377,7 +429,7 @@ def test_sums_are_exact_beyond_64_bits(backend: PostgreSQLBackend) -> None:
         Pairing(
             supporting_school_id=one.id or 0,
             supported_school_id=two.id or 0,
-            signed_on="2025-01-01",
+            signed_on=dt.date(2025, 1, 1),
         )
     )
     grants = (
@@ -394,10 +446,10 @@ def test_a_large_find_streams_and_ignores_records_added_meanwhile(
     backend: PostgreSQLBackend,
 ) -> None:
     backend.bulk_insert(
-        School, (School(name=f"{i}", region="r", stage="junior") for i in range(5000))
+        School, (School(name=f"{i}", region="r", stage=Stage.JUNIOR) for i in range(5000))
     )
     found = backend.find(School, {})
-    backend.add(School(name="后来", region="r", stage="junior"))
+    backend.add(School(name="后来", region="r", stage=Stage.JUNIOR))
     assert [s.id for s in found] == list(range(1, 5001))
     assert backend.count(School, {}) == 5001
 
@@ -454,8 +506,10 @@ def test_dates_and_money_round_trip_at_their_limits(backend: PostgreSQLBackend) 
     reference = reference_backend()
     try:
         for store in (backend, reference):
-            store.add(Activity(kind="training", title="最早", held_on=dt.date(1, 1, 1)))
-            store.add(Activity(kind="training", title="最晚", held_on=dt.date(9999, 12, 31)))
+            store.add(Activity(kind=ActivityKind.TRAINING, title="最早", held_on=dt.date(1, 1, 1)))
+            store.add(
+                Activity(kind=ActivityKind.TRAINING, title="最晚", held_on=dt.date(9999, 12, 31))
+            )
         expect_same_dumps(dump(backend), dump(reference))
     finally:
         reference.close()

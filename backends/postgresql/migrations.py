@@ -375,8 +375,14 @@ def migrate(conn: Connection[TupleRow], schema: str, where: str) -> int:
     """Apply the pending migrations; return how many ran.
 
     The caller holds a transaction and the store's write lock, so two programs
-    opening a new store at once do not both create it.
+    opening a new store at once do not both create it. Nothing is created (no
+    privilege needed) when the store is up to date.
     """
+    applied = applied_names(conn)
+    check_not_newer(applied, where)
+    pending = [step for step in STEPS if step.name not in applied]
+    if not pending:
+        return 0
     (exists,) = _one(conn, "SELECT count(*) FROM pg_namespace WHERE nspname = %s", (schema,))
     if not exists:
         conn.execute(f"CREATE SCHEMA {quote(schema)}")
@@ -386,16 +392,10 @@ def migrate(conn: Connection[TupleRow], schema: str, where: str) -> int:
     "applied_at" timestamptz NOT NULL DEFAULT now()
 )"""
     )
-    applied = applied_names(conn)
-    check_not_newer(applied, where)
-    ran = 0
-    for step in STEPS:
-        if step.name in applied:
-            continue
+    for step in pending:
         conn.execute(";\n".join(step.statements))  # one round trip: no parameters
         conn.execute(f'INSERT INTO {quote(MIGRATIONS_TABLE)} ("name") VALUES (%s)', (step.name,))
-        ran += 1
-    return ran
+    return len(pending)
 
 
 def _one(
