@@ -160,8 +160,10 @@ def where(state: State) -> None:
     Example:
         EXCHANGE_DB=bureau.db exchange where
     """
+    from exchange.urls import redact
+
     location = state.location()
-    click.echo(f"{location.url}  (from {location.source})")
+    click.echo(f"{redact(location.url)}  (from {location.source})")
 
 
 @cli.command()

@@ -160,3 +160,10 @@ def test_shell_completion_offers_commands_and_subcommands() -> None:
         env={**os.environ, "_EXCHANGE_COMPLETE": "bash_source"},
     ).stdout
     assert "_exchange_completion" in script
+
+
+def test_where_never_prints_a_password() -> None:
+    url = "postgresql://coordinator:s3cret@db.example:5432/exchange"
+    result = CliRunner().invoke(cli, ["--db", url, "where"])
+    assert result.exit_code == 0, result.output
+    assert "s3cret" not in result.output and "db.example" in result.output
