@@ -49,7 +49,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "List the reports (built-in and from plugins) and the options each takes.",
     ),
     "copy": (
-        "cli.transfer:copy_",
+        "cli.copy:copy_",
         "Copy every record from the store SOURCE to the empty store DESTINATION.",
     ),
     "import": (
