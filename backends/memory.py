@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import attrs
 
 from exchange import hookimpl
-from exchange.backend import SCHEMA_VERSION, STORED_TYPES, BulkResult
+from exchange.backend import SCHEMA_VERSION, STORED_TYPES, BulkResult, restored_id
 from exchange.changelog import Change, RowDigest
 from exchange.codec import columns, row_encoder
 from exchange.errors import BackendError, DuplicateRef, NotFound, StillReferenced
@@ -241,6 +241,29 @@ class MemoryBackend:
             last_id=added[-1] if added else None,
             digest=digest.hexdigest(),
         )
+
+    def restore(self, cls: type[S], records: Iterable[S], *, batch_size: int = 10_000) -> int:
+        """Store records with the ids they carry; with the transaction, all or nothing."""
+        self._check_open()
+        first_next = self._next_id[cls.table]
+        restored: list[int] = []
+
+        def undo() -> None:
+            for id in reversed(restored):
+                self._unstore(cls.table, id, first_next)
+
+        try:
+            for record in records:
+                id = restored_id(record, self._next_id[cls.table])
+                self._check_links(record)
+                self._check_ref(record)
+                self._next_id[cls.table] = id
+                restored.append(self._store(record).id)  # type: ignore[arg-type]
+        except BaseException:
+            undo()
+            raise
+        self._journal(undo)
+        return len(restored)
 
     # -- reads ----------------------------------------------------------------
 

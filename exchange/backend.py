@@ -23,6 +23,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 import attrs
 
 from .changelog import Change
+from .errors import BackendError
 from .models import RECORD_TYPES, Stored
 from .query import Filters, Measure
 
@@ -97,6 +98,16 @@ class Backend(Protocol):
     ) -> BulkResult:
         """Store many new records of one type, streaming; all or nothing with the transaction."""
 
+    def restore(self, cls: type[S], records: Iterable[S], *, batch_size: int = 10_000) -> int:
+        """Store records that keep the ids they carry (copied from another store),
+        streaming; all or nothing with the transaction; return how many.
+
+        Each id must be larger than every id the table has held, and the ids must
+        increase; links and refs are checked as :meth:`add` checks them. Change-log
+        entries are restored unchanged, hashes included. Later ids follow the
+        largest restored one.
+        """
+
     def transaction(self) -> AbstractContextManager[None]:
         """All or nothing; nests (an inner failure undoes only the inner block).
 
@@ -113,3 +124,17 @@ class Backend(Protocol):
 
     def close(self) -> None:
         """Release the connection; the backend is unusable afterwards."""
+
+
+def restored_id(record: Stored, next_id: int) -> int:
+    """The id ``record`` carries into :meth:`Backend.restore`, which must be at least
+    ``next_id`` (the table's next id); :class:`BackendError` otherwise."""
+    name = type(record).__name__.lower()
+    if record.id is None:
+        raise BackendError(f"a restored {name} must carry its id")
+    if record.id < next_id:
+        raise BackendError(
+            f"cannot restore {name} {record.id}: ids up to {next_id - 1} are taken or were used; "
+            "restore into a store that never held them, in increasing id order"
+        )
+    return record.id

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 
-from exchange.backend import BulkResult
+from exchange.backend import BulkResult, restored_id
 from exchange.changelog import RowDigest
 from exchange.codec import row_encoder
 from exchange.errors import BackendError, ExchangeError
@@ -48,10 +48,36 @@ def insert(
     A refused row raises what ``memory:`` raises for it; other driver errors
     propagate for the caller to translate.
     """
-    size = batch_size if batch_size > 0 else DEFAULT_BATCH
     last_id = _lock_counter(conn, cls)
     digest = RowDigest()
-    rows = _numbered(cls, records, digest, last_id + 1)
+    stored = _send(conn, cls, _numbered(cls, records, digest, last_id + 1), batch_size)
+    if not stored:
+        return BulkResult(count=0, first_id=None, last_id=None, digest=digest.hexdigest())
+    _move_counter(conn, cls, last_id + stored)
+    return BulkResult(
+        count=stored, first_id=last_id + 1, last_id=last_id + stored, digest=digest.hexdigest()
+    )
+
+
+def restore(
+    conn: Connection[TupleRow], cls: type[Stored], records: Iterable[Stored], batch_size: int
+) -> int:
+    """COPY ``records`` with their own ids in batches; the caller holds the transaction.
+
+    The table's id counter moves past the largest id restored.
+    """
+    largest = [_lock_counter(conn, cls)]
+    stored = _send(conn, cls, _with_ids(cls, records, largest), batch_size)
+    if stored:
+        _move_counter(conn, cls, largest[0])
+    return stored
+
+
+def _send(
+    conn: Connection[TupleRow], cls: type[Stored], rows: Iterator[tuple[Any, ...]], size: int
+) -> int:
+    """COPY ``rows`` in batches of ``size``; return how many were stored."""
+    size = size if size > 0 else DEFAULT_BATCH
     sender = _Sender(conn, cls)
     stored = 0
     try:
@@ -69,14 +95,13 @@ def insert(
         sender.wait()
     finally:
         sender.join()
-    if not stored:
-        return BulkResult(count=0, first_id=None, last_id=None, digest=digest.hexdigest())
+    return stored
+
+
+def _move_counter(conn: Connection[TupleRow], cls: type[Stored], last_id: int) -> None:
     conn.execute(
         f'UPDATE {quote(IDS_TABLE)} SET "last_id" = %s WHERE "table_name" = %s',
-        (last_id + stored, cls.table),
-    )
-    return BulkResult(
-        count=stored, first_id=last_id + 1, last_id=last_id + stored, digest=digest.hexdigest()
+        (last_id, cls.table),
     )
 
 
@@ -102,6 +127,16 @@ def _numbered(
             raise BackendError(f"{name} already has id {row[0]}")
         fold(row)
         yield (new_id, *row[1:])
+
+
+def _with_ids(
+    cls: type[Stored], records: Iterable[Stored], largest: list[int]
+) -> Iterator[tuple[Any, ...]]:
+    """Each record as a stored row with its own id; ``largest[0]`` the largest id so far."""
+    encode = row_encoder(cls)
+    for record in records:
+        largest[0] = restored_id(record, largest[0] + 1)
+        yield encode(record)
 
 
 def _read(

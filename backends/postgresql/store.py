@@ -355,6 +355,18 @@ class PostgreSQLBackend:
             except DRIVER_ERRORS as exc:
                 raise self._error(exc) from exc
 
+    def restore(
+        self, cls: type[S], records: Iterable[S], *, batch_size: int = bulk.DEFAULT_BATCH
+    ) -> int:
+        """Store records with the ids they carry with COPY, in one transaction."""
+        self._check_open()
+        with self.transaction():
+            conn = cast(Conn, self._tx)
+            try:
+                return bulk.restore(conn, cls, records, batch_size)
+            except DRIVER_ERRORS as exc:
+                raise self._error(exc) from exc
+
     # -- reads ----------------------------------------------------------------
 
     def get(self, cls: type[S], id: int) -> S | None:

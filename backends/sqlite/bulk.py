@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from exchange.backend import BulkResult
+from exchange.backend import BulkResult, restored_id
 from exchange.changelog import RowDigest
 from exchange.codec import row_encoder
 from exchange.errors import BackendError
@@ -66,6 +66,45 @@ def insert(
     for sql in dropped:
         conn.execute(sql)
     return _result(conn, stored, digest)
+
+
+def restore(
+    conn: sqlite3.Connection, cls: type[Stored], records: Iterable[Stored], batch_size: int
+) -> int:
+    """Insert ``records`` with their own ids in batches; the caller holds the transaction.
+
+    ``AUTOINCREMENT`` moves the table's sequence past the largest id restored.
+    """
+    size = batch_size if batch_size > 0 else DEFAULT_BATCH
+    found = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (cls.table,)).fetchone()
+    last: list[tuple[Any, ...]] = [()]
+    rows = _with_ids(cls, records, (found[0] if found else 0) + 1, last)
+    cursor = conn.cursor()
+    stored = 0
+    try:
+        while True:
+            cursor.executemany(statements(cls).insert, itertools.islice(rows, size))
+            stored += cursor.rowcount
+            if cursor.rowcount < size:
+                return stored
+    except sqlite3.IntegrityError:
+        refusal = refused_write(conn, cls, last[0])
+        if refusal is None:
+            raise
+        raise refusal from None
+    finally:
+        cursor.close()
+
+
+def _with_ids(
+    cls: type[Stored], records: Iterable[Stored], next_id: int, last: list[tuple[Any, ...]]
+) -> Iterator[tuple[Any, ...]]:
+    """Each record as a stored row with its own id, checked by :func:`restored_id`."""
+    encode = row_encoder(cls)
+    for record in records:
+        next_id = restored_id(record, next_id) + 1
+        last[0] = row = encode(record)
+        yield row
 
 
 def _encoded(

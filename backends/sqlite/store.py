@@ -229,6 +229,17 @@ class SQLiteBackend:
             except DRIVER_ERRORS as exc:
                 raise self._error(exc) from exc
 
+    def restore(
+        self, cls: type[S], records: Iterable[S], *, batch_size: int = bulk.DEFAULT_BATCH
+    ) -> int:
+        """Store records with the ids they carry, in batches, in one transaction."""
+        self._check_open()
+        with self.transaction():
+            try:
+                return bulk.restore(self._conn, cls, records, batch_size)
+            except DRIVER_ERRORS as exc:
+                raise self._error(exc) from exc
+
     # -- reads ----------------------------------------------------------------
 
     def get(self, cls: type[S], id: int) -> S | None:
