@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import os
 import socket
 import subprocess
@@ -25,7 +26,6 @@ import pytest
 from exchange import Activity, Allocation, Pairing, School, Secondment, Teacher, Tracker
 from exchange.backend import SCHEMA_VERSION, STORED_TYPES, Backend
 from exchange.changelog import Change
-from exchange.copying import copy
 from exchange.demo import build_demo
 from exchange.enums import ActivityKind, Stage
 from exchange.errors import BackendError, ConfigurationError, DuplicateRef, NotFound
@@ -473,16 +473,37 @@ def test_the_demo_programme_matches_memory(server: str) -> None:
 
 
 def test_copy_sqlite_to_postgresql_and_back(server: str, tmp_path: Path) -> None:
-    """``exchange copy``'s engine: SQLite → PostgreSQL → SQLite keeps every record."""
-    with Tracker.open(f"sqlite:///{tmp_path / 'a.db'}", actor="演示") as original:
-        build_demo(original)
-        with Tracker.open(store_url(server)) as middle:
-            copy(original, middle)
-            with Tracker.open(f"sqlite:///{tmp_path / 'b.db'}") as back:
-                copy(middle, back)
-                mine, theirs = dump(back.backend), dump(original.backend)
-                del mine["changes"], theirs["changes"]
-                expect_same_dumps(mine, theirs)
+    """``exchange copy`` SQLite → PostgreSQL → SQLite: every export and the log are identical."""
+    from click.testing import CliRunner
+
+    from cli.main import cli
+    from exchange.models import RECORD_TYPES
+
+    original, back = tmp_path / "a.db", tmp_path / "b.db"
+    with Tracker.open(f"sqlite:///{original}", actor="演示") as tracker:
+        build_demo(tracker)
+    middle = store_url(server)
+    runner = CliRunner()
+    for source, destination in ((str(original), middle), (middle, str(back))):
+        result = runner.invoke(cli, ["copy", source, destination])
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines()[-1].startswith("copied and verified ")
+
+    def exports(db: Path) -> dict[str, str]:
+        found = {}
+        for cls in RECORD_TYPES:
+            result = runner.invoke(cli, ["--db", str(db), "export", cls.table, "--format", "json"])
+            assert result.exit_code == 0, result.output
+            found[cls.table] = result.stdout
+        return found
+
+    assert exports(back) == exports(original)
+    assert all(json.loads(text) for text in exports(back).values())
+    with Tracker.open(str(original)) as a, Tracker.open(str(back)) as b:
+        expect_same_dumps(dump(b.backend), dump(a.backend))  # the change log too
+        assert b.verify_log() == a.verify_log() > 0
+    refused = runner.invoke(cli, ["copy", str(original), middle])
+    assert refused.exit_code == 1 and "is not empty" in refused.stderr
 
 
 def test_secondment_rules_hold_through_the_tracker(server: str) -> None:
