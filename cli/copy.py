@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from .state import State, pass_state
@@ -35,6 +37,7 @@ def copy_(state: State, source: str, destination: str, append: bool) -> None:
     def report(copied: Copied) -> None:
         click.echo(f"{copied.table:<14} {copied.count:>12,}  sha256 {copied.checksum[:16]}")
 
+    _must_exist(source)
     plugins = state.plugins()
     with (
         Tracker.open(source, plugins=plugins) as origin,
@@ -45,3 +48,17 @@ def copy_(state: State, source: str, destination: str, append: bool) -> None:
         done = copy(origin, target, append=append, on_type=report)
     total = sum(c.count for c in done)
     click.echo(f"copied and verified {total:,} rows from {origin.url} to {target.url}")
+
+
+def _must_exist(url: str) -> None:
+    """Refuse a SOURCE file that is not there, which opening would create empty."""
+    from urllib.parse import unquote
+
+    from exchange.urls import normalise, scheme
+
+    full = normalise(url)
+    rest = full.partition(":")[2].partition("?")[0]
+    if scheme(full) == "sqlite" and rest.startswith("///") and rest != "///:memory:":
+        path = Path(unquote(rest[3:])).expanduser()
+        if not path.is_file():
+            raise click.ClickException(f"no store to copy from: {path} does not exist")

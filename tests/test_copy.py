@@ -136,6 +136,9 @@ def test_the_copy_command(tmp_path: Path) -> None:
     again = CliRunner().invoke(cli, ["copy", str(source), str(copied)])
     assert again.exit_code == 1 and again.stderr.count("\n") == 1
     assert "is not empty" in again.stderr and "--append" in again.stderr
+    missing = CliRunner().invoke(cli, ["copy", str(tmp_path / "typo.db"), str(tmp_path / "c.db")])
+    assert missing.exit_code == 1 and "typo.db does not exist" in missing.stderr
+    assert not (tmp_path / "typo.db").exists() and not (tmp_path / "c.db").exists()
     same = CliRunner().invoke(cli, ["copy", str(source), str(source)])
     assert same.exit_code == 2 and "the same store" in same.stderr
 
