@@ -534,3 +534,20 @@ def test_dates_and_money_round_trip_at_their_limits(backend: PostgreSQLBackend) 
         expect_same_dumps(dump(backend), dump(reference))
     finally:
         reference.close()
+
+
+def test_a_long_find_inside_a_transaction_streams_through_a_cursor(server: str) -> None:
+    """More than a page inside a transaction: every row, in order, while the same
+    connection keeps writing; rows added meanwhile are not part of the answer."""
+    from backends.postgresql.store import PAGE
+
+    with Tracker.open(store_url(server)) as tracker, tracker.transaction():
+        tracker.bulk_add(
+            School(name=f"学校{i}", region="r", stage=Stage.PRIMARY) for i in range(PAGE * 2 + 7)
+        )
+        seen = []
+        for school in tracker.backend.find(School, {}):
+            seen.append(school.id)
+            if len(seen) % PAGE == 1:
+                tracker.add(School(name=f"新{len(seen)}", region="r", stage=Stage.PRIMARY))
+        assert seen == list(range(1, PAGE * 2 + 8))

@@ -23,6 +23,7 @@ statement after the lock sees every transaction that held it before.
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
@@ -390,21 +391,25 @@ class PostgreSQLBackend:
         """Matching records, ordered by ``order_by`` then id.
 
         The query runs now: records added afterwards are not part of the answer.
-        Small answers and answers inside a transaction are fetched at once;
-        others stream, :data:`PAGE` rows at a time, on a borrowed connection.
+        Small answers are fetched at once; others stream, :data:`PAGE` rows at a
+        time, on a borrowed connection (inside a transaction, through a server-side
+        cursor on the transaction's own).
         """
         self._check_open()
         condition = self._where_clause(cls, filters)
         sql = f"{statements(cls).select} WHERE {condition.sql} ORDER BY {order(cls, order_by)}"
         sql += " LIMIT %s OFFSET %s"
         wanted, skipped = self._window(cls, filters, limit, offset)
-        if self._tx is not None or (wanted is not None and wanted <= PAGE):
+        if wanted is not None and wanted <= PAGE:
             return _decoded(cls, self._fetch(sql, [*condition.params, wanted, skipped]))
         # most answers are small: one query fetches them; a longer one is read again, streaming
         first = self._fetch(sql, [*condition.params, PAGE + 1, skipped])
         if len(first) <= PAGE:
             return _decoded(cls, first)
-        stream = self._stream(cls, sql, [*condition.params, wanted, skipped])
+        values = [*condition.params, wanted, skipped]
+        stream = (
+            self._stream(cls, sql, values) if self._tx is None else self._cursor(cls, sql, values)
+        )
         next(stream)  # runs the query
         return cast(Iterator[S], stream)
 
@@ -449,6 +454,32 @@ class PostgreSQLBackend:
         finally:
             self._give_back(conn)
 
+    def _cursor(self, cls: type[Stored], sql: str, values: Sequence[Any]) -> Iterator[Any]:
+        """:meth:`_stream` inside the transaction: a server-side cursor on its connection,
+        read :data:`PAGE` rows at a time, so the connection stays free for other
+        statements between pages (a ``COPY`` stream would hold it)."""
+        conn = cast(Conn, self._tx)
+        cursor = conn.cursor(name=f"exchange_find_{next(_cursors)}")
+        cursor.itersize = PAGE
+        try:
+            try:
+                cursor.execute(sql, values)
+            except DRIVER_ERRORS as exc:
+                raise self._error(exc) from exc
+            yield None
+            while True:
+                try:
+                    rows = cursor.fetchmany(PAGE)
+                except DRIVER_ERRORS as exc:
+                    raise self._error(exc) from exc
+                yield from (from_row(cls, row) for row in rows)
+                if len(rows) < PAGE:
+                    return
+        finally:
+            if not conn.closed and self._tx is conn:
+                with contextlib.suppress(*DRIVER_ERRORS):
+                    cursor.close()
+
     def count(self, cls: type[Stored], filters: Filters) -> int:
         """How many records match."""
         self._check_open()
@@ -491,6 +522,8 @@ class PostgreSQLBackend:
 
 
 _CHUNKS = psycopg.pq.version() >= 170000
+_cursors = itertools.count(1)
+"""Numbers the server-side cursors of :meth:`PostgreSQLBackend._cursor`."""
 """libpq 17 and later can stream rows in chunks rather than one by one."""
 
 
