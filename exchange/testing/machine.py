@@ -30,7 +30,7 @@ from hypothesis.stateful import (
 from ..backend import STORED_TYPES, Backend
 from ..errors import InvalidRecord
 from ..models import Stored
-from ..query import Filters, Measure, check_measures
+from ..query import YEAR, Filters, Measure, check_measures
 from ..registry import BackendSpec, Registry
 from . import strategies as xs
 
@@ -406,6 +406,13 @@ def _samples(machine: ConformanceMachine, cls: type[Stored]) -> dict[str, list[A
     return {name: list(values) for name, values in out.items()}
 
 
+def _queried_type(draw: st.DrawFn, types: Sequence[type[Stored]] = STORED_TYPES) -> type[Stored]:
+    """One of ``types``; mostly one the reference holds records of, so queries find something."""
+    reference = _machine(draw).reference
+    held = [cls for cls in types if reference.count(cls, {})]
+    return draw(st.sampled_from(held if held and draw(st.integers(0, 3)) > 0 else types))
+
+
 def _filters(draw: st.DrawFn, cls: type[Stored]) -> Filters:
     return xs.draw_filters(draw, cls, _samples(_machine(draw), cls))
 
@@ -413,7 +420,7 @@ def _filters(draw: st.DrawFn, cls: type[Stored]) -> Filters:
 @st.composite
 def finds(draw: st.DrawFn) -> Find:
     """Finds with random filters, order, limit and offset."""
-    cls = draw(_TYPES)
+    cls = _queried_type(draw)
     limit = draw(st.none() | st.integers(0, 4))
     return Find(cls, _filters(draw, cls), draw(xs.orderings(cls)), limit, draw(st.integers(0, 4)))
 
@@ -421,7 +428,7 @@ def finds(draw: st.DrawFn) -> Find:
 @st.composite
 def counts(draw: st.DrawFn) -> Count:
     """Counts with random filters."""
-    cls = draw(_TYPES)
+    cls = _queried_type(draw)
     return Count(cls, _filters(draw, cls))
 
 
@@ -431,11 +438,36 @@ _MEASURES = {cls: xs.measures(cls) for cls in STORED_TYPES}
 @st.composite
 def aggregates(draw: st.DrawFn) -> Aggregate:
     """Aggregates with random groups, measures and filters."""
-    cls = draw(_TYPES)
+    cls = _queried_type(draw)
     group_by = draw(xs.groupings(cls))
     measures = draw(_MEASURES[cls])
     check_measures(cls, group_by, measures)
     return Aggregate(cls, group_by, measures, _filters(draw, cls))
+
+
+_DATES = {
+    cls: tuple(f.name for f in attrs.fields(cls) if f.metadata["kind"] == "date")
+    for cls in STORED_TYPES
+}
+_DATED = tuple(cls for cls in STORED_TYPES if _DATES[cls])
+
+
+@st.composite
+def yearly_aggregates(draw: st.DrawFn) -> Aggregate:
+    """Aggregates grouped by a date's year (maybe and another key), mostly over a
+    ``between`` filter mixed with other filters."""
+    cls = _queried_type(draw, _DATED)
+    year = draw(st.sampled_from(_DATES[cls])) + YEAR
+    group_by = tuple(dict.fromkeys((year, *draw(xs.groupings(cls))[:1])))
+    measures = draw(_MEASURES[cls])
+    check_measures(cls, group_by, measures)
+    samples = _samples(_machine(draw), cls)
+    filters = dict(xs.draw_filters(draw, cls, samples))
+    ranged = xs.ranged_fields(cls)
+    if ranged and draw(st.integers(0, 3)) > 0:
+        name = draw(st.sampled_from(ranged))
+        filters.update(xs.draw_between(draw, cls, name, samples.get(name, ())))
+    return Aggregate(cls, group_by, measures, filters)
 
 
 @st.composite
@@ -525,6 +557,11 @@ class ConformanceMachine(RuleBasedStateMachine):
     @rule(operation=aggregates())
     def aggregate(self, operation: Aggregate) -> None:
         """Aggregate records on both backends."""
+        self.both(operation, writes=False)
+
+    @rule(operation=yearly_aggregates())
+    def aggregate_by_year(self, operation: Aggregate) -> None:
+        """Aggregate by a date's year on both backends."""
         self.both(operation, writes=False)
 
     @rule(block=blocks())

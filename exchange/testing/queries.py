@@ -18,6 +18,7 @@ from ..fields import MAX_COUNT
 from ..models import Stored
 from ..query import (
     ORDERED_KINDS,
+    YEAR,
     Measure,
     Op,
     OpName,
@@ -63,6 +64,8 @@ class _Plan:
     values: Mapping[str, st.SearchStrategy[Any]]
     ordering: st.SearchStrategy[tuple[tuple[str, bool], ...]]
     grouping: st.SearchStrategy[tuple[str, ...]]
+    ranged: tuple[str, ...]
+    """Fields ``between`` filters are drawn on: ints, dates and money."""
     summable: st.SearchStrategy[str] | None
     ordered: st.SearchStrategy[str]
     counted: st.SearchStrategy[str | None]
@@ -71,6 +74,10 @@ class _Plan:
 _PLANS: dict[type[Stored], _Plan] = {}
 _PLAIN_OPS: st.SearchStrategy[OpName] = st.sampled_from(["eq", "ne", "in"])
 _ALL_OPS: st.SearchStrategy[OpName] = st.sampled_from(["eq", "ne", "in", "lt", "le", "gt", "ge"])
+_RANGE_OPS: st.SearchStrategy[OpName] = st.sampled_from(
+    ["eq", "ne", "in", "lt", "le", "gt", "ge", "between", "between"]
+)
+_RANGED_KINDS = frozenset({"int", "date", "money"})
 _FUNCS = st.sampled_from(["count", "sum", "min", "max"])
 
 
@@ -80,6 +87,7 @@ def _plan(cls: type[Stored]) -> _Plan:
         flat = [n for n in everything if _kind(cls, n) != "json"]
         filterable = [n for n in everything if _kind(cls, n) != "json" or _list_field(cls, n)]
         summable = [n for n in everything if _kind(cls, n) in ("int", "money")]
+        years = [n + YEAR for n in everything if _kind(cls, n) == "date"]
         signed = st.sampled_from(flat).flatmap(lambda k: st.sampled_from([k, "-" + k]))
         _PLANS[cls] = _Plan(
             fields=st.lists(st.sampled_from(filterable), max_size=2, unique=True),
@@ -87,7 +95,8 @@ def _plan(cls: type[Stored]) -> _Plan:
             ordering=st.lists(signed, max_size=3, unique_by=lambda k: k.lstrip("-")).map(
                 lambda order: check_order(cls, order)
             ),
-            grouping=st.lists(st.sampled_from(flat), max_size=2, unique=True).map(tuple),
+            grouping=st.lists(st.sampled_from(flat + years), max_size=2, unique=True).map(tuple),
+            ranged=tuple(n for n in everything if _kind(cls, n) in _RANGED_KINDS),
             summable=st.sampled_from(summable) if summable else None,
             ordered=st.sampled_from([n for n in everything if _kind(cls, n) in ORDERED_KINDS]),
             counted=st.none() | st.sampled_from(everything),
@@ -118,7 +127,8 @@ def filters(
 ) -> st.SearchStrategy[dict[str, Op]]:
     """Normalised filters on up to two fields of ``cls``, as backends receive them.
 
-    Every operator appears, ``None`` too; ``samples`` maps field names to values
+    Every operator appears (``between`` on int, date and money fields, its bounds
+    in order, reversed or equal), ``None`` too; ``samples`` maps field names to values
     seen in stored records, so that filters match something.
     """
     return st.composite(draw_filters)(cls, samples)
@@ -135,8 +145,11 @@ def draw_filters(
         if kind == "json":
             raw[name] = Op("has", _draw_value(draw, cls, name, seen))
             continue
-        op = draw(_ALL_OPS if kind in ORDERED_KINDS else _PLAIN_OPS)
-        if op == "in":
+        ops = _RANGE_OPS if kind in _RANGED_KINDS else _ALL_OPS
+        op = draw(ops if kind in ORDERED_KINDS else _PLAIN_OPS)
+        if op == "between":
+            raw[name] = _draw_between(draw, cls, name, seen)
+        elif op == "in":
             size = draw(st.integers(0, 3))
             values = [_draw_value(draw, cls, name, seen) for _ in range(size)]
             raw[name] = Op("in", tuple(None if draw(st.integers(0, 5)) == 0 else v for v in values))
@@ -152,13 +165,41 @@ def draw_filters(
     return out
 
 
+def ranged_fields(cls: type[Stored]) -> tuple[str, ...]:
+    """The int, date and money fields of ``cls``, which :func:`draw_between` filters."""
+    return _plan(cls).ranged
+
+
+def _draw_between(draw: st.DrawFn, cls: type[Stored], name: str, seen: Sequence[Any]) -> Op:
+    first = _draw_value(draw, cls, name, seen)
+    second = _draw_value(draw, cls, name, seen)
+    low, high = sorted((first, second))
+    bounds = draw(st.sampled_from([(low, high), (high, low), (first, first)]))
+    return Op("between", bounds)
+
+
+def draw_between(
+    draw: st.DrawFn, cls: type[Stored], name: str, samples: Sequence[Any] = ()
+) -> dict[str, Op]:
+    """A normalised ``between`` filter on field ``name`` (see :func:`ranged_fields`).
+
+    The bounds come in order, reversed (low above high: matches nothing) or
+    equal; ``samples`` are mixed in so that bounds hit stored values. Empty
+    when the drawn bounds are not valid for the field.
+    """
+    with contextlib.suppress(InvalidRecord):
+        return normalize(cls, {name: _draw_between(draw, cls, name, samples)})
+    return {}
+
+
 def orderings(cls: type[Stored]) -> st.SearchStrategy[tuple[tuple[str, bool], ...]]:
     """``order_by`` arguments: up to three ``(field, descending)`` pairs."""
     return _plan(cls).ordering
 
 
 def groupings(cls: type[Stored]) -> st.SearchStrategy[tuple[str, ...]]:
-    """``group_by`` arguments: up to two fields that are not lists."""
+    """``group_by`` arguments: up to two fields that are not lists, or dates' years
+    (``"held_on.year"``)."""
     return _plan(cls).grouping
 
 

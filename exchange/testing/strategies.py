@@ -7,7 +7,8 @@ This is the module to import; the strategies live in small modules beside it:
 - ``records``: one strategy per stored type (:func:`schools`, :func:`teachers`, …),
   :func:`records` for any type, :func:`populations` for a whole fresh store;
 - ``invalid`` (mistakes): :func:`invalid_inputs` (each one a :class:`BadInput`);
-- ``queries``: :func:`filters`, :func:`orderings`, :func:`groupings`, :func:`measures`;
+- ``queries``: :func:`filters`, :func:`draw_between`, :func:`orderings`, :func:`groupings`,
+  :func:`measures`;
 - ``examples`` (fixed examples): :func:`programme` and :func:`samples`.
 
 Every record strategy builds *valid* records; the ids its links point to come
@@ -31,7 +32,16 @@ from __future__ import annotations
 
 from .examples import programme, samples
 from .invalid import BadInput, invalid_inputs
-from .queries import draw_filters, filter_values, filters, groupings, measures, orderings
+from .queries import (
+    draw_between,
+    draw_filters,
+    filter_values,
+    filters,
+    groupings,
+    measures,
+    orderings,
+    ranged_fields,
+)
 from .records import (
     activities,
     allocations,
@@ -82,6 +92,7 @@ __all__ = [
     "counts",
     "criteria",
     "days",
+    "draw_between",
     "draw_filters",
     "expenses",
     "extension_histories",
@@ -102,6 +113,7 @@ __all__ = [
     "populations",
     "programme",
     "programmes",
+    "ranged_fields",
     "records",
     "refs",
     "rubrics",
