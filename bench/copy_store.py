@@ -11,8 +11,9 @@ library's migrations:
 * raw — for every table, ``SELECT *`` with :mod:`sqlite3` into one psycopg ``COPY …
   FROM STDIN``, in one transaction, no checks and no read-back.
 
-Prints one line per side and ``ratio=<raw seconds ÷ copy seconds>``. Target: ≥ 0.4 (the
-copy reads every row twice: once to send it, once to verify it).
+Prints one line per side and ``ratio=<raw seconds ÷ copy seconds>``. The issue sets no
+target; the copy reads every row twice (once to send it, once to verify it), and a
+profile puts about two thirds of its time in building validated records from rows.
 
     python bench/copy_store.py [--rows N] [--url postgresql://user:password@host/db]
 """
@@ -118,7 +119,7 @@ def main() -> None:
                 flush=True,
             )
     ratio = figures["raw"]["seconds"] / figures["copy"]["seconds"]
-    print(f"ratio={ratio:.2f}  (target ≥ 0.4)")
+    print(f"ratio={ratio:.2f}")
 
 
 if __name__ == "__main__":
