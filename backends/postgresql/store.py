@@ -522,9 +522,9 @@ class PostgreSQLBackend:
 
 
 _CHUNKS = psycopg.pq.version() >= 170000
+"""libpq 17 and later can stream rows in chunks rather than one by one."""
 _cursors = itertools.count(1)
 """Numbers the server-side cursors of :meth:`PostgreSQLBackend._cursor`."""
-"""libpq 17 and later can stream rows in chunks rather than one by one."""
 
 
 def _decoded(cls: type[S], rows: list[TupleRow]) -> Iterator[S]:
