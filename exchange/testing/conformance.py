@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
@@ -49,6 +50,10 @@ __all__ = ["BackendConformance", "Mismatch", "conformance_machine"]
 
 Factory = Callable[[], Backend]
 S = TypeVar("S", bound=Stored)
+T = TypeVar("T")
+
+DEADLOCK_SECONDS = 60.0
+"""How long a test that could deadlock waits before it fails."""
 
 
 def _ids(records: Iterable[Stored]) -> list[int | None]:
@@ -114,6 +119,57 @@ def _broken_feed(records: Iterable[Stored], after: int) -> Iterator[Stored]:
         if i == after:
             raise FeedBroke("the source broke")
         yield record
+
+
+def _reading_feed(store: Backend, records: Iterable[S], reads: list[Any]) -> Iterator[S]:
+    """``records``, reading ``store`` before each one as the Tracker's rules do.
+
+    The reads touch other tables and rows stored before the load began: how
+    much of a load is visible before ``bulk_insert`` returns depends on its batching.
+    """
+    early = normalize(Teacher, {"id": Op("le", 3)})
+    for i, record in enumerate(records):
+        reads.append(store.get(School, i % 4 + 1))
+        reads.append(store.get(Teacher, i % 3 + 1))
+        reads.append(list(store.find(School, normalize(School, {"rural": True}))))
+        reads.append(list(store.find(Teacher, early, order_by=[("name", True)], limit=2)))
+        reads.append(store.count(Teacher, early))
+        reads.append(store.count(Activity, {}))
+        yield record
+
+
+def _load_while_reading(store: Backend) -> tuple[list[Any], list[BulkResult], dict[str, Any]]:
+    """Over :func:`programme`, bulk-load 10 teachers (in a transaction) and 10 schools
+    (outside one) in batches of 3, the source reading ``store`` between rows."""
+    _fill(store, programme())
+    reads: list[Any] = []
+    teachers = [Teacher(name=f"老师{i}", school_id=i % 3 + 1, ref=f"B-{i}") for i in range(10)]
+    schools = [_school(f"学校{i}", ref=f"B-{i}" if i % 2 else None) for i in range(10)]
+    with store.transaction():
+        loaded = [store.bulk_insert(Teacher, _reading_feed(store, teachers, reads), batch_size=3)]
+    loaded.append(store.bulk_insert(School, _reading_feed(store, schools, reads), batch_size=3))
+    return reads, loaded, dump(store)
+
+
+def _within(seconds: float, what: str, action: Callable[[], T]) -> T:
+    """``action()`` run in a thread of its own; :class:`Mismatch` if it does not end in time."""
+    done: list[T] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            done.append(action())
+        except BaseException as error:
+            failed.append(error)
+
+    thread = threading.Thread(target=run, name="exchange-conformance", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if failed:
+        raise failed[0]
+    if not done:
+        raise Mismatch(f"{what} did not finish within {seconds:g} s: a deadlock?")
+    return done[0]
 
 
 class BackendConformance:
@@ -513,6 +569,28 @@ class BackendConformance:
         expect_same("schools", _ids(backend.find(School, {})), [1])
         expect_same("teachers", backend.count(Teacher, {}), 0)
         expect_same("next id", backend.add(_school()).id, 2)
+
+    def test_bulk_insert_source_may_read_the_store(self, backend_factory: Factory) -> None:
+        """A source that reads the same backend between rows, across batches, in a
+        transaction or not, stores every row and reads what it reads on ``memory:``."""
+
+        def story() -> tuple[list[Any], list[BulkResult], dict[str, Any]]:
+            store = backend_factory()  # opened in the thread that uses it
+            try:
+                return _load_while_reading(store)
+            finally:
+                store.close()
+
+        reference = reference_backend()
+        try:
+            want = _load_while_reading(reference)
+        finally:
+            reference.close()
+        reads, loaded, tables = _within(DEADLOCK_SECONDS, "a bulk_insert whose source reads", story)
+        expect_same("bulk_insert results", loaded, want[1])
+        expect_same("counts", [r.count for r in loaded], [10, 10])
+        expect_same("reads by the source", reads, want[0])
+        expect_same_dumps(tables, want[2], " after the loads")
 
     # -- change log and closing ---------------------------------------------------
 
