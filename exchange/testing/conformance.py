@@ -10,8 +10,9 @@ empty backend::
             return lambda: AcmeBackend(f"acme://{tmp_path}/{uuid.uuid4()}")
 
 The class holds example-based tests of the contract in
-:mod:`exchange.backend` and one stateful test (:func:`conformance_machine`)
-that runs random histories on the backend and on ``memory:`` side by side.
+:mod:`exchange.backend` (those of ``restore`` come from :mod:`.restoring`) and
+one stateful test (:func:`conformance_machine`) that runs random histories on
+the backend and on ``memory:`` side by side.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from .machine import (
     expect_same_tables,
     reference_backend,
 )
+from .restoring import RestoreConformance
 from .strategies import MAX_ID, programme, samples
 
 __all__ = ["BackendConformance", "Mismatch", "conformance_machine"]
@@ -172,7 +174,7 @@ def _within(seconds: float, what: str, action: Callable[[], T]) -> T:
     return done[0]
 
 
-class BackendConformance:
+class BackendConformance(RestoreConformance):
     """Tests every backend must pass; subclass and provide a ``backend_factory`` fixture.
 
     ``backend_factory`` returns a zero-argument callable that opens a fresh,
