@@ -31,10 +31,16 @@ demo: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bulk_insert.py
 
-# Compile the translation catalogues after editing exchange/locale/*/LC_MESSAGES/*.po
-# (tests/test_i18n.py fails while a compiled catalogue is out of date).
+# Compile the translation catalogues after editing exchange/locale/*/LC_MESSAGES/*.po:
+# exchange.po (reports, vocabulary, messages) and click.po (click's own messages, see
+# cli/i18n.py). tests/test_i18n.py fails while a compiled catalogue is out of date or a
+# message in the code is missing from exchange.po; `make catalogues` lists the messages
+# the code has (build/messages.pot) to copy new ones from. The .po
+# headers fix POT-Creation-Date, so compiling gives the same bytes at any time.
 catalogues: $(VENV)/.installed
-	$(BIN)/pybabel compile --statistics -d exchange/locale -D exchange
+	mkdir -p build && $(BIN)/pybabel --quiet extract -F babel.cfg --no-default-keywords --omit-header \
+		-k message -k _ -k pmessage:1c,2 --sort-by-file -o build/messages.pot .
+	$(BIN)/pybabel compile --statistics -d exchange/locale -D "exchange click"
 
 clean:
 	rm -rf $(VENV) build *.egg-info .hypothesis .mypy_cache .ruff_cache .pytest_cache

@@ -17,6 +17,7 @@ import attrs
 
 from .enums import MentorshipStatus
 from .errors import RuleViolation
+from .i18n import message
 from .models import Mentorship
 from .query import Op, count
 
@@ -119,9 +120,13 @@ def check_no_cycle(backend: Backend, record: Mentorship) -> None:
     while frontier:
         if record.mentor_id in frontier:
             raise RuleViolation(
-                f"teacher {record.mentor_id} cannot mentor teacher {record.mentee_id}: "
-                f"teacher {record.mentor_id} is already mentored, directly or through others, "
-                f"by teacher {record.mentee_id}, so the pair would make a cycle"
+                message(
+                    "teacher {mentor_id} cannot mentor teacher {mentee_id}: teacher "
+                    "{mentor_id} is already mentored, directly or through others, by "
+                    "teacher {mentee_id}, so the pair would make a cycle",
+                    mentor_id=record.mentor_id,
+                    mentee_id=record.mentee_id,
+                )
             )
         seen |= frontier
         found = backend.find(

@@ -22,6 +22,7 @@ import attrs
 from . import fields
 from .codec import columns, to_row
 from .errors import ChainBroken
+from .i18n import message
 from .models import Stored
 
 GENESIS = "0" * 64
@@ -125,11 +126,18 @@ def verify(entries: Iterable[Change]) -> int:
     for entry in entries:
         if entry.prev_hash != prev:
             raise ChainBroken(
-                f"change log entry {entry.id} does not follow the entry before it "
-                "(an entry was removed, inserted or edited)"
+                message(
+                    "change log entry {entry_id} does not follow the entry before it "
+                    "(an entry was removed, inserted or edited)",
+                    entry_id=entry.id,
+                )
             )
         if chain_hash(prev, entry.content()) != entry.hash:
-            raise ChainBroken(f"change log entry {entry.id} was edited after it was written")
+            raise ChainBroken(
+                message(
+                    "change log entry {entry_id} was edited after it was written", entry_id=entry.id
+                )
+            )
         prev = entry.hash
         n += 1
     return n

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InvalidRecord
+from .i18n import message
 from .models import Criterion, GradeBand
 
 if sys.version_info >= (3, 11):
@@ -49,32 +50,47 @@ def read_file(source: str | Path) -> dict[str, Any]:
         path = SHIPPED_RUBRICS / f"{source}.toml"
     if not path.is_file():
         shipped = ", ".join(shipped_rubrics())
-        raise InvalidRecord(f"no file {str(source)!r} (shipped rubrics: {shipped})")
+        raise InvalidRecord(
+            message(
+                "no file {str!r} (shipped rubrics: {shipped})", str=str(source), shipped=shipped
+            )
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
         data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
     except UnicodeDecodeError:
-        raise InvalidRecord(f"{path}: not UTF-8 text") from None
+        raise InvalidRecord(message("{path}: not UTF-8 text", path=path)) from None
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as error:
-        raise InvalidRecord(f"{path}: {error}") from None
+        raise InvalidRecord(message("{path}: {error}", path=path, error=error)) from None
     if not isinstance(data, dict):
-        raise InvalidRecord(f"{path}: expected a table of settings at the top")
+        raise InvalidRecord(message("{path}: expected a table of settings at the top", path=path))
     return data
 
 
 def _unknown(where: str, data: Mapping[str, Any], known: set[str]) -> None:
     extra = sorted(set(data) - known)
     if extra:
-        raise InvalidRecord(f"{where}: unknown keys {extra}; known: {sorted(known)}")
+        raise InvalidRecord(
+            message(
+                "{where}: unknown keys {extra}; known: {sorted}",
+                where=where,
+                extra=extra,
+                sorted=sorted(known),
+            )
+        )
 
 
 def _check_criterion(data: Any, where: str) -> None:
     if not isinstance(data, Mapping):
-        raise InvalidRecord(f"{where}: expected a table with key, name and weight")
+        raise InvalidRecord(
+            message("{where}: expected a table with key, name and weight", where=where)
+        )
     _unknown(where, data, _CRITERION_KEYS)
     missing = [k for k in ("key", "name") if k not in data]
     if missing:
-        raise InvalidRecord(f"{where}: missing {', '.join(missing)}")
+        raise InvalidRecord(
+            message("{where}: missing {names}", where=where, names=", ".join(missing))
+        )
     for i, child in enumerate(data.get("children", ())):
         _check_criterion(child, f"{where} > sub-criterion {i + 1}")
 
@@ -84,7 +100,7 @@ def rubric_arguments(data: Mapping[str, Any]) -> dict[str, Any]:
     _unknown("rubric file", data, _RUBRIC_KEYS)
     for key in ("name", "target", "criteria"):
         if key not in data:
-            raise InvalidRecord(f"rubric file: missing {key!r}")
+            raise InvalidRecord(message("rubric file: missing {key!r}", key=key))
     for i, criterion in enumerate(data["criteria"]):
         _check_criterion(criterion, f"criterion {i + 1}")
     criteria = [Criterion.from_json(c) for c in data["criteria"]]
@@ -93,7 +109,9 @@ def rubric_arguments(data: Mapping[str, Any]) -> dict[str, Any]:
         try:
             out["bands"] = [GradeBand.from_json(b) for b in data["bands"]]
         except (KeyError, TypeError):
-            raise InvalidRecord("rubric file: each band needs a grade and a min_total") from None
+            raise InvalidRecord(
+                message("rubric file: each band needs a grade and a min_total")
+            ) from None
     if "ref" in data:
         out["ref"] = data["ref"]
     return out

@@ -22,6 +22,7 @@ import attrs
 
 from .enums import ActivityKind, SecondmentKind
 from .errors import DuplicateRef, InvalidRecord
+from .i18n import message
 from .models import (
     Activity,
     Allocation,
@@ -261,7 +262,9 @@ def build_demo(tracker: Tracker, data: Mapping[str, Any] | None = None) -> DemoS
                 step(tracker, specs)
                 records[table] = len(specs)
     except DuplicateRef as error:
-        raise DuplicateRef(f"the demo programme is already in {tracker.url}: {error}") from None
+        raise DuplicateRef(
+            message("the demo programme is already in {url}: {error}", url=tracker.url, error=error)
+        ) from None
     refs = [p["ref"] for p in data.get("partnerships", [])]
     return DemoSummary(records=records, partnerships=summarise(tracker, refs))
 
@@ -273,7 +276,9 @@ def _fields(call: Callable[..., Any], what: str, spec: _Spec) -> dict[str, Any]:
         inspect.signature(call).bind(**fields)
     except TypeError as error:
         name = fields.get("ref") or fields.get("title") or fields.get("name")
-        raise InvalidRecord(f"demo data: {what} {name!r}: {error}") from None
+        raise InvalidRecord(
+            message("demo data: {what} {name!r}: {error}", what=what, name=name, error=error)
+        ) from None
     return fields
 
 
@@ -289,7 +294,11 @@ def _schools(tracker: Tracker, specs: Sequence[_Spec]) -> None:
 def _linked(tracker: Tracker, spec: _Spec, key: str, cls: type[Record], field: str) -> _Spec:
     """``spec`` with the record named by ref under ``key`` replaced by its id under ``field``."""
     if key not in spec:
-        raise InvalidRecord(f"demo data: {spec.get('ref') or dict(spec)!r} names no {key}")
+        raise InvalidRecord(
+            message(
+                "demo data: {value!r} names no {key}", value=spec.get("ref") or dict(spec), key=key
+            )
+        )
     fields = {name: value for name, value in spec.items() if name != key}
     return {**fields, field: tracker.get(cls, spec[key]).id}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 
 from .errors import InvalidRecord
+from .i18n import message
 
 _NAMES: dict[type, dict[str, Term]] = {}
 """Per vocabulary: every accepted spelling → member (filled on first parse)."""
@@ -43,7 +44,14 @@ class Term(str, enum.Enum):
         if found is not None:
             return found
         choices = ", ".join(f"{m.value} ({m.zh})" for m in cls)
-        raise InvalidRecord(f"{key!r} is not a {cls.__name__}; choose one of: {choices}")
+        raise InvalidRecord(
+            message(
+                "{key!r} is not a {name}; choose one of: {choices}",
+                key=key,
+                name=cls.__name__,
+                choices=choices,
+            )
+        )
 
 
 class Stage(Term):

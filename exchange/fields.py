@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from .errors import InvalidRecord
+from .i18n import message
 from .money import to_yuan
 
 MAX_NAME = 200
@@ -38,26 +39,44 @@ def _check_text(limit: int, *, required: bool) -> Validator:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is None:
             if required:
-                raise InvalidRecord(f"{_where(instance, attribute)} is required")
+                raise InvalidRecord(
+                    message("{where} is required", where=_where(instance, attribute))
+                )
             return
         if not isinstance(value, str):
-            raise InvalidRecord(f"{_where(instance, attribute)} must be text, not {value!r}")
+            raise InvalidRecord(
+                message(
+                    "{where} must be text, not {value!r}",
+                    where=_where(instance, attribute),
+                    value=value,
+                )
+            )
         if required and not value:
-            raise InvalidRecord(f"{_where(instance, attribute)} must not be empty")
+            raise InvalidRecord(
+                message("{where} must not be empty", where=_where(instance, attribute))
+            )
         if "\x00" in value:
-            raise InvalidRecord(f"{_where(instance, attribute)} contains a NUL character")
+            raise InvalidRecord(
+                message("{where} contains a NUL character", where=_where(instance, attribute))
+            )
         if not value.isascii():
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
                 raise InvalidRecord(
-                    f"{_where(instance, attribute)} contains characters that are not valid "
-                    "Unicode (a damaged file?)"
+                    message(
+                        "{where} contains characters that are not valid Unicode (a damaged file?)",
+                        where=_where(instance, attribute),
+                    )
                 ) from None
         if len(value) > limit:
             raise InvalidRecord(
-                f"{_where(instance, attribute)} is {len(value):,} characters long; "
-                f"the limit is {limit:,}"
+                message(
+                    "{where} is {value_count:,} characters long; the limit is {limit:,}",
+                    where=_where(instance, attribute),
+                    value_count=len(value),
+                    limit=limit,
+                )
             )
 
     return check
@@ -140,7 +159,11 @@ def _check_date(required: bool) -> Validator:
             return
         if type(value) is not dt.date:
             raise InvalidRecord(
-                f"{_where(instance, attribute)} must be a date such as 2024-12-01, not {value!r}"
+                message(
+                    "{where} must be a date such as 2024-12-01, not {value!r}",
+                    where=_where(instance, attribute),
+                    value=value,
+                )
             )
 
     return check
@@ -167,13 +190,17 @@ def _to_moment(value: Any) -> Any:
         try:
             return value.astimezone(dt.timezone.utc).replace(fold=0)
         except OverflowError:
-            raise InvalidRecord(f"{value} is outside the years 1 to 9999 in UTC") from None
+            raise InvalidRecord(
+                message("{value} is outside the years 1 to 9999 in UTC", value=value)
+            ) from None
     return value
 
 
 def _check_moment(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, dt.datetime) or value.utcoffset() is None:
-        raise InvalidRecord(f"{_where(instance, attribute)} must be a time with a UTC offset")
+        raise InvalidRecord(
+            message("{where} must be a time with a UTC offset", where=_where(instance, attribute))
+        )
 
 
 def moment() -> Any:
@@ -186,9 +213,17 @@ def _check_money(required: bool) -> Validator:
         if value is None and not required:
             return
         if not isinstance(value, decimal.Decimal):
-            raise InvalidRecord(f"{_where(instance, attribute)} must be an amount in yuan")
+            raise InvalidRecord(
+                message("{where} must be an amount in yuan", where=_where(instance, attribute))
+            )
         if value < 0:
-            raise InvalidRecord(f"{_where(instance, attribute)} must not be negative ({value})")
+            raise InvalidRecord(
+                message(
+                    "{where} must not be negative ({value})",
+                    where=_where(instance, attribute),
+                    value=value,
+                )
+            )
 
     return check
 
@@ -217,10 +252,18 @@ def _check_int(low: int, high: int, required: bool) -> Validator:
         if value is None and not required:
             return
         if type(value) is not int:
-            raise InvalidRecord(f"{_where(instance, attribute)} must be a whole number")
+            raise InvalidRecord(
+                message("{where} must be a whole number", where=_where(instance, attribute))
+            )
         if not low <= value <= high:
             raise InvalidRecord(
-                f"{_where(instance, attribute)} must be between {low:,} and {high:,}, not {value:,}"
+                message(
+                    "{where} must be between {low:,} and {high:,}, not {value:,}",
+                    where=_where(instance, attribute),
+                    low=low,
+                    high=high,
+                    value=value,
+                )
             )
 
     return check
@@ -278,7 +321,13 @@ def identity() -> Any:
 
 def _check_flag(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if type(value) is not bool:
-        raise InvalidRecord(f"{_where(instance, attribute)} must be true or false, not {value!r}")
+        raise InvalidRecord(
+            message(
+                "{where} must be true or false, not {value!r}",
+                where=_where(instance, attribute),
+                value=value,
+            )
+        )
 
 
 def flag(default: bool = False) -> Any:
@@ -289,7 +338,13 @@ def flag(default: bool = False) -> Any:
 def _check_member(enum_cls: type[Enum]) -> Validator:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, enum_cls):
-            raise InvalidRecord(f"{_where(instance, attribute)} must be a {enum_cls.__name__}")
+            raise InvalidRecord(
+                message(
+                    "{where} must be a {name}",
+                    where=_where(instance, attribute),
+                    name=enum_cls.__name__,
+                )
+            )
 
     return check
 
@@ -320,7 +375,9 @@ def _tuple_of(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
 def _check_items(item: Validator) -> Validator:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, tuple):
-            raise InvalidRecord(f"{_where(instance, attribute)} must be a list")
+            raise InvalidRecord(
+                message("{where} must be a list", where=_where(instance, attribute))
+            )
         for element in value:
             item(instance, attribute, element)
 
@@ -376,7 +433,11 @@ def parts(part_cls: type[Any]) -> Any:
                     value = part_cls(**value)
                 except TypeError as error:
                     raise InvalidRecord(
-                        f"{part_cls.__name__.lower()}: {error}".replace("__init__() ", "")
+                        message(
+                            "{kind}: {error}",
+                            kind=part_cls.__name__.lower(),
+                            error=str(error).replace("__init__() ", ""),
+                        )
                     ) from None
             built.append(value)
         return tuple(built)
@@ -384,7 +445,11 @@ def parts(part_cls: type[Any]) -> Any:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, tuple) or not all(isinstance(v, part_cls) for v in value):
             raise InvalidRecord(
-                f"{_where(instance, attribute)} must be a list of {part_cls.__name__.lower()}s"
+                message(
+                    "{where} must be a list of {kind}s",
+                    where=_where(instance, attribute),
+                    kind=part_cls.__name__.lower(),
+                )
             )
 
     return attrs.field(

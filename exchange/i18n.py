@@ -5,6 +5,15 @@ holds the Chinese, compiled to the ``.mo`` file beside it (``make catalogues``;
 a test checks the compiled file matches its source). Vocabulary values
 (:class:`~exchange.enums.Term` members) are looked up by their English value,
 so a report in Chinese says 支教 where the English one says ``teaching``.
+
+Messages (an error's text, a line the CLI prints) are built with :func:`message`:
+the result is the English text, and it remembers its template and values so
+that :func:`localize` can give it in another language later, where the reader is
+known (the CLI knows ``--lang``; the library does not)::
+
+    raise NotFound(message("school {ref!r} does not exist", ref=ref))
+
+``pybabel extract -k message`` finds the templates for the catalogue.
 """
 
 from __future__ import annotations
@@ -13,7 +22,7 @@ import enum
 import functools
 import gettext
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -86,3 +95,84 @@ def word(value: Any, lang: str) -> str:
     if isinstance(value, enum.Enum):
         return catalogue(lang).pgettext(type(value).__name__, str(value.value))
     return translator(lang)(str(value))  # a Phrase
+
+
+class Message(str):
+    """English text that remembers how it was made: ``template`` (a :meth:`str.format`
+    template, the catalogue's msgid) and ``params`` (the values put in), so
+    :func:`localize` can put the same values into the template's translation.
+
+    It is a ``str`` (the English text), so code that only prints or compares it, or
+    joins it into bigger text, needs to know nothing of languages. Build one with
+    :func:`message`."""
+
+    template: str
+    params: Mapping[str, Any]
+    context: str | None = None
+    """The catalogue's ``msgctxt`` for the template, when it needs one (:func:`noun`)."""
+
+
+def message(template: str, /, **params: Any) -> Message:
+    """``template.format(**params)`` as a :class:`Message`. ``template`` is a literal
+    (``pybabel extract -k message`` reads it into the catalogue); ``params`` are the
+    values, e.g. ``message("teacher {id} does not exist", id=7)``."""
+    text = Message(template.format(**params))
+    text.template = template
+    text.params = dict(params)
+    return text
+
+
+def pmessage(context: str, template: str, /, **params: Any) -> Message:
+    """:func:`message` with a ``msgctxt``, for a short template that means different
+    things in different places (``pmessage("done", "added")``; extracted with
+    ``pybabel extract -k pmessage:1c,2``)."""
+    text = message(template, **params)
+    text.context = context
+    return text
+
+
+def joined(separator: str, parts: Iterable[object]) -> Message:
+    """``separator.join(parts)`` as a message whose parts are each localized in turn
+    (a list of problems, each a :class:`Message`)."""
+    items = list(parts)
+    escaped = separator.replace("{", "{{").replace("}", "}}")
+    template = escaped.join(f"{{part{i}}}" for i in range(len(items)))
+    return message(template, **{f"part{i}": part for i, part in enumerate(items)})
+
+
+def noun(cls: type) -> Message:
+    """The name of a record type as a message: ``school`` for :class:`~exchange.models.School`,
+    学校 in Chinese (``msgctxt "record"`` in the catalogue)."""
+    return pmessage("record", cls.__name__.lower())
+
+
+def localize(text: object, lang: str) -> str:
+    """``text`` in ``lang``: a :class:`Message` (or an exception whose one argument is
+    a Message) as its template's translation filled with its values; vocabulary values
+    (enums) among them in ``lang`` too (:func:`word`), messages and exceptions among
+    them localized in turn, and anything else formatted as in English (so
+    ``{amount:,}`` keeps its digits grouped). Any other text comes back as it is:
+    text joined from messages loses their templates and stays English, never fails.
+    A translation that does not fit its values falls back to the English text."""
+    if isinstance(text, BaseException) and len(text.args) == 1:
+        return localize(text.args[0], lang)
+    if not isinstance(text, Message) or lang == "en" or not text.template:
+        return str(text)
+    params = {key: _localized_value(value, lang) for key, value in text.params.items()}
+    found = catalogue(lang)
+    if text.context is None:
+        template = found.gettext(text.template)
+    else:
+        template = found.pgettext(text.context, text.template)
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError):
+        return str(text)
+
+
+def _localized_value(value: Any, lang: str) -> Any:
+    if isinstance(value, enum.Enum):
+        return word(value, lang)
+    if isinstance(value, (Message, BaseException)):
+        return localize(value, lang)
+    return value

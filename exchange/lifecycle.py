@@ -19,6 +19,7 @@ from typing import Any
 from .enums import MentorshipStatus as M
 from .enums import SecondmentStatus as S
 from .errors import InvalidRecord, RuleViolation
+from .i18n import message, noun
 from .models import Mentorship, Secondment
 
 TRANSITIONS: dict[S, frozenset[S]] = {
@@ -70,27 +71,51 @@ def require_move(
         return
     names = ", ".join(s.value for s in allowed) or "nothing"
     raise RuleViolation(
-        f"{type(record).__name__.lower()} {record.id} is {record.status.value} "
-        f"({record.status.zh}) and cannot become {status.value} ({status.zh}); allowed: {names}"
+        message(
+            "{kind} {record_id} is {status_value} ({status_zh}) and cannot "
+            "become {status_value2} ({status_zh2}); allowed: {names}",
+            kind=noun(type(record)),
+            record_id=record.id,
+            status_value=record.status.value,
+            status_zh=record.status.zh,
+            status_value2=status.value,
+            status_zh2=status.zh,
+            names=names,
+        )
     )
 
 
 def _check_extensions(before: Secondment, after: Secondment) -> None:
     kept = after.extensions[: len(before.extensions)]
     if kept != before.extensions:
-        raise RuleViolation(f"secondment {before.id}: its extensions are history and cannot change")
+        raise RuleViolation(
+            message(
+                "secondment {before_id}: its extensions are history and cannot change",
+                before_id=before.id,
+            )
+        )
     added = after.extensions[len(before.extensions) :]
     if not added:
         return
     if before.status not in EXTENDABLE:
         raise RuleViolation(
-            f"secondment {before.id} is {before.status.value} ({before.status.zh}) and can no "
-            "longer be extended"
+            message(
+                "secondment {before_id} is {status_value} ({status_zh}) and can no "
+                "longer be extended",
+                before_id=before.id,
+                status_value=before.status.value,
+                status_zh=before.status.zh,
+            )
         )
     if added[0].previous_end != before.ends_on:
         raise RuleViolation(
-            f"secondment {before.id} ends {before.ends_on}; an extension must start from "
-            f"that day, not {added[0].previous_end}"
+            message(
+                "secondment {before_id} ends {ends_on}; an extension must start "
+                "from that day, not {value}",
+                before_id=before.id,
+                ends_on=before.ends_on,
+                value=added[0].previous_end,
+            )
         )
 
 
@@ -106,13 +131,23 @@ def check_transition(before: Secondment | None, after: Secondment) -> None:
         _check_extensions(before, after)
     label = f"secondment {after.id}" if after.id else "secondment"
     if after.status in (S.CANCELLED, S.WITHDRAWN) and not after.reason:
-        raise InvalidRecord(f"{label}: give a reason when it is {after.status.value}")
+        raise InvalidRecord(
+            message(
+                "{label}: give a reason when it is {status_value}",
+                label=label,
+                status_value=after.status.value,
+            )
+        )
     if after.status is S.WITHDRAWN and (
         after.returned_on is None or after.returned_on >= after.ends_on
     ):
         raise InvalidRecord(
-            f"{label}: a withdrawal needs the actual return date, before the planned end "
-            f"{after.ends_on}"
+            message(
+                "{label}: a withdrawal needs the actual return date, before the "
+                "planned end {ends_on}",
+                label=label,
+                ends_on=after.ends_on,
+            )
         )
 
 
@@ -123,6 +158,12 @@ def check_mentorship(before: Mentorship | None, after: Mentorship) -> None:
         require_move(before, after.status, repeat_ok=True)
     label = f"mentorship {after.id}" if after.id else "mentorship"
     if after.status is M.ENDED and not after.reason:
-        raise InvalidRecord(f"{label}: give a reason when it ends early")
+        raise InvalidRecord(message("{label}: give a reason when it ends early", label=label))
     if after.status is not M.ACTIVE and after.ends_on is None:
-        raise InvalidRecord(f"{label}: give the day it was {after.status.value}")
+        raise InvalidRecord(
+            message(
+                "{label}: give the day it was {status_value}",
+                label=label,
+                status_value=after.status.value,
+            )
+        )

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from . import cascade as cascade_
 from .enums import MeetingKind, MentorshipStatus
 from .errors import InvalidRecord, NotFound
+from .i18n import message
 from .lifecycle import HOLDING, require_move
 from .models import Goal, Meeting, Mentorship, Milestone, Programme, Secondment, Teacher
 from .operations import Store, build, evolve
@@ -114,8 +115,14 @@ class Mentoring(Store):
         titles = [m.title for m in current.milestones]
         if milestone.strip() not in titles:
             raise NotFound(
-                f"goal {current.id} ({current.title}) has no milestone {milestone!r}; "
-                f"its milestones: {', '.join(titles) or 'none'}"
+                message(
+                    "goal {current_id} ({current_title}) has no milestone "
+                    "{milestone!r}; its milestones: {value}",
+                    current_id=current.id,
+                    current_title=current.title,
+                    milestone=milestone,
+                    value=", ".join(titles) or "none",
+                )
             )
         steps = tuple(
             evolve(m, done_on=on) if m.title == milestone.strip() else m for m in current.milestones
@@ -181,9 +188,11 @@ class Mentoring(Store):
         name = programme.strip()
         found = list(self.find(Programme, name=name, include_archived=True))
         if not found:
-            raise NotFound(f"no programme named {name!r}; define it with its targets first")
+            raise NotFound(
+                message("no programme named {name!r}; define it with its targets first", name=name)
+            )
         if not found[0].targets:
-            raise InvalidRecord(f"programme {name!r} has no level targets")
+            raise InvalidRecord(message("programme {name!r} has no level targets", name=name))
         return cascade_.targets_report(self.cascade(programme=name), found[0].targets)
 
     def load(self, teacher: Key) -> dict[str, int]:

@@ -6,6 +6,7 @@ import decimal
 from typing import Any
 
 from .errors import InvalidRecord
+from .i18n import message
 
 MAX_YUAN = decimal.Decimal(10) ** 13
 """Largest amount accepted (¥10 trillion), so fen always fit a 64-bit integer."""
@@ -20,19 +21,38 @@ def to_yuan(value: Any, *, what: str = "amount") -> decimal.Decimal:
     and amounts beyond :data:`MAX_YUAN`.
     """
     if isinstance(value, bool | float):
-        raise InvalidRecord(f"{what} must be given as a Decimal, int or text, not {value!r}")
+        raise InvalidRecord(
+            message(
+                "{what} must be given as a Decimal, int or text, not {value!r}",
+                what=what,
+                value=value,
+            )
+        )
     if isinstance(value, str):
         value = value.strip().replace(",", "").replace("，", "").lstrip("¥￥")
     try:
         amount = decimal.Decimal(value)
     except (decimal.InvalidOperation, TypeError, ValueError):
-        raise InvalidRecord(f"{what} {value!r} is not an amount of money") from None
+        raise InvalidRecord(
+            message("{what} {value!r} is not an amount of money", what=what, value=value)
+        ) from None
     if not amount.is_finite():
-        raise InvalidRecord(f"{what} {value!r} is not an amount of money")
+        raise InvalidRecord(
+            message("{what} {value!r} is not an amount of money", what=what, value=value)
+        )
     if abs(amount) > MAX_YUAN:
-        raise InvalidRecord(f"{what} {value} is larger than {MAX_YUAN:,} yuan")
+        raise InvalidRecord(
+            message(
+                "{what} {value} is larger than {MAX_YUAN:,} yuan",
+                what=what,
+                value=value,
+                MAX_YUAN=MAX_YUAN,
+            )
+        )
     if amount != amount.quantize(_FEN, rounding=decimal.ROUND_DOWN):
-        raise InvalidRecord(f"{what} {value} has more than two decimal places (分)")
+        raise InvalidRecord(
+            message("{what} {value} has more than two decimal places (分)", what=what, value=value)
+        )
     return amount.quantize(_FEN) if amount else _ZERO  # no "-0.00"
 
 

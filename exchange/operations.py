@@ -18,6 +18,7 @@ from . import quotas as quotas_
 from . import rules, scoring, tariffs, timeline
 from .enums import ActivityKind, ExpenseCategory, SecondmentKind, SecondmentStatus, Target
 from .errors import InvalidRecord
+from .i18n import message
 from .lifecycle import require_move
 from .models import (
     STANDARD_BANDS,
@@ -341,7 +342,12 @@ class Operations(Store):
         """
         current: Secondment = self.get(Secondment, secondment)
         if not reason.strip():
-            raise InvalidRecord(f"secondment {current.id}: give a reason for the extension")
+            raise InvalidRecord(
+                message(
+                    "secondment {current_id}: give a reason for the extension",
+                    current_id=current.id,
+                )
+            )
         try:
             step = build(
                 Extension,
@@ -351,7 +357,9 @@ class Operations(Store):
                 reason=reason,
             )
         except InvalidRecord as error:
-            raise InvalidRecord(f"secondment {current.id}: {error}") from None
+            raise InvalidRecord(
+                message("secondment {current_id}: {error}", current_id=current.id, error=error)
+            ) from None
         return self.update(
             evolve(current, ends_on=step.new_end, extensions=(*current.extensions, step))
         )

@@ -25,6 +25,7 @@ import pluggy
 
 from . import hookspecs
 from .errors import ExchangeError, PluginError, RuleViolation
+from .i18n import Message, joined, message, noun
 from .registry import BackendSpec, FormatSpec, ImporterSpec, Registry, ReportSpec
 
 if TYPE_CHECKING:
@@ -62,8 +63,15 @@ def _origin(module: ModuleType) -> Path | None:
 def _shadowed(name: str, where: Path | None) -> PluginError:
     top = name.split(".")[0]
     return PluginError(
-        f"built-in plugin {name!r} was imported from {where or 'an unknown place'}, not from "
-        f"teacher-exchange ({_HOME}); a folder named {top!r} on the Python path shadows it"
+        message(
+            "built-in plugin {name!r} was imported from {value}, not from "
+            "teacher-exchange ({_HOME}); a folder named {top!r} on the Python "
+            "path shadows it",
+            name=name,
+            value=where or "an unknown place",
+            _HOME=_HOME,
+            top=top,
+        )
     )
 
 
@@ -76,12 +84,20 @@ def _load_builtin(name: str) -> ModuleType:
         where = _origin(package) if package is not None else None
         if where is not None and _HOME not in where.parents:
             raise _shadowed(name, where) from error
-        raise PluginError(f"built-in plugin {name!r} cannot be imported: {error}") from error
+        raise PluginError(
+            message("built-in plugin {name!r} cannot be imported: {error}", name=name, error=error)
+        ) from error
     where = _origin(module)
     if where is None or _HOME not in where.parents:
         raise _shadowed(name, where)
     if module.__spec__ is not None and not module.__spec__.has_location:
-        raise PluginError(f"built-in plugin {name!r} is a folder without __init__.py ({where})")
+        raise PluginError(
+            message(
+                "built-in plugin {name!r} is a folder without __init__.py ({where})",
+                name=name,
+                where=where,
+            )
+        )
     return module
 
 
@@ -94,8 +110,11 @@ def _entry_point_names() -> list[str]:
     missing = [n for n in chosen if n not in names]
     if missing:
         raise PluginError(
-            f"EXCHANGE_LOAD_PLUGINS names {', '.join(missing)}, not installed; "
-            f"installed plugins: {', '.join(names) or 'none'}"
+            message(
+                "EXCHANGE_LOAD_PLUGINS names {names}, not installed; installed plugins: {value}",
+                names=", ".join(missing),
+                value=", ".join(names) or "none",
+            )
         )
     return chosen
 
@@ -110,13 +129,19 @@ def get_plugin_manager() -> pluggy.PluginManager:
         try:
             pm.load_setuptools_entrypoints(GROUP, name=name)
         except Exception as error:
-            raise PluginError(f"plugin {name!r} failed to load: {error}") from error
+            raise PluginError(
+                message("plugin {name!r} failed to load: {error}", name=name, error=error)
+            ) from error
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as error:
         name = pm.get_name(error.plugin) or repr(error.plugin)
         raise PluginError(
-            f"plugin {name!r} implements a hook that does not exist: {error}"
+            message(
+                "plugin {name!r} implements a hook that does not exist: {error}",
+                name=name,
+                error=error,
+            )
         ) from error
     return pm
 
@@ -148,7 +173,14 @@ class Plugins:
         except ExchangeError:
             raise
         except Exception as error:
-            raise PluginError(f"plugin {plugin!r} failed in {hook_name}: {error}") from error
+            raise PluginError(
+                message(
+                    "plugin {plugin!r} failed in {hook_name}: {error}",
+                    plugin=plugin,
+                    hook_name=hook_name,
+                    error=error,
+                )
+            ) from error
 
     def _registry(self, hook_name: str, kind: str) -> Registry[Any]:
         registry: Registry[Any] = Registry(kind)
@@ -191,7 +223,11 @@ class Plugins:
             if replaced:
                 cli.commands.update(before)
                 raise PluginError(
-                    f"plugin {plugin!r} tried to replace the command(s) {', '.join(replaced)}"
+                    message(
+                        "plugin {plugin!r} tried to replace the command(s) {names}",
+                        plugin=plugin,
+                        names=", ".join(replaced),
+                    )
                 )
 
     @functools.cached_property
@@ -201,13 +237,20 @@ class Plugins:
 
     def validate(self, record: Record, tracker: Tracker) -> None:
         """Run every policy plugin; raise :class:`RuleViolation` listing all problems."""
-        problems: list[str] = []
+        problems: list[Message] = []
         for plugin, function in self._each("validate_record"):
             found = self._call("validate_record", plugin, function, record, tracker)
-            problems.extend(f"{p} ({plugin})" for p in found or ())
+            problems.extend(
+                message("{problem} ({plugin})", problem=p, plugin=plugin) for p in found or ()
+            )
         if problems:
-            what = type(record).__name__.lower()
-            raise RuleViolation(f"{what} refused: " + "; ".join(problems))
+            raise RuleViolation(
+                message(
+                    "{kind} refused: {problems}",
+                    kind=noun(type(record)),
+                    problems=joined("; ", problems),
+                )
+            )
 
     def changes_committed(self, changes: Sequence[Change]) -> None:
         """Tell every plugin about every committed change, in order, even when one fails;
@@ -221,11 +264,19 @@ class Plugins:
                     failures.append(
                         error
                         if isinstance(error, PluginError)
-                        else PluginError(f"plugin {plugin!r} failed in record_changed: {error}")
+                        else PluginError(
+                            message(
+                                "plugin {plugin!r} failed in record_changed: {error}",
+                                plugin=plugin,
+                                error=error,
+                            )
+                        )
                     )
         if failures:
             more = f" (and {len(failures) - 1} more failures)" if len(failures) > 1 else ""
-            raise PluginError(f"{failures[0]}{more}") from failures[0].__cause__
+            raise PluginError(
+                message("{failures}{more}", failures=failures[0], more=more)
+            ) from failures[0].__cause__
 
     def describe(self) -> list[PluginInfo]:
         """The loaded plugins, with their hooks and distribution."""

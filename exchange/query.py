@@ -20,6 +20,7 @@ from typing import Any, Literal
 import attrs
 
 from .errors import ExchangeError, InvalidRecord
+from .i18n import message, noun
 
 OpName = Literal["eq", "ne", "lt", "le", "gt", "ge", "between", "in", "has"]
 ORDERED_KINDS = frozenset({"id", "int", "link", "text", "date", "money", "enum", "datetime"})
@@ -120,7 +121,12 @@ def _field(cls: type, name: str) -> attrs.Attribute[Any]:
     known = _fields(cls)
     if name not in known:
         raise InvalidRecord(
-            f"{cls.__name__.lower()} has no field {name!r}; fields: {', '.join(known)}"
+            message(
+                "{kind} has no field {name!r}; fields: {names}",
+                kind=noun(cls),
+                name=name,
+                names=", ".join(known),
+            )
         )
     return known[name]
 
@@ -153,7 +159,14 @@ def _convert(cls: type, field: attrs.Attribute[Any], value: Any) -> Any:
         converted = _INVALID
     expected = _TYPES.get(kind)
     if converted is _INVALID or (expected is not None and type(converted) is not expected):
-        raise InvalidRecord(f"{value!r} is not a valid {cls.__name__.lower()} {field.name}")
+        raise InvalidRecord(
+            message(
+                "{value!r} is not a valid {kind} {field_name}",
+                value=value,
+                kind=noun(cls),
+                field_name=field.name,
+            )
+        )
     return converted
 
 
@@ -165,18 +178,24 @@ def normalize(cls: type, filters: Mapping[str, Any]) -> dict[str, Op]:
         kind = field.metadata["kind"]
         op = raw if isinstance(raw, Op) else Op("eq", raw)
         if op.op == "has" and kind == "json" and "encode" in field.metadata:
-            raise InvalidRecord(f"has() works on lists of words or terms; {name} is neither")
+            raise InvalidRecord(
+                message("has() works on lists of words or terms; {name} is neither", name=name)
+            )
         if (op.op == "has") != (kind == "json"):
             raise InvalidRecord(
-                f"{name} is a list field: filter it with has()"
+                message("{name} is a list field: filter it with has()", name=name)
                 if kind == "json"
-                else f"has() works on list fields; {name} is not one"
+                else message("has() works on list fields; {name} is not one", name=name)
             )
         if op.op == "in":
             value: Any = tuple(_convert(cls, field, v) for v in op.value)
         elif op.op == "between":
             if not isinstance(op.value, tuple | list) or len(op.value) != 2:
-                raise InvalidRecord(f"between takes two values (low, high), not {op.value!r}")
+                raise InvalidRecord(
+                    message(
+                        "between takes two values (low, high), not {op_value!r}", op_value=op.value
+                    )
+                )
             value = tuple(_convert(cls, field, v) for v in op.value)
         else:
             value = _convert(cls, field, op.value)
@@ -184,7 +203,14 @@ def normalize(cls: type, filters: Mapping[str, Any]) -> dict[str, Op]:
         if op.op in ("lt", "le", "gt", "ge", "between") and (
             kind not in ORDERED_KINDS or None in bounds
         ):
-            raise InvalidRecord(f"{name} cannot be compared with {op.op} {op.value!r}")
+            raise InvalidRecord(
+                message(
+                    "{name} cannot be compared with {op} {op_value!r}",
+                    name=name,
+                    op=op.op,
+                    op_value=op.value,
+                )
+            )
         out[name] = Op(op.op, value)
     return out
 
@@ -196,7 +222,7 @@ def check_order(cls: type, order_by: Sequence[str]) -> tuple[tuple[str, bool], .
         descending = key.startswith("-")
         name = key.lstrip("-")
         if _field(cls, name).metadata["kind"] == "json":
-            raise InvalidRecord(f"cannot order by the list field {name}")
+            raise InvalidRecord(message("cannot order by the list field {name}", name=name))
         out.append((name, descending))
     return tuple(out)
 
@@ -222,18 +248,33 @@ def check_measures(cls: type, group_by: Sequence[str], measures: Mapping[str, Me
         name, by_year = group_field(key)
         kind = _field(cls, name).metadata["kind"]
         if kind == "json":
-            raise InvalidRecord(f"cannot group by the list field {name}")
+            raise InvalidRecord(message("cannot group by the list field {name}", name=name))
         if by_year and kind != "date":
-            raise InvalidRecord(f"cannot group {name} by year: it is not a date")
+            raise InvalidRecord(message("cannot group {name} by year: it is not a date", name=name))
     for label, measure in measures.items():
         if label in group_by:
-            raise InvalidRecord(f"measure {label!r} has the name of a grouped field")
+            raise InvalidRecord(
+                message("measure {label!r} has the name of a grouped field", label=label)
+            )
         if measure.field is None:
             if measure.func != "count":
-                raise InvalidRecord(f"measure {label!r}: {measure.func} needs a field")
+                raise InvalidRecord(
+                    message(
+                        "measure {label!r}: {func} needs a field", label=label, func=measure.func
+                    )
+                )
             continue
         kind = _field(cls, measure.field).metadata["kind"]
         if measure.func == "sum" and kind not in ("int", "money"):
-            raise InvalidRecord(f"measure {label!r}: cannot sum {measure.field}")
+            raise InvalidRecord(
+                message("measure {label!r}: cannot sum {field}", label=label, field=measure.field)
+            )
         if measure.func in ("min", "max") and kind not in ORDERED_KINDS:
-            raise InvalidRecord(f"measure {label!r}: cannot take {measure.func} of {measure.field}")
+            raise InvalidRecord(
+                message(
+                    "measure {label!r}: cannot take {func} of {field}",
+                    label=label,
+                    func=measure.func,
+                    field=measure.field,
+                )
+            )

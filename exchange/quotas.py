@@ -41,6 +41,7 @@ import attrs
 from . import fields
 from .enums import ActivityKind, Role, Term
 from .errors import InvalidRecord, NotFound
+from .i18n import message
 from .models import Activity, Pairing, Participation, School, Teacher
 from .query import count, ge, le, one_of
 from .timeline import overlapping
@@ -77,8 +78,13 @@ def _check_percent(quota: Quota, attribute: attrs.Attribute[Any], value: Any) ->
     if not (isinstance(value, Decimal) and value.is_finite() and 0 < value <= 100):
         hint = "; write a float such as 10.5 as text, '10.5'" if isinstance(value, float) else ""
         raise InvalidRecord(
-            f"quota {quota.key}: at_least must be a percent above 0 and at most 100, "
-            f"such as 10 or '12.5%', not {value!r}{hint}"
+            message(
+                "quota {key}: at_least must be a percent above 0 and at most 100, "
+                "such as 10 or '12.5%', not {value!r}{hint}",
+                key=quota.key,
+                value=value,
+                hint=hint,
+            )
         )
 
 
@@ -93,7 +99,12 @@ def _role(value: Any) -> Role | None:
 def _check_measure(quota: Quota, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value not in MEASURES:
         raise InvalidRecord(
-            f"quota {quota.key}: unknown measure {value!r}; known measures: {', '.join(MEASURES)}"
+            message(
+                "quota {key}: unknown measure {value!r}; known measures: {names}",
+                key=quota.key,
+                value=value,
+                names=", ".join(MEASURES),
+            )
         )
 
 
@@ -114,7 +125,9 @@ class Quota:
 
     def __attrs_post_init__(self) -> None:
         if self.role is not None and self.measure != "trained-coverage":
-            raise InvalidRecord(f"quota {self.key}: role applies to trained-coverage only")
+            raise InvalidRecord(
+                message("quota {key}: role applies to trained-coverage only", key=self.key)
+            )
 
 
 DEFAULT_QUOTAS: tuple[Quota, ...] = (
@@ -232,9 +245,11 @@ def evaluate(
     in, and :class:`~exchange.errors.InvalidRecord` for a year outside 1900–2999.
     """
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2999:
-        raise InvalidRecord(f"year must be a whole number from 1900 to 2999, not {year!r}")
+        raise InvalidRecord(
+            message("year must be a whole number from 1900 to 2999, not {year!r}", year=year)
+        )
     if not isinstance(region, str):
-        raise InvalidRecord(f"region must be text, not {region!r}")
+        raise InvalidRecord(message("region must be text, not {region!r}", region=region))
     where = region.strip()
     facts = _Facts(tracker, region_schools(tracker, where), year)
     return [_judge(q, where, year, *_COUNTS[q.measure](facts, q)) for q in quotas]
@@ -250,7 +265,13 @@ def region_schools(tracker: Tracker, region: str) -> tuple[int, ...]:
     closest = difflib.get_close_matches(region, known, n=10, cutoff=0)
     more = f" and {len(known) - len(closest)} more" if len(known) > len(closest) else ""
     listed = ", ".join(closest) + more if known else "none yet"
-    raise NotFound(f"no school is in region {region!r}; known regions, closest first: {listed}")
+    raise NotFound(
+        message(
+            "no school is in region {region!r}; known regions, closest first: {listed}",
+            region=region,
+            listed=listed,
+        )
+    )
 
 
 def _judge(quota: Quota, region: str, year: int, numerator: int, denominator: int) -> QuotaResult:

@@ -8,6 +8,7 @@ from typing import IO, TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 import attrs
 
 from .errors import ConfigurationError, PluginError
+from .i18n import message
 
 if TYPE_CHECKING:
     from .backend import Backend
@@ -85,8 +86,14 @@ class Registry(Generic[T]):
         name = spec.name
         if name in self._specs:
             raise PluginError(
-                f"{self.kind} {name!r} is registered by both plugin "
-                f"{self._owners[name]!r} and plugin {self.current_plugin!r}"
+                message(
+                    "{kind} {name!r} is registered by both plugin {_owners!r} and "
+                    "plugin {current_plugin!r}",
+                    kind=self.kind,
+                    name=name,
+                    _owners=self._owners[name],
+                    current_plugin=self.current_plugin,
+                )
             )
         self._specs[name] = spec
         self._owners[name] = self.current_plugin
@@ -97,7 +104,14 @@ class Registry(Generic[T]):
             return self._specs[name]
         except KeyError:
             known = ", ".join(sorted(self._specs)) or "none"
-            raise ConfigurationError(f"unknown {self.kind} {name!r}; known: {known}") from None
+            raise ConfigurationError(
+                message(
+                    "unknown {kind} {name!r}; known: {known}",
+                    kind=self.kind,
+                    name=name,
+                    known=known,
+                )
+            ) from None
 
     def owner(self, name: str) -> str:
         """The plugin that registered ``name``."""

@@ -17,6 +17,7 @@ from .backend import STORED_TYPES, Backend
 from .codec import columns, per_type
 from .enums import MentorshipStatus, Target
 from .errors import DuplicateRef, NotFound, OverBudget, RuleViolation
+from .i18n import message, noun
 from .models import (
     Allocation,
     Assessment,
@@ -74,8 +75,13 @@ class Lookup:
         found = self.get(cls, id)
         if found is None:
             raise NotFound(
-                f"{type(by).__name__.lower()} {field} names {cls.__name__.lower()} {id}, "
-                "which does not exist"
+                message(
+                    "{kind} {field} names {kind2} {id}, which does not exist",
+                    kind=noun(type(by)),
+                    field=field,
+                    kind2=noun(cls),
+                    id=id,
+                )
             )
         return found
 
@@ -102,8 +108,12 @@ def check_ref(record: Stored, backend: Backend) -> None:
     for holder in backend.find(cls, {"ref": Op("eq", ref)}, limit=1):
         if holder.id != record.id:
             raise DuplicateRef(
-                f"{cls.__name__.lower()} ref {ref!r} is already used by "
-                f"{describe(holder, cls, holder.id)}"
+                message(
+                    "{kind} ref {ref!r} is already used by {describe}",
+                    kind=noun(cls),
+                    ref=ref,
+                    describe=describe(holder, cls, holder.id),
+                )
             )
 
 
@@ -116,8 +126,11 @@ def _secondment(record: Secondment, lookup: Lookup, backend: Backend) -> None:
     if teacher.school_id == record.host_school_id:
         host = lookup.get(School, record.host_school_id)
         raise RuleViolation(
-            f"{teacher.name} cannot be seconded to {describe(host, School, host.id)}: "
-            "it is the teacher's own school"
+            message(
+                "{teacher_name} cannot be seconded to {describe}: it is the teacher's own school",
+                teacher_name=teacher.name,
+                describe=describe(host, School, host.id),
+            )
         )
 
 
@@ -138,11 +151,24 @@ def _no_overlap(record: Secondment, lookup: Lookup, backend: Backend) -> None:
             continue  # the stored version of the record being updated
         if lifecycle.last_day(other) >= start and other.starts_on <= end:
             host = lookup.get(School, other.host_school_id)
-            which = f"secondment {other.id}" if other.id else "earlier in this load"
+            which = (
+                message("secondment {id}", id=other.id)
+                if other.id
+                else message("earlier in this load")
+            )
             raise RuleViolation(
-                f"teacher {record.teacher_id} is already seconded to {host.name} from "
-                f"{other.starts_on} to {lifecycle.last_day(other)} ({which}), "
-                f"which overlaps {start} to {end}"
+                message(
+                    "teacher {teacher_id} is already seconded to {host_name} from "
+                    "{starts_on} to {last_day} ({which}), which overlaps {start} to "
+                    "{end}",
+                    teacher_id=record.teacher_id,
+                    host_name=host.name,
+                    starts_on=other.starts_on,
+                    last_day=lifecycle.last_day(other),
+                    which=which,
+                    start=start,
+                    end=end,
+                )
             )
     if record.id is None:
         claimed.append(record)
@@ -162,9 +188,16 @@ def _assessment(record: Assessment, lookup: Lookup, backend: Backend) -> None:
     for other in backend.find(Assessment, same):
         if other.id != record.id:
             raise RuleViolation(
-                f"{record.assessor} already assessed {target_cls.__name__.lower()} "
-                f"{record.target_id} for {record.period} under rubric {rubric.name!r} "
-                f"(assessment {other.id})"
+                message(
+                    "{assessor} already assessed {kind} {target_id} for {period} under "
+                    "rubric {rubric_name!r} (assessment {other_id})",
+                    assessor=record.assessor,
+                    kind=noun(target_cls),
+                    target_id=record.target_id,
+                    period=record.period,
+                    rubric_name=rubric.name,
+                    other_id=other.id,
+                )
             )
 
 
@@ -187,9 +220,16 @@ def _expense(record: Expense, lookup: Lookup, backend: Backend) -> None:
     left = allocation.amount - spent(backend, allocation.id or 0, leaving_out=record.id)
     if record.amount > left:
         raise OverBudget(
-            f"expense of ¥{record.amount:,} exceeds what is left of the {allocation.year} "
-            f"allocation {allocation.id} (¥{left:,} of ¥{allocation.amount:,}); "
-            "approve the overspend explicitly to record it"
+            message(
+                "expense of ¥{amount:,} exceeds what is left of the {year} "
+                "allocation {allocation_id} (¥{left:,} of ¥{allocation_amount:,}); "
+                "approve the overspend explicitly to record it",
+                amount=record.amount,
+                year=allocation.year,
+                allocation_id=allocation.id,
+                left=left,
+                allocation_amount=allocation.amount,
+            )
         )
 
 
@@ -212,10 +252,17 @@ def _meetings_within(record: Mentorship, backend: Backend) -> None:
     for op in outside:
         filters = {"mentorship_id": Op("eq", record.id), "held_on": op}
         for meeting in backend.find(Meeting, filters, limit=1):
-            until = record.ends_on or "now"
+            until = record.ends_on or message("now")
             raise RuleViolation(
-                f"mentorship {record.id} cannot run from {record.starts_on} to {until}: "
-                f"meeting {meeting.id} was held on {meeting.held_on}"
+                message(
+                    "mentorship {record_id} cannot run from {starts_on} to {until}: "
+                    "meeting {meeting_id} was held on {held_on}",
+                    record_id=record.id,
+                    starts_on=record.starts_on,
+                    until=until,
+                    meeting_id=meeting.id,
+                    held_on=meeting.held_on,
+                )
             )
 
 
@@ -246,15 +293,27 @@ def _within_capacity(record: Mentorship, backend: Backend) -> None:
         limit = programme.mentor_capacity if programme is not None else None
         if limit is not None and len(pairs) > limit:
             raise RuleViolation(
-                f"teacher {record.mentor_id} would mentor {len(pairs)} teachers across all "
-                f"programmes; programme {name!r} allows a mentor at most {limit}"
+                message(
+                    "teacher {mentor_id} would mentor {pairs_count} teachers across "
+                    "all programmes; programme {name!r} allows a mentor at most {limit}",
+                    mentor_id=record.mentor_id,
+                    pairs_count=len(pairs),
+                    name=name,
+                    limit=limit,
+                )
             )
 
 
 def _programme_rule(record: Programme, lookup: Lookup, backend: Backend) -> None:
     for other in backend.find(Programme, {"name": Op("eq", record.name)}):
         if other.id != record.id:
-            raise RuleViolation(f"programme {record.name!r} already exists (programme {other.id})")
+            raise RuleViolation(
+                message(
+                    "programme {record_name!r} already exists (programme {other_id})",
+                    record_name=record.name,
+                    other_id=other.id,
+                )
+            )
     if record.mentor_capacity is None:
         return
     mentors = backend.aggregate(
@@ -271,8 +330,15 @@ def _programme_rule(record: Programme, lookup: Lookup, backend: Backend) -> None
         load = len(_active_pairs(backend, row["mentor_id"]))
         if load > record.mentor_capacity:
             raise RuleViolation(
-                f"programme {record.name!r} cannot allow a mentor only {record.mentor_capacity} "
-                f"mentees: teacher {row['mentor_id']} already mentors {load}"
+                message(
+                    "programme {record_name!r} cannot allow a mentor only "
+                    "{mentor_capacity} mentees: teacher {mentor_id} already mentors "
+                    "{load}",
+                    record_name=record.name,
+                    mentor_capacity=record.mentor_capacity,
+                    mentor_id=row["mentor_id"],
+                    load=load,
+                )
             )
 
 
@@ -282,16 +348,27 @@ def _meeting(record: Meeting, lookup: Lookup, backend: Backend) -> None:
     )
     if record.confirmed_by is not None and record.confirmed_by != pair.mentee_id:
         raise RuleViolation(
-            f"meeting of mentorship {pair.id} can only be confirmed by its mentee, teacher "
-            f"{pair.mentee_id}, not teacher {record.confirmed_by}"
+            message(
+                "meeting of mentorship {pair_id} can only be confirmed by its "
+                "mentee, teacher {mentee_id}, not teacher {confirmed_by}",
+                pair_id=pair.id,
+                mentee_id=pair.mentee_id,
+                confirmed_by=record.confirmed_by,
+            )
         )
     if record.held_on < pair.starts_on or (
         pair.ends_on is not None and record.held_on > pair.ends_on
     ):
-        until = pair.ends_on or "now"
+        until = pair.ends_on or message("now")
         raise RuleViolation(
-            f"meeting on {record.held_on} is outside mentorship {pair.id}, which runs from "
-            f"{pair.starts_on} to {until}"
+            message(
+                "meeting on {held_on} is outside mentorship {pair_id}, which runs "
+                "from {starts_on} to {until}",
+                held_on=record.held_on,
+                pair_id=pair.id,
+                starts_on=pair.starts_on,
+                until=until,
+            )
         )
 
 
@@ -300,7 +377,12 @@ def _unique(record: Stored, backend: Backend, names: tuple[str, ...], what: str)
     for other in backend.find(type(record), same, limit=2):
         if other.id != record.id:
             raise RuleViolation(
-                f"{what} already recorded ({type(record).__name__.lower()} {other.id})"
+                message(
+                    "{what} already recorded ({kind} {other_id})",
+                    what=what,
+                    kind=noun(type(record)),
+                    other_id=other.id,
+                )
             )
 
 

@@ -27,6 +27,7 @@ import attrs
 
 from .enums import Grade
 from .errors import InvalidRecord
+from .i18n import joined, message
 from .models import Criterion, Rubric
 
 PLACES = 4
@@ -70,13 +71,26 @@ def leaf_value(criterion: Criterion, raw: float | str) -> float:
         if raw not in levels:
             known = "、".join(levels) or "none (score it with a number)"
             raise InvalidRecord(
-                f"{criterion.name} ({criterion.key}) has no level {raw!r}; levels: {known}"
+                message(
+                    "{criterion_name} ({key}) has no level {raw!r}; levels: {known}",
+                    criterion_name=criterion.name,
+                    key=criterion.key,
+                    raw=raw,
+                    known=known,
+                )
             )
         return float(levels[raw])
     if not criterion.min_score <= raw <= criterion.max_score:
         raise InvalidRecord(
-            f"score {raw:g} for {criterion.name} ({criterion.key}) is off its scale "
-            f"{criterion.min_score:g}–{criterion.max_score:g}"
+            message(
+                "score {raw:g} for {criterion_name} ({key}) is off its scale "
+                "{min_score:g}–{max_score:g}",
+                raw=raw,
+                criterion_name=criterion.name,
+                key=criterion.key,
+                min_score=criterion.min_score,
+                max_score=criterion.max_score,
+            )
         )
     return float(raw)
 
@@ -110,12 +124,17 @@ def check_scores(rubric: Rubric, scores: Mapping[str, float | str]) -> None:
     """Every leaf scored, nothing else scored."""
     leaves = {leaf.key for leaf in rubric.leaves()}
     unknown, missing = sorted(set(scores) - leaves), sorted(leaves - set(scores))
-    problems = [f"unknown criteria {unknown}"] * bool(unknown) + [
-        f"missing criteria {missing}"
+    problems = [message("unknown criteria {unknown}", unknown=unknown)] * bool(unknown) + [
+        message("missing criteria {missing}", missing=missing)
     ] * bool(missing)
     if problems:
         raise InvalidRecord(
-            f"scores do not match rubric {rubric.name!r} v{rubric.version}: " + "; ".join(problems)
+            message(
+                "scores do not match rubric {name!r} v{version}: {problems}",
+                name=rubric.name,
+                version=rubric.version,
+                problems=joined("; ", problems),
+            )
         )
 
 
@@ -150,8 +169,13 @@ def grade_for(rubric: Rubric, total: float) -> Grade:
     if not reached:
         lowest = min(band.min_total for band in rubric.bands)
         raise InvalidRecord(
-            f"rubric {rubric.name!r}: a total of {total:g} is below every grade band "
-            f"(the lowest starts at {lowest:g})"
+            message(
+                "rubric {rubric_name!r}: a total of {total:g} is below every grade "
+                "band (the lowest starts at {lowest:g})",
+                rubric_name=rubric.name,
+                total=total,
+                lowest=lowest,
+            )
         )
     return max(reached, key=lambda band: band.min_total).grade
 
@@ -160,23 +184,35 @@ def check_bands(rubric: Rubric) -> None:
     """Bands are distinct and every possible total falls in one."""
     cuts = [band.min_total for band in rubric.bands]
     if not cuts:
-        raise InvalidRecord(f"rubric {rubric.name!r} has no grade bands")
+        raise InvalidRecord(
+            message("rubric {rubric_name!r} has no grade bands", rubric_name=rubric.name)
+        )
     if len(set(cuts)) != len(cuts) or len({b.grade for b in rubric.bands}) != len(cuts):
-        raise InvalidRecord(f"rubric {rubric.name!r}: grade bands must differ in grade and cut")
+        raise InvalidRecord(
+            message(
+                "rubric {rubric_name!r}: grade bands must differ in grade and cut",
+                rubric_name=rubric.name,
+            )
+        )
     low, _ = bounds(rubric)
     if min(cuts) > low:
         raise InvalidRecord(
-            f"rubric {rubric.name!r}: the lowest band starts at {min(cuts):g}, but totals can "
-            f"be as low as {low:g}; add a band from {low:g}"
+            message(
+                "rubric {rubric_name!r}: the lowest band starts at {min:g}, but "
+                "totals can be as low as {low:g}; add a band from {low:g}",
+                rubric_name=rubric.name,
+                min=min(cuts),
+                low=low,
+            )
         )
 
 
 def combined(results: Sequence[Result], rubric: Rubric, *, how: str = "mean") -> Result:
     """Several assessors' results for one target and period, combined by ``mean`` or ``median``."""
     if not results:
-        raise InvalidRecord("there are no assessments to combine")
+        raise InvalidRecord(message("there are no assessments to combine"))
     if how not in ("mean", "median"):
-        raise InvalidRecord(f"combine assessors by mean or median, not {how!r}")
+        raise InvalidRecord(message("combine assessors by mean or median, not {how!r}", how=how))
     totals = [r.total for r in results]
     pick = statistics.fmean if how == "mean" else statistics.median
     total = round(pick(totals), PLACES)

@@ -20,6 +20,7 @@ import attrs
 from . import fields
 from .enums import SecondmentKind
 from .errors import InvalidRecord
+from .i18n import message
 from .lifecycle import last_day
 from .models import School, Secondment
 
@@ -48,10 +49,14 @@ class TariffVersion:
 
     def __attrs_post_init__(self) -> None:
         if self.valid_to is not None and self.valid_to < self.valid_from:
-            raise InvalidRecord(f"tariff version {self.version} ends before it starts")
+            raise InvalidRecord(
+                message("tariff version {version} ends before it starts", version=self.version)
+            )
         keys = [(r.kind, r.region_class) for r in self.rates]
         if len(set(keys)) != len(keys):
-            raise InvalidRecord(f"tariff version {self.version} gives a rate twice")
+            raise InvalidRecord(
+                message("tariff version {version} gives a rate twice", version=self.version)
+            )
 
     def rate(self, kind: SecondmentKind, region_class: str) -> decimal.Decimal:
         """The rate for ``kind`` at ``region_class``, or a clear error naming what is missing."""
@@ -59,8 +64,14 @@ class TariffVersion:
             if rate.kind is kind and rate.region_class == region_class:
                 return rate.per_day
         raise InvalidRecord(
-            f"tariff version {self.version} has no rate for {kind.value} ({kind.zh}) at "
-            f"{region_class!r} hosts"
+            message(
+                "tariff version {version} has no rate for {kind_value} ({kind_zh}) "
+                "at {region_class!r} hosts",
+                version=self.version,
+                kind_value=kind.value,
+                kind_zh=kind.zh,
+                region_class=region_class,
+            )
         )
 
 
@@ -80,14 +91,21 @@ class TariffSpec:
 
     def __attrs_post_init__(self) -> None:
         if not self.versions:
-            raise InvalidRecord(f"tariff {self.name!r} has no versions")
+            raise InvalidRecord(message("tariff {name!r} has no versions", name=self.name))
         for before, after in zip(self.versions, self.versions[1:], strict=False):
             expected = None if before.valid_to is None else before.valid_to + dt.timedelta(1)
             if expected != after.valid_from:
                 raise InvalidRecord(
-                    f"tariff {self.name!r}: version {before.version} ends "
-                    f"{before.valid_to or 'never'} but version {after.version} starts "
-                    f"{after.valid_from}; versions must follow each other without a gap or overlap"
+                    message(
+                        "tariff {name!r}: version {version} ends {value} but version "
+                        "{after_version} starts {valid_from}; versions must follow each "
+                        "other without a gap or overlap",
+                        name=self.name,
+                        version=before.version,
+                        value=before.valid_to or "never",
+                        after_version=after.version,
+                        valid_from=after.valid_from,
+                    )
                 )
 
     def in_force(self, day: dt.date) -> TariffVersion:
@@ -95,7 +113,9 @@ class TariffSpec:
         for version in self.versions:
             if version.valid_from <= day and (version.valid_to is None or day <= version.valid_to):
                 return version
-        raise InvalidRecord(f"tariff {self.name!r} has no rates for {day}")
+        raise InvalidRecord(
+            message("tariff {name!r} has no rates for {day}", name=self.name, day=day)
+        )
 
 
 def cost(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .enums import SecondmentStatus as S
 from .errors import InvalidRecord
+from .i18n import message
 from .lifecycle import last_day
 from .models import School, Secondment, Teacher
 from .query import Op
@@ -44,7 +45,9 @@ def overlapping(
 ) -> Iterator[Secondment]:
     """Counted secondments whose period shares a day with ``start..end``, by start date."""
     if end < start:
-        raise InvalidRecord(f"the period ends ({end}) before it starts ({start})")
+        raise InvalidRecord(
+            message("the period ends ({end}) before it starts ({start})", end=end, start=start)
+        )
     found = tracker.find(
         Secondment,
         order_by=["starts_on"],
@@ -77,4 +80,6 @@ def as_date(value: dt.date | str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise InvalidRecord(f"{value!r} is not a date such as 2025-09-01") from None
+        raise InvalidRecord(
+            message("{value!r} is not a date such as 2025-09-01", value=value)
+        ) from None

@@ -14,6 +14,7 @@ from .backend import Backend, BulkResult
 from .changelog import Change
 from .codec import columns, row_encoder
 from .errors import ConfigurationError, InvalidRecord, NotFound
+from .i18n import message, noun
 from .mentoring import Mentoring
 from .models import Record, Stored, record_type
 from .operations import Operations
@@ -71,7 +72,9 @@ class Tracker(Operations, Mentoring):
         backup = getattr(self.backend, "backup", None)
         if backup is None:
             raise ConfigurationError(
-                f"{self.url} cannot be backed up to a file; only sqlite: stores can"
+                message(
+                    "{url} cannot be backed up to a file; only sqlite: stores can", url=self.url
+                )
             )
         backup(destination)
 
@@ -136,7 +139,13 @@ class Tracker(Operations, Mentoring):
         if isinstance(key, Record):
             key = key.id if key.id is not None else -1
         if isinstance(key, bool) or not isinstance(key, int | str):
-            raise InvalidRecord(f"{kind.__name__.lower()} must be named by id or ref, not {key!r}")
+            raise InvalidRecord(
+                message(
+                    "{kind} must be named by id or ref, not {key!r}",
+                    kind=noun(kind),
+                    key=key,
+                )
+            )
         if isinstance(key, str):
             found = next(self.backend.find(kind, {"ref": Op("eq", key.strip())}, limit=1), None)
             if found is None and key.strip().isascii() and key.strip().isdigit():
@@ -144,9 +153,13 @@ class Tracker(Operations, Mentoring):
         else:
             found = self.backend.get(kind, key)
         if found is None:
-            what = "ref" if isinstance(key, str) else "id"
-            also = " or id" if isinstance(key, str) and key.strip().isdigit() else ""
-            raise NotFound(f"no {kind.__name__.lower()} with {what}{also} {key!r}")
+            if not isinstance(key, str):
+                text = message("no {kind} with id {key!r}", kind=noun(kind), key=key)
+            elif key.strip().isdigit():
+                text = message("no {kind} with ref or id {key!r}", kind=noun(kind), key=key)
+            else:
+                text = message("no {kind} with ref {key!r}", kind=noun(kind), key=key)
+            raise NotFound(text)
         result: R = found
         return result
 
@@ -163,7 +176,7 @@ class Tracker(Operations, Mentoring):
         """Records matching every filter (see :mod:`exchange.query`), archived ones on request."""
         kind: type[Any] = record_type(cls)
         if (limit is not None and limit < 0) or offset < 0:
-            raise InvalidRecord("limit and offset must not be negative")
+            raise InvalidRecord(message("limit and offset must not be negative"))
         return self.backend.find(
             kind,
             self._filters(kind, filters, include_archived),
@@ -237,7 +250,7 @@ class Tracker(Operations, Mentoring):
 
     def _check(self, record: Stored, lookup: rules.Lookup, *, bulk: bool = False) -> None:
         if isinstance(record, Change) or not isinstance(record, Record):
-            raise InvalidRecord("the change log is written by the tracker alone")
+            raise InvalidRecord(message("the change log is written by the tracker alone"))
         rules.check(record, lookup, self.backend, bulk=bulk)
         if self.plugins.has_validators:
             self.plugins.validate(record, self)
@@ -245,7 +258,13 @@ class Tracker(Operations, Mentoring):
     def add(self, record: R) -> R:
         """Store a new record after checking every rule; return it with its id."""
         if record.id is not None:
-            raise InvalidRecord(f"{type(record).__name__.lower()} already has id {record.id}")
+            raise InvalidRecord(
+                message(
+                    "{kind} already has id {record_id}",
+                    kind=noun(type(record)),
+                    record_id=record.id,
+                )
+            )
         with self.transaction():
             self._check(record, rules.Lookup(self.backend))
             stored = self.backend.add(record)
@@ -319,11 +338,20 @@ class Tracker(Operations, Mentoring):
         for record in records:
             if type(record) is not cls:
                 raise InvalidRecord(
-                    f"a bulk load takes one record type; got a {type(record).__name__} "
-                    f"among {cls.__name__} records"
+                    message(
+                        "a bulk load takes one record type; got a {name} among {name2} records",
+                        name=type(record).__name__,
+                        name2=cls.__name__,
+                    )
                 )
             if record.id is not None:
-                raise InvalidRecord(f"{cls.__name__.lower()} already has id {record.id}")
+                raise InvalidRecord(
+                    message(
+                        "{kind} already has id {record_id}",
+                        kind=noun(cls),
+                        record_id=record.id,
+                    )
+                )
             self._check(record, lookup, bulk=bulk)
             yield record
 

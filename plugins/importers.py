@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from exchange import hookimpl
+from exchange.i18n import message
 from exchange.importing import EXTRA_CELLS, ReadError
 from exchange.registry import ImporterSpec, Registry
 
@@ -43,13 +44,13 @@ def encoding(path: str) -> str:
     with open(path, "rb") as file:
         sample = file.read(SAMPLE)
     if not sample.strip():
-        raise ReadError("the file is empty")
+        raise ReadError(message("the file is empty"))
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ReadError("the file is UTF-16 text; save it as CSV UTF-8 (or CSV) instead")
+        raise ReadError(message("the file is UTF-16 text; save it as CSV UTF-8 (or CSV) instead"))
     if sample.startswith(b"PK\x03\x04"):
-        raise ReadError("the file is a zip archive (an .xlsx workbook?), not text")
+        raise ReadError(message("the file is a zip archive (an .xlsx workbook?), not text"))
     if b"\x00" in sample:
-        raise ReadError("the file is not text (it holds NUL bytes); save it as CSV UTF-8")
+        raise ReadError(message("the file is not text (it holds NUL bytes); save it as CSV UTF-8"))
     final = len(sample) < SAMPLE
     for name in ("utf-8-sig", "gb18030"):
         try:
@@ -57,7 +58,7 @@ def encoding(path: str) -> str:
         except UnicodeDecodeError:
             continue
         return name
-    raise ReadError("the file is neither UTF-8 nor GB18030 text; save it as CSV UTF-8")
+    raise ReadError(message("the file is neither UTF-8 nor GB18030 text; save it as CSV UTF-8"))
 
 
 def _header(cells: Sequence[str], row: int = 1) -> list[str | None]:
@@ -66,7 +67,9 @@ def _header(cells: Sequence[str], row: int = 1) -> list[str | None]:
     for cell in cells:
         name = str(cell).strip() if cell is not None else ""
         if name and name in names:
-            raise ReadError(f"the header names column {name!r} twice", row=row, column=name)
+            raise ReadError(
+                message("the header names column {name!r} twice", name=name), row=row, column=name
+            )
         names.append(name or None)
     return names
 
@@ -92,7 +95,11 @@ def _check_lengths(names: Sequence[str | None], cells: Sequence[str], row: int) 
         if len(cell) > MAX_CELL:
             column = names[index] if index < len(names) else None
             raise ReadError(
-                f"the cell is {len(cell):,} characters long; the limit is {MAX_CELL:,}",
+                message(
+                    "the cell is {cell_count:,} characters long; the limit is {MAX_CELL:,}",
+                    cell_count=len(cell),
+                    MAX_CELL=MAX_CELL,
+                ),
                 row=row,
                 column=column or f"#{index + 1}",
             )
@@ -125,15 +132,18 @@ def _csv_rows(text: IO[str], name: str) -> Iterator[Row]:
                 yield _row(names, [c or None for c in cells])
     except UnicodeDecodeError:
         raise ReadError(
-            f"the file stops being {name} text near this row; save all of it as CSV UTF-8",
+            message(
+                "the file stops being {name} text near this row; save all of it as CSV UTF-8",
+                name=name,
+            ),
             row=number + 1,
         ) from None
     except csv.Error as error:
         what = str(error)
         if "field larger" in what:
-            what = f"a cell is longer than {HARD_CELL:,} characters"
+            what = message("a cell is longer than {limit:,} characters", limit=HARD_CELL)
         elif "NUL" in what:
-            what = "the row holds a NUL character (a damaged file?)"
+            what = message("the row holds a NUL character (a damaged file?)")
         raise ReadError(what, row=number + 1) from None
 
 
@@ -152,13 +162,16 @@ def _cell(value: Any, row: int, key: str) -> str | None:
         return repr(value)
     if isinstance(value, list):
         return "、".join(str(_cell(item, row, key) or "") for item in value)
-    raise ReadError("a JSON object cannot be a cell", row=row, column=key)
+    raise ReadError(message("a JSON object cannot be a cell"), row=row, column=key)
 
 
 def _record(value: Any, row: int) -> Row:
     """One JSON record as a row; anything but an object is refused."""
     if not isinstance(value, dict):
-        raise ReadError(f"a record must be a JSON object, not {type(value).__name__}", row=row)
+        raise ReadError(
+            message("a record must be a JSON object, not {name}", name=type(value).__name__),
+            row=row,
+        )
     return {str(key): _cell(item, row, str(key)) for key, item in value.items()}
 
 
@@ -168,7 +181,12 @@ def _parsed(text: str, what: str, row: int | None = None) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
-        raise ReadError(f"{what} is not valid JSON: {error.msg} ({where})", row=row) from None
+        raise ReadError(
+            message(
+                "{what} is not valid JSON: {msg} ({where})", what=what, msg=error.msg, where=where
+            ),
+            row=row,
+        ) from None
 
 
 def read_json(path: str) -> Iterator[Row]:
@@ -186,7 +204,9 @@ def read_json(path: str) -> Iterator[Row]:
         whole = _parsed(first + text.read(), "the file")
     records = whole.get("records") if isinstance(whole, dict) and _wrapper(whole) else whole
     if not isinstance(records, list):
-        raise ReadError('the file must hold a list of records, {"records": [...]} or JSON Lines')
+        raise ReadError(
+            message('the file must hold a list of records, {{"records": [...]}} or JSON Lines')
+        )
     for number, value in enumerate(records, start=2):
         yield _record(value, number)
 
@@ -237,14 +257,16 @@ def read_xlsx(path: str, *, sheet: str | None = None) -> Iterator[Row]:
         openpyxl = importlib.import_module("openpyxl")  # the optional xlsx extra
     except ImportError:
         raise ReadError(
-            "reading .xlsx files needs openpyxl: pip install 'teacher-exchange[xlsx]'"
+            message("reading .xlsx files needs openpyxl: pip install 'teacher-exchange[xlsx]'")
         ) from None
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except OSError:
         raise
     except Exception as error:
-        raise ReadError(f"the file is not an .xlsx workbook ({error})") from None
+        raise ReadError(
+            message("the file is not an .xlsx workbook ({error})", error=error)
+        ) from None
     try:
         yield from _sheet_rows(book, sheet)
     finally:
@@ -254,11 +276,17 @@ def read_xlsx(path: str, *, sheet: str | None = None) -> Iterator[Row]:
 def _sheet_rows(book: Any, sheet: str | None) -> Iterator[Row]:
     """The rows of the named sheet, or of the first."""
     if sheet is not None and sheet not in book.sheetnames:
-        raise ReadError(f"no sheet {sheet!r}; the sheets are: {', '.join(book.sheetnames)}")
+        raise ReadError(
+            message(
+                "no sheet {sheet!r}; the sheets are: {names}",
+                sheet=sheet,
+                names=", ".join(book.sheetnames),
+            )
+        )
     rows = (book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True)
     header = next(rows, None)
     if header is None or all(cell is None for cell in header):
-        raise ReadError("the sheet is empty")
+        raise ReadError(message("the sheet is empty"))
     names = _header([_text(cell) or "" for cell in header])
     for number, values in enumerate(rows, start=2):
         cells = [_text(value) for value in values]

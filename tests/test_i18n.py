@@ -19,6 +19,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 import exchange.quotas
 from cli.main import cli
@@ -26,6 +28,8 @@ from exchange import Tracker, i18n
 from exchange.demo import build_demo
 from exchange.enums import Term
 from exchange.errors import ExchangeError
+from exchange.errors import NotFound as NotFoundError
+from exchange.models import School
 from exchange.plugins import default_plugins
 from exchange.report import Chart, Column, Report, Table
 
@@ -423,3 +427,186 @@ def test_an_empty_table_says_so_in_chinese(
     said = {"table": "(no rows)", "markdown": "(no rows)", "html": "No data"}[fmt]
     assert said in english
     assert said not in chinese
+
+
+# -- messages (errors, CLI lines) -----------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+CLICK_PO = FOLDER / "click.po"
+KEYWORDS = {"message": None, "_": None, "pmessage": ((1, "c"), 2)}
+"""What `make catalogues` extracts (pybabel extract -k message -k _ -k pmessage:1c,2)."""
+
+
+def extracted() -> dict[tuple[str | None, str], str]:
+    """(msgctxt, msgid) → where, for every message pybabel finds in exchange, cli, plugins."""
+    from babel.messages.extract import extract_from_dir
+
+    found: dict[tuple[str | None, str], str] = {}
+    for package in ("exchange", "cli", "plugins"):
+        for filename, lineno, text, _comments, context in extract_from_dir(
+            ROOT / package, method_map=[("**.py", "python")], keywords=KEYWORDS
+        ):
+            msgid = text[0] if isinstance(text, tuple) else text
+            found.setdefault((context, msgid), f"{package}/{filename}:{lineno}")
+    return found
+
+
+def test_the_code_has_messages_to_translate() -> None:
+    found = extracted()
+    assert len(found) > 200
+    assert (None, "exported {kind} to {path}") in found
+    assert ("done", "added") in found
+
+
+def test_every_message_in_the_code_is_translated() -> None:
+    """Every template pybabel extracts is in the .po, translated and not fuzzy."""
+    catalogue = read_catalogue()
+    missing, empty, fuzzy = [], [], []
+    for (context, msgid), where in sorted(extracted().items(), key=lambda item: item[1]):
+        entry = catalogue.get(msgid, context=context)
+        if entry is None:
+            missing.append(f"{where}: {msgid!r}")
+        elif not entry.string:
+            empty.append(msgid)
+        elif entry.fuzzy:
+            fuzzy.append(msgid)
+    assert (missing, empty, fuzzy) == ([], [], []), f"add these to {PO}, then `make catalogues`"
+
+
+def fields(template: str) -> set[str]:
+    import string
+
+    return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(template)
+            if name is not None}  # fmt: skip
+
+
+@pytest.mark.parametrize("po", [PO, CLICK_PO], ids=lambda p: p.name)
+def test_translations_use_only_the_values_their_message_has(po: Path) -> None:
+    """A translation may leave a value out, never name one its template lacks
+    (:func:`exchange.i18n.localize` would fall back to English)."""
+    with po.open("rb") as stream:
+        catalogue = read_po(stream, locale="zh_CN")
+    wrong = []
+    for entry in catalogue:
+        if not entry.id or "{" not in str(entry.id):
+            continue
+        ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        allowed = set().union(*(fields(i) for i in ids))
+        for text in strings:
+            try:
+                if not fields(text) <= allowed:
+                    wrong.append((entry.id, text))
+            except ValueError:
+                wrong.append((entry.id, text))
+    assert wrong == []
+
+
+def test_every_record_type_has_its_name_in_the_catalogue() -> None:
+    from exchange.models import Record
+
+    catalogue = read_catalogue()
+    names = {cls.__name__.lower() for cls in Record.__subclasses__()}
+    assert {"school", "secondment", "mentorship"} <= names
+    for name in sorted(names):
+        entry = catalogue.get(name, context="record")
+        assert entry is not None and CJK.search(entry.string), name
+
+
+def test_the_compiled_click_catalogue_is_what_babel_compiles() -> None:
+    with CLICK_PO.open("rb") as stream:
+        catalogue = read_po(stream, locale="zh_CN", domain="click")
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    assert (FOLDER / "click.mo").read_bytes() == compiled.getvalue(), STALE
+    assert [m.id for m in catalogue if m.id and (not m.string or m.fuzzy)] == []
+
+
+def test_the_click_catalogue_has_the_messages_a_user_meets() -> None:
+    with CLICK_PO.open("rb") as stream:
+        catalogue = read_po(stream, locale="zh_CN", domain="click")
+    for msgid in (
+        "Usage:", "Error: {message}", "Try '{command} {option}' for help.",
+        "No such command {name!r}.", "Missing argument", "No such option {name!r}.",
+        "Invalid value for {param_hint}: {message}", "Aborted!", "Options", "Commands",
+        "Show this message and exit.", "Show the version and exit.",
+    ):  # fmt: skip
+        entry = catalogue.get(msgid)
+        assert entry is not None and CJK.search(entry.string), msgid
+    plural = catalogue.get("Got unexpected extra argument ({args})")
+    assert plural is not None and CJK.search(plural.string[0])
+
+
+def test_a_message_is_its_english_text() -> None:
+    from exchange.enums import SecondmentStatus
+
+    text = i18n.message("secondment {id} is {status} ({note!r})", id=3,
+                        status=SecondmentStatus.ACTIVE, note="x")  # fmt: skip
+    assert text == "secondment 3 is active ('x')"
+    assert isinstance(text, str) and text.template.startswith("secondment {id}")
+    assert i18n.localize(text, "en") == text
+
+
+def test_a_message_in_chinese_puts_its_values_into_the_translation() -> None:
+    from exchange.enums import SecondmentStatus
+
+    text = i18n.message("no {kind} with ref {key!r}", kind=i18n.noun(School), key="ZF-05")
+    assert i18n.localize(text, "zh") == "没有编号为 'ZF-05' 的学校"
+    assert i18n.localize(NotFoundError(text), "zh") == "没有编号为 'ZF-05' 的学校"
+    spent = i18n.message("spent ¥{amount:,} (expense {record_id}); ¥{left:,} left",
+                         amount=12500, record_id=4, left=87500)  # fmt: skip
+    assert i18n.localize(spent, "zh") == "已支出 ¥12,500（支出 4）；余额 ¥87,500"
+    # an enum value is said in the language; an unknown template stays English
+    assert i18n.localize(i18n.message("{s}!", s=SecondmentStatus.ACTIVE), "zh") == "在岗!"
+
+
+def test_messages_inside_messages_are_localized_and_joined_text_never_fails() -> None:
+    inner = i18n.message("no {kind} with ref {key!r}", kind=i18n.noun(School), key="X")
+    outer = i18n.message("{path}: {error}", path="a.toml", error=NotFoundError(inner))
+    assert i18n.localize(outer, "zh") == "a.toml：没有编号为 'X' 的学校"
+    both = i18n.joined("; ", [inner, "plain"])
+    assert both == "no school with ref 'X'; plain"
+    assert i18n.localize(both, "zh") == "没有编号为 'X' 的学校; plain"
+    assert i18n.localize(inner + " (joined)", "zh") == "no school with ref 'X' (joined)"
+    assert i18n.localize("plain text", "zh") == "plain text"
+    assert i18n.localize(i18n.joined("; ", []), "zh") == ""
+
+
+def test_a_translation_that_does_not_fit_falls_back_to_english(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Broken(i18n.gettext.NullTranslations):
+        def gettext(self, message: str) -> str:
+            return "{nothing} {"
+
+    monkeypatch.setattr(i18n, "catalogue", lambda lang: Broken())
+    assert i18n.localize(i18n.message("teacher {id}", id=1), "zh") == "teacher 1"
+
+
+def test_messages_survive_pickling() -> None:
+    import pickle
+
+    text = i18n.message("no {kind} with ref {key!r}", kind=i18n.noun(School), key="X")
+    again = pickle.loads(pickle.dumps(NotFoundError(text)))
+    assert i18n.localize(again, "zh") == "没有编号为 'X' 的学校"
+
+
+TEMPLATE_PARTS = st.lists(
+    st.one_of(
+        st.text(st.characters(blacklist_characters="{}", blacklist_categories=("Cs",)), max_size=8),
+        st.sampled_from(["{a}", "{b!r}", "{c:>4}", "{a}", "{{", "}}"]),
+    ),
+    max_size=8,
+)
+MESSAGE_VALUES = st.one_of(st.integers(), st.text(max_size=5), st.dates(), st.none())
+
+
+@given(parts=TEMPLATE_PARTS, a=MESSAGE_VALUES, b=MESSAGE_VALUES, c=st.text(max_size=5))
+def test_a_message_in_english_is_its_template_formatted(
+    parts: list[str], a: Any, b: Any, c: str
+) -> None:
+    template = "".join(parts)
+    text = i18n.message(template, a=a, b=b, c=c)
+    assert text == template.format(a=a, b=b, c=c)
+    assert i18n.localize(text, "en") == template.format(a=a, b=b, c=c)
+    assert isinstance(i18n.localize(text, "zh"), str)

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..enums import Term
 from ..errors import InvalidRecord
+from ..i18n import message
 from ..money import to_yuan
 
 Read = Callable[[Any], Any]
@@ -83,11 +84,19 @@ def day(value: Any) -> dt.date:
         try:
             return dt.date(year, month, day_)
         except ValueError:
-            raise InvalidRecord(f"{written!r} is not a day of the calendar") from None
+            raise InvalidRecord(
+                message("{written!r} is not a day of the calendar", written=written)
+            ) from None
     serial = _SERIAL.fullmatch(written)
     if serial and int(serial.group(1)) in SERIALS:
         return EXCEL_EPOCH + dt.timedelta(days=int(serial.group(1)))
-    raise InvalidRecord(f"{written!r} is not a date; write it as {DATE_FORMS}")
+    raise InvalidRecord(
+        message(
+            "{written!r} is not a date; write it as {DATE_FORMS}",
+            written=written,
+            DATE_FORMS=DATE_FORMS,
+        )
+    )
 
 
 def flag(value: Any) -> bool:
@@ -99,7 +108,11 @@ def flag(value: Any) -> bool:
         return True
     if written in _FALSE:
         return False
-    raise InvalidRecord(f"{written!r} is not yes or no; write 是 or 否 (or true/false, 1/0)")
+    raise InvalidRecord(
+        message(
+            "{written!r} is not yes or no; write 是 or 否 (or true/false, 1/0)", written=written
+        )
+    )
 
 
 def whole(value: Any) -> int:
@@ -112,9 +125,9 @@ def whole(value: Any) -> int:
     except decimal.InvalidOperation:
         number = decimal.Decimal("NaN")
     if not number.is_finite() or number != number.to_integral_value():
-        raise InvalidRecord(f"{written!r} is not a whole number")
+        raise InvalidRecord(message("{written!r} is not a whole number", written=written))
     if number.adjusted() > 18:  # int() of 1e999999999 would take minutes
-        raise InvalidRecord(f"{written!r} is too large")
+        raise InvalidRecord(message("{written!r} is too large", written=written))
     return int(number)
 
 

@@ -28,6 +28,7 @@ from ..enums import (
     Stage,
 )
 from ..errors import InvalidRecord
+from ..i18n import message
 from ..models import (
     Activity,
     Allocation,
@@ -217,7 +218,13 @@ def importable(kind: str | type[Record]) -> type[Record]:
     found = record_type(kind)
     if found not in _TABLES:
         known = ", ".join(k.table for k in KINDS)
-        raise InvalidRecord(f"{found.table} cannot be imported from a file; importable: {known}")
+        raise InvalidRecord(
+            message(
+                "{found_table} cannot be imported from a file; importable: {known}",
+                found_table=found.table,
+                known=known,
+            )
+        )
     return found
 
 

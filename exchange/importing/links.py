@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..errors import ExchangeError, InvalidRecord, NotFound
+from ..i18n import message, noun
 from ..models import Record
 
 if TYPE_CHECKING:
@@ -97,17 +98,28 @@ class Resolver:
             found = self._by_id(link.target, int(written))
         if found is not None:
             return found
-        what = link.target.__name__.lower()
+        what = noun(link.target)
         named = self._by_name(link.target, written) if link.names else []
         if len(named) == 1:
             return named[0]
         if named:
             ids = ", ".join(str(i) for i in named)
             return InvalidRecord(
-                f"{len(named)} {link.target.table} are named {written!r} (ids {ids}); "
-                f"name the {what} by ref or id"
+                message(
+                    "{named_count} {target_table} are named {written!r} (ids {ids}); "
+                    "name the {what} by ref or id",
+                    named_count=len(named),
+                    target_table=link.target.table,
+                    written=written,
+                    ids=ids,
+                    what=what,
+                )
             )
-        return NotFound(f"no {what} has the {link.ways()} {written!r}")
+        return NotFound(
+            message(
+                "no {what} has the {ways} {written!r}", what=what, ways=link.ways(), written=written
+            )
+        )
 
     def _by_ref(self, target: type[Record], ref: str) -> int | None:
         index = self._indexes.get(target)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import attrs
 
 from ..errors import DuplicateRef, ExchangeError, InvalidRecord, NotFound, RuleViolation
+from ..i18n import Message, joined, message
 
 SHOWN = 20
 """Problems an :class:`ImportRefused` message lists before ``… and K more``."""
@@ -25,10 +26,18 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = [f"row {self.row}"] if self.row is not None else []
-        if self.column is not None:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+        return self.text()
+
+    def text(self) -> Message:
+        """``row 3, column 姓名: …`` as a :class:`~exchange.i18n.Message`."""
+        row, column, text = self.row, self.column, self.message
+        if row is not None and column is not None:
+            return message("row {row}, column {column}: {text}", row=row, column=column, text=text)
+        if row is not None:
+            return message("row {row}: {text}", row=row, text=text)
+        if column is not None:
+            return message("column {column}: {text}", column=column, text=text)
+        return message("{text}", text=text)
 
 
 ROW_ERRORS = (InvalidRecord, NotFound, DuplicateRef, RuleViolation)
@@ -44,7 +53,7 @@ class ReadError(InvalidRecord):
 
     def __init__(self, message: str, *, row: int | None = None, column: str | None = None):
         self.problem = Problem(row, column, message)
-        super().__init__(str(self.problem))
+        super().__init__(self.problem.text())
 
 
 class ImportRefused(ExchangeError):
@@ -57,15 +66,25 @@ class ImportRefused(ExchangeError):
         self.count = len(self.problems) if count is None else count
         super().__init__(self._message())
 
-    def _message(self) -> str:
+    def _message(self) -> Message:
         if self.count == 1 and self.problems:
-            return f"nothing was imported into {self.kind}: {self.problems[0]}"
-        lines = [f"nothing was imported into {self.kind}: {self.count:,} problems"]
+            return message(
+                "nothing was imported into {kind}: {problem}",
+                kind=self.kind,
+                problem=self.problems[0].text(),
+            )
+        lines = [
+            message(
+                "nothing was imported into {kind}: {count:,} problems",
+                kind=self.kind,
+                count=self.count,
+            )
+        ]
         shown = self.problems[:SHOWN]
-        lines += [f"  {problem}" for problem in shown]
+        lines += [joined("", ["  ", problem.text()]) for problem in shown]
         if self.count > len(shown):
-            lines.append(f"  … and {self.count - len(shown):,} more")
-        return "\n".join(lines)
+            lines.append(message("  … and {count:,} more", count=self.count - len(shown)))
+        return joined("\n", lines)
 
 
 class Problems:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ExchangeError
+from ..i18n import message
 from .columns import guess
 from .problems import ReadError
 
@@ -30,8 +31,20 @@ def importer_for(
     known = ", ".join(f"{s.name} (.{', .'.join(s.extensions)})" for s in plugins.importers)
     if fitting:
         names = ", ".join(s.name for s in fitting)
-        raise ReadError(f"several importers read .{ending} files ({names}); choose one")
-    raise ReadError(f"no importer reads {Path(path).name!r}; the importers are: {known or 'none'}")
+        raise ReadError(
+            message(
+                "several importers read .{ending} files ({names}); choose one",
+                ending=ending,
+                names=names,
+            )
+        )
+    raise ReadError(
+        message(
+            "no importer reads {value!r}; the importers are: {value2}",
+            value=Path(path).name,
+            value2=known or "none",
+        )
+    )
 
 
 def reader(
@@ -55,11 +68,20 @@ def reader(
         except ReadError:
             raise
         except ExchangeError as error:
-            raise ReadError(str(error)) from error
+            raise ReadError(error.args[0] if len(error.args) == 1 else str(error)) from error
         except OSError as error:
-            raise ReadError(f"cannot read {where}: {error.strerror or error}") from error
+            raise ReadError(
+                message("cannot read {where}: {value}", where=where, value=error.strerror or error)
+            ) from error
         except Exception as error:
-            raise ReadError(f"importer {spec.name!r} failed on {where}: {error}") from error
+            raise ReadError(
+                message(
+                    "importer {spec_name!r} failed on {where}: {error}",
+                    spec_name=spec.name,
+                    where=where,
+                    error=error,
+                )
+            ) from error
 
     return rows
 

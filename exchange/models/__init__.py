@@ -8,6 +8,7 @@ copy. ``id`` is ``None`` until a backend stores the record.
 from __future__ import annotations
 
 from ..errors import InvalidRecord
+from ..i18n import message
 from .base import Record, Stored
 from .exchanges import Activity, Extension, Participation, Secondment
 from .funding import Allocation, Expense
@@ -44,7 +45,9 @@ def record_type(name: str | type[Record]) -> type[Record]:
         if key in (cls.__name__.lower(), cls.table, cls.table.rstrip("s")):
             return cls
     known = ", ".join(c.__name__.lower() for c in RECORD_TYPES)
-    raise InvalidRecord(f"unknown record type {name!r}; known types: {known}")
+    raise InvalidRecord(
+        message("unknown record type {name!r}; known types: {known}", name=name, known=known)
+    )
 
 
 __all__ = [

@@ -8,6 +8,7 @@ import attrs
 
 from .. import fields
 from ..errors import InvalidRecord
+from ..i18n import message, noun
 
 
 def ordered(record: Any, first: str, last: str) -> None:
@@ -15,7 +16,14 @@ def ordered(record: Any, first: str, last: str) -> None:
     start, end = getattr(record, first), getattr(record, last)
     if start is not None and end is not None and end < start:
         raise InvalidRecord(
-            f"{type(record).__name__.lower()}: {last} {end} is before {first} {start}"
+            message(
+                "{kind}: {last} {end} is before {first} {start}",
+                kind=noun(type(record)),
+                last=last,
+                end=end,
+                first=first,
+                start=start,
+            )
         )
 
 

@@ -10,6 +10,7 @@ import attrs
 from .. import fields
 from ..enums import ActivityKind, SecondmentKind, SecondmentStatus
 from ..errors import InvalidRecord
+from ..i18n import message
 from .base import Record, ordered
 
 
@@ -25,7 +26,11 @@ class Extension:
     def __attrs_post_init__(self) -> None:
         if self.new_end <= self.previous_end:
             raise InvalidRecord(
-                f"an extension must end after {self.previous_end}, not on {self.new_end}"
+                message(
+                    "an extension must end after {previous_end}, not on {new_end}",
+                    previous_end=self.previous_end,
+                    new_end=self.new_end,
+                )
             )
 
 
@@ -58,18 +63,28 @@ class Secondment(Record):
         for earlier, later in zip(self.extensions, self.extensions[1:], strict=False):
             if later.previous_end != earlier.new_end:
                 raise InvalidRecord(
-                    f"secondment extensions do not follow on: one ends {earlier.new_end}, "
-                    f"the next starts from {later.previous_end}"
+                    message(
+                        "secondment extensions do not follow on: one ends {new_end}, the "
+                        "next starts from {previous_end}",
+                        new_end=earlier.new_end,
+                        previous_end=later.previous_end,
+                    )
                 )
         if self.extensions and self.extensions[0].previous_end < self.starts_on:
             raise InvalidRecord(
-                f"secondment starts {self.starts_on} but its first extension moves an end of "
-                f"{self.extensions[0].previous_end}"
+                message(
+                    "secondment starts {starts_on} but its first extension moves an end of {value}",
+                    starts_on=self.starts_on,
+                    value=self.extensions[0].previous_end,
+                )
             )
         if self.extensions and self.extensions[-1].new_end != self.ends_on:
             raise InvalidRecord(
-                f"secondment ends {self.ends_on} but its last extension ends "
-                f"{self.extensions[-1].new_end}"
+                message(
+                    "secondment ends {ends_on} but its last extension ends {value}",
+                    ends_on=self.ends_on,
+                    value=self.extensions[-1].new_end,
+                )
             )
 
     @property

@@ -10,6 +10,7 @@ import attrs
 from .. import fields
 from ..enums import MeetingKind, MentorshipStatus
 from ..errors import InvalidRecord
+from ..i18n import message
 from .base import Record, ordered
 
 MAX_CAPACITY = 10_000
@@ -21,8 +22,12 @@ def _check_targets(instance: Any, attribute: attrs.Attribute[Any], value: Any) -
         type(t) is int and 0 < t <= fields.MAX_COUNT for t in value
     ):
         raise InvalidRecord(
-            f"programme {instance.name!r}: targets must be positive whole numbers, "
-            f"one per level, not {value!r}"
+            message(
+                "programme {instance_name!r}: targets must be positive whole "
+                "numbers, one per level, not {value!r}",
+                instance_name=instance.name,
+                value=value,
+            )
         )
 
 
@@ -74,7 +79,9 @@ class Mentorship(Record):
     def __attrs_post_init__(self) -> None:
         ordered(self, "starts_on", "ends_on")
         if self.mentor_id == self.mentee_id:
-            raise InvalidRecord(f"teacher {self.mentor_id} cannot mentor themselves")
+            raise InvalidRecord(
+                message("teacher {mentor_id} cannot mentor themselves", mentor_id=self.mentor_id)
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -102,7 +109,13 @@ class Goal(Record):
         titles = [m.title for m in self.milestones]
         doubled = sorted({t for t in titles if titles.count(t) > 1})
         if doubled:
-            raise InvalidRecord(f"goal {self.title!r} repeats milestones: {doubled}")
+            raise InvalidRecord(
+                message(
+                    "goal {title!r} repeats milestones: {doubled}",
+                    title=self.title,
+                    doubled=doubled,
+                )
+            )
 
     @property
     def progress(self) -> int:

@@ -12,6 +12,7 @@ import attrs
 from .. import fields
 from ..enums import Grade, Target
 from ..errors import InvalidRecord
+from ..i18n import message
 from .base import Record
 
 COMBINE = ("mean", "sum", "min")
@@ -26,14 +27,24 @@ def _number(value: Any) -> bool:
 def _positive(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not _number(value) or not value > 0:
         raise InvalidRecord(
-            f"criterion {getattr(instance, 'key', '?')}: {attribute.name} must be a positive "
-            f"number, not {value!r}"
+            message(
+                "criterion {getattr}: {attribute_name} must be a positive number, not {value!r}",
+                getattr=getattr(instance, "key", "?"),
+                attribute_name=attribute.name,
+                value=value,
+            )
         )
 
 
 def _finite(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not _number(value):
-        raise InvalidRecord(f"{attribute.name} must be a finite number, not {value!r}")
+        raise InvalidRecord(
+            message(
+                "{attribute_name} must be a finite number, not {value!r}",
+                attribute_name=attribute.name,
+                value=value,
+            )
+        )
 
 
 def _as_tuple(values: Iterable[Any]) -> tuple[Any, ...]:
@@ -46,7 +57,9 @@ def _to_levels(values: Any) -> Any:
     try:
         return tuple((str(label).strip(), value) for label, value in values)
     except (TypeError, ValueError):
-        raise InvalidRecord(f"levels must map labels to numbers, not {values!r}") from None
+        raise InvalidRecord(
+            message("levels must map labels to numbers, not {values!r}", values=values)
+        ) from None
 
 
 @attrs.frozen(kw_only=True)
@@ -73,17 +86,29 @@ class Criterion:
     def __attrs_post_init__(self) -> None:
         where = f"criterion {self.key}"
         if not self.max_score > self.min_score:
-            raise InvalidRecord(f"{where}: max_score must be above min_score")
+            raise InvalidRecord(message("{where}: max_score must be above min_score", where=where))
         if self.combine not in COMBINE:
-            raise InvalidRecord(f"{where}: combine must be one of {', '.join(COMBINE)}")
+            raise InvalidRecord(
+                message(
+                    "{where}: combine must be one of {names}", where=where, names=", ".join(COMBINE)
+                )
+            )
         labels = [label for label, _ in self.levels]
         if any(not label for label in labels) or len(set(labels)) != len(labels):
-            raise InvalidRecord(f"{where}: level names must be present and distinct")
+            raise InvalidRecord(
+                message("{where}: level names must be present and distinct", where=where)
+            )
         for label, value in self.levels:
             if not _number(value) or not self.min_score <= value <= self.max_score:
                 raise InvalidRecord(
-                    f"{where}: level {label} = {value!r} is outside "
-                    f"{self.min_score:g}–{self.max_score:g}"
+                    message(
+                        "{where}: level {label} = {value!r} is outside {min_score:g}–{max_score:g}",
+                        where=where,
+                        label=label,
+                        value=value,
+                        min_score=self.min_score,
+                        max_score=self.max_score,
+                    )
                 )
 
     def to_json(self) -> dict[str, Any]:
@@ -148,11 +173,19 @@ STANDARD_BANDS = (
 
 def _check_criteria(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not value:
-        raise InvalidRecord(f"rubric {instance.name!r} has no criteria")
+        raise InvalidRecord(
+            message("rubric {instance_name!r} has no criteria", instance_name=instance.name)
+        )
     keys = [leaf.key for criterion in value for leaf in criterion.leaves()]
     doubled = sorted({k for k in keys if keys.count(k) > 1})
     if doubled:
-        raise InvalidRecord(f"rubric {instance.name!r} repeats criterion keys: {doubled}")
+        raise InvalidRecord(
+            message(
+                "rubric {instance_name!r} repeats criterion keys: {doubled}",
+                instance_name=instance.name,
+                doubled=doubled,
+            )
+        )
 
 
 def _criteria_json(kind: str = "json") -> Any:
@@ -207,11 +240,16 @@ def _to_scores(value: Any) -> Any:
         pairs = tuple(sorted((str(k), _score(v)) for k, v in value))
     except (TypeError, ValueError):
         raise InvalidRecord(
-            f"scores must map criterion keys to numbers or level names, not {value!r}"
+            message(
+                "scores must map criterion keys to numbers or level names, not {value!r}",
+                value=value,
+            )
         ) from None
     keys = [key for key, _ in pairs]
     if len(set(keys)) != len(keys):
-        raise InvalidRecord(f"scores give a criterion twice: {sorted(set(keys))}")
+        raise InvalidRecord(
+            message("scores give a criterion twice: {sorted}", sorted=sorted(set(keys)))
+        )
     return pairs
 
 

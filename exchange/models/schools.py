@@ -11,6 +11,7 @@ import attrs
 from .. import fields
 from ..enums import PartnershipKind, Role, Stage
 from ..errors import InvalidRecord
+from ..i18n import message
 from .base import Record, ordered
 
 
@@ -34,7 +35,11 @@ class Partnership(Record):
         ordered(self, "started_on", "ended_on")
         if self.supporting_region == self.supported_region:
             raise InvalidRecord(
-                f"partnership {self.name!r} pairs region {self.supported_region!r} with itself"
+                message(
+                    "partnership {name!r} pairs region {supported_region!r} with itself",
+                    name=self.name,
+                    supported_region=self.supported_region,
+                )
             )
 
 
@@ -86,4 +91,9 @@ class Pairing(Record):
     def __attrs_post_init__(self) -> None:
         ordered(self, "signed_on", "ended_on")
         if self.supporting_school_id == self.supported_school_id:
-            raise InvalidRecord(f"school {self.supported_school_id} cannot be paired with itself")
+            raise InvalidRecord(
+                message(
+                    "school {supported_school_id} cannot be paired with itself",
+                    supported_school_id=self.supported_school_id,
+                )
+            )

@@ -16,6 +16,7 @@ from typing import Any
 from exchange import Meeting, Mentorship, Programme, School, Teacher, Tracker
 from exchange.cascade import COUNTING
 from exchange.errors import NotFound
+from exchange.i18n import message
 from exchange.query import ne, total
 from exchange.report import Column, Report, Table
 
@@ -40,7 +41,7 @@ def mentoring(
     if programme is not None:
         found = next(iter(tracker.find(Programme, name=programme.strip())), None)
         if found is None and not tracker.count(Mentorship, programme=programme.strip()):
-            raise NotFound(f"no programme named {programme.strip()!r}")
+            raise NotFound(message("no programme named {strip!r}", strip=programme.strip()))
         targets = found.targets if found is not None else ()
         filters["programme"] = programme.strip()
     cascade = tracker.cascade(programme=filters.get("programme"))

@@ -15,6 +15,7 @@ from typing import Any
 
 from exchange import School, Tracker
 from exchange.errors import InvalidRecord
+from exchange.i18n import message
 from exchange.lifecycle import last_day
 from exchange.report import Column, Report, Table
 from exchange.timeline import SERVED
@@ -40,7 +41,12 @@ def rural_service(
     """Per teacher who served at a rural host: days served there and whether
     ``threshold`` days are reached, most days first."""
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
-        raise InvalidRecord(f"the threshold is a number of days, at least 1, not {threshold!r}")
+        raise InvalidRecord(
+            message(
+                "the threshold is a number of days, at least 1, not {threshold!r}",
+                threshold=threshold,
+            )
+        )
     scope = resolve(
         tracker,
         year=year,

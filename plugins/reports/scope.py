@@ -17,6 +17,7 @@ import attrs
 from exchange import Pairing, Partnership, School, Secondment, Teacher, Tracker
 from exchange.enums import SecondmentStatus
 from exchange.errors import InvalidRecord
+from exchange.i18n import message
 from exchange.lifecycle import last_day
 from exchange.models import Record
 from exchange.query import Op, between, one_of
@@ -121,12 +122,14 @@ def resolve(
     last = None if until is None else as_date(until)
     if year is not None:
         if first is not None or last is not None:
-            raise InvalidRecord("give a year or a date range (since, until), not both")
+            raise InvalidRecord(message("give a year or a date range (since, until), not both"))
         if not 1900 <= year <= 2999:
-            raise InvalidRecord(f"{year} is not a year between 1900 and 2999")
+            raise InvalidRecord(message("{year} is not a year between 1900 and 2999", year=year))
         first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     if first is not None and last is not None and last < first:
-        raise InvalidRecord(f"the period ends ({last}) before it starts ({first})")
+        raise InvalidRecord(
+            message("the period ends ({last}) before it starts ({first})", last=last, first=first)
+        )
     for key, value in (("since", first), ("until", last)):
         if key in parameters:
             parameters[key] = value
