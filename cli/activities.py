@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from .i18n import _
 from .records import done, field, list_command
 from .state import State, pass_state
 
@@ -80,7 +81,7 @@ def attend(state: State, key: str, teachers: tuple[str, ...]) -> None:
     with tracker.transaction():
         for teacher in teachers:
             tracker.take_part(key, teacher)
-    click.echo(f"recorded {len(teachers)} participants")
+    click.echo(_("recorded {teachers_count} participants", teachers_count=len(teachers)))
 
 
 activity.add_command(

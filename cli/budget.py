@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from .i18n import _
 from .output import emit, output_options
 from .state import State, pass_state
 
@@ -31,8 +32,13 @@ def allocate(
     """
     record = state.tracker().allocate(pairing, year=year, amount=amount, source=source, ref=ref)
     click.echo(
-        f"allocated ¥{record.amount:,} to pairing {record.pairing_id} for {year} "
-        f"(allocation {record.id})"
+        _(
+            "allocated ¥{amount:,} to pairing {pairing_id} for {year} (allocation {record_id})",
+            amount=record.amount,
+            pairing_id=record.pairing_id,
+            year=year,
+            record_id=record.id,
+        )
     )
 
 
@@ -82,7 +88,14 @@ def spend(
         ref=ref,
     )
     left = tracker.balance(record.allocation_id)
-    click.echo(f"spent ¥{record.amount:,} (expense {record.id}); ¥{left:,} left")
+    click.echo(
+        _(
+            "spent ¥{amount:,} (expense {record_id}); ¥{left:,} left",
+            amount=record.amount,
+            record_id=record.id,
+            left=left,
+        )
+    )
 
 
 @budget.command()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .i18n import _
 from .output import emit
 from .state import State, pass_state
 
@@ -43,12 +44,14 @@ def demo(state: State, keep: Path | None) -> None:
     from exchange.demo import build_demo
 
     if keep is not None and state.db:
-        raise click.UsageError("give --db or --keep, not both: each names the store to build in")
+        raise click.UsageError(_("give --db or --keep, not both: each names the store to build in"))
     with _store(state, keep) as (tracker, location):
         summary = build_demo(tracker)
-        click.echo(f"{location.url}  (from {location.source})")
+        click.echo(_("{url}  (from {source})", url=location.url, source=location.source))
         if location.source == "temporary":
-            click.echo("临时数据库，命令结束后删除；用 --keep PATH 保留。")
+            click.echo(
+                _("a temporary database, deleted when the command ends; keep it with --keep PATH.")
+            )
         _print_reports(state, tracker, summary)
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
+from collections.abc import Sequence
 from typing import Any
 
 import click
 
+from .i18n import _, click_text, language_in, localize_help_options, localized, speaking
 from .output import emit, output_options
 from .state import State, pass_state
 
@@ -50,7 +53,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "copy": (
         "cli.copy:copy_",
-        "Copy every record from the store SOURCE to the empty store DESTINATION.",
+        "Copy every record and the change log from the store SOURCE to DESTINATION.",
     ),
     "import": (
         "cli.transfer:import_",
@@ -67,10 +70,29 @@ only when used, so
 
 
 class ExchangeGroup(click.Group):
-    """Turns :class:`exchange.ExchangeError` into one line on stderr (exit 1), in one place.
+    """Turns :class:`exchange.ExchangeError` into one line on stderr (exit 1), in one place,
+    in the invocation's language; runs each invocation in its language (:mod:`cli.i18n`).
 
     ``EXCHANGE_RAISE_ERRORS=1`` shows the traceback instead.
     """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line in the language it asks for (``--lang``, else ``LANG``),
+        chosen before click parses anything so that its usage errors are in it too."""
+        argv = sys.argv[1:] if args is None else list(args)
+        with speaking(language_in(argv)):
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        localize_help_options(self, ctx)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         from exchange.errors import ExchangeError
@@ -80,7 +102,7 @@ class ExchangeGroup(click.Group):
         except ExchangeError as error:
             if os.environ.get("EXCHANGE_RAISE_ERRORS") == "1":
                 raise
-            raise click.ClickException(str(error)) from error
+            raise click.ClickException(localized(error)) from error
 
     def _load_plugin_commands(self, ctx: click.Context) -> None:
         if not getattr(self, "_plugins_loaded", False):
@@ -102,7 +124,7 @@ class ExchangeGroup(click.Group):
             else:
                 command = self.commands[name]
                 rows.append((name, command.get_short_help_str(limit=formatter.width)))
-        with formatter.section("Commands"):
+        with formatter.section(click_text("Commands")):
             formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
@@ -116,6 +138,8 @@ class ExchangeGroup(click.Group):
         if found is None:
             self._load_plugin_commands(ctx)
             found = super().get_command(ctx, cmd_name)
+        if found is not None:
+            localize_help_options(found, ctx)
         return found
 
 
@@ -163,7 +187,7 @@ def where(state: State) -> None:
     from exchange.urls import redact
 
     location = state.location()
-    click.echo(f"{redact(location.url)}  (from {location.source})")
+    click.echo(_("{url}  (from {source})", url=redact(location.url), source=location.source))
 
 
 @cli.command()
@@ -176,7 +200,13 @@ def init(state: State) -> None:
         exchange --db bureau.db init
     """
     tracker = state.tracker()
-    click.echo(f"ready: {tracker.url} (schema version {tracker.backend.schema_version()})")
+    click.echo(
+        _(
+            "ready: {url} (schema version {version})",
+            url=tracker.url,
+            version=tracker.backend.schema_version(),
+        )
+    )
 
 
 @cli.command()
@@ -198,7 +228,7 @@ def plugins(state: State, as_json: bool) -> None:
         click.echo(json.dumps([attrs.asdict(i) for i in infos], ensure_ascii=False, indent=2))
         return
     for info in infos:
-        source = f"{info.distribution} {info.version}" if info.distribution else "built-in"
+        source = f"{info.distribution} {info.version}" if info.distribution else _("built-in")
         click.echo(f"{info.name}  ({source})")
         click.echo(f"    {', '.join(info.hooks)}")
 
@@ -214,7 +244,7 @@ def backup(state: State, path: str) -> None:
         exchange backup bureau-2025-11-23.db
     """
     state.tracker().backup(path)
-    click.echo(f"backed up {state.tracker().url} to {path}")
+    click.echo(_("backed up {url} to {path}", url=state.tracker().url, path=path))
 
 
 @cli.group()
@@ -232,7 +262,7 @@ def verify(state: State) -> None:
         exchange audit verify
     """
     entries = state.tracker().verify_log()
-    click.echo(f"change log intact: {entries} entries")
+    click.echo(_("change log intact: {entries} entries", entries=entries))
 
 
 @cli.command()

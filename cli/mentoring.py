@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from .i18n import _
 from .output import emit, output_options
 from .records import done, field, list_command, show_command
 from .state import State, pass_state
@@ -109,7 +110,13 @@ def meet(state: State, pair: str, held_on: str, minutes: int, kind: str, notes: 
     """
     tracker = state.tracker()
     record = tracker.log_meeting(pair, held_on=held_on, minutes=minutes, kind=kind, notes=notes)
-    click.echo(f"logged meeting {record.id}: {record.minutes} minutes, awaiting the mentee")
+    click.echo(
+        _(
+            "logged meeting {record_id}: {minutes} minutes, awaiting the mentee",
+            record_id=record.id,
+            minutes=record.minutes,
+        )
+    )
 
 
 @mentor.command()
@@ -125,7 +132,13 @@ def confirm(state: State, meeting: int, by: str) -> None:
     """
     record = state.tracker().confirm_meeting(meeting, by=by)
     total = state.tracker().confirmed_minutes(record.mentorship_id)
-    click.echo(f"confirmed meeting {record.id}; the pair has {total} confirmed minutes")
+    click.echo(
+        _(
+            "confirmed meeting {record_id}; the pair has {total} confirmed minutes",
+            record_id=record.id,
+            total=total,
+        )
+    )
 
 
 @mentor.command()
@@ -141,7 +154,14 @@ def goal(state: State, pair: str, title: str, milestones: tuple[str, ...]) -> No
         exchange mentor goal M-1 独立开设一节县级公开课 --milestone 听课二十节 --milestone 试讲
     """
     record = state.tracker().set_goal(pair, title, milestones=milestones)
-    click.echo(f"goal {record.id}: {record.title} ({len(record.milestones)} milestones)")
+    click.echo(
+        _(
+            "goal {record_id}: {record_title} ({milestones_count} milestones)",
+            record_id=record.id,
+            record_title=record.title,
+            milestones_count=len(record.milestones),
+        )
+    )
 
 
 @mentor.command()
@@ -162,7 +182,9 @@ def reach(state: State, goal_id: int, milestone: str | None, on: str) -> None:
         record = tracker.achieve_goal(goal_id, on=on)
     else:
         record = tracker.reach_milestone(goal_id, milestone, on=on)
-    click.echo(f"goal {record.id}: {record.progress}% done")
+    click.echo(
+        _("goal {record_id}: {percent} done", record_id=record.id, percent=f"{record.progress}%")
+    )
 
 
 @mentor.command()

@@ -18,6 +18,8 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from .i18n import _
+
 if TYPE_CHECKING:
     from exchange.models import Record, Stored
     from exchange.report import Report
@@ -49,7 +51,9 @@ def output_options(command: F) -> F:
         if output:
             chosen.append(output)
         if len(set(chosen)) > 1:
-            raise click.UsageError(f"choose one output format, not {' and '.join(chosen)}")
+            raise click.UsageError(
+                _("choose one output format, not {names}", names=" and ".join(chosen))
+            )
         return command(*args, output=chosen[0] if chosen else DEFAULT_FORMAT, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -61,7 +65,9 @@ def emit(state: State, report: Report, output: str) -> None:
     plugins = state.plugins()
     spec = plugins.formats.get(output)
     if spec.binary:
-        raise click.UsageError(f"format {output!r} writes a file; use `exchange report -o FILE`")
+        raise click.UsageError(
+            _("format {output!r} writes a file; use `exchange report -o FILE`", output=output)
+        )
     report.render(output, sys.stdout, lang=state.lang(), plugins=plugins)
 
 
@@ -84,13 +90,21 @@ def open_output(path: Path | None, *, binary: bool) -> Iterator[IO[Any]]:
         return
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        why = f"{folder} is not a folder" if folder.exists() else f"folder {folder} does not exist"
-        raise click.ClickException(f"cannot write {path}: {why}")
+        from exchange.i18n import message
+
+        why = (
+            message("{folder} is not a folder", folder=folder)
+            if folder.exists()
+            else message("folder {folder} does not exist", folder=folder)
+        )
+        raise click.ClickException(_("cannot write {path}: {why}", path=path, why=why))
     text: dict[str, Any] = {} if binary else {"encoding": "utf-8", "newline": ""}
     try:
         handle, name = tempfile.mkstemp(dir=folder, prefix=".exchange-", suffix=".partial")
     except OSError as error:
-        raise click.ClickException(f"cannot write {path}: {error.strerror}") from None
+        raise click.ClickException(
+            _("cannot write {path}: {strerror}", path=path, strerror=error.strerror)
+        ) from None
     partial = Path(name)
     try:
         with open(handle, "wb" if binary else "w", **text) as stream:
@@ -98,7 +112,9 @@ def open_output(path: Path | None, *, binary: bool) -> Iterator[IO[Any]]:
         partial.chmod(0o666 & ~_umask())  # as an ordinary new file, not mkstemp's 0600
         partial.replace(path)
     except OSError as error:
-        raise click.ClickException(f"cannot write {path}: {error.strerror}") from None
+        raise click.ClickException(
+            _("cannot write {path}: {strerror}", path=path, strerror=error.strerror)
+        ) from None
     finally:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)

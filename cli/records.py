@@ -12,6 +12,9 @@ from typing import Any, NamedTuple, TypeVar
 
 import click
 
+from exchange.i18n import noun, pmessage
+
+from .i18n import _
 from .output import emit, output_options, record_detail, record_report
 from .state import State, pass_state
 
@@ -116,8 +119,35 @@ def make(cls: type[R], **values: Any) -> R:
     return cls(**values)
 
 
+_VERBS = {
+    verb.template: verb
+    for verb in (
+        pmessage("done", "added"),
+        pmessage("done", "logged"),
+        pmessage("done", "paired"),
+        pmessage("done", "ended"),
+        pmessage("done", "completed"),
+        pmessage("done", "proposed"),
+        pmessage("done", "approved"),
+        pmessage("done", "started"),
+        pmessage("done", "cancelled"),
+        pmessage("done", "withdrew"),
+        pmessage("done", "extended"),
+    )
+}
+"""The verbs :func:`done` says, as messages (``msgctxt "done"`` in the catalogue)."""
+
+
 def done(record: Any, verb: str) -> None:
     """Confirm a stored record on stdout: ``added school 3 (HY-BD) 惠阳区半岛学校``."""
     name = getattr(record, "name", None) or getattr(record, "title", None) or ""
     ref = f" ({record.ref})" if getattr(record, "ref", None) else ""
-    click.echo(f"{verb} {type(record).__name__.lower()} {record.id}{ref} {name}".rstrip())
+    line = _(
+        "{verb} {kind} {id}{ref} {name}",
+        verb=_VERBS.get(verb, verb),
+        kind=noun(type(record)),
+        id=record.id,
+        ref=ref,
+        name=name,
+    )
+    click.echo(line.rstrip())

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from .i18n import _
 from .output import emit, open_output, output_options
 from .state import State, pass_state
 
@@ -77,7 +78,9 @@ def report(
     takes_any = any(p.kind is p.VAR_KEYWORD for p in accepted.values())
     for option in given:
         if option not in accepted and not takes_any:
-            raise click.UsageError(f"report {name!r} takes no --{option}")
+            raise click.UsageError(
+                _("report {name!r} takes no --{option}", name=name, option=option)
+            )
     needed = [
         option
         for option, parameter in accepted.items()
@@ -85,19 +88,19 @@ def report(
     ]
     for option in needed:
         if option not in given:
-            raise click.UsageError(f"report {name!r} needs --{option}")
+            raise click.UsageError(_("report {name!r} needs --{option}", name=name, option=option))
     form = plugins.formats.get(output)
     if path is None and form.binary:
-        raise click.UsageError(f"format {output!r} writes a file; add -o FILE")
+        raise click.UsageError(_("format {output!r} writes a file; add -o FILE", output=output))
     if bom and output != "csv":
-        raise click.UsageError("--bom is for --format csv")
+        raise click.UsageError(_("--bom is for --format csv"))
     built = spec.build(state.tracker(), **given)
     with open_output(path, binary=form.binary) as stream:
         if bom:
             stream.write("\ufeff")
         built.render(output, stream, lang=state.lang(), plugins=plugins)
     if path is not None:
-        click.echo(f"wrote {name} to {path}", err=True)
+        click.echo(_("wrote {name} to {path}", name=name, path=path), err=True)
 
 
 def _plain(value: Any) -> Any:

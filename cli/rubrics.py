@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from .i18n import _
 from .output import emit, output_options, record_detail
 from .records import field, list_command
 from .state import State, pass_state
@@ -32,7 +33,15 @@ def add(state: State, source: str) -> None:
 
     found = state.tracker().define_rubric(**rubric_arguments(read_file(source)))
     leaves = ", ".join(f"{c.key} ({c.name})" for c in found.leaves())
-    click.echo(f"defined rubric {found.id}: {found.name} version {found.version}; scores: {leaves}")
+    click.echo(
+        _(
+            "defined rubric {found_id}: {found_name} version {version}; scores: {leaves}",
+            found_id=found.id,
+            found_name=found.name,
+            version=found.version,
+            leaves=leaves,
+        )
+    )
 
 
 rubric.add_command(
@@ -104,14 +113,21 @@ def assess(
         notes=notes,
     )
     result = tracker.result(made)
-    click.echo(f"assessment {made.id}: total {result.total:.1f}, grade {result.grade.zh}")
+    click.echo(
+        _(
+            "assessment {made_id}: total {total:.1f}, grade {grade_zh}",
+            made_id=made.id,
+            total=result.total,
+            grade_zh=result.grade.zh,
+        )
+    )
 
 
 def _score(text: str) -> tuple[str, float | str]:
     key, sep, value = text.partition("=")
     if not sep or not key.strip() or not value.strip():
         raise click.BadParameter(
-            f"{text!r}: write KEY=VALUE, e.g. teaching=92", param_hint="--score"
+            _("{text!r}: write KEY=VALUE, e.g. teaching=92", text=text), param_hint="--score"
         )
     try:
         return key.strip(), float(value)

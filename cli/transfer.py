@@ -8,6 +8,9 @@ from typing import Any
 
 import click
 
+from exchange.i18n import message, table_name
+
+from .i18n import _, current, localized
 from .output import open_output
 from .state import State, pass_state
 
@@ -39,16 +42,20 @@ def export(
 
     spec = state.plugins().formats.get(output)
     if bom and output != "csv":
-        raise click.UsageError("--bom is for --format csv")
+        raise click.UsageError(_("--bom is for --format csv"))
     if spec.binary and path is None:
-        raise click.UsageError(f"--format {output} writes a binary file; give -o FILE")
+        raise click.UsageError(
+            _("--format {output} writes a binary file; give -o FILE", output=output)
+        )
     report = export_report(state.tracker(), kind, redact=redact)
     with open_output(path, binary=spec.binary) as stream:
         if bom:
             stream.write("\ufeff")
         report.render(output, stream, plugins=state.plugins())
     if path is not None:
-        click.echo(f"exported {kind} to {path}", err=True)
+        click.echo(
+            _("exported {kind} to {path}", kind=table_name(kind, current()), path=path), err=True
+        )
 
 
 @click.command(name="import")
@@ -77,7 +84,7 @@ def import_(
     from exchange import importing
 
     if not path.is_file():
-        raise click.ClickException(f"no file {path}")
+        raise click.ClickException(_("no file {path}", path=path))
     rows = importing.reader(path, plugins=state.plugins(), importer=importer)
     if kind is None:
         kind = _guess(rows, path)
@@ -86,19 +93,40 @@ def import_(
         counts = importing.load(state.tracker(), kind, rows, on_row=progress, dry_run=dry_run)
     except importing.ImportRefused as refused:
         for problem in refused.problems:
-            click.echo(str(problem), err=True)
+            click.echo(localized(problem.text()), err=True)
         more = refused.count - len(refused.problems)
-        tail = f" ({more:,} more not shown)" if more > 0 else ""
+        if more > 0:
+            raise click.ClickException(
+                _(
+                    "{path}: nothing was imported: {count:,} problems, listed above "
+                    "({more:,} more not shown)",
+                    path=path,
+                    count=refused.count,
+                    more=more,
+                )
+            ) from None
         raise click.ClickException(
-            f"{path}: nothing was imported: {refused.count:,} problems, listed above{tail}"
+            _(
+                "{path}: nothing was imported: {count:,} problems, listed above",
+                path=path,
+                count=refused.count,
+            )
         ) from None
     finally:
         if progress is not None:
             progress.close()
-    verb = "checked (nothing written)" if dry_run else "imported"
+    verb = message("checked (nothing written)") if dry_run else message("imported")
     click.echo(
-        f"{verb} {path} as {kind}: {counts.added:,} added, {counts.updated:,} updated, "
-        f"{counts.unchanged:,} unchanged"
+        _(
+            "{verb} {path} as {kind}: {added:,} added, {updated:,} updated, "
+            "{unchanged:,} unchanged",
+            verb=verb,
+            path=path,
+            kind=kind,
+            added=counts.added,
+            updated=counts.updated,
+            unchanged=counts.unchanged,
+        )
     )
 
 
@@ -107,10 +135,12 @@ def _guess(rows: Any, path: Path) -> str:
 
     first = next(iter(rows()), None)
     if first is None:
-        raise click.ClickException(f"{path} has no rows to import")
+        raise click.ClickException(_("{path} has no rows to import", path=path))
     found = importing.guess_kind(first)
     if found is None:
-        raise click.UsageError(f"cannot tell what {path} holds from its headers; give --type")
+        raise click.UsageError(
+            _("cannot tell what {path} holds from its headers; give --type", path=path)
+        )
     return found
 
 
@@ -118,7 +148,7 @@ class _Progress:
     """A running count of rows on a terminal's stderr (nothing when piped)."""
 
     def __call__(self, rows: int) -> None:
-        click.echo(f"\r{rows:,} rows", nl=False, err=True)
+        click.echo("\r" + _("{rows:,} rows", rows=rows), nl=False, err=True)
 
     def close(self) -> None:
         click.echo("\r" + " " * 30 + "\r", nl=False, err=True)

@@ -112,7 +112,9 @@ def test_help_loads_neither_the_library_nor_plugins() -> None:
         "('exchange', 'pluggy', 'attrs', 'cli')))\n"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert out.stdout.strip().splitlines()[-1] == "['cli', 'cli.main', 'cli.output', 'cli.state']"
+    assert out.stdout.strip().splitlines()[-1] == (
+        "['cli', 'cli.i18n', 'cli.main', 'cli.output', 'cli.state']"
+    )
 
 
 def test_installed_exchange_demo_runs_in_a_subprocess(tmp_path: Path) -> None:

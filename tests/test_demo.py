@@ -210,7 +210,7 @@ def test_place_names(region: str, short: str) -> None:
 def test_demo_command_prints_the_main_reports() -> None:
     code, out, _ = run("--lang", "zh", "demo")
     assert code == 0, out
-    assert "(from EXCHANGE_DB)" in out  # the test set-up points EXCHANGE_DB at tmp_path
+    assert "（来自 EXCHANGE_DB）" in out  # the test set-up points EXCHANGE_DB at tmp_path
     for title in ("工作总览", "结对覆盖", "师徒结对", "考核评价", "经费"):
         assert f"== {title} " in out
     # 成华→丹巴: 直播优质课6000余节 over 2020-2024, 培训6000余人次 in 2024
