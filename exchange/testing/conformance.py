@@ -131,7 +131,7 @@ def _reading_feed(store: Backend, records: Iterable[S], reads: list[Any]) -> Ite
     """
     early = normalize(Teacher, {"id": Op("le", 3)})
     for i, record in enumerate(records):
-        reads.append(store.get(School, i % 4 + 1))
+        reads.append(store.get(School, i % 3 + 1))
         reads.append(store.get(Teacher, i % 3 + 1))
         reads.append(list(store.find(School, normalize(School, {"rural": True}))))
         reads.append(list(store.find(Teacher, early, order_by=[("name", True)], limit=2)))
