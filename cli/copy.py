@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from .i18n import _, current
 from .state import State, pass_state
 
 
@@ -33,9 +34,13 @@ def copy_(state: State, source: str, destination: str, append: bool) -> None:
     """
     from exchange import Tracker
     from exchange.copying import Copied, copy
+    from exchange.i18n import table_name
 
     def report(copied: Copied) -> None:
-        click.echo(f"{copied.table:<14} {copied.count:>12,}  sha256 {copied.checksum[:16]}")
+        name = table_name(copied.table, current())
+        line = _("{table}: {count:,} copied, sha256 {checksum}", table=name, count=copied.count,
+                 checksum=copied.checksum[:16])  # fmt: skip
+        click.echo(line)
 
     _must_exist(source)
     plugins = state.plugins()
@@ -44,10 +49,13 @@ def copy_(state: State, source: str, destination: str, append: bool) -> None:
         Tracker.open(destination, plugins=plugins, actor=state.actor) as target,
     ):
         if origin.url == target.url:
-            raise click.UsageError("SOURCE and DESTINATION are the same store")
+            raise click.UsageError(_("SOURCE and DESTINATION are the same store"))
         done = copy(origin, target, append=append, on_type=report)
     total = sum(c.count for c in done)
-    click.echo(f"copied and verified {total:,} rows from {origin.url} to {target.url}")
+    click.echo(
+        _("copied and verified {total:,} rows from {source} to {destination}",
+          total=total, source=origin.url, destination=target.url)
+    )  # fmt: skip
 
 
 def _must_exist(url: str) -> None:
@@ -61,4 +69,4 @@ def _must_exist(url: str) -> None:
     if scheme(full) == "sqlite" and rest.startswith("///") and rest != "///:memory:":
         path = Path(unquote(rest[3:])).expanduser()
         if not path.is_file():
-            raise click.ClickException(f"no store to copy from: {path} does not exist")
+            raise click.ClickException(_("no store to copy from: {path} does not exist", path=path))

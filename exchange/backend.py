@@ -24,6 +24,7 @@ import attrs
 
 from .changelog import Change
 from .errors import BackendError
+from .i18n import message, noun
 from .models import RECORD_TYPES, Stored
 from .query import Filters, Measure
 
@@ -129,12 +130,17 @@ class Backend(Protocol):
 def restored_id(record: Stored, next_id: int) -> int:
     """The id ``record`` carries into :meth:`Backend.restore`, which must be at least
     ``next_id`` (the table's next id); :class:`BackendError` otherwise."""
-    name = type(record).__name__.lower()
+    name = noun(type(record))
     if record.id is None:
-        raise BackendError(f"a restored {name} must carry its id")
+        raise BackendError(message("a restored {name} must carry its id", name=name))
     if record.id < next_id:
         raise BackendError(
-            f"cannot restore {name} {record.id}: ids up to {next_id - 1} are taken or were used; "
-            "restore into a store that never held them, in increasing id order"
+            message(
+                "cannot restore {name} {id}: ids up to {taken} are taken or were used; "
+                "restore into a store that never held them, in increasing id order",
+                name=name,
+                id=record.id,
+                taken=next_id - 1,
+            )
         )
     return record.id

@@ -33,6 +33,7 @@ from .backend import Backend
 from .changelog import Change, RowDigest
 from .codec import columns, row_encoder
 from .errors import ExchangeError
+from .i18n import message
 from .models import RECORD_TYPES, Assessment, Record, Rubric, Stored
 from .query import between
 from .rules import TARGETS
@@ -78,8 +79,13 @@ def copy(
         entries = destination.backend.count(Change, {})
         if records or entries:
             raise ExchangeError(
-                f"{destination.url} is not empty ({records:,} records, {entries:,} change-log "
-                "entries); copy into an empty store, or add --append to add to what it holds"
+                message(
+                    "{url} is not empty ({records:,} records, {entries:,} change-log entries); "
+                    "copy into an empty store, or add --append to add to what it holds",
+                    url=destination.url,
+                    records=records,
+                    entries=entries,
+                )
             )
     done: list[Copied] = []
     with source.backend.transaction(), destination.transaction():
@@ -101,9 +107,15 @@ def _check(
         pass
     if (counted.count, counted.digest.hexdigest()) != (copied.count, copied.checksum):
         raise CopyMismatch(
-            f"the copy was undone: {copied.table} read back as {counted.count:,} rows with "
-            f"checksum {counted.digest.hexdigest()[:12]}, not the {copied.count:,} rows with "
-            f"checksum {copied.checksum[:12]} that were copied"
+            message(
+                "the copy was undone: {table} read back as {count:,} rows with checksum "
+                "{checksum}, not the {copied:,} rows with checksum {expected} that were copied",
+                table=copied.table,
+                count=counted.count,
+                checksum=counted.digest.hexdigest()[:12],
+                copied=copied.count,
+                expected=copied.checksum[:12],
+            )
         )
     return copied
 

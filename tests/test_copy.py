@@ -131,11 +131,16 @@ def test_the_copy_command(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["copy", str(source), str(copied)])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split()[:2] == ["partnerships", "4"] and "sha256" in lines[0]
+    assert lines[0].startswith("partnerships: 4 copied, sha256 ")
     assert lines[-1].startswith("copied and verified ")
     again = CliRunner().invoke(cli, ["copy", str(source), str(copied)])
     assert again.exit_code == 1 and again.stderr.count("\n") == 1
     assert "is not empty" in again.stderr and "--append" in again.stderr
+    zh = CliRunner().invoke(cli, ["--lang", "zh", "copy", str(source), str(tmp_path / "zh.db")])
+    assert zh.exit_code == 0 and zh.stdout.startswith("协作关系：已复制 4 条")
+    assert "并已核对无误" in zh.stdout.splitlines()[-1]
+    refused = CliRunner().invoke(cli, ["--lang", "zh", "copy", str(source), str(copied)])
+    assert refused.exit_code == 1 and "不是空库" in refused.stderr
     missing = CliRunner().invoke(cli, ["copy", str(tmp_path / "typo.db"), str(tmp_path / "c.db")])
     assert missing.exit_code == 1 and "typo.db does not exist" in missing.stderr
     assert not (tmp_path / "typo.db").exists() and not (tmp_path / "c.db").exists()
