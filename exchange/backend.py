@@ -97,7 +97,13 @@ class Backend(Protocol):
     def bulk_insert(
         self, cls: type[S], records: Iterable[S], *, batch_size: int = 10_000
     ) -> BulkResult:
-        """Store many new records of one type, streaming; all or nothing with the transaction."""
+        """Store many new records of one type, streaming; all or nothing with the transaction.
+
+        ``records`` may read the store while it is consumed (the Tracker's rules do),
+        but whether it sees rows of this same load before ``bulk_insert`` returns is
+        the backend's choice: ``memory:`` and SQLite store each row as it arrives,
+        PostgreSQL a batch at a time.
+        """
 
     def restore(self, cls: type[S], records: Iterable[S], *, batch_size: int = 10_000) -> int:
         """Store records that keep the ids they carry (copied from another store),
