@@ -13,11 +13,10 @@ from typing import Any, TypeVar
 
 import attrs
 
-from exchange import hookimpl
+from exchange import backend, hookimpl
 from exchange.backend import SCHEMA_VERSION, STORED_TYPES, BulkResult, restored_id
 from exchange.changelog import Change, RowDigest
 from exchange.codec import columns, row_encoder
-from exchange.errors import BackendError, DuplicateRef, NotFound, StillReferenced
 from exchange.models import Stored
 from exchange.query import Filters, Measure, Op, group_field
 from exchange.registry import BackendSpec, Registry
@@ -92,7 +91,7 @@ class MemoryBackend:
 
     def _check_open(self) -> None:
         if self._closed:
-            raise BackendError("the tracker is closed")
+            raise backend.closed()
 
     def _check_links(self, record: Stored) -> None:
         for column in columns(type(record)):
@@ -100,10 +99,7 @@ class MemoryBackend:
                 continue
             target = getattr(record, column.name)
             if target is not None and target not in self._rows[column.table or ""]:
-                raise NotFound(
-                    f"{type(record).__name__.lower()} {column.name} refers to "
-                    f"{column.table} {target}, which does not exist"
-                )
+                raise backend.missing_link(type(record), column.name, column.table or "", target)
 
     def _check_ref(self, record: Stored) -> None:
         ref = getattr(record, "ref", None)
@@ -111,9 +107,7 @@ class MemoryBackend:
             return
         holder = self._refs[record.table].get(ref)
         if holder is not None and holder != record.id:
-            raise DuplicateRef(
-                f"{type(record).__name__.lower()} ref {ref!r} is already used by id {holder}"
-            )
+            raise backend.ref_taken(type(record), ref, holder)
 
     def _check_unreferenced(self, cls: type[Stored], id: int) -> None:
         for other in STORED_TYPES:
@@ -123,10 +117,7 @@ class MemoryBackend:
                         r for r in self._rows[other.table].values() if getattr(r, column.name) == id
                     ]
                     if users:
-                        raise StillReferenced(
-                            f"{cls.__name__.lower()} {id} is still linked from {other.table} "
-                            f"({len(users)} via {column.name}); archive it instead"
-                        )
+                        raise backend.still_linked(cls, id, other.table, len(users), column.name)
 
     # -- writes ---------------------------------------------------------------
 
@@ -152,7 +143,7 @@ class MemoryBackend:
         """Store a new record and give it the next id of its type."""
         self._check_open()
         if record.id is not None:
-            raise BackendError(f"{type(record).__name__.lower()} already has id {record.id}")
+            raise backend.has_id(type(record), record.id)
         self._check_links(record)
         self._check_ref(record)
         next_id = self._next_id[record.table]
@@ -170,10 +161,10 @@ class MemoryBackend:
         self._check_open()
         table = record.table
         if isinstance(record, Change):
-            raise BackendError("the change log is append-only")
+            raise backend.append_only()
         old = self._rows[table].get(record.id or 0)
         if old is None:
-            raise NotFound(f"{type(record).__name__.lower()} {record.id} does not exist")
+            raise backend.no_record(type(record), record.id)
         self._check_links(record)
         self._check_ref(record)
         self._replace(table, old, record)
@@ -193,10 +184,10 @@ class MemoryBackend:
         """Remove a record no other record links to."""
         self._check_open()
         if cls is Change:
-            raise BackendError("the change log is append-only")
+            raise backend.append_only()
         old = self._rows[cls.table].get(id)
         if old is None:
-            raise NotFound(f"{cls.__name__.lower()} {id} does not exist")
+            raise backend.no_record(cls, id)
         self._check_unreferenced(cls, id)
         next_id = self._next_id[cls.table]
         self._unstore(cls.table, id, next_id)
@@ -226,7 +217,7 @@ class MemoryBackend:
         try:
             for record in records:
                 if record.id is not None:
-                    raise BackendError(f"{cls.__name__.lower()} already has id {record.id}")
+                    raise backend.has_id(cls, record.id)
                 self._check_links(record)
                 self._check_ref(record)
                 digest.add(encode(record))

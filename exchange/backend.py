@@ -23,8 +23,8 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 import attrs
 
 from .changelog import Change
-from .errors import BackendError
-from .i18n import message, noun
+from .errors import BackendError, DuplicateRef, NotFound, StillReferenced
+from .i18n import Message, message, noun, noun_named, table_noun
 from .models import RECORD_TYPES, Stored
 from .query import Filters, Measure
 
@@ -150,3 +150,109 @@ def restored_id(record: Stored, next_id: int) -> int:
             )
         )
     return record.id
+
+
+# -- refusals ---------------------------------------------------------------------
+# The errors every backend raises in the same words (the conformance kit compares them
+# with ``memory:``'s), each a message so that it can be shown in Chinese too.
+
+
+def closed() -> BackendError:
+    """Using a backend after :meth:`Backend.close`."""
+    return BackendError(message("the tracker is closed"))
+
+
+def append_only() -> BackendError:
+    """Updating or deleting a change-log entry."""
+    return BackendError(message("the change log is append-only"))
+
+
+def has_id(cls: type[Stored], id: object) -> BackendError:
+    """Adding a ``cls`` record that already carries an id."""
+    return BackendError(message("{kind} already has id {record_id}", kind=noun(cls), record_id=id))
+
+
+def no_record(cls: type[Stored], id: object) -> NotFound:
+    """Updating or deleting a ``cls`` record that is not stored."""
+    return NotFound(message("{kind} {id} does not exist", kind=noun(cls), id=id))
+
+
+def missing_link(cls: type[Stored], field: str, table: str, target: object) -> NotFound:
+    """A ``cls`` record whose link ``field`` names a record of ``table`` that is not stored."""
+    return NotFound(
+        message(
+            "{kind} {field} refers to {table} {target}, which does not exist",
+            kind=noun(cls),
+            field=field,
+            table=table_noun(table),
+            target=target,
+        )
+    )
+
+
+def ref_taken(cls: type[Stored], ref: object, holder: object) -> DuplicateRef:
+    """A ``cls`` record given the ref another (id ``holder``) already has."""
+    return DuplicateRef(
+        message(
+            "{kind} ref {ref!r} is already used by id {holder}",
+            kind=noun(cls),
+            ref=ref,
+            holder=holder,
+        )
+    )
+
+
+def still_linked(
+    cls: type[Stored], id: object, table: str, count: int, field: str
+) -> StillReferenced:
+    """Deleting a ``cls`` record that ``count`` records of ``table`` link to by ``field``."""
+    return StillReferenced(
+        message(
+            "{kind} {id} is still linked from {table} ({count} via {field}); archive it instead",
+            kind=noun(cls),
+            id=id,
+            table=table_noun(table),
+            count=count,
+            field=field,
+        )
+    )
+
+
+def not_unicode(where: str) -> BackendError:
+    """Text with unpaired surrogates, which a database cannot store."""
+    return BackendError(
+        message(
+            "cannot store text in {where}: it contains characters that are not valid "
+            "Unicode (unpaired surrogates)",
+            where=where,
+        )
+    )
+
+
+def too_large(where: str) -> BackendError:
+    """An integer beyond 64 bits."""
+    return BackendError(
+        message("cannot store a number in {where}: it is larger than 64 bits", where=where)
+    )
+
+
+def newer_schema(where: str, unknown: Iterable[str]) -> BackendError:
+    """A store migrated by a later release: its schema steps ``unknown`` are not ours."""
+    return BackendError(
+        message(
+            "{where} was written by a newer teacher-exchange (schema steps "
+            "{steps} are unknown to this release); upgrade teacher-exchange",
+            where=where,
+            steps=", ".join(unknown),
+        )
+    )
+
+
+def no_field(kind: str, name: str, known: Iterable[str]) -> Message:
+    """``kind`` records (``school``) have no field ``name``; theirs are ``known``."""
+    return message(
+        "{kind} has no field {name!r}; fields: {names}",
+        kind=noun_named(kind),
+        name=name,
+        names=", ".join(known),
+    )

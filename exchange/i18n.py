@@ -146,6 +146,35 @@ def noun(cls: type) -> Message:
     return pmessage("record", cls.__name__.lower())
 
 
+def noun_named(name: str) -> Message:
+    """:func:`noun` for a type known by its lower-case name (``school``)."""
+    return pmessage("record", name)
+
+
+def table_noun(table: str) -> Message:
+    """The name of a record table (``schools``) as a message: 学校 in Chinese
+    (``msgctxt "table"``, as :func:`table_name` gives it at once)."""
+    return pmessage("table", table)
+
+
+def scrubbed(text: str, secret: str, mask: str = "***") -> str:
+    """``text`` with ``secret`` replaced by ``mask``; a :class:`Message` stays one,
+    with ``secret`` replaced in each of its values (and in the English text, should
+    it straddle a value and the template)."""
+    if not secret or secret not in text:
+        return text
+    if isinstance(text, Message) and text.template:
+        params = {
+            key: scrubbed(value, secret, mask) if isinstance(value, str) else value
+            for key, value in text.params.items()
+        }
+        rebuilt = message(text.template, **params)
+        rebuilt.context = text.context
+        if secret not in rebuilt:
+            return rebuilt
+    return str(text).replace(secret, mask)
+
+
 def localize(text: object, lang: str) -> str:
     """``text`` in ``lang``: a :class:`Message` (or an exception whose one argument is
     a Message) as its template's translation filled with its values; vocabulary values

@@ -438,11 +438,12 @@ KEYWORDS = {"message": None, "_": None, "pmessage": ((1, "c"), 2)}
 
 
 def extracted() -> dict[tuple[str | None, str], str]:
-    """(msgctxt, msgid) → where, for every message pybabel finds in exchange, cli, plugins."""
+    """(msgctxt, msgid) → where, for every message pybabel finds in exchange, cli, plugins
+    and backends."""
     from babel.messages.extract import extract_from_dir
 
     found: dict[tuple[str | None, str], str] = {}
-    for package in ("exchange", "cli", "plugins"):
+    for package in ("exchange", "cli", "plugins", "backends"):
         for filename, lineno, text, _comments, context in extract_from_dir(
             ROOT / package, method_map=[("**.py", "python")], keywords=KEYWORDS
         ):

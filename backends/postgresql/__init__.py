@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from exchange import hookimpl
 from exchange.errors import ConfigurationError
+from exchange.i18n import message
 from exchange.registry import BackendSpec, Registry
 
 if TYPE_CHECKING:
@@ -34,15 +35,32 @@ def open_postgresql(url: str) -> PostgreSQLBackend:
     """Open the store at a ``postgresql:`` URL, creating or upgrading its schema."""
     missing = [name for name in ("psycopg", "psycopg_pool") if not _installed(name)]
     if missing:
-        verb = "is" if len(missing) == 1 else "are"
         raise ConfigurationError(
-            f"the postgresql: backend needs {' and '.join(missing)}, which {verb} not "
-            f"installed; install it with: {INSTALL}"
+            message(
+                "the postgresql: backend needs {module}, which is not installed; "
+                "install it with: {command}",
+                module=missing[0],
+                command=INSTALL,
+            )
+            if len(missing) == 1
+            else message(
+                "the postgresql: backend needs {first} and {second}, which are not installed; "
+                "install it with: {command}",
+                first=missing[0],
+                second=missing[1],
+                command=INSTALL,
+            )
         )
     try:
         from .store import PostgreSQLBackend
     except ImportError as error:  # installed, but broken (no libpq, say)
-        raise ConfigurationError(f"cannot load psycopg ({error}); reinstall: {INSTALL}") from None
+        raise ConfigurationError(
+            message(
+                "cannot load psycopg ({error}); reinstall: {command}",
+                error=error,
+                command=INSTALL,
+            )
+        ) from None
     return PostgreSQLBackend(url)
 
 

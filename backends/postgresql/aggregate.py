@@ -14,6 +14,7 @@ import attrs
 
 from exchange.codec import Column, decode
 from exchange.errors import InvalidRecord
+from exchange.i18n import message
 from exchange.models import Stored
 from exchange.money import from_fen
 from exchange.query import Measure, group_field
@@ -40,7 +41,7 @@ def group(cls: type[Stored], name: str) -> Group:
     if not by_year:
         return Group(quote(column.name), nullable(column), _reader(cls, column))
     if column.kind not in _DATED:
-        raise InvalidRecord(f"cannot group {field} by year: it is not a date")
+        raise InvalidRecord(message("cannot group {name} by year: it is not a date", name=field))
     return Group(f"EXTRACT(YEAR FROM {quote(column.name)})::int", nullable(column), _plain)
 
 

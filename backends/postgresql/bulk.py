@@ -23,10 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 
+from exchange import backend
 from exchange.backend import BulkResult, restored_id
 from exchange.changelog import RowDigest
 from exchange.codec import row_encoder
 from exchange.errors import BackendError, ExchangeError
+from exchange.i18n import message, table_noun
 from exchange.models import Stored
 
 from .diagnose import refused_batch
@@ -110,7 +112,12 @@ def _lock_counter(conn: Connection[TupleRow], cls: type[Stored]) -> int:
     sql = f'SELECT "last_id" FROM {quote(IDS_TABLE)} WHERE "table_name" = %s FOR UPDATE'
     found = conn.execute(sql, (cls.table,)).fetchone()
     if found is None:
-        raise BackendError(f"the id counter of {cls.table} is missing; the schema is damaged")
+        raise BackendError(
+            message(
+                "the id counter of {table} is missing; the schema is damaged",
+                table=table_noun(cls.table),
+            )
+        )
     return int(found[0])
 
 
@@ -120,11 +127,10 @@ def _numbered(
     """Each record as a stored row with its new id, its row (id left out) added to ``digest``."""
     encode = row_encoder(cls)
     fold = digest.add
-    name = cls.__name__.lower()
     for new_id, record in zip(itertools.count(first_id), records):
         row = encode(record)
         if row[0] is not None:
-            raise BackendError(f"{name} already has id {row[0]}")
+            raise backend.has_id(cls, row[0])
         fold(row)
         yield (new_id, *row[1:])
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from exchange import backend
 from exchange.backend import STORED_TYPES
 from exchange.codec import columns
 from exchange.errors import DuplicateRef, ExchangeError, NotFound, StillReferenced
@@ -28,22 +29,12 @@ Check = Callable[["Connection[TupleRow]", type[Stored], T], ExchangeError | None
 """A diagnosis: given the connection, the type and what was written, the broken rule."""
 
 
-def _missing(cls: type[Stored], column: str, target: str, value: Any) -> NotFound:
-    return NotFound(
-        f"{cls.__name__.lower()} {column} refers to {target} {value}, which does not exist"
-    )
-
-
-def _taken(cls: type[Stored], ref: str, holder: Any) -> DuplicateRef:
-    return DuplicateRef(f"{cls.__name__.lower()} ref {ref!r} is already used by id {holder}")
-
-
 def missing(conn: Connection[TupleRow], cls: type[Stored], id: int | None) -> NotFound | None:
     """A :class:`NotFound` when no ``cls`` record has ``id``."""
     sql = f'SELECT 1 FROM {statements(cls).table} WHERE "id" = %s'
     if id is not None and conn.execute(sql, (id,)).fetchone() is not None:
         return None
-    return NotFound(f"{cls.__name__.lower()} {id} does not exist")
+    return backend.no_record(cls, id)
 
 
 def refused_write(
@@ -63,7 +54,7 @@ def missing_link(
         target = column.table or ""
         sql = f'SELECT 1 FROM {quote(target)} WHERE "id" = %s'
         if conn.execute(sql, (value,)).fetchone() is None:
-            return _missing(cls, column.name, target, value)
+            return backend.missing_link(cls, column.name, target, value)
     return None
 
 
@@ -77,7 +68,7 @@ def duplicate_ref(
     ref, id = row[names.index("ref")], row[0]
     sql = f'SELECT "id" FROM {statements(cls).table} WHERE "ref" = %s AND "id" IS DISTINCT FROM %s'
     holder = conn.execute(sql, (ref, id)).fetchone()
-    return None if holder is None else _taken(cls, ref, holder[0])
+    return None if holder is None else backend.ref_taken(cls, ref, holder[0])
 
 
 def still_referenced(
@@ -92,10 +83,7 @@ def still_referenced(
             found = conn.execute(sql, (id,)).fetchone()
             users = found[0] if found else 0
             if users:
-                return StillReferenced(
-                    f"{cls.__name__.lower()} {id} is still linked from {other.table} "
-                    f"({users} via {column.name}); archive it instead"
-                )
+                return backend.still_linked(cls, id, other.table, users, column.name)
     return None
 
 
@@ -123,9 +111,9 @@ def refused_batch(
     for row in rows:
         for i, column in links:
             if row[i] is not None and row[i] not in existing[i]:
-                return _missing(cls, column.name, column.table or "", row[i])
+                return backend.missing_link(cls, column.name, column.table or "", row[i])
         if at is not None and row[at] is not None:
             if row[at] in holders:
-                return _taken(cls, row[at], holders[row[at]])
+                return backend.ref_taken(cls, row[at], holders[row[at]])
             holders[row[at]] = row[0]
     return None

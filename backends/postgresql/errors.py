@@ -9,11 +9,14 @@ handles everything raised once connected. Both return a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import psycopg
 from psycopg import errors as pg
 
+from exchange import backend
 from exchange.errors import BackendError
+from exchange.i18n import Message, message
 
 from .url import Target
 
@@ -23,29 +26,41 @@ DRIVER_ERRORS = (psycopg.Error, UnicodeEncodeError, OverflowError)
 MINIMUM_VERSION = 130000
 """The oldest server this release works with (PostgreSQL 13), as ``server_version_num``."""
 
-_CONNECT_REASONS = (
+_CONNECT_REASONS: tuple[tuple[re.Pattern[str], Callable[..., Message]], ...] = (
     (
         re.compile(r"password authentication failed|no password supplied", re.I),
-        "PostgreSQL at {server} refused the password of user {user} "
-        "(check the password in the URL, PGPASSWORD or ~/.pgpass)",
+        lambda **fields: message(
+            "PostgreSQL at {server} refused the password of user {user} "
+            "(check the password in the URL, PGPASSWORD or ~/.pgpass)",
+            **fields,
+        ),
     ),
     (
         re.compile(r'database "[^"]*" does not exist', re.I),
-        "the PostgreSQL database {database} does not exist on {server}; "
-        "create it first (createdb {database})",
+        lambda **fields: message(
+            "the PostgreSQL database {database} does not exist on {server}; "
+            "create it first (createdb {database})",
+            **fields,
+        ),
     ),
     (
         re.compile(r'role "[^"]*" does not exist', re.I),
-        "PostgreSQL at {server} has no user {user}",
+        lambda **fields: message("PostgreSQL at {server} has no user {user}", **fields),
     ),
     (
         re.compile(r"no pg_hba\.conf entry", re.I),
-        "PostgreSQL at {server} does not let user {user} connect to {database} from here "
-        "(no pg_hba.conf entry)",
+        lambda **fields: message(
+            "PostgreSQL at {server} does not let user {user} connect to {database} from here "
+            "(no pg_hba.conf entry)",
+            **fields,
+        ),
     ),
     (
         re.compile(r"definition of service \"[^\"]*\" not found", re.I),
-        "the PostgreSQL service named in {url} is not defined (check pg_service.conf)",
+        lambda **fields: message(
+            "the PostgreSQL service named in {url} is not defined (check pg_service.conf)",
+            **fields,
+        ),
     ),
     (
         re.compile(
@@ -54,11 +69,16 @@ _CONNECT_REASONS = (
             r"No route to host",
             re.I,
         ),
-        "cannot reach the PostgreSQL server at {server}: {reason}",
+        lambda **fields: message(
+            "cannot reach the PostgreSQL server at {server}: {reason}", **fields
+        ),
     ),
     (
         re.compile(r"the database system is (starting up|shutting down|in recovery mode)", re.I),
-        "the PostgreSQL server at {server} is not accepting connections yet: {reason}",
+        lambda **fields: message(
+            "the PostgreSQL server at {server} is not accepting connections yet: {reason}",
+            **fields,
+        ),
     ),
 )
 
@@ -83,10 +103,12 @@ def refused_connection(error: BaseException, target: Target) -> BackendError:
         "url": target.url,
         "reason": why,
     }
-    for pattern, template in _CONNECT_REASONS:
+    for pattern, said in _CONNECT_REASONS:
         if pattern.search(str(error)):
-            return BackendError(target.scrub(template.format(**fields)))
-    return BackendError(target.scrub(f"cannot connect to {target.where}: {why}"))
+            return BackendError(target.scrub(said(**fields)))
+    return BackendError(
+        target.scrub(message("cannot connect to {where}: {reason}", where=target.where, reason=why))
+    )
 
 
 def too_old(version: int, target: Target) -> BackendError | None:
@@ -95,48 +117,77 @@ def too_old(version: int, target: Target) -> BackendError | None:
         return None
     shown = f"{version // 10000}.{version % 10000}" if version >= 100000 else str(version)
     return BackendError(
-        f"the PostgreSQL server at {target.server} runs version {shown}; "
-        "teacher-exchange needs PostgreSQL 13 or later"
+        message(
+            "the PostgreSQL server at {server} runs version {version}; "
+            "teacher-exchange needs PostgreSQL 13 or later",
+            server=target.server,
+            version=shown,
+        )
     )
 
 
 def translate(error: BaseException, target: Target, *, in_transaction: bool) -> BackendError:
     """A :class:`BackendError` for an exception raised while using ``target``."""
     where = target.where
+    said: Message
     if isinstance(error, UnicodeEncodeError):
-        message = (
-            f"cannot store text in {where}: it contains characters that are not valid "
-            "Unicode (unpaired surrogates)"
-        )
-    elif isinstance(error, OverflowError | pg.NumericValueOutOfRange):
-        message = f"cannot store a number in {where}: it is larger than 64 bits"
-    elif _lost(error) and in_transaction:
-        message = (
-            f"the connection to {where} was lost in the middle of a transaction "
-            f"({reason(error)}); nothing of the transaction was saved"
+        return backend.not_unicode(where)
+    if isinstance(error, OverflowError | pg.NumericValueOutOfRange):
+        return backend.too_large(where)
+    if _lost(error) and in_transaction:
+        said = message(
+            "the connection to {where} was lost in the middle of a transaction "
+            "({reason}); nothing of the transaction was saved",
+            where=where,
+            reason=reason(error),
         )
     elif _lost(error):
-        message = f"the connection to {where} was lost ({reason(error)}); try again"
+        said = message(
+            "the connection to {where} was lost ({reason}); try again",
+            where=where,
+            reason=reason(error),
+        )
     elif isinstance(error, pg.LockNotAvailable):
-        message = (
-            f"another program kept {where} locked for longer than {target.lock_timeout:g} s; "
-            "try again (or raise ?lock_timeout= in the URL)"
+        said = message(
+            "another program kept {where} locked for longer than {seconds:g} s; "
+            "try again (or raise ?lock_timeout= in the URL)",
+            where=where,
+            seconds=target.lock_timeout,
         )
     elif isinstance(error, pg.InFailedSqlTransaction):
-        message = f"an earlier error aborted the transaction on {where}; nothing of it was saved"
+        said = message(
+            "an earlier error aborted the transaction on {where}; nothing of it was saved",
+            where=where,
+        )
     elif isinstance(error, pg.InsufficientPrivilege):
-        message = f"PostgreSQL user {target.user} may not do this on {where}: {reason(error)}"
+        said = message(
+            "PostgreSQL user {user} may not do this on {where}: {reason}",
+            user=target.user,
+            where=where,
+            reason=reason(error),
+        )
     elif isinstance(error, pg.ReadOnlySqlTransaction):
-        message = f"{where} is read-only (a standby server?); connect to the primary to write"
+        said = message(
+            "{where} is read-only (a standby server?); connect to the primary to write",
+            where=where,
+        )
     elif isinstance(error, pg.DiskFull):
-        message = f"cannot write to {where}: the server's disk is full"
+        said = message("cannot write to {where}: the server's disk is full", where=where)
     elif isinstance(error, pg.QueryCanceled):
-        message = f"PostgreSQL cancelled a statement on {where}: {reason(error)}"
+        said = message(
+            "PostgreSQL cancelled a statement on {where}: {reason}",
+            where=where,
+            reason=reason(error),
+        )
     elif isinstance(error, pg.UndefinedTable | pg.UndefinedColumn):
-        message = f"{where} lacks a table or column teacher-exchange needs: {reason(error)}"
+        said = message(
+            "{where} lacks a table or column teacher-exchange needs: {reason}",
+            where=where,
+            reason=reason(error),
+        )
     else:
-        message = f"PostgreSQL failed on {where}: {reason(error)}"
-    return BackendError(target.scrub(message))
+        said = message("PostgreSQL failed on {where}: {reason}", where=where, reason=reason(error))
+    return BackendError(target.scrub(said))
 
 
 def _lost(error: BaseException) -> bool:

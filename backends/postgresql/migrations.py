@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from exchange.backend import newer_schema
 from exchange.errors import BackendError
+from exchange.i18n import message
 
 from .statements import IDS_TABLE, quote
 
@@ -365,10 +367,7 @@ def check_not_newer(applied: list[str], where: str) -> None:
     """Refuse a store whose schema a newer release of teacher-exchange wrote."""
     unknown = [name for name in applied if name not in known_names()]
     if unknown:
-        raise BackendError(
-            f"{where} was written by a newer teacher-exchange (schema steps "
-            f"{', '.join(unknown)} are unknown to this release); upgrade teacher-exchange"
-        )
+        raise newer_schema(where, unknown)
 
 
 def migrate(conn: Connection[TupleRow], schema: str, where: str) -> int:
@@ -403,5 +402,7 @@ def _one(
 ) -> tuple[object, ...]:
     row = conn.execute(sql, params).fetchone()
     if row is None:  # pragma: no cover - these queries always return a row
-        raise BackendError(f"PostgreSQL returned no row for {sql.split()[0]}")
+        raise BackendError(
+            message("PostgreSQL returned no row for {statement}", statement=sql.split()[0])
+        )
     return row

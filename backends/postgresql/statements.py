@@ -12,9 +12,9 @@ from typing import Any
 
 import attrs
 
-from exchange.backend import STORED_TYPES
+from exchange.backend import STORED_TYPES, no_field, too_large
 from exchange.codec import Column, columns
-from exchange.errors import BackendError, InvalidRecord
+from exchange.errors import InvalidRecord
 from exchange.models import Stored
 
 IDS_TABLE = "_exchange_ids"
@@ -89,8 +89,7 @@ class Statements:
         for column in self.columns:
             if column.name == name:
                 return column
-        known = ", ".join(c.name for c in self.columns)
-        raise InvalidRecord(f"{self.name} has no field {name!r}; fields: {known}")
+        raise InvalidRecord(no_field(self.name, name, (c.name for c in self.columns)))
 
 
 _BUILT: dict[type[Stored], Statements] = {}
@@ -186,5 +185,5 @@ def params(cls: type[Stored], row: Sequence[Any], where: str) -> dict[str, Any]:
             out[i] = bool(out[i])
     for value in out:
         if type(value) is int and value not in INT64:
-            raise BackendError(f"cannot store a number in {where}: it is larger than 64 bits")
+            raise too_large(where)
     return {f"c{i}": value for i, value in enumerate(out)}

@@ -34,10 +34,12 @@ from psycopg.pq import TransactionStatus
 from psycopg.rows import TupleRow
 from psycopg_pool import PoolTimeout
 
+from exchange import backend
 from exchange.backend import BulkResult
 from exchange.changelog import Change
 from exchange.codec import from_row, to_row
-from exchange.errors import BackendError, ExchangeError, NotFound
+from exchange.errors import BackendError, ExchangeError
+from exchange.i18n import message, noun
 from exchange.models import Stored
 from exchange.query import Filters, Measure
 
@@ -87,15 +89,20 @@ class PostgreSQLBackend:
 
     def _check_open(self) -> None:
         if self._closed:
-            raise BackendError("the tracker is closed")
+            raise backend.closed()
 
     def _borrow(self) -> Conn:
         try:
             return self._pool.getconn()
         except PoolTimeout:
             raise BackendError(
-                f"no connection to {self._where} became free within {pool.WAIT:g} s (is the "
-                f"server down, or are {self._target.pool_size} finds left half-read?)"
+                message(
+                    "no connection to {where} became free within {wait:g} s (is the "
+                    "server down, or are {pool_size} finds left half-read?)",
+                    where=self._where,
+                    wait=pool.WAIT,
+                    pool_size=self._target.pool_size,
+                )
             ) from None
 
     def _give_back(self, conn: Conn) -> None:
@@ -140,8 +147,12 @@ class PostgreSQLBackend:
             encoding = conn.info.parameter_status("server_encoding")
             if encoding != "UTF8":
                 raise BackendError(
-                    f"{self._where} stores text as {encoding}; teacher-exchange needs a UTF8 "
-                    "database (createdb --encoding=UTF8 …)"
+                    message(
+                        "{where} stores text as {encoding}; teacher-exchange needs a UTF8 "
+                        "database (createdb --encoding=UTF8 …)",
+                        where=self._where,
+                        encoding=encoding,
+                    )
                 )
             try:
                 applied = migrations.applied_names(conn)
@@ -237,18 +248,27 @@ class PostgreSQLBackend:
         if conn.broken or conn.info.transaction_status == TransactionStatus.INERROR:
             self._rollback(conn)
             raise BackendError(
-                f"the transaction on {self._where} was not saved: an error inside it "
-                "(perhaps caught and ignored) aborted it"
+                message(
+                    "the transaction on {where} was not saved: an error inside it "
+                    "(perhaps caught and ignored) aborted it",
+                    where=self._where,
+                )
                 if not conn.broken
-                else f"the connection to {self._where} was lost in the middle of a "
-                "transaction; nothing of the transaction was saved"
+                else message(
+                    "the connection to {where} was lost in the middle of a "
+                    "transaction; nothing of the transaction was saved",
+                    where=self._where,
+                )
             )
         try:
             conn.execute("COMMIT")
         except DRIVER_ERRORS as exc:
             raise BackendError(
-                f"the connection to {self._where} failed while committing; the transaction "
-                "was saved whole or not at all: check which before repeating it"
+                message(
+                    "the connection to {where} failed while committing; the transaction "
+                    "was saved whole or not at all: check which before repeating it",
+                    where=self._where,
+                )
             ) from exc
 
     def _rollback(self, conn: Conn) -> None:
@@ -295,7 +315,7 @@ class PostgreSQLBackend:
         self._check_open()
         cls = type(record)
         if record.id is not None:
-            raise BackendError(f"{cls.__name__.lower()} already has id {record.id}")
+            raise backend.has_id(cls, record.id)
         row = to_row(record)
         _, returned = self._write(
             statements(cls).insert,
@@ -303,7 +323,9 @@ class PostgreSQLBackend:
             lambda conn: diagnose.refused_write(conn, cls, row),
         )
         if returned is None:
-            raise BackendError(f"PostgreSQL did not store the {cls.__name__.lower()}; try again")
+            raise BackendError(
+                message("PostgreSQL did not store the {kind}; try again", kind=noun(cls))
+            )
         return attrs.evolve(record, id=returned[0])
 
     def update(self, record: S) -> S:
@@ -311,9 +333,9 @@ class PostgreSQLBackend:
         self._check_open()
         cls = type(record)
         if isinstance(record, Change):
-            raise BackendError("the change log is append-only")
+            raise backend.append_only()
         row = to_row(record)
-        missing = NotFound(f"{cls.__name__.lower()} {record.id} does not exist")
+        missing = backend.no_record(cls, record.id)
         count, _ = self._write(
             statements(cls).update,
             params(cls, row, self._where),
@@ -329,9 +351,9 @@ class PostgreSQLBackend:
         """Remove a record no other record links to."""
         self._check_open()
         if cls is Change:
-            raise BackendError("the change log is append-only")
+            raise backend.append_only()
         key = _key(id)
-        missing = NotFound(f"{cls.__name__.lower()} {id} does not exist")
+        missing = backend.no_record(cls, id)
         if key is None:
             raise missing
         count, _ = self._write(

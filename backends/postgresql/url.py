@@ -27,6 +27,7 @@ from collections.abc import Mapping
 import attrs
 
 from exchange.errors import ConfigurationError
+from exchange.i18n import message, scrubbed
 
 SCHEMES = ("postgresql", "postgres")
 DEFAULT_SCHEMA = "public"
@@ -70,7 +71,7 @@ class Target:
 
     def scrub(self, text: str) -> str:
         """``text`` with the password, if it appears, replaced by ``***``."""
-        return text.replace(self.password, "***") if len(self.password) >= 4 else text
+        return scrubbed(text, self.password) if len(self.password) >= 4 else text
 
 
 def parse(url: str) -> Target:
@@ -80,7 +81,9 @@ def parse(url: str) -> Target:
     scheme, colon, _ = url.partition(":")
     shown = redact(url)
     if not colon or scheme.lower() not in SCHEMES:
-        raise ConfigurationError(f"{shown!r} is not a postgresql URL; use {_FORMS}")
+        raise ConfigurationError(
+            message("{url!r} is not a postgresql URL; use {forms}", url=shown, forms=_FORMS)
+        )
     base, _, query = url.partition("?")
     kept, ours = _split_options(shown, query)
     schema = _schema(shown, ours.get("schema", DEFAULT_SCHEMA))
@@ -94,7 +97,12 @@ def parse(url: str) -> Target:
     except Exception as error:  # psycopg.ProgrammingError: libpq could not parse it
         reason = str(error).strip().splitlines()[0] if str(error).strip() else "unreadable"
         raise ConfigurationError(
-            f"cannot read the postgresql URL {shown!r} ({_scrub(reason, url)}); use {_FORMS}"
+            message(
+                "cannot read the postgresql URL {url!r} ({reason}); use {forms}",
+                url=shown,
+                reason=_scrub(reason, url),
+                forms=_FORMS,
+            )
         ) from None
     password = str(settings.get("password") or "")
     options = str(settings.get("options") or "")
@@ -106,9 +114,16 @@ def parse(url: str) -> Target:
     settings.setdefault("application_name", "teacher-exchange")
     settings.setdefault("connect_timeout", DEFAULT_CONNECT_TIMEOUT)
     server, database, user = _names(settings)
-    where = f"the PostgreSQL database {database} on {server}"
+    where = message(
+        "the PostgreSQL database {database} on {server}", database=database, server=server
+    )
     if schema != DEFAULT_SCHEMA:
-        where += f" (schema {schema})"
+        where = message(
+            "the PostgreSQL database {database} on {server} (schema {schema})",
+            database=database,
+            server=server,
+            schema=schema,
+        )
     return Target(
         url=shown,
         conninfo=libpq.make_conninfo(**settings),  # type: ignore[arg-type]
@@ -152,7 +167,9 @@ def _split_options(shown: str, query: str) -> tuple[list[tuple[str, str]], dict[
     try:
         pairs = urllib.parse.parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query))
     except ValueError:
-        raise ConfigurationError(f"cannot read the options of the URL {shown!r}") from None
+        raise ConfigurationError(
+            message("cannot read the options of the URL {url!r}", url=shown)
+        ) from None
     ours = {k: v for k, v in pairs if k in ("schema", "pool_size", "lock_timeout")}
     kept = [(k, v) for k, v in pairs if k not in ours]
     return kept, ours
@@ -161,8 +178,12 @@ def _split_options(shown: str, query: str) -> tuple[list[tuple[str, str]], dict[
 def _schema(shown: str, schema: str) -> str:
     if not _SCHEMA.match(schema):
         raise ConfigurationError(
-            f"schema={schema} in {shown!r} must be a lower-case PostgreSQL name "
-            "(letters, digits and _, starting with a letter or _)"
+            message(
+                "schema={schema} in {url!r} must be a lower-case PostgreSQL name "
+                "(letters, digits and _, starting with a letter or _)",
+                schema=schema,
+                url=shown,
+            )
         )
     return schema
 
@@ -171,7 +192,13 @@ def _pool_size(shown: str, value: str | None) -> int:
     if value is None:
         return DEFAULT_POOL_SIZE
     if not value.isdigit() or not 1 <= int(value) <= 1000:
-        raise ConfigurationError(f"pool_size={value} in {shown!r} must be a whole number, 1-1000")
+        raise ConfigurationError(
+            message(
+                "pool_size={value} in {url!r} must be a whole number, 1-1000",
+                value=value,
+                url=shown,
+            )
+        )
     return int(value)
 
 
@@ -183,7 +210,14 @@ def _seconds(shown: str, name: str, value: str | None) -> float:
     except ValueError:
         seconds = -1.0
     if not 0 <= seconds <= 86400:
-        raise ConfigurationError(f"{name}={value} in {shown!r} must be seconds (0 to 86400)")
+        raise ConfigurationError(
+            message(
+                "{option}={value} in {url!r} must be seconds (0 to 86400)",
+                option=name,
+                value=value,
+                url=shown,
+            )
+        )
     return seconds
 
 
@@ -194,10 +228,15 @@ def _names(settings: Mapping[str, object]) -> tuple[str, str, str]:
     service = settings.get("service")
     host = str(settings.get("host") or settings.get("hostaddr") or "")
     port = str(settings.get("port") or "5432")
+    server: str
     if not host:
-        server = f"service {service}" if service else f"the local socket (port {port})"
+        server = (
+            message("service {service}", service=service)
+            if service
+            else message("the local socket (port {port})", port=port)
+        )
     elif host.startswith("/"):
-        server = f"the socket in {host} (port {port})"
+        server = message("the socket in {folder} (port {port})", folder=host, port=port)
     else:
         server = f"{host}:{port}"
     try:
@@ -205,5 +244,7 @@ def _names(settings: Mapping[str, object]) -> tuple[str, str, str]:
     except Exception:  # no user name in this environment
         default_user = "postgres"
     user = str(settings.get("user") or default_user)
-    database = str(settings.get("dbname") or (f"of service {service}" if service else user))
+    database: str = str(settings.get("dbname") or "") or (
+        message("of service {service}", service=service) if service else user
+    )
     return server, database, user

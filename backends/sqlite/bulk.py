@@ -19,10 +19,10 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from exchange import backend
 from exchange.backend import BulkResult, restored_id
 from exchange.changelog import RowDigest
 from exchange.codec import row_encoder
-from exchange.errors import BackendError
 from exchange.models import Stored
 
 from .diagnose import refused_write
@@ -113,11 +113,10 @@ def _encoded(
     """Each record as a stored row (``id`` NULL), added to ``digest``; ``last[0]`` the latest."""
     encode = row_encoder(cls)
     fold = digest.add
-    name = cls.__name__.lower()
     for record in records:
         row = encode(record)
         if row[0] is not None:
-            raise BackendError(f"{name} already has id {row[0]}")
+            raise backend.has_id(cls, row[0])
         fold(row)
         last[0] = row
         yield row

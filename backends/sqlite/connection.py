@@ -6,6 +6,8 @@ import os
 import sqlite3
 import urllib.parse
 
+from exchange.i18n import message
+
 from .errors import translate
 from .url import Location
 
@@ -13,8 +15,8 @@ from .url import Location
 def describe(location: Location) -> str:
     """How messages name the database: ``the database file /path/x.db``."""
     if location.in_memory:
-        return "the in-memory database"
-    return f"the database file {os.path.abspath(location.path)}"
+        return message("the in-memory database")
+    return message("the database file {path}", path=os.path.abspath(location.path))
 
 
 def connect(location: Location) -> sqlite3.Connection:

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from exchange import backend
 from exchange.backend import STORED_TYPES
 from exchange.codec import columns
 from exchange.errors import DuplicateRef, ExchangeError, NotFound, StillReferenced
@@ -41,10 +42,7 @@ def missing_link(
         target = column.table or ""
         found = conn.execute(f'SELECT 1 FROM {quote(target)} WHERE "id" = ?', (value,)).fetchone()
         if found is None:
-            return NotFound(
-                f"{cls.__name__.lower()} {column.name} refers to {target} {value}, "
-                "which does not exist"
-            )
+            return backend.missing_link(cls, column.name, target, value)
     return None
 
 
@@ -61,7 +59,7 @@ def duplicate_ref(
     ).fetchone()
     if holder is None:
         return None
-    return DuplicateRef(f"{cls.__name__.lower()} ref {ref!r} is already used by id {holder[0]}")
+    return backend.ref_taken(cls, ref, holder[0])
 
 
 def still_referenced(
@@ -76,8 +74,5 @@ def still_referenced(
                 f"SELECT COUNT(*) FROM {quote(other.table)} WHERE {quote(column.name)} = ?", (id,)
             ).fetchone()
             if users:
-                return StillReferenced(
-                    f"{cls.__name__.lower()} {id} is still linked from {other.table} "
-                    f"({users} via {column.name}); archive it instead"
-                )
+                return backend.still_linked(cls, id, other.table, users, column.name)
     return None

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from sqlite_utils.db import Database
 from sqlite_utils.migrations import Migrations
 
-from exchange.errors import BackendError
+from exchange.backend import newer_schema
 
 MIGRATIONS = Migrations("teacher_exchange")
 """The migration set, recorded in ``_sqlite_migrations`` under ``teacher_exchange``."""
@@ -324,10 +324,7 @@ def check_not_newer(db: Database, where: str) -> None:
     """Refuse a file whose schema a newer release of teacher-exchange wrote."""
     unknown = [name for name in applied_names(db) if name not in known_names()]
     if unknown:
-        raise BackendError(
-            f"{where} was written by a newer teacher-exchange (schema steps "
-            f"{', '.join(unknown)} are unknown to this release); upgrade teacher-exchange"
-        )
+        raise newer_schema(where, unknown)
 
 
 def migrate(db: Database) -> int:

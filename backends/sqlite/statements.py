@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from exchange.backend import no_field
 from exchange.codec import Column, columns
 from exchange.errors import InvalidRecord
 from exchange.models import Stored
@@ -37,8 +38,7 @@ class Statements:
         for column in self.columns:
             if column.name == name:
                 return column
-        known = ", ".join(c.name for c in self.columns)
-        raise InvalidRecord(f"{self.name} has no field {name!r}; fields: {known}")
+        raise InvalidRecord(no_field(self.name, name, (c.name for c in self.columns)))
 
 
 _BUILT: dict[type[Stored], Statements] = {}

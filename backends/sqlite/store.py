@@ -17,10 +17,12 @@ from typing import Any, TypeVar, cast
 import attrs
 from sqlite_utils.db import Database
 
+from exchange import backend
 from exchange.backend import BulkResult
 from exchange.changelog import Change
 from exchange.codec import from_row, to_row
-from exchange.errors import BackendError, ExchangeError, NotFound
+from exchange.errors import BackendError, ExchangeError
+from exchange.i18n import message
 from exchange.models import Stored
 from exchange.query import Filters, Measure
 
@@ -72,7 +74,7 @@ class SQLiteBackend:
 
     def _check_open(self) -> None:
         if self._closed:
-            raise BackendError("the tracker is closed")
+            raise backend.closed()
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         try:
@@ -138,7 +140,10 @@ class SQLiteBackend:
             return
         if not self._conn.in_transaction:
             raise BackendError(
-                f"SQLite rolled back the transaction on {self._where} after an error"
+                message(
+                    "SQLite rolled back the transaction on {where} after an error",
+                    where=self._where,
+                )
             )
         try:
             self._conn.execute("COMMIT" if self._depth == 0 else f"RELEASE sp{self._depth}")
@@ -165,7 +170,7 @@ class SQLiteBackend:
         self._check_open()
         cls = type(record)
         if record.id is not None:
-            raise BackendError(f"{cls.__name__.lower()} already has id {record.id}")
+            raise backend.has_id(cls, record.id)
         row = to_row(record)
         try:
             new_id = self._conn.execute(statements(cls).insert, row).lastrowid
@@ -180,7 +185,7 @@ class SQLiteBackend:
         self._check_open()
         cls = type(record)
         if isinstance(record, Change):
-            raise BackendError("the change log is append-only")
+            raise backend.append_only()
         row = to_row(record)
         try:
             cursor = self._conn.execute(statements(cls).update, (*row[1:], row[0]))
@@ -189,17 +194,17 @@ class SQLiteBackend:
         except DRIVER_ERRORS as exc:
             raise self._error(exc) from exc
         if cursor.rowcount == 0:
-            raise NotFound(f"{cls.__name__.lower()} {record.id} does not exist")
+            raise backend.no_record(cls, record.id)
         return record
 
     def delete(self, cls: type[Stored], id: int) -> None:
         """Remove a record no other record links to."""
         self._check_open()
         if cls is Change:
-            raise BackendError("the change log is append-only")
+            raise backend.append_only()
         key = _key(id)
         if key is None:
-            raise NotFound(f"{cls.__name__.lower()} {id} does not exist")
+            raise backend.no_record(cls, id)
         try:
             cursor = self._conn.execute(statements(cls).delete, (key,))
         except sqlite3.IntegrityError as exc:
@@ -207,7 +212,7 @@ class SQLiteBackend:
         except DRIVER_ERRORS as exc:
             raise self._error(exc) from exc
         if cursor.rowcount == 0:
-            raise NotFound(f"{cls.__name__.lower()} {id} does not exist")
+            raise backend.no_record(cls, id)
 
     def _diagnose(
         self, check: diagnose.Check[T], cls: type[Stored], subject: T
@@ -338,9 +343,16 @@ class SQLiteBackend:
         self._check_open()
         target = Path(destination)
         if target.exists():
-            raise BackendError(f"{target} already exists; choose a new file for the backup")
+            raise BackendError(
+                message("{path} already exists; choose a new file for the backup", path=target)
+            )
         if not target.parent.is_dir():
-            raise BackendError(f"cannot write the backup: folder {target.parent} does not exist")
+            raise BackendError(
+                message(
+                    "cannot write the backup: folder {folder} does not exist",
+                    folder=target.parent,
+                )
+            )
         partial = target.with_name(f".{target.name}.partial")
         try:
             copy = sqlite3.connect(partial)
@@ -351,7 +363,9 @@ class SQLiteBackend:
             partial.rename(target)
         except (OSError, *DRIVER_ERRORS) as error:
             partial.unlink(missing_ok=True)
-            raise BackendError(f"cannot write the backup {target}: {error}") from None
+            raise BackendError(
+                message("cannot write the backup {path}: {error}", path=target, error=error)
+            ) from None
 
     def close(self) -> None:
         """Close the connection; the backend is unusable afterwards."""

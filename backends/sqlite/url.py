@@ -8,6 +8,7 @@ import urllib.parse
 import attrs
 
 from exchange.errors import ConfigurationError
+from exchange.i18n import message
 
 MEMORY = ":memory:"
 """The path of an in-memory database."""
@@ -41,14 +42,18 @@ def parse(url: str) -> Location:
     """Turn a ``sqlite:`` URL into a :class:`Location`; a bad URL is a ConfigurationError."""
     scheme, _, rest = url.partition(":")
     if scheme != "sqlite":
-        raise ConfigurationError(f"{url!r} is not a sqlite URL; use {_FORMS}")
+        raise ConfigurationError(
+            message("{url!r} is not a sqlite URL; use {forms}", url=url, forms=_FORMS)
+        )
     rest, _, query = rest.partition("?")
     if rest in ("", "//"):
         path = MEMORY
     elif rest.startswith("///") and rest != "///":
         path = urllib.parse.unquote(rest[3:])
     else:
-        raise ConfigurationError(f"cannot read the sqlite URL {url!r}; use {_FORMS}")
+        raise ConfigurationError(
+            message("cannot read the sqlite URL {url!r}; use {forms}", url=url, forms=_FORMS)
+        )
     read_only, timeout = _options(url, query)
     if path != MEMORY:
         path = _check_directory(url, os.path.expanduser(path))
@@ -63,7 +68,14 @@ def _options(url: str, query: str) -> tuple[bool, float]:
         elif key == "timeout":
             timeout = _seconds(url, value)
         else:
-            raise ConfigurationError(f"unknown option {key}={value} in the sqlite URL {url!r}")
+            raise ConfigurationError(
+                message(
+                    "unknown option {key}={value} in the sqlite URL {url!r}",
+                    key=key,
+                    value=value,
+                    url=url,
+                )
+            )
     return read_only, timeout
 
 
@@ -74,7 +86,11 @@ def _seconds(url: str, value: str) -> float:
         seconds = -1.0
     if not 0 <= seconds <= 3600:
         raise ConfigurationError(
-            f"timeout={value} in the sqlite URL {url!r} must be a number of seconds (0 to 3600)"
+            message(
+                "timeout={value} in the sqlite URL {url!r} must be a number of seconds (0 to 3600)",
+                value=value,
+                url=url,
+            )
         )
     return seconds
 
@@ -83,6 +99,10 @@ def _check_directory(url: str, path: str) -> str:
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise ConfigurationError(
-            f"cannot open {url}: the directory {directory} does not exist; create it first"
+            message(
+                "cannot open {url}: the directory {folder} does not exist; create it first",
+                url=url,
+                folder=directory,
+            )
         )
     return path
