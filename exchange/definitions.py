@@ -52,7 +52,9 @@ def read_file(source: str | Path) -> dict[str, Any]:
         shipped = ", ".join(shipped_rubrics())
         raise InvalidRecord(
             message(
-                "no file {str!r} (shipped rubrics: {shipped})", str=str(source), shipped=shipped
+                "no file {source!r} (shipped rubrics: {shipped})",
+                source=str(source),
+                shipped=shipped,
             )
         )
     try:
@@ -72,10 +74,10 @@ def _unknown(where: str, data: Mapping[str, Any], known: set[str]) -> None:
     if extra:
         raise InvalidRecord(
             message(
-                "{where}: unknown keys {extra}; known: {sorted}",
+                "{where}: unknown keys {extra}; known: {known}",
                 where=where,
                 extra=extra,
-                sorted=sorted(known),
+                known=sorted(known),
             )
         )
 

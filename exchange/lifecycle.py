@@ -19,7 +19,7 @@ from typing import Any
 from .enums import MentorshipStatus as M
 from .enums import SecondmentStatus as S
 from .errors import InvalidRecord, RuleViolation
-from .i18n import message, noun
+from .i18n import joined, message, noun
 from .models import Mentorship, Secondment
 
 TRANSITIONS: dict[S, frozenset[S]] = {
@@ -69,17 +69,18 @@ def require_move(
     allowed = _transitions(record)[record.status]
     if status in allowed or (repeat_ok and status == record.status):
         return
-    names = ", ".join(s.value for s in allowed) or "nothing"
+    ordered = [member for member in type(record.status) if member in allowed]
+    names = joined(", ", ordered) if ordered else message("nothing")
     raise RuleViolation(
         message(
-            "{kind} {record_id} is {status_value} ({status_zh}) and cannot "
-            "become {status_value2} ({status_zh2}); allowed: {names}",
+            "{kind} {record_id} is {status} ({status_zh}) and cannot "
+            "become {target} ({target_zh}); allowed: {names}",
             kind=noun(type(record)),
             record_id=record.id,
-            status_value=record.status.value,
+            status=record.status,
             status_zh=record.status.zh,
-            status_value2=status.value,
-            status_zh2=status.zh,
+            target=status,
+            target_zh=status.zh,
             names=names,
         )
     )
@@ -100,10 +101,9 @@ def _check_extensions(before: Secondment, after: Secondment) -> None:
     if before.status not in EXTENDABLE:
         raise RuleViolation(
             message(
-                "secondment {before_id} is {status_value} ({status_zh}) and can no "
-                "longer be extended",
+                "secondment {before_id} is {status} ({status_zh}) and can no longer be extended",
                 before_id=before.id,
-                status_value=before.status.value,
+                status=before.status,
                 status_zh=before.status.zh,
             )
         )
@@ -133,9 +133,9 @@ def check_transition(before: Secondment | None, after: Secondment) -> None:
     if after.status in (S.CANCELLED, S.WITHDRAWN) and not after.reason:
         raise InvalidRecord(
             message(
-                "{label}: give a reason when it is {status_value}",
+                "{label}: give a reason when it is {status}",
                 label=label,
-                status_value=after.status.value,
+                status=after.status,
             )
         )
     if after.status is S.WITHDRAWN and (
@@ -162,8 +162,8 @@ def check_mentorship(before: Mentorship | None, after: Mentorship) -> None:
     if after.status is not M.ACTIVE and after.ends_on is None:
         raise InvalidRecord(
             message(
-                "{label}: give the day it was {status_value}",
+                "{label}: give the day it was {status}",
                 label=label,
-                status_value=after.status.value,
+                status=after.status,
             )
         )

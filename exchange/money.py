@@ -43,10 +43,10 @@ def to_yuan(value: Any, *, what: str = "amount") -> decimal.Decimal:
     if abs(amount) > MAX_YUAN:
         raise InvalidRecord(
             message(
-                "{what} {value} is larger than {MAX_YUAN:,} yuan",
+                "{what} {value} is larger than {limit:,} yuan",
                 what=what,
                 value=value,
-                MAX_YUAN=MAX_YUAN,
+                limit=MAX_YUAN,
             )
         )
     if amount != amount.quantize(_FEN, rounding=decimal.ROUND_DOWN):

@@ -64,12 +64,12 @@ def _shadowed(name: str, where: Path | None) -> PluginError:
     top = name.split(".")[0]
     return PluginError(
         message(
-            "built-in plugin {name!r} was imported from {value}, not from "
-            "teacher-exchange ({_HOME}); a folder named {top!r} on the Python "
+            "built-in plugin {name!r} was imported from {origin}, not from "
+            "teacher-exchange ({home}); a folder named {top!r} on the Python "
             "path shadows it",
             name=name,
-            value=where or "an unknown place",
-            _HOME=_HOME,
+            origin=where or message("an unknown place"),
+            home=_HOME,
             top=top,
         )
     )

@@ -87,11 +87,11 @@ class Registry(Generic[T]):
         if name in self._specs:
             raise PluginError(
                 message(
-                    "{kind} {name!r} is registered by both plugin {_owners!r} and "
+                    "{kind} {name!r} is registered by both plugin {owner!r} and "
                     "plugin {current_plugin!r}",
                     kind=self.kind,
                     name=name,
-                    _owners=self._owners[name],
+                    owner=self._owners[name],
                     current_plugin=self.current_plugin,
                 )
             )

@@ -17,7 +17,7 @@ from .backend import STORED_TYPES, Backend
 from .codec import columns, per_type
 from .enums import MentorshipStatus, Target
 from .errors import DuplicateRef, NotFound, OverBudget, RuleViolation
-from .i18n import message, noun
+from .i18n import Message, message, noun
 from .models import (
     Allocation,
     Assessment,
@@ -45,11 +45,12 @@ TARGETS: dict[Target, type[Record]] = {
 }
 
 
-def describe(record: Stored | None, cls: type[Stored], id: int | None) -> str:
-    """``school 3 (惠阳区半岛学校)``: how messages name a record."""
-    label = f"{cls.__name__.lower()} {id}"
+def describe(record: Stored | None, cls: type[Stored], id: int | None) -> Message:
+    """``school 3 (惠阳区半岛学校)``: how messages name a record (学校 3 in Chinese)."""
     name = getattr(record, "name", None) or getattr(record, "title", None)
-    return f"{label} ({name})" if name else label
+    if name:
+        return message("{kind} {id} ({name})", kind=noun(cls), id=id, name=name)
+    return message("{kind} {id}", kind=noun(cls), id=id)
 
 
 class Lookup:
@@ -76,10 +77,10 @@ class Lookup:
         if found is None:
             raise NotFound(
                 message(
-                    "{kind} {field} names {kind2} {id}, which does not exist",
+                    "{kind} {field} names {target_kind} {id}, which does not exist",
                     kind=noun(type(by)),
                     field=field,
-                    kind2=noun(cls),
+                    target_kind=noun(cls),
                     id=id,
                 )
             )
@@ -109,10 +110,10 @@ def check_ref(record: Stored, backend: Backend) -> None:
         if holder.id != record.id:
             raise DuplicateRef(
                 message(
-                    "{kind} ref {ref!r} is already used by {describe}",
+                    "{kind} ref {ref!r} is already used by {holder}",
                     kind=noun(cls),
                     ref=ref,
-                    describe=describe(holder, cls, holder.id),
+                    holder=describe(holder, cls, holder.id),
                 )
             )
 
@@ -127,9 +128,9 @@ def _secondment(record: Secondment, lookup: Lookup, backend: Backend) -> None:
         host = lookup.get(School, record.host_school_id)
         raise RuleViolation(
             message(
-                "{teacher_name} cannot be seconded to {describe}: it is the teacher's own school",
+                "{teacher_name} cannot be seconded to {host}: it is the teacher's own school",
                 teacher_name=teacher.name,
-                describe=describe(host, School, host.id),
+                host=describe(host, School, host.id),
             )
         )
 

@@ -65,10 +65,10 @@ class TariffVersion:
                 return rate.per_day
         raise InvalidRecord(
             message(
-                "tariff version {version} has no rate for {kind_value} ({kind_zh}) "
+                "tariff version {version} has no rate for {kind} ({kind_zh}) "
                 "at {region_class!r} hosts",
                 version=self.version,
-                kind_value=kind.value,
+                kind=kind,
                 kind_zh=kind.zh,
                 region_class=region_class,
             )

@@ -339,9 +339,9 @@ class Tracker(Operations, Mentoring):
             if type(record) is not cls:
                 raise InvalidRecord(
                     message(
-                        "a bulk load takes one record type; got a {name} among {name2} records",
-                        name=type(record).__name__,
-                        name2=cls.__name__,
+                        "a bulk load takes one record type; got a {found} among {expected} records",
+                        found=type(record).__name__,
+                        expected=cls.__name__,
                     )
                 )
             if record.id is not None:

@@ -96,9 +96,9 @@ def _check_lengths(names: Sequence[str | None], cells: Sequence[str], row: int) 
             column = names[index] if index < len(names) else None
             raise ReadError(
                 message(
-                    "the cell is {cell_count:,} characters long; the limit is {MAX_CELL:,}",
+                    "the cell is {cell_count:,} characters long; the limit is {limit:,}",
                     cell_count=len(cell),
-                    MAX_CELL=MAX_CELL,
+                    limit=MAX_CELL,
                 ),
                 row=row,
                 column=column or f"#{index + 1}",
@@ -180,10 +180,13 @@ def _parsed(text: str, what: str, row: int | None = None) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        where = f"line {error.lineno}, column {error.colno}"
+        where = message("line {line}, column {column}", line=error.lineno, column=error.colno)
         raise ReadError(
             message(
-                "{what} is not valid JSON: {msg} ({where})", what=what, msg=error.msg, where=where
+                "{what} is not valid JSON: {error} ({where})",
+                what=what,
+                error=error.msg,
+                where=where,
             ),
             row=row,
         ) from None

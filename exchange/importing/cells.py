@@ -92,9 +92,9 @@ def day(value: Any) -> dt.date:
         return EXCEL_EPOCH + dt.timedelta(days=int(serial.group(1)))
     raise InvalidRecord(
         message(
-            "{written!r} is not a date; write it as {DATE_FORMS}",
+            "{written!r} is not a date; write it as {forms}",
             written=written,
-            DATE_FORMS=DATE_FORMS,
+            forms=DATE_FORMS,
         )
     )
 

@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..errors import InvalidRecord
+from ..i18n import message
 from ..models import Record
 from .columns import link_fields
 from .layout import Found, Layout, Layouts
 from .links import Resolver
-from .problems import Problems, ReadError
+from .problems import Problems, ReadError, said
 
 if TYPE_CHECKING:
     from ..tracker import Tracker
@@ -152,7 +153,7 @@ class Check:
         try:
             return self.kind(**fields) if before is None else attrs.evolve(before, **fields)
         except InvalidRecord as error:
-            self.problems.add(number, layout.blame(str(error)), str(error))
+            self.problems.add(number, layout.blame(said(error)), said(error))
             return None
 
     def failed(self, error: ReadError) -> None:
@@ -163,7 +164,7 @@ class Check:
     def finish(self, source: Source) -> None:
         """Note a file without rows, and every ref an earlier row already has."""
         if self.rows == 0 and self.problems.count == 0:
-            self.problems.add(None, None, "there are no rows to import below the header")
+            self.problems.add(None, None, message("there are no rows to import below the header"))
         ordered = sorted(self.refs)
         twice = {a for a, b in itertools.pairwise(ordered) if a == b}
         del ordered
@@ -181,8 +182,8 @@ class Check:
                 if ref not in first:
                     first[ref] = number
                     continue
-                message = f"ref {ref!r} is also in row {first[ref]}"
-                self.problems.add(number, layout.ref_key, message)
+                again = message("ref {ref!r} is also in row {row}", ref=ref, row=first[ref])
+                self.problems.add(number, layout.ref_key, again)
                 self.repeated.add(number)
                 self.bad(position)
 

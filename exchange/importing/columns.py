@@ -28,7 +28,7 @@ from ..enums import (
     Stage,
 )
 from ..errors import InvalidRecord
-from ..i18n import message
+from ..i18n import joined, message, table_noun
 from ..models import (
     Activity,
     Allocation,
@@ -217,11 +217,11 @@ def importable(kind: str | type[Record]) -> type[Record]:
         return KIND_NAMES[kind.strip()]
     found = record_type(kind)
     if found not in _TABLES:
-        known = ", ".join(k.table for k in KINDS)
+        known = joined(", ", [table_noun(k.table) for k in KINDS])
         raise InvalidRecord(
             message(
-                "{found_table} cannot be imported from a file; importable: {known}",
-                found_table=found.table,
+                "{table} cannot be imported from a file; importable: {known}",
+                table=table_noun(found.table),
                 known=known,
             )
         )

@@ -13,10 +13,12 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ..errors import InvalidRecord, NotFound
+from ..i18n import message, table_noun
 from ..models import Record
 from . import cells
 from .columns import IGNORED, by_header, describe, label, normal, required
 from .links import Link, Resolver
+from .problems import said
 
 EXTRA_CELLS = "(cells with no header)"
 """Key under which an importer puts a row's non-empty cells that have no header, as text."""
@@ -60,7 +62,16 @@ class Layout:
                 unknown.append(key)
             elif column.field in self.headers:
                 other = self.headers[column.field]
-                self.problems.append((key, f"fills {column.field} like column {other}; keep one"))
+                self.problems.append(
+                    (
+                        key,
+                        message(
+                            "fills {field} like column {other}; keep one",
+                            field=column.field,
+                            other=other,
+                        ),
+                    )
+                )
                 self.usable = False
             else:
                 self.headers[column.field] = key
@@ -71,13 +82,24 @@ class Layout:
                     read = None if column.read is cells.text else column.read
                     self.plain.append((key, column.field, read, needed))
         for key in unknown:
-            self.problems.append((key, f"unknown column for {self.kind.table}"))
+            self.problems.append(
+                (key, message("unknown column for {table}", table=table_noun(self.kind.table)))
+            )
         if unknown:
             self.problems.append(
-                (None, f"the {self.kind.table} columns are: {describe(self.kind)}")
+                (
+                    None,
+                    message(
+                        "the {table} columns are: {columns}",
+                        table=table_noun(self.kind.table),
+                        columns=describe(self.kind),
+                    ),
+                )
             )
         for field in need - set(self.headers):
-            self.problems.append((None, f"the column {label(self.kind, field)} is missing"))
+            self.problems.append(
+                (None, message("the column {column} is missing", column=label(self.kind, field)))
+            )
             self.usable = False
 
     @property
@@ -99,9 +121,9 @@ class Layout:
                 try:
                     fields[field] = read(value)
                 except InvalidRecord as error:
-                    found.append((key, str(error)))
+                    found.append((key, said(error)))
         if self.extra and not cells.is_blank(row.get(EXTRA_CELLS)):
-            found.append((None, f"cells with no header: {row[EXTRA_CELLS]}"))
+            found.append((None, message("cells with no header: {cells}", cells=row[EXTRA_CELLS])))
         return fields
 
     def resolve(
@@ -119,7 +141,7 @@ class Layout:
             try:
                 fields[field] = find(value)
             except (InvalidRecord, NotFound) as error:
-                found.append((key, str(error)))
+                found.append((key, said(error)))
 
     def blame(self, message: str) -> str | None:
         """The header of the first field a record's error message names, if any."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..errors import ExchangeError, InvalidRecord, NotFound
-from ..i18n import message, noun
+from ..i18n import message, noun, table_noun
 from ..models import Record
 
 if TYPE_CHECKING:
@@ -30,10 +30,10 @@ class Link:
     """Only an id (columns such as ``school_id``)."""
 
     def ways(self) -> str:
-        """How the cell may name the record, for messages."""
+        """How the cell may name the record, for messages (a :class:`Message`)."""
         if self.ids_only:
             return "id"
-        return "ref, id or name" if self.names else "ref or id"
+        return message("ref, id or name") if self.names else message("ref or id")
 
 
 class _Index:
@@ -109,7 +109,7 @@ class Resolver:
                     "{named_count} {target_table} are named {written!r} (ids {ids}); "
                     "name the {what} by ref or id",
                     named_count=len(named),
-                    target_table=link.target.table,
+                    target_table=table_noun(link.target.table),
                     written=written,
                     ids=ids,
                     what=what,

@@ -19,7 +19,7 @@ from ..models import Record
 from .check import Check, Progress, Rows, Source, progress, reopener
 from .columns import importable, link_targets
 from .plan import MAX_PROBLEMS, Counts, prepare
-from .problems import ROW_ERRORS, ImportRefused, ReadError
+from .problems import ROW_ERRORS, ImportRefused, ReadError, said
 from .write import DryRun, apply
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ class _Load(Check):
             pass
         self.finish(source)
         if not (isinstance(error, DuplicateRef) and self.row in self.repeated):
-            self.problems.add(self.row, None, str(error))
+            self.problems.add(self.row, None, said(error))
 
 
 def _one_pass(tracker: Tracker, kind: type[Record]) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import attrs
 
 from ..errors import DuplicateRef, ExchangeError, InvalidRecord, NotFound, RuleViolation
-from ..i18n import Message, joined, message
+from ..i18n import Message, joined, message, table_noun
 
 SHOWN = 20
 """Problems an :class:`ImportRefused` message lists before ``… and K more``."""
@@ -40,6 +40,12 @@ class Problem:
         return message("{text}", text=text)
 
 
+def said(error: BaseException) -> str:
+    """What ``error`` says: its :class:`~exchange.i18n.Message` when it was raised with
+    one (so a problem list can be shown in Chinese), else its text."""
+    return error.args[0] if len(error.args) == 1 and isinstance(error.args[0], str) else str(error)
+
+
 ROW_ERRORS = (InvalidRecord, NotFound, DuplicateRef, RuleViolation)
 """What writing a row can raise that is the row's fault (a storage failure is not)."""
 
@@ -70,13 +76,13 @@ class ImportRefused(ExchangeError):
         if self.count == 1 and self.problems:
             return message(
                 "nothing was imported into {kind}: {problem}",
-                kind=self.kind,
+                kind=table_noun(self.kind),
                 problem=self.problems[0].text(),
             )
         lines = [
             message(
                 "nothing was imported into {kind}: {count:,} problems",
-                kind=self.kind,
+                kind=table_noun(self.kind),
                 count=self.count,
             )
         ]

@@ -40,9 +40,9 @@ def importer_for(
         )
     raise ReadError(
         message(
-            "no importer reads {value!r}; the importers are: {value2}",
-            value=Path(path).name,
-            value2=known or "none",
+            "no importer reads {name!r}; the importers are: {importers}",
+            name=Path(path).name,
+            importers=known or message("none"),
         )
     )
 

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..i18n import message, noun
 from ..models import Record
 from .check import ADD, FIRST_ROW, UPDATE, Progress, fingerprint, progress
 from .layout import Layouts
 from .plan import CHUNK, Counts, Plan, stored_namesakes
-from .problems import ROW_ERRORS, ImportRefused, Problem
+from .problems import ROW_ERRORS, ImportRefused, Problem, said
 
 if TYPE_CHECKING:
     from ..tracker import Tracker
@@ -51,7 +52,7 @@ class _Write:
             count = position + 1
             if position >= len(plan.steps) or fingerprint(row) != plan.fingerprints[position]:
                 raise refusal(
-                    plan.kind, position + FIRST_ROW, "the row changed since it was checked"
+                    plan.kind, position + FIRST_ROW, message("the row changed since it was checked")
                 )
             if plan.steps[position] != wanted:
                 continue
@@ -63,7 +64,7 @@ class _Write:
             self.row = position + FIRST_ROW
             yield self.row, fields
         if count != len(plan.steps):
-            raise refusal(plan.kind, None, "the file changed since it was checked")
+            raise refusal(plan.kind, None, message("the file changed since it was checked"))
 
     def written(self) -> None:
         """One more row written."""
@@ -79,7 +80,7 @@ class _Write:
                 before = stored.get(fields["ref"])
                 if before is None:
                     raise refusal(
-                        kind, number, f"the {kind.__name__.lower()} is gone from the store"
+                        kind, number, message("the {kind} is gone from the store", kind=noun(kind))
                     )
                 record = attrs.evolve(before, **fields)
                 if record == before:
@@ -88,7 +89,7 @@ class _Write:
                 try:
                     self.tracker.update(record)
                 except ROW_ERRORS as error:
-                    raise refusal(kind, number, str(error)) from error
+                    raise refusal(kind, number, said(error)) from error
                 self.updated += 1
                 self.written()
 
@@ -106,7 +107,7 @@ class _Write:
         except ImportRefused:
             raise
         except ROW_ERRORS as error:
-            raise refusal(kind, self.row, str(error)) from error
+            raise refusal(kind, self.row, said(error)) from error
 
 
 def apply(

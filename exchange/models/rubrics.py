@@ -28,9 +28,9 @@ def _positive(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Non
     if not _number(value) or not value > 0:
         raise InvalidRecord(
             message(
-                "criterion {getattr}: {attribute_name} must be a positive number, not {value!r}",
-                getattr=getattr(instance, "key", "?"),
-                attribute_name=attribute.name,
+                "criterion {criterion}: {field} must be a positive number, not {value!r}",
+                criterion=getattr(instance, "key", "?"),
+                field=attribute.name,
                 value=value,
             )
         )
@@ -248,7 +248,7 @@ def _to_scores(value: Any) -> Any:
     keys = [key for key, _ in pairs]
     if len(set(keys)) != len(keys):
         raise InvalidRecord(
-            message("scores give a criterion twice: {sorted}", sorted=sorted(set(keys)))
+            message("scores give a criterion twice: {criteria}", criteria=sorted(set(keys)))
         )
     return pairs
 

@@ -41,7 +41,7 @@ def mentoring(
     if programme is not None:
         found = next(iter(tracker.find(Programme, name=programme.strip())), None)
         if found is None and not tracker.count(Mentorship, programme=programme.strip()):
-            raise NotFound(message("no programme named {strip!r}", strip=programme.strip()))
+            raise NotFound(message("no programme named {programme!r}", programme=programme.strip()))
         targets = found.targets if found is not None else ()
         filters["programme"] = programme.strip()
     cascade = tracker.cascade(programme=filters.get("programme"))
