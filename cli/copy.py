@@ -50,7 +50,9 @@ def copy_(state: State, source: str, destination: str, append: bool) -> None:
     ):
         if origin.url == target.url:
             raise click.UsageError(_("SOURCE and DESTINATION are the same store"))
-        done = copy(origin, target, append=append, on_type=report)
+        done = copy(origin, target, append=append)
+    for copied in done:  # printed once the copy has committed: a failed one printed nothing
+        report(copied)
     total = sum(c.count for c in done)
     click.echo(
         _("copied and verified {total:,} rows from {source} to {destination}",
