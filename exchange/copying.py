@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -66,7 +66,6 @@ def copy(
     destination: Tracker,
     *,
     append: bool = False,
-    on_type: Callable[[Copied], None] | None = None,
 ) -> list[Copied]:
     """Copy every record and change-log entry of ``source`` into ``destination``.
 
@@ -87,15 +86,9 @@ def copy(
                     entries=entries,
                 )
             )
-    done: list[Copied] = []
     with source.backend.transaction(), destination.transaction():
         step = _Exact(source.backend, destination.backend) if not append else _Append(source)
-        for cls in COPIED_TYPES:
-            copied = step.copy(cls, destination)
-            done.append(copied)
-            if on_type is not None:
-                on_type(copied)
-    return done
+        return [step.copy(cls, destination) for cls in COPIED_TYPES]
 
 
 def _check(
