@@ -19,8 +19,8 @@ from exchange.models import Stored
 from exchange.money import from_fen
 from exchange.query import Measure, group_field
 
+from ..conditions import Where
 from .statements import nullable, quote, statements
-from .where import Where
 
 _DATED = ("date", "datetime")
 

@@ -43,11 +43,12 @@ from exchange.i18n import message, noun
 from exchange.models import Stored
 from exchange.query import Filters, Measure
 
+from ..conditions import Where
 from . import aggregate, bulk, diagnose, migrations, pool
 from .errors import DRIVER_ERRORS, refused_connection, too_old, translate
 from .statements import params, statements
 from .url import parse
-from .where import Where, number, order, where
+from .where import number, order, where
 
 S = TypeVar("S", bound=Stored)
 Conn = Connection[TupleRow]

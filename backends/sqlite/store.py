@@ -26,12 +26,13 @@ from exchange.i18n import message
 from exchange.models import Stored
 from exchange.query import Filters, Measure
 
+from ..conditions import NO_MATCH, Where
 from . import aggregate, bulk, diagnose, migrations
 from .connection import connect, describe
 from .errors import DRIVER_ERRORS, translate
 from .statements import statements
 from .url import parse
-from .where import NO_MATCH, Where, as_number, order, where
+from .where import as_number, order, where
 
 S = TypeVar("S", bound=Stored)
 T = TypeVar("T")

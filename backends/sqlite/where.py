@@ -18,12 +18,11 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import attrs
-
 from exchange.codec import Column, encode
 from exchange.models import Stored
 from exchange.query import Filters, Op
 
+from ..conditions import NO_MATCH, Guard, Where
 from .statements import quote, statements
 
 _INT64 = range(-(2**63), 2**63)
@@ -31,34 +30,6 @@ _COMPARISONS = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 _ORDERED = frozenset({*_COMPARISONS, "between"})
 _MANY = 500
 """Beyond this many ``in`` values, pass them as one JSON array."""
-
-
-class _NoMatch:
-    """Stands for a filter value no stored value can equal."""
-
-
-NO_MATCH = _NoMatch()
-"""What :func:`stored` returns for a value no stored value can equal."""
-
-
-@attrs.frozen
-class Guard:
-    """Rows that, in ``memory:``, would compare a value with one Python cannot order it by."""
-
-    condition: str
-    params: list[Any]
-    message: str
-    """The ``TypeError`` message to raise when such a row exists."""
-
-
-@attrs.frozen
-class Where:
-    """``WHERE`` conditions joined by ``AND`` (``1`` for none), their parameters, and guards."""
-
-    sql: str
-    params: list[Any]
-    guards: list[Guard]
-    """Checked before the query runs: ``memory:`` raises ``TypeError`` when a guard matches."""
 
 
 def where(cls: type[Stored], filters: Filters) -> Where:
