@@ -1,7 +1,9 @@
-"""Shared test set-up: hypothesis profiles and an isolated environment per test."""
+"""Shared test set-up: hypothesis profiles, an isolated environment per test, and the
+PostgreSQL server that tests marked ``postgresql`` need."""
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,3 +30,53 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     default_plugins.cache_clear()
     yield
     default_plugins.cache_clear()
+
+
+# -- PostgreSQL: asked once per run; without a server its tests skip with one reason -------
+
+SKIP_POSTGRESQL = "no PostgreSQL server (the reason is in the header of this run)"
+
+
+@functools.cache
+def find_postgres_server() -> tuple[str | None, str]:
+    """The test server's URL, or ``None`` and why there is none."""
+    try:
+        from backends.postgresql import testing
+    except ImportError:
+        return None, "psycopg is not installed (the postgresql extra)"
+    return testing.find_server()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    url, why = find_postgres_server()
+    if url is None:
+        return f"postgresql: none, so its tests skip: {why}"
+    from backends.postgresql.url import redact
+
+    return f"postgresql: {redact(url)}"
+
+
+@pytest.fixture(scope="module")
+def postgres_server() -> Iterator[str]:
+    """The URL of a scratch database on the test server, dropped after the module."""
+    from backends.postgresql import testing
+
+    with testing.scratch_database(testing.require_server()) as url:
+        yield url
+
+
+def needs_postgresql(item: pytest.Item) -> bool:
+    """Whether ``item`` asks for :func:`postgres_server`, or is marked ``postgresql``
+    (a test that reaches the server through ``request.getfixturevalue``)."""
+    fixtures = getattr(item, "fixturenames", ())
+    return "postgres_server" in fixtures or item.get_closest_marker("postgresql") is not None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests that need PostgreSQL when there is no server, all with one short
+    reason (pytest folds them into one line per file). In CI (``CI`` set) they run and
+    fail instead: CI must never skip them quietly."""
+    marked = [item for item in items if needs_postgresql(item)]
+    if marked and not os.environ.get("CI") and find_postgres_server()[0] is None:
+        for item in marked:
+            item.add_marker(pytest.mark.skip(reason=SKIP_POSTGRESQL))

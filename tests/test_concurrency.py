@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-import os
 import queue
-from collections.abc import Iterator
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from typing import Any
@@ -39,18 +37,7 @@ WAIT = 120.0
 """Seconds a test waits for its workers before calling them stuck."""
 
 
-@pytest.fixture(scope="module")
-def postgres_server() -> Iterator[str]:
-    """A scratch database on the test server (skips, or fails in CI, without one)."""
-    if not os.environ.get("CI"):
-        pytest.importorskip("psycopg", reason="psycopg is not installed (the postgresql extra)")
-    from backends.postgresql import testing
-
-    with testing.scratch_database(testing.require_server()) as url:
-        yield url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The URL of a new, empty store shared by the workers."""
     if request.param == "sqlite":

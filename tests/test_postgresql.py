@@ -50,22 +50,15 @@ from backends.sqlite import open_sqlite
 _schemas = itertools.count()
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """The URL of a scratch database on the test server (skips, or fails in CI, without one)."""
-    with pg_testing.scratch_database(pg_testing.require_server()) as scratch:
-        yield scratch
-
-
-def store_url(server: str, **options: str) -> str:
+def store_url(postgres_server: str, **options: str) -> str:
     """A URL for a store of its own: a new schema in the scratch database."""
     options.setdefault("schema", f"store_{next(_schemas)}")
-    return pg_testing.with_options(server, **options)
+    return pg_testing.with_options(postgres_server, **options)
 
 
 @pytest.fixture
-def backend(server: str) -> Iterator[PostgreSQLBackend]:
-    store = open_postgresql(store_url(server))
+def backend(postgres_server: str) -> Iterator[PostgreSQLBackend]:
+    store = open_postgresql(store_url(postgres_server))
     yield store
     store.close()
 
@@ -78,25 +71,25 @@ class TestPostgreSQLConformance(BackendConformance):
     """PostgreSQL schemas behave exactly like ``memory:``."""
 
     @pytest.fixture
-    def backend_factory(self, server: str) -> Callable[[], Backend]:
+    def backend_factory(self, postgres_server: str) -> Callable[[], Backend]:
         """A fresh, empty schema in the scratch database per call."""
-        return lambda: open_postgresql(store_url(server))
+        return lambda: open_postgresql(store_url(postgres_server))
 
 
 # -- the plugin and its URLs ------------------------------------------------------
 
 
-def test_both_schemes_open_through_the_tracker(server: str) -> None:
-    url = store_url(server, schema="schemes")
+def test_both_schemes_open_through_the_tracker(postgres_server: str) -> None:
+    url = store_url(postgres_server, schema="schemes")
     for scheme in ("postgresql", "postgres"):
         with Tracker.open(f"{scheme}:{url.partition(':')[2]}") as tracker:
             assert isinstance(tracker.backend, PostgreSQLBackend)
             assert tracker.backend.schema_version() == SCHEMA_VERSION
 
 
-def test_the_url_attribute_has_no_password(server: str) -> None:
-    secret = password_of(server)
-    with Tracker.open(store_url(server)) as tracker:
+def test_the_url_attribute_has_no_password(postgres_server: str) -> None:
+    secret = password_of(postgres_server)
+    with Tracker.open(store_url(postgres_server)) as tracker:
         assert secret and secret not in tracker.backend.url and secret not in tracker.url
         assert tracker.backend.url.startswith("postgresql://")
         assert secret not in repr(tracker.backend)
@@ -137,7 +130,7 @@ def test_the_plugin_loads_without_psycopg() -> None:
     out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     ).stdout
-    assert "pip install 'teacher-exchange[postgresql]'" in out and "\n" not in out.strip()
+    assert "pip install 'psycopg[binary,pool]'" in out and "\n" not in out.strip()
 
 
 # -- schema and migrations ----------------------------------------------------------
@@ -194,8 +187,8 @@ def test_the_schema_uses_native_types(backend: PostgreSQLBackend) -> None:
     assert types["schools.rural"] == "boolean" and types["teachers.roles"] == "json"
 
 
-def test_migrations_are_recorded_and_run_once(server: str) -> None:
-    url = store_url(server)
+def test_migrations_are_recorded_and_run_once(postgres_server: str) -> None:
+    url = store_url(postgres_server)
     first = open_postgresql(url)
     assert first.schema_version() == len(known_names()) == SCHEMA_VERSION
     assert first.migrate() == 0
@@ -206,11 +199,11 @@ def test_migrations_are_recorded_and_run_once(server: str) -> None:
     again.close()
 
 
-def test_a_schema_1_store_is_upgraded_and_keeps_its_records(server: str) -> None:
+def test_a_schema_1_store_is_upgraded_and_keeps_its_records(postgres_server: str) -> None:
     """A store left at schema 1 by an earlier release opens at the current schema."""
-    url = store_url(server)
+    url = store_url(postgres_server)
     schema = parse(url).schema
-    with psycopg.connect(server, autocommit=True) as conn, conn.transaction():
+    with psycopg.connect(postgres_server, autocommit=True) as conn, conn.transaction():
         conn.execute(f'CREATE SCHEMA "{schema}"')
         conn.execute(f'SET LOCAL search_path = "{schema}"')
         conn.execute(
@@ -231,8 +224,8 @@ def test_a_schema_1_store_is_upgraded_and_keeps_its_records(server: str) -> None
         assert tracker.define_programme("百千万", targets=(100, 1000, 10000)).id == 1
 
 
-def test_a_schema_from_a_newer_release_is_refused(server: str) -> None:
-    url = store_url(server)
+def test_a_schema_from_a_newer_release_is_refused(postgres_server: str) -> None:
+    url = store_url(postgres_server)
     store = open_postgresql(url)
     with store.connection() as conn:
         conn.execute(f'INSERT INTO "{MIGRATIONS_TABLE}" ("name") VALUES (%s)', ("m099_future",))
@@ -265,17 +258,17 @@ def _one_line(error: BaseException, secret: str = "") -> str:
     return message
 
 
-def test_a_wrong_password_is_named_without_the_password(server: str) -> None:
+def test_a_wrong_password_is_named_without_the_password(postgres_server: str) -> None:
     secret = "not-the-password-7f3a"
-    url = server.replace(f":{password_of(server)}@", f":{secret}@")
+    url = postgres_server.replace(f":{password_of(postgres_server)}@", f":{secret}@")
     with pytest.raises(BackendError) as caught:
         Tracker.open(url)
     message = _one_line(caught.value, secret)
     assert "refused the password of user" in message
 
 
-def test_a_missing_database_is_named(server: str) -> None:
-    url = pg_testing.with_database(server, "no_such_database")
+def test_a_missing_database_is_named(postgres_server: str) -> None:
+    url = pg_testing.with_database(postgres_server, "no_such_database")
     with pytest.raises(BackendError) as caught:
         Tracker.open(url)
     assert "database no_such_database does not exist" in _one_line(caught.value, password_of(url))
@@ -302,29 +295,30 @@ def test_a_server_older_than_13_is_refused() -> None:
     )
 
 
-def test_the_cli_prints_one_line_for_a_refused_password(server: str) -> None:
+def test_the_cli_prints_one_line_for_a_refused_password(postgres_server: str) -> None:
     from click.testing import CliRunner
 
     from cli.main import cli
 
     secret = "wrong-secret-1234"
-    url = server.replace(f":{password_of(server)}@", f":{secret}@")
+    url = postgres_server.replace(f":{password_of(postgres_server)}@", f":{secret}@")
     result = CliRunner().invoke(cli, ["--db", url, "school", "list"])
     assert result.exit_code == 1
     assert secret not in result.output and secret not in result.stderr
     assert result.stderr.count("\n") == 1 and "refused the password" in result.stderr
 
 
-def test_a_connection_dropped_mid_transaction(server: str) -> None:
+def test_a_connection_dropped_mid_transaction(postgres_server: str) -> None:
     """The transaction fails with one line, nothing of it is saved, the store goes on."""
-    url = store_url(server, application_name="exchange_drop_test")
+    application = f"exchange_drop_{os.getpid()}_{next(_schemas)}"
+    url = store_url(postgres_server, application_name=application)
     with Tracker.open(url) as tracker:
         school = tracker.add(School(name="甲", region="r", stage=Stage.JUNIOR))
         with pytest.raises(BackendError) as caught, tracker.transaction():
             tracker.add(Teacher(name="李", school_id=school.id or 0))
-            _terminate_idle_in_transaction(server, "exchange_drop_test")
+            _terminate_idle_in_transaction(postgres_server, application)
             tracker.add(Teacher(name="王", school_id=school.id or 0))
-        message = _one_line(caught.value, password_of(server))
+        message = _one_line(caught.value, password_of(postgres_server))
         assert "was lost in the middle of a transaction" in message
         assert message.endswith("nothing of the transaction was saved")
         assert tracker.count(Teacher) == 0
@@ -332,18 +326,22 @@ def test_a_connection_dropped_mid_transaction(server: str) -> None:
         assert tracker.verify_log() == 2
 
 
-def _terminate_idle_in_transaction(server: str, application: str) -> None:
-    with psycopg.connect(server, autocommit=True) as conn:
+def _terminate_idle_in_transaction(postgres_server: str, application: str) -> None:
+    """End this test's own connection, found by its unique application name in this
+    run's scratch database and owned by this login: on a shared server other clients'
+    sessions are never touched."""
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
         ended = conn.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE application_name = %s AND state = 'idle in transaction'",
+            "WHERE application_name = %s AND state = 'idle in transaction' "
+            "AND datname = current_database() AND usename = current_user",
             (application,),
         ).fetchall()
     assert ended == [(True,)]
 
 
-def test_a_writer_waiting_too_long_gives_up_with_one_line(server: str) -> None:
-    url = store_url(server, lock_timeout="0.2")
+def test_a_writer_waiting_too_long_gives_up_with_one_line(postgres_server: str) -> None:
+    url = store_url(postgres_server, lock_timeout="0.2")
     first, second = open_postgresql(url), open_postgresql(url + "&application_name=second")
     try:
         with first.transaction(), pytest.raises(BackendError) as caught, second.transaction():
@@ -457,11 +455,11 @@ def test_a_large_find_streams_and_ignores_records_added_meanwhile(
 # -- the Tracker from end to end -------------------------------------------------------
 
 
-def test_the_demo_programme_matches_memory(server: str) -> None:
+def test_the_demo_programme_matches_memory(postgres_server: str) -> None:
     """The demo builds on PostgreSQL with the same records and figures as on memory."""
     with (
         Tracker.open("memory:", actor="演示") as memory,
-        Tracker.open(store_url(server), actor="演示") as tracker,
+        Tracker.open(store_url(postgres_server), actor="演示") as tracker,
     ):
         assert build_demo(tracker) == build_demo(memory)
         records = [cls for cls in STORED_TYPES if cls is not Change]
@@ -472,7 +470,7 @@ def test_the_demo_programme_matches_memory(server: str) -> None:
         assert tracker.verify_log() == memory.verify_log() > 0
 
 
-def test_copy_sqlite_to_postgresql_and_back(server: str, tmp_path: Path) -> None:
+def test_copy_sqlite_to_postgresql_and_back(postgres_server: str, tmp_path: Path) -> None:
     """``exchange copy`` SQLite → PostgreSQL → SQLite: every export and the log are identical."""
     from click.testing import CliRunner
 
@@ -482,7 +480,7 @@ def test_copy_sqlite_to_postgresql_and_back(server: str, tmp_path: Path) -> None
     original, back = tmp_path / "a.db", tmp_path / "b.db"
     with Tracker.open(f"sqlite:///{original}", actor="演示") as tracker:
         build_demo(tracker)
-    middle = store_url(server)
+    middle = store_url(postgres_server)
     runner = CliRunner()
     for source, destination in ((str(original), middle), (middle, str(back))):
         result = runner.invoke(cli, ["copy", source, destination])
@@ -506,8 +504,8 @@ def test_copy_sqlite_to_postgresql_and_back(server: str, tmp_path: Path) -> None
     assert refused.exit_code == 1 and "is not empty" in refused.stderr
 
 
-def test_secondment_rules_hold_through_the_tracker(server: str) -> None:
-    with Tracker.open(store_url(server)) as tracker:
+def test_secondment_rules_hold_through_the_tracker(postgres_server: str) -> None:
+    with Tracker.open(store_url(postgres_server)) as tracker:
         home = tracker.add(School(name="甲", region="r", stage=Stage.JUNIOR))
         host = tracker.add(School(name="乙", region="r", stage=Stage.JUNIOR))
         teacher = tracker.add(Teacher(name="李", school_id=home.id or 0))
@@ -536,12 +534,12 @@ def test_dates_and_money_round_trip_at_their_limits(backend: PostgreSQLBackend) 
         reference.close()
 
 
-def test_a_long_find_inside_a_transaction_streams_through_a_cursor(server: str) -> None:
+def test_a_long_find_inside_a_transaction_streams_through_a_cursor(postgres_server: str) -> None:
     """More than a page inside a transaction: every row, in order, while the same
     connection keeps writing; rows added meanwhile are not part of the answer."""
     from backends.postgresql.store import PAGE
 
-    with Tracker.open(store_url(server)) as tracker, tracker.transaction():
+    with Tracker.open(store_url(postgres_server)) as tracker, tracker.transaction():
         tracker.bulk_add(
             School(name=f"学校{i}", region="r", stage=Stage.PRIMARY) for i in range(PAGE * 2 + 7)
         )
