@@ -1,32 +1,44 @@
-"""Bulk insert: 1,000,000 secondments through ``Tracker.bulk_add`` versus raw ``executemany``.
+"""Bulk insert: N secondments through ``Tracker.bulk_add`` versus raw ``executemany``.
 
-Both runs start from a fresh SQLite file holding the same schema, 1,000 schools and
-10,000 teachers, and each runs in its own process so its peak memory is its own:
+Runs at 200,000 and 1,000,000 secondments by default (``--rows`` chooses). Both runs
+start from a fresh SQLite file holding the same schema, 1,000 schools and 10,000
+teachers, and each runs in its own process so its peak memory is its own:
 
 * tracker — a generator of ``Secondment`` records into ``tracker.bulk_add`` (records
   built, validated, rule-checked, encoded, inserted, digested, logged);
 * raw — a generator of the same rows as tuples into ``sqlite3.executemany`` in one
   transaction, on a connection with the same pragmas (WAL, foreign keys on).
 
-Prints one line per run and ``ratio=<tracker rows/s ÷ raw rows/s>``. Targets: ratio ≥ 0.5,
-tracker peak RSS < 150 MB.
+For each size, prints one line per run (wall seconds, CPU seconds of the process
+around the insert, rows a second, peak RSS of the whole process) and the ratios
+``ratio_wall`` and ``ratio_cpu``, both tracker speed ÷ raw speed, i.e. raw seconds ÷
+tracker seconds (higher is better, 1 is as fast as raw); then a summary table of size ×
+ratios × peak RSS per side. CPU time holds steady on a busy machine where wall time
+does not. Targets: ratio ≥ 0.5, tracker peak RSS < 150 MB.
 
-    python bench/bulk_insert.py [--rows N]
+    python bench/bulk_insert.py [--rows N [N ...]]     # default: --rows 200000 1000000
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import resource
 import sqlite3
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from _measure import (
+    Section,
+    Side,
+    add_sizes,
+    emit,
+    heading,
+    print_table,
+    ratio,
+    run_script,
+    summary_row,
+)
 
 SCHOOLS, TEACHERS = 1_000, 10_000
 BASE = dt.date(2016, 1, 1)
@@ -56,23 +68,21 @@ def plan(n: int) -> Iterator[tuple[int, int, str, dt.date, dt.date]]:
         yield teacher, host, kinds[i % 4], start, start + dt.timedelta(days=30 + i % 335)
 
 
-def run_tracker(path: Path, n: int) -> float:
-    """Seconds to store ``n`` secondments through the public bulk API."""
+def run_tracker(path: Path, n: int) -> Section:
+    """Store ``n`` secondments through the public bulk API; the insert's figures."""
     from exchange import Secondment, Tracker
 
-    with Tracker.open(f"sqlite:///{path}", actor="bench") as tracker:
-        began = time.perf_counter()
+    with Tracker.open(f"sqlite:///{path}", actor="bench") as tracker, Section() as section:
         result = tracker.bulk_add(
             Secondment(teacher_id=t, host_school_id=h, kind=k, starts_on=s, ends_on=e)
             for t, h, k, s, e in plan(n)
         )
-        elapsed = time.perf_counter() - began
     assert result.count == n
-    return elapsed
+    return section
 
 
-def run_raw(path: Path, n: int) -> float:
-    """Seconds to store the same rows with ``sqlite3.executemany`` in one transaction."""
+def run_raw(path: Path, n: int) -> Section:
+    """Store the same rows with ``sqlite3.executemany`` in one transaction; its figures."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
@@ -82,13 +92,13 @@ def run_raw(path: Path, n: int) -> float:
         " ends_on, status, pairing_id, returned_on, post, reason)"
         " VALUES (NULL, 0, ?, ?, ?, ?, ?, 'proposed', NULL, NULL, '', '')"
     )
-    began = time.perf_counter()
-    conn.execute("BEGIN")
-    conn.executemany(sql, ((t, h, k, s.isoformat(), e.isoformat()) for t, h, k, s, e in plan(n)))
-    conn.execute("COMMIT")
-    elapsed = time.perf_counter() - began
+    rows = ((t, h, k, s.isoformat(), e.isoformat()) for t, h, k, s, e in plan(n))
+    with Section() as section:
+        conn.execute("BEGIN")
+        conn.executemany(sql, rows)
+        conn.execute("COMMIT")
     conn.close()
-    return elapsed
+    return section
 
 
 def child(which: str, n: int) -> None:
@@ -96,39 +106,36 @@ def child(which: str, n: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{which}.db"
         prepare(path)
-        seconds = run_tracker(path, n) if which == "tracker" else run_raw(path, n)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+        section = run_tracker(path, n) if which == "tracker" else run_raw(path, n)
+    emit(section)
+
+
+def compare(n: int) -> dict[str, object]:
+    """Run both sides at ``n`` rows, print their figures and ratios; the summary row."""
+    heading(f"{n:,} secondments")
+    sides: list[Side] = []
+    for which in ("raw", "tracker"):
+        sides.append(run_script(__file__, which, "--rows", n))
+        print(sides[-1].line(n), flush=True)
+    raw, tracker = sides
+    ratios = ratio(raw, tracker)
+    print(
+        f"{ratios.label()}  (target ≥ 0.5)  tracker_peak_rss_mb={tracker.peak_mb:.0f}"
+        "  (target < 150)"
+    )
+    return summary_row(n, {"": ratios}, sides)
 
 
 def main() -> None:
-    """Run both sides in child processes and print the ratio."""
+    """Run both sides in child processes at each size and print the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    add_sizes(parser, (200_000, 1_000_000))
     parser.add_argument("--child", choices=["tracker", "raw"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.rows)
+        child(args.child, args.rows[0])
         return
-    figures = {}
-    for which in ("raw", "tracker"):
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", which, "--rows", str(args.rows)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        figures[which] = json.loads(out)
-        rate = args.rows / figures[which]["seconds"]
-        print(
-            f"{which:8} {figures[which]['seconds']:7.2f} s  {rate:10,.0f} rows/s  "
-            f"peak RSS {figures[which]['peak_mb']:.0f} MB"
-        )
-    ratio = figures["raw"]["seconds"] / figures["tracker"]["seconds"]
-    print(
-        f"ratio={ratio:.2f}  (target ≥ 0.5)  tracker_peak_rss_mb="
-        f"{figures['tracker']['peak_mb']:.0f}  (target < 150)"
-    )
+    print_table([compare(n) for n in args.rows])
 
 
 if __name__ == "__main__":

@@ -1,38 +1,59 @@
 """``exchange copy`` from SQLite to PostgreSQL versus a raw move of the same tables, in the
 same run.
 
-A SQLite store is built once with 1,000 schools, 10,000 teachers and N secondments
-(default 1,000,000) through ``Tracker.bulk_add``. Then, each side in a process of its
-own (so its peak memory is its own), into a fresh PostgreSQL schema made by the
-library's migrations:
+Runs at 200,000 and 1,000,000 secondments by default (``--rows`` chooses). For each
+size a SQLite store is built once with 1,000 schools, 10,000 teachers and N secondments
+through ``Tracker.bulk_add``, and a scratch PostgreSQL database is made. Then, each side
+in a process of its own (so its peak memory is its own), into a fresh PostgreSQL schema
+of that database made by the library's migrations:
 
 * copy — :func:`exchange.copying.copy`: every table and the change log streamed through
   the backend's ``restore`` (COPY), then read back and checksummed;
 * raw — for every table, ``SELECT *`` with :mod:`sqlite3` into one psycopg ``COPY …
   FROM STDIN``, in one transaction, no checks and no read-back.
 
-Prints one line per side and ``ratio=<raw seconds ÷ copy seconds>``. The issue sets no
-target; the copy reads every row twice (once to send it, once to verify it), and a
-profile puts about two thirds of its time in building validated records from rows.
+For each size, prints one line per side — wall seconds; CPU seconds of the side's
+process around the move plus those of the PostgreSQL server backends serving its
+connections (read from ``/proc/<pid>/stat``, so the server must be local, else "n/a");
+peak RSS of the process — and the ratios ``ratio_wall`` (raw seconds ÷ copy seconds)
+and ``ratio_cpu`` (raw CPU ÷ copy CPU, client + server backends): copy speed ÷ raw
+speed, higher is better. Then a summary table of size × ratios × peak RSS per side.
+CPU time holds steady on a busy machine where wall time does not.
 
-    python bench/copy_store.py [--rows N] [--url postgresql://user:password@host/db]
+The issue sets no target; the copy reads every row twice (once to send it, once to
+verify it), and a profile puts about two thirds of its time in building validated
+records from rows.
+
+    python bench/copy_store.py [--rows N [N ...]] [--url postgresql://user:password@host/db]
+
+The server is ``--url``, else ``EXCHANGE_TEST_POSTGRES_URL`` (``.ci/postgres`` starts
+one); the scratch databases are dropped at the end.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import resource
 import sqlite3
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _measure import (
+    Section,
+    Side,
+    add_sizes,
+    backend_pid,
+    backends_named,
+    emit,
+    heading,
+    print_table,
+    ratio,
+    run_script,
+    summary_row,
+)
 from postgres_bulk import plan, prepare
 
 
@@ -48,17 +69,29 @@ def build(path: Path, n: int) -> None:
         )
 
 
-def run_copy(source: Path, url: str) -> float:
+def run_copy(source: Path, url: str, name: str) -> Section:
+    """Copy the store at ``source`` into ``url`` with the library; the copy's figures,
+    with the CPU of the backends of the connections named ``name`` (the store's pool)."""
+    import psycopg
+
+    from backends.postgresql.url import parse
     from exchange import Tracker
     from exchange.copying import copy
 
-    with Tracker.open(f"sqlite:///{source}") as origin, Tracker.open(url) as target:
-        began = time.perf_counter()
+    probe = psycopg.connect(parse(url).conninfo, autocommit=True, application_name="probe")
+    with (
+        probe,
+        Tracker.open(f"sqlite:///{source}") as origin,
+        Tracker.open(url) as target,
+        Section(backends_named(probe, name)) as section,
+    ):
         copy(origin, target)
-        return time.perf_counter() - began
+    return section
 
 
-def run_raw(source: Path, url: str) -> float:
+def run_raw(source: Path, url: str) -> Section:
+    """Move every table with ``SELECT *`` into one ``COPY`` each; the move's figures,
+    with the CPU of its server backend."""
     import psycopg
 
     from backends.postgresql.url import parse
@@ -67,22 +100,53 @@ def run_raw(source: Path, url: str) -> float:
 
     Tracker.open(url).close()  # the schema, by the library's migrations
     with sqlite3.connect(source) as lite, psycopg.connect(parse(url).conninfo) as conn:
-        began = time.perf_counter()
-        schema = parse(url).schema
-        conn.execute(f'SET search_path TO "{schema}"')
-        for cls in COPIED_TYPES:
-            cursor = lite.execute(f'SELECT * FROM "{cls.table}" ORDER BY id')
-            names = ", ".join(f'"{d[0]}"' for d in cursor.description)
-            with conn.cursor() as out, out.copy(f'COPY "{cls.table}" ({names}) FROM STDIN') as cp:
-                for row in cursor:
-                    cp.write_row(row)
-        conn.commit()
-        return time.perf_counter() - began
+        pid = backend_pid(conn)
+        with Section(lambda: [pid]) as section:
+            conn.execute(f'SET search_path TO "{parse(url).schema}"')
+            for cls in COPIED_TYPES:
+                cursor = lite.execute(f'SELECT * FROM "{cls.table}" ORDER BY id')
+                names = ", ".join(f'"{d[0]}"' for d in cursor.description)
+                sql = f'COPY "{cls.table}" ({names}) FROM STDIN'
+                with conn.cursor() as out, out.copy(sql) as cp:
+                    for row in cursor:
+                        cp.write_row(row)
+            conn.commit()
+    return section
+
+
+def child(which: str, url: str, source: Path) -> None:
+    """Run one side in this process, into a schema of its own; print its figures as JSON."""
+    from backends.postgresql.testing import with_options
+
+    name = f"bench-{which}-{os.getpid()}"
+    store = with_options(url, schema=f"bench_{which}", application_name=name)
+    section = run_copy(source, store, name) if which == "copy" else run_raw(source, store)
+    emit(section)
+
+
+def compare(server: str, n: int) -> dict[str, object]:
+    """Build the source at ``n`` rows, run both sides into a scratch database, print
+    their figures and ratios; the summary row."""
+    from backends.postgresql.testing import scratch_database
+
+    heading(f"{n:,} secondments")
+    sides: list[Side] = []
+    with tempfile.TemporaryDirectory() as folder, scratch_database(server) as url:
+        source = Path(folder) / "source.db"
+        build(source, n)
+        for which in ("raw", "copy"):
+            sides.append(run_script(__file__, which, "--url", url, "--source", source))
+            print(sides[-1].line(server=True), flush=True)
+    raw, copied = sides
+    ratios = ratio(raw, copied)
+    print(f"{ratios.label()}  (no target)")
+    return summary_row(n, {"": ratios}, sides)
 
 
 def main() -> None:
+    """Run both sides in child processes at each size and print the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    add_sizes(parser, (200_000, 1_000_000))
     parser.add_argument("--url", default=os.environ.get("EXCHANGE_TEST_POSTGRES_URL"))
     parser.add_argument("--child", choices=["copy", "raw"], help=argparse.SUPPRESS)
     parser.add_argument("--source", type=Path, help=argparse.SUPPRESS)
@@ -90,36 +154,9 @@ def main() -> None:
     if not args.url:
         parser.error("give --url or set EXCHANGE_TEST_POSTGRES_URL (.ci/postgres starts a server)")
     if args.child:
-        from backends.postgresql.testing import with_options
-
-        store = with_options(args.url, schema=f"bench_{args.child}")
-        run = run_copy if args.child == "copy" else run_raw
-        seconds = run(args.source, store)
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+        child(args.child, args.url, args.source)
         return
-    from backends.postgresql.testing import scratch_database
-
-    figures = {}
-    with tempfile.TemporaryDirectory() as folder, scratch_database(args.url) as url:
-        source = Path(folder) / "source.db"
-        build(source, args.rows)
-        for which in ("raw", "copy"):
-            command = [sys.executable, __file__, "--child", which, "--rows", str(args.rows)]
-            out = subprocess.run(
-                [*command, "--url", url, "--source", str(source)],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            figures[which] = json.loads(out)
-            print(
-                f"{which:5} {figures[which]['seconds']:7.2f} s  "
-                f"peak RSS {figures[which]['peak_mb']:.0f} MB",
-                flush=True,
-            )
-    ratio = figures["raw"]["seconds"] / figures["copy"]["seconds"]
-    print(f"ratio={ratio:.2f}")
+    print_table([compare(args.url, n) for n in args.rows])
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
-"""Import: a 1,000,000-row teachers CSV through ``exchange.importing`` versus raw ``executemany``.
+"""Import: an N-row teachers CSV through ``exchange.importing`` versus raw ``executemany``.
 
-The CSV (Chinese headers and names, school refs, subjects, some roles and
-phones) is generated once in a temporary folder. Each run then has its own
-process, so its peak memory is its own, and a fresh SQLite file holding the
-same schema and 1,000 schools:
+Runs at 200,000 and 1,000,000 rows by default (``--rows`` chooses). For each size the
+CSV (Chinese headers and names, school refs, subjects, some roles and phones) is
+generated once in a temporary folder. Each run then has its own process, so its peak
+memory is its own, and a fresh SQLite file holding the same schema and 1,000 schools:
 
 * raw — the file read with ``csv.reader``, school refs mapped to ids with a
   dict, the cells inserted as they are with ``sqlite3.executemany`` into the same
@@ -17,24 +17,36 @@ same schema and 1,000 schools:
   ``Tracker.bulk_add``): the path ``load`` takes for a store that already holds
   teachers, and the one for callers that look at the plan before writing.
 
-Prints one line per run, ``ratio=<raw seconds ÷ load seconds>`` and the same ratio
-for the two-pass run. Targets: ratio ≥ 0.33, peak RSS < 200 MB.
+For each size, prints one line per run (wall seconds, CPU seconds of the process
+around the import, rows a second, peak RSS of the whole process), then ``ratio_wall``
+and ``ratio_cpu`` of load against raw and ``two_pass_ratio_wall`` and
+``two_pass_ratio_cpu`` of two-pass against raw: import speed ÷ raw speed, i.e. raw
+seconds ÷ import seconds (higher is better). Then a summary table of size × ratios ×
+peak RSS per run. CPU time holds steady on a busy machine where wall time does not.
+Targets (load): ratio ≥ 0.33, peak RSS < 200 MB.
 
-    python bench/import_csv.py [--rows N]
+    python bench/import_csv.py [--rows N [N ...]]     # default: --rows 200000 1000000
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import json
-import resource
 import sqlite3
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _measure import (
+    Section,
+    Side,
+    add_sizes,
+    emit,
+    heading,
+    print_table,
+    ratio,
+    run_script,
+    summary_row,
+)
 
 SCHOOLS = 1_000
 RUNS = ("raw", "load", "two-pass")
@@ -74,25 +86,24 @@ def prepare_store(path: Path) -> None:
         )
 
 
-def run_import(db: Path, source: Path, which: str) -> float:
-    """Seconds to check and import the file through the public API."""
+def run_import(db: Path, source: Path, which: str) -> Section:
+    """Check and import the file through the public API; the import's figures."""
     from exchange import Tracker, importing
 
     with Tracker.open(f"sqlite:///{db}", actor="bench") as tracker:
-        began = time.perf_counter()
-        rows = importing.reader(source, plugins=tracker.plugins)
-        if which == "load":
-            counts = importing.load(tracker, "teachers", rows)
-        else:
-            plan = importing.prepare(tracker, "teachers", rows)
-            counts = importing.apply(tracker, plan)
-        elapsed = time.perf_counter() - began
+        with Section() as section:
+            rows = importing.reader(source, plugins=tracker.plugins)
+            if which == "load":
+                counts = importing.load(tracker, "teachers", rows)
+            else:
+                plan = importing.prepare(tracker, "teachers", rows)
+                counts = importing.apply(tracker, plan)
         assert counts.added == tracker.count("teachers"), counts
-    return elapsed
+    return section
 
 
-def run_raw(db: Path, source: Path) -> float:
-    """Seconds to read the file with ``csv`` and insert its cells with ``executemany``."""
+def run_raw(db: Path, source: Path) -> Section:
+    """Read the file with ``csv`` and insert its cells with ``executemany``; the figures."""
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
@@ -102,16 +113,14 @@ def run_raw(db: Path, source: Path) -> float:
         "INSERT INTO teachers (ref, archived, name, school_id, subjects, roles, phone, notes)"
         " VALUES (?, 0, ?, ?, ?, ?, ?, '')"
     )
-    began = time.perf_counter()
-    with open(source, encoding="utf-8", newline="") as file:
+    with Section() as section, open(source, encoding="utf-8", newline="") as file:
         rows = csv.reader(file)
         next(rows)
         conn.execute("BEGIN")
         conn.executemany(sql, ((r[0], r[1], schools[r[2]], r[3], r[4], r[5]) for r in rows))
         conn.execute("COMMIT")
-    elapsed = time.perf_counter() - began
     conn.close()
-    return elapsed
+    return section
 
 
 def child(which: str, source: Path) -> None:
@@ -119,45 +128,40 @@ def child(which: str, source: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / f"{which}.db"
         prepare_store(db)
-        seconds = run_raw(db, source) if which == "raw" else run_import(db, source, which)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+        section = run_raw(db, source) if which == "raw" else run_import(db, source, which)
+    emit(section)
+
+
+def compare(n: int) -> dict[str, object]:
+    """Write the file, run the three sides at ``n`` rows, print their figures and ratios;
+    the summary row."""
+    heading(f"{n:,} rows")
+    sides: list[Side] = []
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "teachers.csv"
+        write_csv(source, n)
+        print(f"teachers.csv: {n:,} rows, {source.stat().st_size / 2**20:.0f} MB")
+        for which in RUNS:
+            sides.append(run_script(__file__, which, "--csv", source))
+            print(sides[-1].line(n), flush=True)
+    raw, load, two_pass = sides
+    ratios = {"": ratio(raw, load), "two_pass_": ratio(raw, two_pass)}
+    print(f"{ratios[''].label()}  (target ≥ 0.33)  peak_rss_mb={load.peak_mb:.0f}  (target < 200)")
+    print(f"{ratios['two_pass_'].label('two_pass_')}  two_pass_peak_rss_mb={two_pass.peak_mb:.0f}")
+    return summary_row(n, ratios, sides)
 
 
 def main() -> None:
-    """Write the file, run both sides in child processes and print the ratio."""
+    """Run the three sides in child processes at each size and print the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    add_sizes(parser, (200_000, 1_000_000))
     parser.add_argument("--child", choices=RUNS, help=argparse.SUPPRESS)
     parser.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child, args.csv)
         return
-    figures = {}
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "teachers.csv"
-        write_csv(source, args.rows)
-        size = source.stat().st_size / 2**20
-        print(f"teachers.csv: {args.rows:,} rows, {size:.0f} MB")
-        for which in RUNS:
-            command = [sys.executable, __file__, "--child", which, "--csv", str(source)]
-            out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-            figures[which] = json.loads(out)
-            rate = args.rows / figures[which]["seconds"]
-            print(
-                f"{which:8} {figures[which]['seconds']:7.2f} s  {rate:10,.0f} rows/s  "
-                f"peak RSS {figures[which]['peak_mb']:.0f} MB"
-            )
-    raw = figures["raw"]["seconds"]
-    print(
-        f"ratio={raw / figures['load']['seconds']:.2f}  (target ≥ 0.33)  "
-        f"peak_rss_mb={figures['load']['peak_mb']:.0f}  (target < 200)"
-    )
-    print(
-        f"two_pass_ratio={raw / figures['two-pass']['seconds']:.2f}  "
-        f"two_pass_peak_rss_mb={figures['two-pass']['peak_mb']:.0f}"
-    )
+    print_table([compare(n) for n in args.rows])
 
 
 if __name__ == "__main__":

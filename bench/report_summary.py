@@ -1,8 +1,10 @@
-"""The ``summary`` report over 5,000,000 activities versus one hand-written GROUP BY.
+"""The ``summary`` report over N activities versus one hand-written GROUP BY.
 
-A fresh SQLite file gets 4 partnerships, 200 pairings, 1,000 schools and the
+Runs at 200,000 and 5,000,000 activities by default (``--rows`` chooses). For each size
+a fresh SQLite file gets 4 partnerships, 200 pairings, 1,000 schools and the
 activities (through ``Tracker.bulk_add``: every kind, ten years, a third linked
-only through their pairing). Then, best of three runs each:
+only through their pairing). Then each side runs in a process of its own (so its peak
+memory is its own), three times, keeping the least wall and the least CPU time:
 
 * report — ``summary`` built through the report registry (its grouped activity
   query, the pairings query and the secondments, all in the same run);
@@ -11,9 +13,16 @@ only through their pairing). Then, best of three runs each:
   ``sqlite3`` connection.
 
 Both results are checked to agree on the activity, lesson and person-time
-totals. Prints both times and ``ratio=<report time ÷ raw time>``. Target: ≤ 1.5.
+totals. For each size, prints one line per side (wall seconds, CPU seconds of the
+process around one run, peak RSS of the process) and the ratios ``ratio_wall`` (report
+seconds ÷ raw seconds) and ``ratio_cpu`` (report CPU ÷ raw CPU): a time ratio, lower is
+better, 1 is as fast as raw. Then a summary table of size × ratios × peak RSS per side.
+CPU time holds steady on a busy machine where wall time does not. Target: ratio ≤ 1.5.
 
-    python bench/report_summary.py [--rows N] [--db PATH]
+    python bench/report_summary.py [--rows N [N ...]] [--db PATH]
+
+``--db bench.db`` keeps each size's store in ``bench-<N>.db`` beside it and reuses it
+when present.
 """
 
 from __future__ import annotations
@@ -23,11 +32,24 @@ import datetime as dt
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+
+from _measure import (
+    Section,
+    Side,
+    add_sizes,
+    best,
+    emit,
+    heading,
+    print_table,
+    ratio,
+    run_script,
+    summary_row,
+)
 
 PARTNERSHIPS, PAIRINGS, SCHOOLS = 4, 200, 1_000
+REPEAT = 3
 KINDS = (
     "demonstration-lesson",
     "lecture",
@@ -86,46 +108,86 @@ def prepare(path: Path, rows: int) -> None:
         tracker.bulk_add(activities(), batch_size=50_000)
 
 
-def best(run: Callable[[], Any]) -> tuple[float, Any]:
-    """The fastest of three runs, and its result."""
-    times, result = [], None
-    for _ in range(3):
-        started = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - started)
-    return min(times), result
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=5_000_000)
-    parser.add_argument(
-        "--db", type=Path, help="keep the prepared store in this file, and reuse it if present"
-    )
-    args = parser.parse_args()
+def run_report(path: Path) -> tuple[Section, list[int]]:
+    """Build ``summary`` ``REPEAT`` times; the best figures and the activity totals."""
     from exchange import Tracker
     from exchange.plugins import default_plugins
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = args.db or Path(folder) / "bench.db"
-        if not path.exists():
-            started = time.perf_counter()
-            prepare(path, args.rows)
-            print(f"prepared {args.rows:,} activities in {time.perf_counter() - started:.1f} s")
-        build = default_plugins().reports.get("summary").build
-        with Tracker.open(f"sqlite:///{path}", actor="bench") as tracker:
-            report_time, report = best(lambda: build(tracker))
-        connection = sqlite3.connect(path)
-        raw_time, raw = best(lambda: connection.execute(RAW).fetchall())
-        connection.close()
+    build = default_plugins().reports.get("summary").build
+    sections = []
+    with Tracker.open(f"sqlite:///{path}", actor="bench") as tracker:
+        for _ in range(REPEAT):
+            with Section() as section:
+                report = build(tracker)
+            sections.append(section)
     overview = report.table("activities")
-    want = [sum(r[i] for r in raw) for i in (3, 4, 5)]
-    got = [sum(row[i] for row in overview.rows) for i in (3, 4, 5)]
-    if got != want:
-        raise SystemExit(f"the report disagrees with the raw query: {got} != {want}")
-    print(f"report: {report_time:.3f} s")
-    print(f"raw:    {raw_time:.3f} s")
-    print(f"ratio={report_time / raw_time:.2f}")
+    return best(sections), [sum(row[i] for row in overview.rows) for i in (3, 4, 5)]
+
+
+def run_raw(path: Path) -> tuple[Section, list[int]]:
+    """Run the raw query ``REPEAT`` times; the best figures and the activity totals."""
+    sections = []
+    connection = sqlite3.connect(path)
+    for _ in range(REPEAT):
+        with Section() as section:
+            rows = connection.execute(RAW).fetchall()
+        sections.append(section)
+    connection.close()
+    return best(sections), [sum(row[i] for row in rows) for i in (3, 4, 5)]
+
+
+def child(which: str, path: Path) -> None:
+    """Run one side in this process and print its figures and totals as JSON."""
+    section, totals = run_report(path) if which == "report" else run_raw(path)
+    emit(section, totals=totals)
+
+
+def store_for(folder: Path, db: Path | None, rows: int) -> Path:
+    """The store for ``rows`` activities (``db`` with ``-<rows>`` added), prepared if new."""
+    path = db.with_name(f"{db.stem}-{rows}{db.suffix}") if db else folder / f"bench-{rows}.db"
+    if not path.exists():
+        started = time.perf_counter()
+        prepare(path, rows)
+        print(f"prepared {rows:,} activities in {time.perf_counter() - started:.1f} s")
+    return path
+
+
+def compare(rows: int, db: Path | None) -> dict[str, object]:
+    """Run both sides over ``rows`` activities, check they agree, print their figures and
+    ratios; the summary row."""
+    heading(f"{rows:,} activities")
+    sides: list[Side] = []
+    with tempfile.TemporaryDirectory() as folder:
+        path = store_for(Path(folder), db, rows)
+        for which in ("report", "raw"):
+            sides.append(run_script(__file__, which, "--db", path))
+            print(sides[-1].line(), flush=True)
+    report, raw = sides
+    if report.extra["totals"] != raw.extra["totals"]:
+        raise SystemExit(
+            f"the report disagrees with the raw query: {report.extra['totals']} != "
+            f"{raw.extra['totals']}"
+        )
+    ratios = ratio(report, raw)
+    print(f"{ratios.label()}  (target ≤ 1.5; best of {REPEAT})")
+    return summary_row(rows, {"": ratios}, sides, unit="activities")
+
+
+def main() -> None:
+    """Run both sides in child processes at each size and print the ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_sizes(parser, (200_000, 5_000_000))
+    parser.add_argument(
+        "--db",
+        type=Path,
+        help="keep each size's store in this file, -<N> added to its name; reuse it if present",
+    )
+    parser.add_argument("--child", choices=["report", "raw"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.db)
+        return
+    print_table([compare(rows, args.db) for rows in args.rows])
 
 
 if __name__ == "__main__":
