@@ -260,7 +260,7 @@ def read_xlsx(path: str, *, sheet: str | None = None) -> Iterator[Row]:
         openpyxl = importlib.import_module("openpyxl")  # the optional xlsx extra
     except ImportError:
         raise ReadError(
-            message("reading .xlsx files needs openpyxl: pip install 'teacher-exchange[xlsx]'")
+            message("reading .xlsx files needs openpyxl: pip install openpyxl")
         ) from None
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -314,7 +314,7 @@ def register_importers(registry: Registry[ImporterSpec]) -> None:
             name="xlsx",
             read=read_xlsx,
             extensions=("xlsx", "xlsm"),
-            description="an Excel workbook's first sheet (needs teacher-exchange[xlsx])",
+            description="an Excel workbook's first sheet (needs openpyxl, the xlsx extra)",
         )
     )
     registry.add(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import sqlite3
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import exchange
 from cli.main import cli
 
 
@@ -84,7 +86,10 @@ def test_installed_command_runs_in_a_subprocess(tmp_path: Path) -> None:
     exe = Path(sys.executable).parent / "exchange"
     env = {**os.environ, "EXCHANGE_DB": str(tmp_path / "sub.db")}
     version = subprocess.run([exe, "--version"], capture_output=True, text=True, check=True)
-    assert version.stdout.startswith("exchange, version ")
+    # one version number, exchange.__version__, read by setup.cfg into the metadata
+    installed = importlib.metadata.version("teacher-exchange")
+    assert installed == exchange.__version__
+    assert version.stdout == f"exchange, version {exchange.__version__}\n"
     init = subprocess.run([exe, "init"], capture_output=True, text=True, env=env, check=True)
     assert str(tmp_path / "sub.db") in init.stdout
     bad = subprocess.run([exe, "--db", "nope://", "init"], capture_output=True, text=True)

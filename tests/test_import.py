@@ -346,7 +346,7 @@ def test_xlsx_without_openpyxl_says_what_to_install(
         raise ImportError(name)
 
     monkeypatch.setattr(importers.importlib, "import_module", missing)
-    with pytest.raises(ReadError, match=r"teacher-exchange\[xlsx\]"):
+    with pytest.raises(ReadError, match=r"pip install openpyxl$"):
         list(importers.read_xlsx(str(tmp_path / "a.xlsx")))
 
 

@@ -113,7 +113,7 @@ def test_without_openpyxl_the_error_says_what_to_install(
     with pytest.raises(ConfigurationError) as error:
         render_xlsx(REPORT, io.BytesIO())
     assert str(error.value) == MISSING_OPENPYXL
-    assert "pip install 'teacher-exchange[xlsx]'" in MISSING_OPENPYXL
+    assert "pip install openpyxl" in MISSING_OPENPYXL
 
 
 # -- layout and types ----------------------------------------------------------------

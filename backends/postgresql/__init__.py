@@ -27,7 +27,7 @@ from exchange.registry import BackendSpec, Registry
 if TYPE_CHECKING:
     from .store import PostgreSQLBackend
 
-INSTALL = "pip install 'teacher-exchange[postgresql]'"
+INSTALL = "pip install 'psycopg[binary,pool]'"
 """How to install what the backend needs."""
 
 

@@ -67,7 +67,7 @@ EXCEL_DIGITS = 15
 FIRST_DATE = dt.date(1900, 1, 1)
 """Day 1 of Excel's calendar; earlier dates are written as text."""
 
-MISSING_OPENPYXL = message("the xlsx format needs openpyxl: pip install 'teacher-exchange[xlsx]'")
+MISSING_OPENPYXL = message("the xlsx format needs openpyxl: pip install openpyxl")
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _LOOKS_ESCAPED = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
