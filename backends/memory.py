@@ -2,12 +2,16 @@
 
 Everything lives in Python dicts and is gone when the tracker closes. Every
 other backend must behave exactly like this one (``exchange.testing`` checks).
+Trackers in several threads may share one backend: a transaction holds a lock
+from its start to its end, so writers take turns as they do on SQLite and
+PostgreSQL (reads outside a transaction are not isolated from a writer).
 """
 
 from __future__ import annotations
 
 import contextlib
 import decimal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -63,12 +67,18 @@ class MemoryBackend:
         self._undo: list[Callable[[], None]] = []
         self._depth = 0
         self._closed = False
+        self._lock = threading.RLock()  # held by the thread in a transaction
 
     # -- transactions -------------------------------------------------------
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """All or nothing; an inner block that fails undoes only itself."""
+        """All or nothing; an inner block that fails undoes only itself. The outermost
+        block holds the lock until it ends, so other threads' transactions wait."""
+        with self._lock:
+            yield from self._transaction()
+
+    def _transaction(self) -> Iterator[None]:
         self._check_open()
         mark = len(self._undo)
         self._depth += 1

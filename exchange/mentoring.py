@@ -73,17 +73,21 @@ class Mentoring(Store):
 
     def complete_mentorship(self, mentorship: Key, *, on: dt.date | str) -> Mentorship:
         """active → completed (结业) on day ``on``."""
-        current: Mentorship = self.get(Mentorship, mentorship)
-        require_move(current, MentorshipStatus.COMPLETED)
-        return self.update(evolve(current, status=MentorshipStatus.COMPLETED, ends_on=on))
+
+        def completed(current: Mentorship) -> Mentorship:
+            require_move(current, MentorshipStatus.COMPLETED)
+            return evolve(current, status=MentorshipStatus.COMPLETED, ends_on=on)
+
+        return self._revise(Mentorship, mentorship, completed)
 
     def end_mentorship(self, mentorship: Key, *, reason: str, on: dt.date | str) -> Mentorship:
         """active → ended early (提前结束) on day ``on``, with the reason."""
-        current: Mentorship = self.get(Mentorship, mentorship)
-        require_move(current, MentorshipStatus.ENDED)
-        return self.update(
-            evolve(current, status=MentorshipStatus.ENDED, ends_on=on, reason=reason)
-        )
+
+        def ended(current: Mentorship) -> Mentorship:
+            require_move(current, MentorshipStatus.ENDED)
+            return evolve(current, status=MentorshipStatus.ENDED, ends_on=on, reason=reason)
+
+        return self._revise(Mentorship, mentorship, ended)
 
     # -- goals and milestones ---------------------------------------------------
 
@@ -111,28 +115,31 @@ class Mentoring(Store):
 
     def reach_milestone(self, goal: Key, milestone: str, *, on: dt.date | str) -> Goal:
         """Mark the goal's milestone titled ``milestone`` as reached on day ``on``."""
-        current: Goal = self.get(Goal, goal)
-        titles = [m.title for m in current.milestones]
-        if milestone.strip() not in titles:
-            raise NotFound(
-                message(
-                    "goal {current_id} ({current_title}) has no milestone "
-                    "{milestone!r}; its milestones: {value}",
-                    current_id=current.id,
-                    current_title=current.title,
-                    milestone=milestone,
-                    value=", ".join(titles) or "none",
+
+        def reached(current: Goal) -> Goal:
+            titles = [m.title for m in current.milestones]
+            if milestone.strip() not in titles:
+                raise NotFound(
+                    message(
+                        "goal {current_id} ({current_title}) has no milestone "
+                        "{milestone!r}; its milestones: {value}",
+                        current_id=current.id,
+                        current_title=current.title,
+                        milestone=milestone,
+                        value=", ".join(titles) or "none",
+                    )
                 )
+            steps = tuple(
+                evolve(m, done_on=on) if m.title == milestone.strip() else m
+                for m in current.milestones
             )
-        steps = tuple(
-            evolve(m, done_on=on) if m.title == milestone.strip() else m for m in current.milestones
-        )
-        return self.update(evolve(current, milestones=steps))
+            return evolve(current, milestones=steps)
+
+        return self._revise(Goal, goal, reached)
 
     def achieve_goal(self, goal: Key, *, on: dt.date | str) -> Goal:
         """Mark a goal achieved on day ``on`` (its progress is then 100)."""
-        current: Goal = self.get(Goal, goal)
-        return self.update(evolve(current, achieved_on=on))
+        return self._revise(Goal, goal, lambda current: evolve(current, achieved_on=on))
 
     # -- the meeting log --------------------------------------------------------
 
@@ -162,8 +169,11 @@ class Mentoring(Store):
 
     def confirm_meeting(self, meeting: Key, *, by: Key) -> Meeting:
         """The mentee ``by`` confirms a logged meeting took place; anyone else is refused."""
-        current: Meeting = self.get(Meeting, meeting)
-        return self.update(evolve(current, confirmed_by=self._need_id(Teacher, by)))
+        return self._revise(
+            Meeting,
+            meeting,
+            lambda current: evolve(current, confirmed_by=self._need_id(Teacher, by)),
+        )
 
     def confirmed_minutes(self, mentorship: Key) -> int:
         """Minutes of the pair's meetings the mentee has confirmed: what reports count."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
@@ -40,6 +40,8 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from .backend import Backend
     from .plugins import Plugins
     from .tracker import Key
@@ -75,6 +77,18 @@ class Store:
         def find(self, cls: Any, **options: Any) -> Iterator[Any]: ...
 
         def count(self, cls: Any, **options: Any) -> int: ...
+
+        def transaction(self) -> AbstractContextManager[Any]: ...
+
+    def _revise(self, cls: type[R], key: Key, change: Callable[[R], R]) -> R:
+        """Read the record named by ``key``, let ``change`` check it and make the changed
+        copy, and store that, in one transaction. The outermost transaction takes the
+        write lock before the read (SQLite ``BEGIN IMMEDIATE``, PostgreSQL's advisory
+        lock, memory's lock), so no other writer can move the record in between: a
+        move repeated by a second writer sees the first one's result and is refused."""
+        with self.transaction():
+            current: R = self.get(cls, key)
+            return self.update(change(current))
 
     def _id(self, cls: type[Record], key: Key | None) -> int | None:
         return None if key is None else self.get(cls, key).id
@@ -301,9 +315,11 @@ class Operations(Store):
     # -- the secondment lifecycle ----------------------------------------------
 
     def _move(self, key: Key, status: SecondmentStatus, **changes: Any) -> Secondment:
-        current: Secondment = self.get(Secondment, key)
-        require_move(current, status)
-        return self.update(evolve(current, status=status, **changes))
+        def moved(current: Secondment) -> Secondment:
+            require_move(current, status)
+            return evolve(current, status=status, **changes)
+
+        return self._revise(Secondment, key, moved)
 
     def approve(self, secondment: Key) -> Secondment:
         """proposed → approved; the teacher's period is now taken (no overlap allowed)."""
@@ -340,29 +356,30 @@ class Operations(Store):
         Allowed while proposed, approved or active; the new end must be after the
         current one, and the longer period must not overlap another secondment.
         """
-        current: Secondment = self.get(Secondment, secondment)
-        if not reason.strip():
-            raise InvalidRecord(
-                message(
-                    "secondment {current_id}: give a reason for the extension",
-                    current_id=current.id,
+
+        def extended(current: Secondment) -> Secondment:
+            if not reason.strip():
+                raise InvalidRecord(
+                    message(
+                        "secondment {current_id}: give a reason for the extension",
+                        current_id=current.id,
+                    )
                 )
-            )
-        try:
-            step = build(
-                Extension,
-                previous_end=current.ends_on,
-                new_end=to,
-                decided_on=decided_on,
-                reason=reason,
-            )
-        except InvalidRecord as error:
-            raise InvalidRecord(
-                message("secondment {current_id}: {error}", current_id=current.id, error=error)
-            ) from None
-        return self.update(
-            evolve(current, ends_on=step.new_end, extensions=(*current.extensions, step))
-        )
+            try:
+                step = build(
+                    Extension,
+                    previous_end=current.ends_on,
+                    new_end=to,
+                    decided_on=decided_on,
+                    reason=reason,
+                )
+            except InvalidRecord as error:
+                raise InvalidRecord(
+                    message("secondment {current_id}: {error}", current_id=current.id, error=error)
+                ) from None
+            return evolve(current, ends_on=step.new_end, extensions=(*current.extensions, step))
+
+        return self._revise(Secondment, secondment, extended)
 
     def take_part(self, activity: Key, teacher: Key, *, ref: str | None = None) -> Participation:
         """Record that ``teacher`` took part in ``activity`` (参训), as coverage quotas count."""
