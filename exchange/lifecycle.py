@@ -71,6 +71,17 @@ def require_move(
         return
     ordered = [member for member in type(record.status) if member in allowed]
     names = joined(", ", ordered) if ordered else message("nothing")
+    if status == record.status:  # most often a second writer repeating a move just made
+        raise RuleViolation(
+            message(
+                "{kind} {record_id} is already {status} ({status_zh}); allowed: {names}",
+                kind=noun(type(record)),
+                record_id=record.id,
+                status=record.status,
+                status_zh=record.status.zh,
+                names=names,
+            )
+        )
     raise RuleViolation(
         message(
             "{kind} {record_id} is {status} ({status_zh}) and cannot "
