@@ -11,8 +11,13 @@ sees every write that came before.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import multiprocessing
 import queue
+import subprocess
+import sys
+import threading
+import time
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from typing import Any
@@ -28,10 +33,15 @@ from exchange import (
     Stage,
     Teacher,
     Tracker,
+    hookimpl,
 )
 from exchange.errors import ExchangeError, RuleViolation
+from exchange.plugins import Plugins, get_plugin_manager
+from exchange.testing import reference_backend
 
+_stores = itertools.count()
 WORKERS = 8
+RACES = 10
 ACTIVITIES = 500
 WAIT = 120.0
 """Seconds a test waits for its workers before calling them stuck."""
@@ -45,12 +55,12 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     from backends.postgresql.testing import with_options
 
     server: str = request.getfixturevalue("postgres_server")
-    test = request.function.__name__
-    return with_options(server, schema=test.removeprefix("test_")[:60])
+    return with_options(server, schema=f"store_{next(_stores)}")
 
 
-def run_workers(target: Any, jobs: list[tuple[Any, ...]]) -> list[Any]:
-    """Run ``target(*job, barrier, results)`` in one spawned process per job; their results."""
+def run_workers(target: Any, jobs: list[tuple[Any, ...]], *, each: int = 1) -> list[Any]:
+    """Run ``target(*job, barrier, results)`` in one spawned process per job; the ``each``
+    results every job reports."""
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(len(jobs), timeout=WAIT)
     results = context.Queue()
@@ -58,7 +68,7 @@ def run_workers(target: Any, jobs: list[tuple[Any, ...]]) -> list[Any]:
     for process in processes:
         process.start()
     try:
-        out = [results.get(timeout=WAIT) for _ in processes]
+        out = [results.get(timeout=WAIT) for _ in range(each * len(processes))]
     except queue.Empty:
         raise AssertionError("a worker neither finished nor failed in time") from None
     finally:
@@ -105,7 +115,128 @@ def log_activities(url: str, worker: int, barrier: Barrier, results: Any) -> Non
         results.put((worker, type(error).__name__, str(error)))
 
 
+def race(tracker: Tracker, worker: int, operation: str, barrier: Any, results: Any) -> None:
+    """For each of :data:`RACES` secondments in turn, wait at the barrier with the other
+    workers, then try ``operation`` on it; report each race's outcome."""
+    for secondment in range(1, RACES + 1):
+        barrier.wait()
+        try:
+            getattr(tracker, operation)(secondment)
+            results.put((secondment, "ok", ""))
+        except ExchangeError as error:
+            results.put((secondment, type(error).__name__, str(error)))
+
+
+def race_in_a_process(url: str, worker: int, operation: str, barrier: Any, results: Any) -> None:
+    try:
+        with Tracker.open(url, actor=f"worker {worker}") as tracker:
+            race(tracker, worker, operation, barrier, results)
+    except BaseException as error:  # report rather than die silently
+        for _ in range(RACES):
+            results.put((0, "crashed", repr(error)))
+
+
+def second_ten(tracker: Tracker) -> None:
+    """:data:`RACES` proposed secondments, ids 1 …, of ten teachers (no overlap between them)."""
+    home = tracker.add(School(name="贞丰县第五中学", region="贞丰县", stage=Stage.JUNIOR))
+    host = tracker.add(School(name="惠阳区半岛学校", region="惠阳区", stage=Stage.JUNIOR))
+    for i in range(RACES):
+        teacher = tracker.add(Teacher(name=f"教师{i}", school_id=home.id or 0))
+        tracker.second(teacher, host, kind="support", starts_on="2025-09-01", ends_on="2026-07-10")
+
+
+def check_one_winner_per_race(outcomes: list[Any], already: str) -> None:
+    """Exactly one success per secondment; every other worker was told it is ``already``
+    so (never a crash, a lock error or a second success)."""
+    assert len(outcomes) == WORKERS * RACES
+    for secondment in range(1, RACES + 1):
+        mine = [(outcome, text) for id, outcome, text in outcomes if id == secondment]
+        assert [o for o, _ in mine].count("ok") == 1, (secondment, mine)
+        for outcome, text in mine:
+            if outcome != "ok":
+                assert outcome == RuleViolation.__name__, text
+                assert f"secondment {secondment} is already {already}" in text, text
+
+
 # -- the tests ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("operation", "status"), [("approve", "approved"), ("start", "active")])
+def test_eight_workers_moving_one_secondment_one_wins_every_race(
+    store: str, operation: str, status: str
+) -> None:
+    """8 processes × 10 races: each secondment is moved once, the seven repeats are
+    refused as already done, and the change log holds one entry per real move."""
+    with Tracker.open(store, actor="setup") as tracker:
+        second_ten(tracker)
+        if operation == "start":
+            for secondment in range(1, RACES + 1):
+                tracker.approve(secondment)
+        logged = tracker.verify_log()
+    jobs = [(store, worker, operation) for worker in range(WORKERS)]
+    check_one_winner_per_race(run_workers(race_in_a_process, jobs, each=RACES), status)
+    with Tracker.open(store) as tracker:
+        assert {s.status.value for s in tracker.find(Secondment)} == {status}
+        assert tracker.verify_log() == logged + RACES
+
+
+class SlowPolicy:
+    """A policy plugin that takes a moment (as one that asks another system would), so
+    that threads switch between a move's read and its write."""
+
+    @hookimpl
+    def validate_record(self, record: Any, tracker: Any) -> list[str]:
+        time.sleep(0.002)
+        return []
+
+
+def test_eight_threads_moving_one_secondment_on_memory_one_wins_every_race() -> None:
+    """The same races on one ``memory:`` backend shared by eight threads."""
+    pm = get_plugin_manager()
+    pm.register(SlowPolicy())
+    plugins = Plugins(pm)
+    backend = reference_backend()
+    second_ten(Tracker(backend, plugins=plugins, actor="setup"))
+    barrier, results = threading.Barrier(WORKERS, timeout=WAIT), queue.Queue[Any]()
+    threads = [
+        threading.Thread(
+            target=race, args=(Tracker(backend, plugins=plugins), w, "approve", barrier, results)
+        )
+        for w in range(WORKERS)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=WAIT)
+    check_one_winner_per_race([results.get_nowait() for _ in range(results.qsize())], "approved")
+    assert Tracker(backend, plugins=plugins).verify_log() == 2 + 3 * RACES
+
+
+def test_two_coordinators_approving_through_the_cli_one_wins(tmp_path: Path) -> None:
+    """Two `exchange secondment approve` commands at once: one approves, the other
+    exits 1 with one line saying the secondment is already approved."""
+    db = str(tmp_path / "bureau.db")
+    with Tracker.open(db, actor="setup") as tracker:
+        second_ten(tracker)
+    exe = str(Path(sys.executable).parent / "exchange")
+    for secondment in range(1, RACES + 1):
+        commands = [
+            subprocess.Popen(
+                [exe, "--db", db, "--lang", "en", "secondment", "approve", str(secondment)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        done = sorted((c.wait(timeout=WAIT), c.stderr.read() if c.stderr else "") for c in commands)
+        assert [code for code, _ in done] == [0, 1], done
+        assert (
+            done[1][1] == f"Error: secondment {secondment} is already approved (已批准); "
+            "allowed: active, cancelled\n"
+        )
+    with Tracker.open(db) as tracker:
+        assert tracker.verify_log() == 2 + 3 * RACES  # schools, teachers, secondments, approvals
 
 
 def test_one_of_eight_overlapping_approvals_wins(store: str) -> None:
