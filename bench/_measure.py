@@ -31,7 +31,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 """Clock ticks per second, the unit of the CPU times in ``/proc/<pid>/stat``."""
@@ -133,6 +135,17 @@ def best(sections: Sequence[Section]) -> Section:
         cpu=min(s.cpu for s in sections),
         server_cpu=min(servers) if servers else None,
     )
+
+
+def best_of(repeat: int, work: Callable[[], T]) -> tuple[Section, T]:
+    """Run ``work`` ``repeat`` times, each in a :class:`Section`: the :func:`best`
+    figures and the last run's result."""
+    sections = []
+    for _ in range(repeat):
+        with Section() as section:
+            result = work()
+        sections.append(section)
+    return best(sections), result
 
 
 def emit(section: Section, **extra: Any) -> None:

@@ -29,7 +29,7 @@ from _measure import (
     Section,
     Side,
     add_sizes,
-    best,
+    best_of,
     emit,
     heading,
     print_table,
@@ -88,32 +88,25 @@ def run_tracker(path: Path, repeat: int) -> tuple[Section, Result]:
     """The cascade through the library, ``repeat`` times: the best figures and the counts."""
     from exchange import Tracker
 
-    sections = []
+    def walk() -> Result:
+        cascade = tracker.cascade(programme="百千万")
+        roots = [t for t, depth in cascade.level.items() if depth == 0]
+        levels = {depth: n for depth, n in enumerate(cascade.counts()) if depth > 0}
+        return {"level": levels, "reach": {root: len(cascade.reach(root)) for root in roots}}
+
     with Tracker.open(f"sqlite:///{path}") as tracker:
-        for _ in range(repeat):
-            with Section() as section:
-                cascade = tracker.cascade(programme="百千万")
-                counts = cascade.counts()
-                roots = [t for t, depth in cascade.level.items() if depth == 0]
-                reach = {root: len(cascade.reach(root)) for root in roots}
-            sections.append(section)
-    levels = {depth: n for depth, n in enumerate(counts) if depth > 0}
-    return best(sections), {"level": levels, "reach": reach}
+        return best_of(repeat, walk)
 
 
 def run_cte(path: Path, repeat: int) -> tuple[Section, Result]:
     """The recursive CTE, ``repeat`` times: the best figures and the counts."""
-    sections = []
     conn = sqlite3.connect(path)
-    for _ in range(repeat):
-        with Section() as section:
-            rows = conn.execute(CTE).fetchall()
-        sections.append(section)
+    section, rows = best_of(repeat, lambda: conn.execute(CTE).fetchall())
     conn.close()
     out: Result = {"level": {}, "reach": {}}
     for what, key, n in rows:
         out[what][key] = n
-    return best(sections), out
+    return section, out
 
 
 def child(which: str, path: Path, repeat: int) -> None:

@@ -39,7 +39,7 @@ from _measure import (
     Section,
     Side,
     add_sizes,
-    best,
+    best_of,
     emit,
     heading,
     print_table,
@@ -114,26 +114,18 @@ def run_report(path: Path) -> tuple[Section, list[int]]:
     from exchange.plugins import default_plugins
 
     build = default_plugins().reports.get("summary").build
-    sections = []
     with Tracker.open(f"sqlite:///{path}", actor="bench") as tracker:
-        for _ in range(REPEAT):
-            with Section() as section:
-                report = build(tracker)
-            sections.append(section)
+        section, report = best_of(REPEAT, lambda: build(tracker))
     overview = report.table("activities")
-    return best(sections), [sum(row[i] for row in overview.rows) for i in (3, 4, 5)]
+    return section, [sum(row[i] for row in overview.rows) for i in (3, 4, 5)]
 
 
 def run_raw(path: Path) -> tuple[Section, list[int]]:
     """Run the raw query ``REPEAT`` times; the best figures and the activity totals."""
-    sections = []
     connection = sqlite3.connect(path)
-    for _ in range(REPEAT):
-        with Section() as section:
-            rows = connection.execute(RAW).fetchall()
-        sections.append(section)
+    section, rows = best_of(REPEAT, lambda: connection.execute(RAW).fetchall())
     connection.close()
-    return best(sections), [sum(row[i] for row in rows) for i in (3, 4, 5)]
+    return section, [sum(row[i] for row in rows) for i in (3, 4, 5)]
 
 
 def child(which: str, path: Path) -> None:
