@@ -71,28 +71,26 @@ def require_move(
         return
     ordered = [member for member in type(record.status) if member in allowed]
     names = joined(", ", ordered) if ordered else message("nothing")
+    where = {
+        "kind": noun(type(record)),
+        "record_id": record.id,
+        "status": record.status,
+        "status_zh": record.status.zh,
+        "names": names,
+    }
     if status == record.status:  # most often a second writer repeating a move just made
         raise RuleViolation(
             message(
-                "{kind} {record_id} is already {status} ({status_zh}); allowed: {names}",
-                kind=noun(type(record)),
-                record_id=record.id,
-                status=record.status,
-                status_zh=record.status.zh,
-                names=names,
+                "{kind} {record_id} is already {status} ({status_zh}); allowed: {names}", **where
             )
         )
     raise RuleViolation(
         message(
             "{kind} {record_id} is {status} ({status_zh}) and cannot "
             "become {target} ({target_zh}); allowed: {names}",
-            kind=noun(type(record)),
-            record_id=record.id,
-            status=record.status,
-            status_zh=record.status.zh,
             target=status,
             target_zh=status.zh,
-            names=names,
+            **where,
         )
     )
 

@@ -5,7 +5,8 @@ barrier and then write at the same moment. The database serialises them: the
 outermost transaction takes the write lock at once (``BEGIN IMMEDIATE`` on
 SQLite, a transaction-level advisory lock on PostgreSQL), so a rule that reads
 before it writes — no overlapping secondments, the change log's hash chain —
-sees every write that came before.
+sees every write that came before. The same races run on one ``memory:`` backend
+shared by eight threads, and through two ``exchange`` commands at once.
 """
 
 from __future__ import annotations
