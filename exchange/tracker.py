@@ -115,9 +115,8 @@ class Tracker(Operations, Mentoring):
         before: str | None,
         after: str | None,
     ) -> None:
-        last = next(self.backend.find(Change, {}, order_by=(("id", True),), limit=1), None)
         entry = changelog.make_change(
-            prev_hash=last.hash if last else changelog.GENESIS,
+            prev_hash=self.head(),
             actor=self.actor,
             action=action,
             record_type=cls.table,
@@ -240,6 +239,13 @@ class Tracker(Operations, Mentoring):
     def changes(self, **filters: Any) -> Iterator[Change]:
         """The change log, oldest first."""
         return self.backend.find(Change, normalize(Change, filters))
+
+    def head(self) -> str:
+        """The hash of the newest change-log entry (``0`` × 64 for an empty log): kept
+        outside the store, it lets ``audit verify --head`` prove no entry was removed
+        since, and a report carries the head it was computed at."""
+        last = next(self.backend.find(Change, {}, order_by=(("id", True),), limit=1), None)
+        return last.hash if last else changelog.GENESIS
 
     def verify_log(self) -> int:
         """Check the change log's hash chain; return the number of entries, or raise
