@@ -167,7 +167,7 @@ class MemoryBackend:
         return self._rows[cls.table].get(id)  # type: ignore[return-value]
 
     def update(self, record: S) -> S:
-        """Replace the stored record with the same id."""
+        """Replace the stored record with the same id, if its revision is the one read."""
         self._check_open()
         table = record.table
         if isinstance(record, Change):
@@ -175,11 +175,12 @@ class MemoryBackend:
         old = self._rows[table].get(record.id or 0)
         if old is None:
             raise backend.no_record(type(record), record.id)
-        self._check_links(record)
-        self._check_ref(record)
-        self._replace(table, old, record)
-        self._journal(lambda: self._replace(table, record, old))
-        return record
+        new = backend.next_revision(old, record)
+        self._check_links(new)
+        self._check_ref(new)
+        self._replace(table, old, new)
+        self._journal(lambda: self._replace(table, new, old))
+        return new
 
     def _replace(self, table: str, old: Stored, new: Stored) -> None:
         refs = self._refs[table]

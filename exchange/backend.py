@@ -23,14 +23,14 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 import attrs
 
 from .changelog import Change
-from .errors import BackendError, DuplicateRef, NotFound, StillReferenced
+from .errors import BackendError, DuplicateRef, NotFound, StaleRecord, StillReferenced
 from .i18n import Message, message, noun, noun_named, table_noun
 from .models import RECORD_TYPES, Stored
 from .query import Filters, Measure
 
 S = TypeVar("S", bound=Stored)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The schema version this release of the library writes."""
 
 
@@ -63,7 +63,10 @@ class Backend(Protocol):
         """The record of type ``cls`` with ``id``, or ``None``."""
 
     def update(self, record: S) -> S:
-        """Replace the stored record with the same id; :class:`NotFound` if there is none."""
+        """Replace the stored record with the same id and return it as stored: one
+        revision on from ``record.revision``. The row is written only while its stored
+        revision is still ``record.revision`` (compare-and-set); :class:`StaleRecord` otherwise,
+        :class:`NotFound` if there is no such record."""
 
     def delete(self, cls: type[Stored], id: int) -> None:
         """Remove a record; :class:`NotFound` if absent, :class:`StillReferenced` if linked."""
@@ -152,6 +155,26 @@ def restored_id(record: Stored, next_id: int) -> int:
     return record.id
 
 
+def revised(record: S) -> tuple[S, int | None]:
+    """``record`` one revision on, and the revision it was made from (``None`` for a
+    type without revisions): what :meth:`Backend.update` stores, and the revision the
+    stored row must still have."""
+    read: int | None = getattr(record, "revision", None)
+    if read is None:
+        return record, None
+    return attrs.evolve(record, revision=read + 1), read  # type: ignore[call-arg]
+
+
+def next_revision(stored: Stored, record: S) -> S:
+    """:func:`revised` for backends that compare in Python (``memory:``): the
+    :class:`StaleRecord` refusal unless ``record`` was made from ``stored``'s revision."""
+    new, read = revised(record)
+    now = getattr(stored, "revision", None)
+    if read != now:
+        raise stale(type(record), record.id, read or 0, now or 0)
+    return new
+
+
 # -- refusals ---------------------------------------------------------------------
 # The errors every backend raises in the same words (the conformance kit compares them
 # with ``memory:``'s), each a message so that it can be shown in Chinese too.
@@ -175,6 +198,19 @@ def has_id(cls: type[Stored], id: object) -> BackendError:
 def no_record(cls: type[Stored], id: object) -> NotFound:
     """Updating or deleting a ``cls`` record that is not stored."""
     return NotFound(message("{kind} {id} does not exist", kind=noun(cls), id=id))
+
+
+def stale(cls: type[Stored], id: object, read: int, stored: int) -> StaleRecord:
+    """Updating a ``cls`` record from a copy of revision ``read`` when ``stored`` is stored."""
+    return StaleRecord(
+        message(
+            "{kind} {id} changed after it was read (revision {read}, now {stored}); read it again",
+            kind=noun(cls),
+            id=id,
+            read=read,
+            stored=stored,
+        )
+    )
 
 
 def missing_link(cls: type[Stored], field: str, table: str, target: object) -> NotFound:

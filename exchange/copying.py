@@ -189,7 +189,7 @@ class _Append:
         for record in self.source.backend.find(cls, {}):
             assert isinstance(record, Record)
             mapping.source.append(record.id or 0)
-            changes: dict[str, Any] = {"id": None}
+            changes: dict[str, Any] = {"id": None, "revision": 0}  # new records here
             for name, table in links:
                 old = getattr(record, name)
                 if old is not None:
@@ -207,8 +207,7 @@ class _Append:
 
     def _log(self, destination: Tracker, counted: _Counted) -> tuple[int | None, int | None]:
         backend = destination.backend
-        last = next(backend.find(Change, {}, order_by=(("id", True),), limit=1), None)
-        prev = last.hash if last else changelog.GENESIS
+        prev = destination.head()
 
         def chained() -> Iterator[Change]:
             nonlocal prev

@@ -36,6 +36,11 @@ class OverBudget(RuleViolation):
     """An expense would take an allocation below zero."""
 
 
+class StaleRecord(ExchangeError):
+    """A record changed after it was read: the change made from the old copy is refused,
+    and the message says who changed it and when; read it again."""
+
+
 class ConfigurationError(ExchangeError):
     """The library is set up wrongly: an unknown URL scheme, a bad setting."""
 

@@ -319,6 +319,16 @@ def identity() -> Any:
     )
 
 
+def revision() -> Any:
+    """How many times the stored record has changed since it was added (0 until then)."""
+    return attrs.field(
+        default=0,
+        converter=_to_int,
+        validator=_check_int(0, 2**63 - 1, required=True),
+        metadata={"kind": "int"},
+    )
+
+
 def _check_flag(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if type(value) is not bool:
         raise InvalidRecord(

@@ -85,7 +85,11 @@ class Store:
         copy, and store that, in one transaction. The outermost transaction takes the
         write lock before the read (SQLite ``BEGIN IMMEDIATE``, PostgreSQL's advisory
         lock, memory's lock), so no other writer can move the record in between: a
-        move repeated by a second writer sees the first one's result and is refused."""
+        move repeated by a second writer sees the first one's result and is refused.
+
+        A record given as ``key`` only names the record: the operation reads the stored
+        revision itself and checks its move against that, so an older copy cannot undo
+        a change made since (unlike :meth:`update`, which stores the copy it is given)."""
         with self.transaction():
             current: R = self.get(cls, key)
             return self.update(change(current))

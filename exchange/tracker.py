@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from . import changelog, rules, urls
+from . import changelog, revisions, rules, urls
 from .backend import Backend, BulkResult
 from .changelog import Change
 from .codec import columns, row_encoder
@@ -162,6 +162,15 @@ class Tracker(Operations, Mentoring):
         result: R = found
         return result
 
+    def current(self, cls: type[R] | str, key: Key) -> R:
+        """:meth:`get`, and when ``key`` is a record (a copy read earlier), refuse it with
+        :class:`~exchange.errors.StaleRecord` unless it is still the stored revision.
+        Inside a :meth:`transaction` the answer holds until the transaction ends."""
+        stored: R = self.get(cls, key)
+        if isinstance(key, Record) and key.revision != stored.revision:
+            raise revisions.stale(self.backend, stored, key.revision)
+        return stored
+
     def find(
         self,
         cls: type[R] | str,
@@ -271,6 +280,8 @@ class Tracker(Operations, Mentoring):
                     record_id=record.id,
                 )
             )
+        if record.revision:
+            record = attrs.evolve(record, revision=0)  # a copy of a stored record starts anew
         with self.transaction():
             self._check(record, rules.Lookup(self.backend))
             stored = self.backend.add(record)
@@ -278,9 +289,10 @@ class Tracker(Operations, Mentoring):
         return stored
 
     def update(self, record: R) -> R:
-        """Replace the stored record with the same id (make it with ``attrs.evolve``)."""
+        """Replace the stored record with the same id (make it with ``attrs.evolve``);
+        :class:`~exchange.errors.StaleRecord` if it changed since ``record`` was read."""
         with self.transaction():
-            before = self.get(type(record), record.id if record.id is not None else -1)
+            before = self.current(type(record), record)
             self._check(record, rules.Lookup(self.backend))
             stored = self.backend.update(record)
             self._log(
@@ -295,7 +307,7 @@ class Tracker(Operations, Mentoring):
     def archive(self, cls: type[R] | str, key: Key) -> R:
         """Mark a record archived: kept for history, left out of lists."""
         with self.transaction():
-            before: R = self.get(cls, key)
+            before: R = self.current(cls, key)
             stored = self.backend.update(attrs.evolve(before, archived=True))
             self._log(
                 "archive",
@@ -309,7 +321,7 @@ class Tracker(Operations, Mentoring):
     def delete(self, cls: type[Record] | str, key: Key) -> None:
         """Remove a record no other record links to (archive it otherwise)."""
         with self.transaction():
-            before = self.get(cls, key)
+            before = self.current(cls, key)
             self.backend.delete(type(before), before.id or 0)
             self._log("delete", type(before), before.id, changelog.snapshot(before), None)
 
@@ -358,6 +370,8 @@ class Tracker(Operations, Mentoring):
                         record_id=record.id,
                     )
                 )
+            if record.revision:
+                record = attrs.evolve(record, revision=0)
             self._check(record, lookup, bulk=bulk)
             yield record
 

@@ -60,7 +60,9 @@ def test_bom_and_file_output(db: Path, tmp_path: Path) -> None:
 
 def test_json_export(db: Path) -> None:
     data = json.loads(export(db, "schools", "--format", "json")[1])
-    assert data["tables"][0]["rows"][0][3] == "贞丰县第五中学"
+    table = data["tables"][0]
+    keys = [column["key"] for column in table["columns"]]
+    assert dict(zip(keys, table["rows"][0], strict=True))["name"] == "贞丰县第五中学"
 
 
 @pytest.mark.parametrize(

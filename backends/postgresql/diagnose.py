@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from exchange import backend
 from exchange.backend import STORED_TYPES
 from exchange.codec import columns
-from exchange.errors import DuplicateRef, ExchangeError, NotFound, StillReferenced
+from exchange.errors import DuplicateRef, ExchangeError, NotFound, StaleRecord, StillReferenced
 from exchange.models import Stored
 
 from .statements import quote, statements
@@ -35,6 +35,17 @@ def missing(conn: Connection[TupleRow], cls: type[Stored], id: int | None) -> No
     if id is not None and conn.execute(sql, (id,)).fetchone() is not None:
         return None
     return backend.no_record(cls, id)
+
+
+def stale(
+    conn: Connection[TupleRow], cls: type[Stored], id: int | None, read: int | None
+) -> StaleRecord | None:
+    """A :class:`StaleRecord` when record ``id``'s stored revision is not ``read``."""
+    sql = f'SELECT "revision" FROM {statements(cls).table} WHERE "id" = %s'
+    found = None if read is None else conn.execute(sql, (id,)).fetchone()
+    if found is None or found[0] == read:
+        return None
+    return backend.stale(cls, id, read or 0, found[0])
 
 
 def refused_write(

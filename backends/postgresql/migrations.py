@@ -339,12 +339,36 @@ _MENTORING_AND_TAKING_PART = (
     _ids_for("programmes", "goals", "meetings", "participations"),
 )
 
+_REVISIONS = (
+    *(
+        f'ALTER TABLE "{table}" ADD COLUMN "revision" bigint NOT NULL DEFAULT 0'
+        for table in (
+            "partnerships",
+            "schools",
+            "teachers",
+            "pairings",
+            "secondments",
+            "programmes",
+            "mentorships",
+            "goals",
+            "meetings",
+            "activities",
+            "participations",
+            "rubrics",
+            "assessments",
+            "allocations",
+            "expenses",
+        )
+    ),
+)
+
 STEPS = (
     Step(
         "m001_create_records_and_change_log",
         (*_RECORD_TABLES, *_UNIQUE_REFS, *_INDEXES, *_CHANGE_LOG, *_IDS),
     ),
     Step("m002_mentoring_programmes_meetings_goals_participations", _MENTORING_AND_TAKING_PART),
+    Step("m003_record_revisions", _REVISIONS),
 )
 """Every migration this release knows, in order."""
 

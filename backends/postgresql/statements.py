@@ -76,7 +76,8 @@ class Statements:
     insert: str
     """Gives the next id of the table; returns it, or no row if a link or the ref is refused."""
     update: str
-    """Changes no row if the id is missing, a link is refused or the ref is taken."""
+    """Changes no row if the id is missing, the stored revision is not ``%(read)s`` (the
+    one the record was read at), a link is refused or the ref is taken."""
     delete: str
     """Deletes no row if the id is missing or another record links to it."""
     copy: str
@@ -163,6 +164,11 @@ def _build(cls: type[Stored]) -> Statements:
         update=" AND ".join(
             [
                 f'UPDATE {table} SET {sets} WHERE "id" = %(c0)s::bigint',
+                *(
+                    ['"revision" = %(read)s::bigint']
+                    if "revision" in (c.name for c in cols)
+                    else []
+                ),
                 *_allowed(cls, cols, updating=True),
             ]
         ),

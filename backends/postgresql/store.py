@@ -330,18 +330,21 @@ class PostgreSQLBackend:
         return attrs.evolve(record, id=returned[0])
 
     def update(self, record: S) -> S:
-        """Replace the stored record with the same id."""
+        """Replace the stored record with the same id, if its revision is the one read."""
         self._check_open()
         cls = type(record)
         if isinstance(record, Change):
             raise backend.append_only()
+        record, read = backend.revised(record)
         row = to_row(record)
         missing = backend.no_record(cls, record.id)
         count, _ = self._write(
             statements(cls).update,
-            params(cls, row, self._where),
+            {**params(cls, row, self._where), "read": read},
             lambda conn: (
-                diagnose.missing(conn, cls, record.id) or diagnose.refused_write(conn, cls, row)
+                diagnose.missing(conn, cls, record.id)
+                or diagnose.stale(conn, cls, record.id, read)
+                or diagnose.refused_write(conn, cls, row)
             ),
         )
         if count == 0:

@@ -32,6 +32,19 @@ def refused_write(
     return missing_link(conn, cls, row) or duplicate_ref(conn, cls, row)
 
 
+def not_updated(
+    conn: sqlite3.Connection, cls: type[Stored], subject: tuple[Any, int | None]
+) -> ExchangeError:
+    """Why an update of record ``id`` made from revision ``read`` changed no row."""
+    id, read = subject
+    found = conn.execute(
+        f'SELECT "revision" FROM {statements(cls).table} WHERE "id" = ?', (id,)
+    ).fetchone()
+    if found is None or read is None:
+        return backend.no_record(cls, id)
+    return backend.stale(cls, id, read, found[0])
+
+
 def missing_link(
     conn: sqlite3.Connection, cls: type[Stored], row: Sequence[Any]
 ) -> NotFound | None:

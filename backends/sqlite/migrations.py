@@ -310,6 +310,37 @@ def m002_mentoring_programmes_meetings_goals_participations(db: Database) -> Non
         db.execute(statement)
 
 
+_REVISIONS = (
+    *(
+        f'ALTER TABLE "{table}" ADD COLUMN "revision" INTEGER NOT NULL DEFAULT 0'
+        for table in (
+            "partnerships",
+            "schools",
+            "teachers",
+            "pairings",
+            "secondments",
+            "programmes",
+            "mentorships",
+            "goals",
+            "meetings",
+            "activities",
+            "participations",
+            "rubrics",
+            "assessments",
+            "allocations",
+            "expenses",
+        )
+    ),
+)
+
+
+@_step
+def m003_record_revisions(db: Database) -> None:
+    """Give every record a revision, for compare-and-set updates."""
+    for statement in _REVISIONS:
+        db.execute(statement)
+
+
 def known_names() -> tuple[str, ...]:
     """The names of the migrations this release knows, in order."""
     return tuple(_NAMES)

@@ -30,7 +30,7 @@ class Statements:
     insert: str
     """Takes every column, ``id`` first (``NULL`` to assign the next id)."""
     update: str
-    """Takes every column but ``id``, then ``id``."""
+    """Takes every column but ``id``, then ``id``, then (for records) the revision read."""
     delete: str
 
     def column(self, name: str) -> Column:
@@ -65,6 +65,7 @@ def _build(cls: type[Stored]) -> Statements:
         select=f"SELECT {names} FROM {table}",
         get=f'SELECT {names} FROM {table} WHERE "id" = ?',
         insert=f"INSERT INTO {table} ({names}) VALUES ({marks})",
-        update=f'UPDATE {table} SET {sets} WHERE "id" = ?',
+        update=f'UPDATE {table} SET {sets} WHERE "id" = ?'
+        + (' AND "revision" = ?' if any(c.name == "revision" for c in cols) else ""),
         delete=f'DELETE FROM {table} WHERE "id" = ?',
     )

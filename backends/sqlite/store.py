@@ -182,20 +182,24 @@ class SQLiteBackend:
         return attrs.evolve(record, id=new_id)
 
     def update(self, record: S) -> S:
-        """Replace the stored record with the same id."""
+        """Replace the stored record with the same id, if its revision is the one read."""
         self._check_open()
         cls = type(record)
         if isinstance(record, Change):
             raise backend.append_only()
+        record, read = backend.revised(record)
         row = to_row(record)
+        revision = () if read is None else (read,)
         try:
-            cursor = self._conn.execute(statements(cls).update, (*row[1:], row[0]))
+            cursor = self._conn.execute(statements(cls).update, (*row[1:], row[0], *revision))
         except sqlite3.IntegrityError as exc:
             raise self._refused(exc, self._diagnose(diagnose.refused_write, cls, row)) from None
         except DRIVER_ERRORS as exc:
             raise self._error(exc) from exc
         if cursor.rowcount == 0:
-            raise backend.no_record(cls, record.id)
+            raise self._diagnose(diagnose.not_updated, cls, (record.id, read)) or backend.no_record(
+                cls, record.id
+            )
         return record
 
     def delete(self, cls: type[Stored], id: int) -> None:

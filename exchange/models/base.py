@@ -46,3 +46,7 @@ class Record(Stored):
     """External key (staff number, school code), unique per record type."""
     archived: bool = fields.flag()
     """Archived records are kept for history but left out of lists by default."""
+    revision: int = fields.revision()
+    """How many times the record has changed since it was added: the backend stores an
+    update only while the stored revision is still the one the changed copy was made
+    from, so a change made from a stale read is refused (:class:`~exchange.errors.StaleRecord`)."""

@@ -32,7 +32,7 @@ from hypothesis.stateful import run_state_machine_as_test
 from ..backend import SCHEMA_VERSION, STORED_TYPES, Backend, BulkResult
 from ..changelog import Change, make_change
 from ..enums import ActivityKind, Stage
-from ..errors import BackendError, DuplicateRef, NotFound, StillReferenced
+from ..errors import BackendError, DuplicateRef, NotFound, StaleRecord, StillReferenced
 from ..models import Activity, Expense, Pairing, Partnership, School, Stored, Teacher
 from ..query import Op, between, count, has, largest, normalize, one_of, smallest, total
 from .machine import (
@@ -297,7 +297,7 @@ class BackendConformance(RestoreConformance):
         second = backend.add(_school("另一所", ref="ZF-6"))
         with pytest.raises(DuplicateRef):
             backend.update(attrs.evolve(second, ref="ZF-5"))
-        backend.update(attrs.evolve(first, name="新名字"))  # keeping its own ref is fine
+        first = backend.update(attrs.evolve(first, name="新名字"))  # keeping its own ref is fine
         backend.update(attrs.evolve(first, ref="ZF-7"))
         backend.update(attrs.evolve(second, ref="ZF-5"))
         backend.delete(School, second.id or 0)
@@ -306,13 +306,30 @@ class BackendConformance(RestoreConformance):
     # -- update and delete ----------------------------------------------------
 
     def test_update_replaces_the_stored_record(self, stocked: Backend) -> None:
-        """``update`` returns the record and ``get`` then returns it; a missing id is NotFound."""
+        """``update`` returns the record one revision on and ``get`` then returns it; a
+        missing id is NotFound."""
         school = _must_get(stocked, School, 2)
         changed = attrs.evolve(school, name="贞丰县第五中学（新校区）", ref=None, rural=False)
-        expect_same("update", stocked.update(changed), changed)
-        expect_same("get", stocked.get(School, 2), changed)
+        stored = attrs.evolve(changed, revision=school.revision + 1)
+        expect_same("update", stocked.update(changed), stored)
+        expect_same("get", stocked.get(School, 2), stored)
         with pytest.raises(NotFound):
             stocked.update(attrs.evolve(changed, id=99))
+
+    def test_an_update_from_a_stale_copy_is_refused(self, stocked: Backend) -> None:
+        """``update`` compares and sets: a copy made from an older revision than the stored
+        one is StaleRecord, whatever else is wrong with it, and changes nothing."""
+        read = _must_get(stocked, School, 2)
+        newer = stocked.update(attrs.evolve(read, name="改名一"))
+        for stale in (
+            attrs.evolve(read, name="改名二"),
+            attrs.evolve(read, revision=read.revision + 5),
+            attrs.evolve(read, ref="HY-BD"),  # a ref taken too: the stale copy is named first
+        ):
+            with pytest.raises(StaleRecord, match="changed after it was read"):
+                stocked.update(stale)
+        expect_same("get", stocked.get(School, 2), newer)
+        expect_same("twice on", stocked.update(attrs.evolve(newer, rural=True)).revision, 2)
 
     def test_delete_refuses_missing_and_linked_records(self, stocked: Backend) -> None:
         """Deleting a missing record is NotFound, a linked one StillReferenced."""

@@ -85,7 +85,11 @@ def _optional(ids: Ids | None) -> st.SearchStrategy[int | None]:
 
 
 def _common(ref_values: Refs | None) -> dict[str, Any]:
-    return {"ref": refs() if ref_values is None else ref_values, "archived": st.booleans()}
+    return {
+        "ref": refs() if ref_values is None else ref_values,
+        "archived": st.booleans(),
+        "revision": st.integers(0, 2**63 - 1),
+    }
 
 
 def _two(ids: Ids) -> st.SearchStrategy[list[int]]:
