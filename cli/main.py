@@ -280,7 +280,9 @@ def verify(state: State, head: str | None) -> None:
         click.echo(localized(finding.text))
         found += 1
     if found:
-        raise click.ClickException(_("{found} differences between the records and the change log", found=found))
+        raise click.ClickException(
+            _("{found} differences between the records and the change log", found=found)
+        )
     click.echo(
         _(
             "change log intact: {entries} entries; {records} records match it",

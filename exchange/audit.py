@@ -195,7 +195,7 @@ def _as_loaded(
     if before is None:
         return None
     snapshot = json.loads(before)
-    return tuple(snapshot.get(c.name) for c in columns(cls))
+    return (None, *(snapshot.get(c.name) for c in columns(cls)[1:]))  # ids left out, as loaded
 
 
 def check_head(backend: Backend, head: str) -> None:
