@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import collections
 import json
-from collections.abc import Iterator, Sequence
+import operator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -133,7 +134,7 @@ class BulkLoads:
             return False
         load.read += 1
         for digest, keep in zip(load.digests, self._variants, strict=True):
-            digest.add(row if keep is None else tuple(row[i] for i in keep))
+            digest.add(row if keep is None else keep(row))
         return True
 
     def close(self) -> Iterator[Finding]:
@@ -164,13 +165,14 @@ class BulkLoads:
         yield Finding(table=self.table, record_id=load.first_id, text=text)
 
 
-def _variants(cls: type[Stored]) -> list[tuple[int, ...] | None]:
-    """The columns each digest keeps: all (``None``), then without the newest added
-    column, without the two newest, and so on."""
+def _variants(cls: type[Stored]) -> list[Callable[[tuple[Any, ...]], tuple[Any, ...]] | None]:
+    """What each digest keeps of a row: all of it (``None``), then the row without the
+    newest added column, without the two newest, and so on."""
     names = [c.name for c in columns(cls)]
     added = [name for table, name in ADDED_COLUMNS if table in (cls.table, "*") and name in names]
-    variants: list[tuple[int, ...] | None] = [None]
+    variants: list[Callable[[tuple[Any, ...]], tuple[Any, ...]] | None] = [None]
     for k in range(len(added) - 1, -1, -1):
         dropped = set(added[k:])
-        variants.append(tuple(i for i, name in enumerate(names) if name not in dropped))
+        keep = [i for i, name in enumerate(names) if name not in dropped]
+        variants.append(operator.itemgetter(*keep))  # a tuple: ``id`` and more are kept
     return variants
