@@ -75,7 +75,8 @@ class RecordCheck:
         for record_id, row, history in _merged(rows, histories(self.backend, cls.table)):
             self.records += row is not None
             yield from ranges.advance(record_id)
-            yield from _compared(cls, record_id, row, history)
+            if history is not None:
+                yield from _compared(cls, record_id, row, history)
             loaded = _as_loaded(cls, row, history)
             if loaded is not None and not ranges.fold(record_id, loaded):
                 yield Finding(
@@ -129,11 +130,9 @@ def _merged(
 
 
 def _compared(
-    cls: type[Record], record_id: int, row: Record | None, history: History | None
+    cls: type[Record], record_id: int, row: Record | None, history: History
 ) -> Iterator[Finding]:
     """What differs between a live row (or its absence) and its last entry."""
-    if history is None:
-        return
     last, table = history.last, table_noun(cls.table)
     if last.action == "delete" and row is not None:
         text = (

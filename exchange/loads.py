@@ -119,8 +119,15 @@ class BulkLoads:
         for load in loads:
             load.digests = [RowDigest() for _ in self._variants]
 
-    def advance(self, record_id: int) -> Iterator[Finding]:
+    def advance(self, record_id: int) -> Sequence[Finding]:
         """Close the loads that end before ``record_id``; name the ids skipped before it."""
+        load = self._loads[0] if self._loads else None
+        if load is not None and load.next_id == record_id <= load.last_id:
+            load.next_id += 1  # the next id of the open load: most rows, nothing to say
+            return ()
+        return list(self._advanced(record_id))
+
+    def _advanced(self, record_id: int) -> Iterator[Finding]:
         while self._loads and self._loads[0].last_id < record_id:
             yield from self._closed(self._loads.popleft())
         if self._loads and self._loads[0].first_id <= record_id:

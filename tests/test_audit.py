@@ -285,3 +285,21 @@ def _pairing(tracker: Tracker) -> int:
         )
     )
     return pairing.id or 0
+
+
+def test_a_deleted_record_put_back_is_found(tmp_path: Path) -> None:
+    path = tmp_path / "bureau.db"
+    with Tracker.open(str(path)) as tracker:
+        school = tracker.add(School(name="甲", region="乙", stage="小学"))
+        tracker.delete(School, school.id or 0)
+    _sqlite_tamper(path)(
+        "INSERT INTO schools (id, archived, name, region, stage, rural) "
+        "VALUES (?, 0, '甲', '乙', 'primary', 0)",
+        school.id,
+    )
+    with Tracker.open(str(path)) as tracker:
+        (finding,) = tracker.verify_records()
+    assert (finding.table, finding.record_id) == ("schools", school.id)
+    assert str(finding) == (
+        f"schools {school.id}: present, but the change log shows it deleted (entry 2)"
+    )
