@@ -135,13 +135,16 @@ def _compared(
     """What differs between a live row (or its absence) and its last entry."""
     last, table = history.last, table_noun(cls.table)
     if last.action == "delete" and row is not None:
-        text = (
-            "{table} {record_id}: present, but the change log shows it deleted (entry {entry_id})"
-        )
         yield Finding(
             table=cls.table,
             record_id=record_id,
-            text=message(text, table=table, record_id=record_id, entry_id=last.id),
+            text=message(
+                "{table} {record_id}: present, but the change log shows it deleted "
+                "(entry {entry_id})",
+                table=table,
+                record_id=record_id,
+                entry_id=last.id,
+            ),
         )
     elif last.action != "delete" and row is None:
         yield missing(cls.table, record_id, last.id or 0)
