@@ -249,20 +249,60 @@ def backup(state: State, path: str) -> None:
 
 @cli.group()
 def audit() -> None:
-    """Check the change log."""
+    """Check the change log, and the records against it."""
 
 
 @audit.command()
+@click.option(
+    "--head",
+    metavar="HASH",
+    help="A hash printed earlier by `exchange audit head` and kept outside the store: "
+    "fail if the log no longer holds that entry.",
+)
 @pass_state
-def verify(state: State) -> None:
-    """Check the change log's hash chain; name the first broken entry.
+def verify(state: State, head: str | None) -> None:
+    """Check the change log's hash chain, then that every record is as the log last
+    recorded it and every bulk load matches its digest. Prints one line per finding
+    and exits 1 if there is any.
 
     \b
     Example:
         exchange audit verify
+        exchange audit verify --head 3f2a…
     """
-    entries = state.tracker().verify_log()
-    click.echo(_("change log intact: {entries} entries", entries=entries))
+    tracker = state.tracker()
+    entries = tracker.verify_log()
+    if head is not None:
+        tracker.verify_head(head)
+    check = tracker.verify_records()
+    found = 0
+    for finding in check:
+        click.echo(localized(finding.text))
+        found += 1
+    if found:
+        raise click.ClickException(
+            _("{found} differences between the records and the change log", found=found)
+        )
+    click.echo(
+        _(
+            "change log intact: {entries} entries; {records} records match it",
+            entries=entries,
+            records=check.records,
+        )
+    )
+
+
+@audit.command(name="head")
+@pass_state
+def head_(state: State) -> None:
+    """Print the hash of the newest change-log entry. Keep it outside the store: a later
+    `exchange audit verify --head HASH` then proves no entry up to it was removed.
+
+    \b
+    Example:
+        exchange audit head > head-2025-11-23.txt
+    """
+    click.echo(state.tracker().head())
 
 
 @cli.command()

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from . import changelog, revisions, rules, urls
+from . import audit, changelog, revisions, rules, urls
 from .backend import Backend, BulkResult
 from .changelog import Change
 from .codec import columns, row_encoder
@@ -260,6 +260,20 @@ class Tracker(Operations, Mentoring):
         """Check the change log's hash chain; return the number of entries, or raise
         :class:`~exchange.errors.ChainBroken` naming the first bad one."""
         return changelog.verify(self.changes())
+
+    def verify_head(self, head: str) -> None:
+        """Check that ``head`` (an earlier :meth:`head`, kept outside the store) is still
+        the hash of an entry of the log; raise :class:`~exchange.errors.ChainBroken` if
+        not (entries after it were removed, or the log was rewritten). With
+        :meth:`verify_log`, this proves no entry up to ``head`` changed."""
+        audit.check_head(self.backend, head)
+
+    def verify_records(self) -> audit.RecordCheck:
+        """Compare every live record with what the change log last recorded of it, and the
+        rows of each bulk load with the load's digest, streaming. Iterate over the result
+        for the findings (:class:`~exchange.audit.Finding`; none when all match);
+        its ``records`` is then how many live records were read."""
+        return audit.RecordCheck(self.backend)
 
     # -- writes -----------------------------------------------------------------
 
