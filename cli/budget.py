@@ -111,5 +111,5 @@ def status(state: State, year: int | None, output: str) -> None:
         exchange budget status --year 2025
     """
     given = {} if year is None else {"year": year}
-    report = state.plugins().reports.get("budget").build(state.tracker(), **given)
+    report = state.tracker().report("budget", **given)
     emit(state, report, output)

@@ -97,7 +97,7 @@ def _print_reports(state: State, tracker: Tracker, summary: DemoSummary) -> None
     stored = " · ".join(f"{table_name(t, lang)} {n}" for t, n in summary.records.items())
     click.echo(f"{say('records')}: {stored}")
     for name, filters in DEMO_REPORTS:
-        report = state.plugins().reports.get(name).build(tracker, **filters)
+        report = tracker.report(name, **filters)
         title = say(report.title)
         click.echo()
         click.echo(f"== {title} " + "=" * max(0, 60 - len(title)))

@@ -72,13 +72,19 @@ def emit(state: State, report: Report, output: str) -> None:
 
 
 def record_report(
-    title: str, cls: type[Record], records: Iterable[Record], fields: Sequence[str]
+    title: str,
+    cls: type[Record],
+    records: Iterable[Record],
+    fields: Sequence[str],
+    *,
+    head: str | None = None,
 ) -> Report:
-    """A one-table report of ``records``, one column per field name."""
+    """A one-table report of ``records``, one column per field name, carrying the
+    change-log ``head`` read before them."""
     from exchange.exporting import records_table
     from exchange.report import Report
 
-    return Report(title=title, tables=[records_table(cls, records, fields)])
+    return Report(title=title, tables=[records_table(cls, records, fields)], head=head)
 
 
 @contextlib.contextmanager
@@ -126,8 +132,9 @@ def _umask() -> int:
     return mask
 
 
-def record_detail(record: Stored) -> Report:
-    """A two-column report (field, value) of one record, every stored field."""
+def record_detail(record: Stored, *, head: str | None = None) -> Report:
+    """A two-column report (field, value) of one record, every stored field,
+    carrying the change-log ``head`` read before it."""
     from exchange.codec import columns
     from exchange.report import Column, Report, Table
 
@@ -142,6 +149,7 @@ def record_detail(record: Stored) -> Report:
                 rows=rows,
             )
         ],
+        head=head,
     )
 
 

@@ -94,7 +94,7 @@ def report(
         raise click.UsageError(_("format {output!r} writes a file; add -o FILE", output=output))
     if bom and output != "csv":
         raise click.UsageError(_("--bom is for --format csv"))
-    built = spec.build(state.tracker(), **given)
+    built = state.tracker().report(name, **given)
     with open_output(path, binary=form.binary) as stream:
         if bom:
             stream.write("\ufeff")

@@ -64,7 +64,8 @@ def show(state: State, key: str, output: str) -> None:
     """
     from exchange import Rubric
 
-    emit(state, record_detail(state.tracker().get(Rubric, key)), output)
+    head = state.tracker().head()
+    emit(state, record_detail(state.tracker().get(Rubric, key), head=head), output)
 
 
 @click.command()

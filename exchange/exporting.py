@@ -59,9 +59,11 @@ def _table(
 def export_report(
     tracker: Tracker, kind: type[Record] | str, *, redact: bool = False, **filters: Any
 ) -> Report:
-    """Every record of ``kind`` matching ``filters`` (archived ones included), one row each."""
+    """Every record of ``kind`` matching ``filters`` (archived ones included), one row
+    each; the report carries the change-log head read before the records."""
     cls = record_type(kind)
+    head = tracker.head()
     records = tracker.find(cls, include_archived=True, **filters)
     table = _table(cls, records, exported_fields(cls, redact=redact))
     parameters = {"record type": cls.table, "redacted": redact}
-    return Report(title=cls.table, parameters=parameters, tables=[table])
+    return Report(title=cls.table, parameters=parameters, tables=[table], head=head)

@@ -138,6 +138,12 @@ class Report:
     charts: tuple[Chart, ...] = attrs.field(default=(), converter=_charts)
     lang: str = "en"
     """The language of the titles, headings and vocabulary values."""
+    head: str | None = None
+    """The change-log head the report was computed at (:meth:`Tracker.head
+    <exchange.tracker.Tracker.head>`, read before the data), which the formats
+    print so that a printed report commits to the data behind it; ``None`` for a
+    report not made from a store's data (a list of formats, say).
+    :meth:`Tracker.report <exchange.tracker.Tracker.report>` sets it."""
 
     def __attrs_post_init__(self) -> None:
         for chart in self.charts:

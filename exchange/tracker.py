@@ -20,6 +20,7 @@ from .models import Record, Stored, record_type
 from .operations import Operations
 from .plugins import Plugins, default_plugins
 from .query import Measure, Op, check_measures, check_order, normalize
+from .report import Report
 
 R = TypeVar("R", bound=Record)
 Key = int | str | Record
@@ -255,6 +256,15 @@ class Tracker(Operations, Mentoring):
         since, and a report carries the head it was computed at."""
         last = next(self.backend.find(Change, {}, order_by=(("id", True),), limit=1), None)
         return last.hash if last else changelog.GENESIS
+
+    def report(self, name: str, /, **parameters: Any) -> Report:
+        """Build the registered report ``name`` (``summary``, a plugin's …) with
+        ``parameters`` (its filters, e.g. ``year=2025``), carrying in
+        :attr:`Report.head <exchange.report.Report.head>` the head read before
+        the build, so the head is never newer than the data."""
+        spec = self.plugins.reports.get(name)
+        head = self.head()
+        return attrs.evolve(spec.build(self, **parameters), head=head)
 
     def verify_log(self) -> int:
         """Check the change log's hash chain; return the number of entries, or raise

@@ -5,7 +5,8 @@ own; :mod:`.values` holds the cell rules the formats share, among them
 :func:`label`, where enum members and booleans become words. ``xlsx`` writes
 bytes and imports openpyxl (the ``xlsx`` extra) only when it renders. ``html``
 writes one self-contained page; its markup helpers are in :mod:`.markup` and
-its SVG charts in :mod:`.charts` and :mod:`.svg`.
+its SVG charts in :mod:`.charts` and :mod:`.svg`. Every format but ``csv``
+shows the change-log head a report carries (:func:`head_line`).
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from .html_format import render_html
 from .json_format import render_json
 from .markdown_format import render_markdown
 from .table_format import render_table
-from .values import cell_text, display_width, label
+from .values import cell_text, display_width, head_line, label
 from .xlsx_format import render_xlsx
 
 __all__ = [
     "cell_text",
     "csv_safe",
     "display_width",
+    "head_line",
     "label",
     "register_formats",
     "render_csv",

@@ -12,6 +12,13 @@ percent, no separators), dates ISO, enum members as their value, booleans as
 :func:`csv_safe`. Lines end in ``\\r\\n``: open a file with ``newline=""``. The
 renderer writes no byte-order mark; a caller wanting one for Excel writes
 ``"\\ufeff"`` first.
+
+The report's change-log head (:attr:`~exchange.report.Report.head`) is not
+written. CSV has no place for anything but rows: a comment line or a trailing
+row would be read as data by every reader (a spreadsheet's sort and filter,
+``csv.reader``, ``exchange import``), and a single-table report — an export
+above all — must stay a plain table. A report whose head matters goes out as
+``json``, ``xlsx``, ``html``, ``markdown`` or ``table``, which all show it.
 """
 
 from __future__ import annotations

@@ -17,6 +17,10 @@ have the class ``num`` and align right. A table without rows, or a chart
 without anything to draw, says "No data" (the one phrase of the format's own,
 through the report language's catalogue) instead.
 
+A report that carries a change-log head says so last, in a ``<footer>``
+(``change log head: HASH``, :func:`.values.head_line`), and names it in
+``<meta name="change-log-head" content="HASH">`` for programs.
+
 Every text from the report is escaped (:func:`.markup.escape`), so a name
 such as ``<script>`` is shown as typed and never becomes markup; line breaks
 inside a cell are kept (``white-space: pre-wrap``).
@@ -32,7 +36,7 @@ from exchange.report import Report, Table
 
 from .charts import chart_svg
 from .markup import element, escape
-from .values import cell_text, right_aligned
+from .values import cell_text, head_line, right_aligned
 
 NO_DATA = "No data"
 """Said where a table has no rows or a chart nothing to draw (translated)."""
@@ -63,6 +67,7 @@ thead th {{ background: #f6f8fa; }}
 tfoot td {{ font-weight: bold; background: #f6f8fa; }}
 .num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
 .no-data {{ color: #656d76; font-style: italic; }}
+footer {{ margin-top: 2rem; color: #656d76; font-family: monospace; overflow-wrap: anywhere; }}
 figure {{ margin: 1rem 0; max-width: 100%; overflow-x: auto; }}
 figcaption {{ font-weight: bold; margin-bottom: .25rem; }}
 svg {{ display: block; }}
@@ -89,15 +94,32 @@ def html_page(report: Report) -> str:
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             element("title", escape(report.title)),
             element("style", STYLE),
+            *head_meta(report),
         ]
     )
     header = element("header", element("h1", escape(report.title)), parameters(report))
     main = element("main", *(table_section(report, table) for table in report.tables))
+    body = "\n".join([header, main, *footer(report)])
     language = "zh-CN" if report.lang == "zh" else "en"
     return (
         f'<!DOCTYPE html>\n<html lang="{language}">\n<head>\n{head}\n</head>\n'
-        f"<body>\n{header}\n{main}\n</body>\n</html>\n"
+        f"<body>\n{body}\n</body>\n</html>\n"
     )
+
+
+def head_meta(report: Report) -> list[str]:
+    """``<meta name="change-log-head">`` when the report carries a head."""
+    if report.head is None:
+        return []
+    return [f'<meta name="change-log-head" content="{escape(report.head)}">']
+
+
+def footer(report: Report) -> list[str]:
+    """A ``<footer>`` saying the change-log head, when the report carries one."""
+    line = head_line(report)
+    if line is None:
+        return []
+    return [element("footer", element("p", escape(line), class_="change-log-head"))]
 
 
 def parameters(report: Report) -> str:

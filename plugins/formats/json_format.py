@@ -20,12 +20,14 @@ def _plain(value: Any) -> Any:
 
 
 def render_json(report: Report, stream: IO[str]) -> None:
-    """The report as one JSON object: ``title``, ``lang``, ``parameters``, ``tables``
+    """The report as one JSON object: ``title``, ``lang``, ``head`` (the change-log
+    head, ``null`` for a report not made from a store), ``parameters``, ``tables``
     (each with ``name``, ``title``, ``columns``, ``rows``, ``totals``) and ``charts``.
     See docs/reports.md for the schema."""
     data = {
         "title": report.title,
         "lang": report.lang,
+        "head": report.head,
         "parameters": {k: _plain(v) for k, v in report.parameters.items()},
         "tables": [
             {

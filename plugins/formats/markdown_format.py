@@ -4,7 +4,9 @@ A ``#`` heading with the report title, the parameters as a list, then per
 table a ``##`` heading with its name and a pipe table, numbers aligned right,
 the totals row last in bold. Cells read as in the ``table`` format; characters
 Markdown would act on (``|``, ``*``, ``_``, ``<``, …) are escaped with ``\\``
-and line breaks inside a cell become ``<br>``.
+and line breaks inside a cell become ``<br>``. A report that carries a
+change-log head ends with the line ``change log head: HASH``
+(:func:`.values.head_line`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import IO, Any
 from exchange.i18n import translator
 from exchange.report import Report, Table
 
-from .values import cell_text, right_aligned
+from .values import cell_text, head_line, right_aligned
 
 NO_ROWS = "(no rows)"
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -46,6 +48,9 @@ def render_markdown(report: Report, stream: IO[str]) -> None:
         lines += [f"## {markdown_text(table.heading, breaks=False)}", ""]
         lines += table_lines(table, empty=translator(report.lang)(NO_ROWS))
         lines.append("")
+    footer = head_line(report)
+    if footer is not None:
+        lines.append(markdown_text(footer, breaks=False))
     stream.write("\n".join(lines).rstrip("\n") + "\n")
 
 

@@ -5,7 +5,9 @@ terminal columns (a Chinese character takes two), at most :data:`MAX_WIDTH`;
 longer cells end in ``…``. Numbers align right. A rule of ``-`` separates the
 header and, when the table has totals, the totals row. When a report has more
 than one table, each is preceded by its name and tables are a blank line apart.
-The title and parameters are not printed (``markdown`` and ``json`` carry them).
+The title and parameters are not printed (``markdown`` and ``json`` carry them);
+a report that carries a change-log head ends, after a blank line, with
+``change log head: HASH`` (:func:`.values.head_line`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import IO
 from exchange.i18n import translator
 from exchange.report import Report, Table
 
-from .values import cell_text, clip, display_width, one_line, right_aligned
+from .values import cell_text, clip, display_width, head_line, one_line, right_aligned
 
 MAX_WIDTH = 60
 """Widest a column gets, in terminal columns."""
@@ -35,6 +37,9 @@ def render_table(report: Report, stream: IO[str]) -> None:
             stream.write(clip(one_line(table.heading), MAX_WIDTH) + "\n")
         for line in table_lines(table, empty=translator(report.lang)(NO_ROWS)):
             stream.write(line + "\n")
+    footer = head_line(report)
+    if footer is not None:
+        stream.write(f"\n{footer}\n")
 
 
 def table_lines(table: Table, *, max_width: int = MAX_WIDTH, empty: str = NO_ROWS) -> list[str]:

@@ -16,7 +16,8 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
-from exchange.report import Table
+from exchange.i18n import localize, message
+from exchange.report import Report, Table
 
 NUMERIC_TYPES = frozenset({"int", "number", "money", "percent"})
 """Column types whose cells are numbers, aligned to the right."""
@@ -87,6 +88,14 @@ def right_aligned(table: Table) -> list[bool]:
             column.type in NUMERIC_TYPES or (bool(cells) and all(is_number(c) for c in cells))
         )
     return flags
+
+
+def head_line(report: Report) -> str | None:
+    """``change log head: HASH`` (变更日志头：HASH) in the report's language, the
+    line the text formats end with; ``None`` when the report carries no head."""
+    if report.head is None:
+        return None
+    return localize(message("change log head: {head}", head=report.head), report.lang)
 
 
 # -- terminal width -------------------------------------------------------------

@@ -5,7 +5,11 @@ row is the header of column labels in bold, frozen so it stays in view; then
 one row per table row; then the totals row, in bold, when the table has one.
 Nothing else goes on a sheet, so a spreadsheet user can sort, filter or load
 it as it is. The report title is the workbook's title and the parameters its
-description (File > Info > Properties in Excel).
+description (File > Info > Properties in Excel). A report that carries a
+change-log head has it as the custom document property
+:data:`HEAD_PROPERTY` (File > Properties > Custom) and in every sheet's
+printed page footer (``change log head: HASH``, :func:`.values.head_line`),
+so a printed sheet commits to its data too.
 
 Cells keep their type. Numbers are numbers, written with their exact decimal
 digits: ``money`` with the format ``#,##0.00``, ``percent`` as the fraction
@@ -47,7 +51,7 @@ from exchange.errors import ConfigurationError
 from exchange.i18n import message
 from exchange.report import Report, Table
 
-from .values import cell_text, display_width, is_number, label, plain_number
+from .values import cell_text, display_width, head_line, is_number, label, plain_number
 
 MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.00%"
@@ -66,6 +70,9 @@ EXCEL_DIGITS = 15
 
 FIRST_DATE = dt.date(1900, 1, 1)
 """Day 1 of Excel's calendar; earlier dates are written as text."""
+
+HEAD_PROPERTY = "change log head"
+"""The custom document property that holds the report's change-log head."""
 
 MISSING_OPENPYXL = message("the xlsx format needs openpyxl: pip install openpyxl")
 
@@ -171,6 +178,21 @@ def column_widths(table: Table) -> list[float]:
     return [float(min(MAX_WIDTH, max(MIN_WIDTH, width + 2))) for width in widest]
 
 
+def describe(workbook: Any, report: Report) -> None:
+    """Set the document properties of an openpyxl ``workbook`` from ``report``:
+    title, creator, the parameters as description, the head as :data:`HEAD_PROPERTY`."""
+    workbook.properties.title = _plain_text(report.title)
+    workbook.properties.creator = "teacher-exchange"
+    if report.parameters:
+        workbook.properties.description = _plain_text(
+            "; ".join(f"{key}: {cell_text(value)}" for key, value in report.parameters.items())
+        )
+    if report.head is not None:
+        custom = importlib.import_module("openpyxl.packaging.custom")
+        head = custom.StringProperty(name=HEAD_PROPERTY, value=report.head)
+        workbook.custom_doc_props.append(head)
+
+
 def render_xlsx(report: Report, stream: IO[bytes]) -> None:
     """Write ``report`` to ``stream`` as an xlsx workbook (see the module docstring)."""
     try:
@@ -184,12 +206,8 @@ def render_xlsx(report: Report, stream: IO[bytes]) -> None:
 
     bold = styles.Font(bold=True)
     workbook = openpyxl.Workbook(write_only=True)
-    workbook.properties.title = _plain_text(report.title)
-    workbook.properties.creator = "teacher-exchange"
-    if report.parameters:
-        workbook.properties.description = _plain_text(
-            "; ".join(f"{key}: {cell_text(value)}" for key, value in report.parameters.items())
-        )
+    describe(workbook, report)
+    footer = head_line(report)
 
     def cell(sheet: Any, value: Any, type: str, strong: bool) -> Any:
         stored, number_format = xlsx_value(value, type)
@@ -210,6 +228,8 @@ def render_xlsx(report: Report, stream: IO[bytes]) -> None:
     taken: set[str] = set()
     for table in report.tables or [Table(name=report.title, columns=(), rows=())]:
         sheet = workbook.create_sheet(title=sheet_title(table.heading, taken))
+        if footer is not None:
+            sheet.oddFooter.center.text = _plain_text(footer)
         # Widths and the frozen pane are written before the first row.
         for index, width in enumerate(column_widths(table), start=1):
             sheet.column_dimensions[utils.get_column_letter(index)].width = width
