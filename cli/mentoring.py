@@ -202,7 +202,6 @@ def tree(state: State, programme_name: str | None, output: str) -> None:
     from exchange.report import Column, Report, Table
 
     tracker = state.tracker()
-    head = tracker.head()
     counts = tracker.cascade(programme=programme_name).counts()
     targets: tuple[int, ...] = ()
     if programme_name:
@@ -227,7 +226,7 @@ def tree(state: State, programme_name: str | None, output: str) -> None:
         rows=rows,
     )
     title = f"cascade of {programme_name}" if programme_name else "cascade of all pairs"
-    emit(state, Report(title=title, tables=[table], head=head), output)
+    emit(state, Report(title=title, tables=[table]), output)
 
 
 mentor.add_command(

@@ -72,19 +72,13 @@ def emit(state: State, report: Report, output: str) -> None:
 
 
 def record_report(
-    title: str,
-    cls: type[Record],
-    records: Iterable[Record],
-    fields: Sequence[str],
-    *,
-    head: str | None = None,
+    title: str, cls: type[Record], records: Iterable[Record], fields: Sequence[str]
 ) -> Report:
-    """A one-table report of ``records``, one column per field name, carrying the
-    change-log ``head`` read before them."""
+    """A one-table report of ``records``, one column per field name."""
     from exchange.exporting import records_table
     from exchange.report import Report
 
-    return Report(title=title, tables=[records_table(cls, records, fields)], head=head)
+    return Report(title=title, tables=[records_table(cls, records, fields)])
 
 
 @contextlib.contextmanager
@@ -132,9 +126,8 @@ def _umask() -> int:
     return mask
 
 
-def record_detail(record: Stored, *, head: str | None = None) -> Report:
-    """A two-column report (field, value) of one record, every stored field,
-    carrying the change-log ``head`` read before it."""
+def record_detail(record: Stored) -> Report:
+    """A two-column report (field, value) of one record, every stored field."""
     from exchange.codec import columns
     from exchange.report import Column, Report, Table
 
@@ -149,7 +142,6 @@ def record_detail(record: Stored, *, head: str | None = None) -> Report:
                 rows=rows,
             )
         ],
-        head=head,
     )
 
 

@@ -79,9 +79,8 @@ def list_command(
             if value is not None:
                 wanted.update(spec.filters(value))
         tracker = state.tracker()
-        head = tracker.head()
         found = tracker.find(cls, limit=limit, include_archived=archived, **wanted)
-        emit(state, record_report(cls.table, cls, found, fields, head=head), output)
+        emit(state, record_report(cls.table, cls, found, fields), output)
 
     for spec in reversed(filters):
         command = click.option(spec.option, type=spec.type, help=spec.help)(command)
@@ -98,9 +97,8 @@ def show_command(cls_name: str, example: str = "") -> click.Command:
     def command(state: State, key: str, output: str) -> None:
         from exchange.models import record_type
 
-        head = state.tracker().head()
         record = state.tracker().get(record_type(cls_name), key)
-        emit(state, record_detail(record, head=head), output)
+        emit(state, record_detail(record), output)
 
     return command
 

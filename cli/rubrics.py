@@ -64,8 +64,7 @@ def show(state: State, key: str, output: str) -> None:
     """
     from exchange import Rubric
 
-    head = state.tracker().head()
-    emit(state, record_detail(state.tracker().get(Rubric, key), head=head), output)
+    emit(state, record_detail(state.tracker().get(Rubric, key)), output)
 
 
 @click.command()

@@ -153,15 +153,6 @@ def test_the_report_command_prints_the_head(db: Path, lang: str, label: str) -> 
     assert result.stdout.rstrip().endswith(label + head_of(db))
 
 
-@pytest.mark.parametrize(
-    "args", [["school", "list"], ["school", "show", "1"], ["mentor", "tree"]], ids=" ".join
-)
-def test_listings_of_the_store_carry_the_head(db: Path, args: list[str]) -> None:
-    result = CliRunner().invoke(cli, ["--db", str(db), *args, "--json"], catch_exceptions=False)
-    assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["head"] == head_of(db)
-
-
 def test_a_listing_not_made_from_the_store_has_no_head(db: Path) -> None:
     result = CliRunner().invoke(cli, ["--db", str(db), "formats"], catch_exceptions=False)
     assert result.exit_code == 0
