@@ -11,20 +11,21 @@ shared by eight threads, and through two ``exchange`` commands at once.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import multiprocessing
 import queue
 import subprocess
 import sys
-import threading
-import time
+from collections.abc import Iterator
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from backends.memory import MemoryBackend
 from exchange import (
     Activity,
     ActivityKind,
@@ -34,11 +35,10 @@ from exchange import (
     Stage,
     Teacher,
     Tracker,
-    hookimpl,
 )
 from exchange.errors import ExchangeError, RuleViolation
-from exchange.plugins import Plugins, get_plugin_manager
 from exchange.testing import reference_backend
+from exchange.testing.races import BackendRaces, RaceLost, run_race
 
 _stores = itertools.count()
 WORKERS = 8
@@ -51,6 +51,10 @@ WAIT = 120.0
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The URL of a new, empty store shared by the workers."""
+    return _url(request, tmp_path)
+
+
+def _url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'shared.db'}"
     from backends.postgresql.testing import with_options
@@ -116,27 +120,6 @@ def log_activities(url: str, worker: int, barrier: Barrier, results: Any) -> Non
         results.put((worker, type(error).__name__, str(error)))
 
 
-def race(tracker: Tracker, worker: int, operation: str, barrier: Any, results: Any) -> None:
-    """For each of :data:`RACES` secondments in turn, wait at the barrier with the other
-    workers, then try ``operation`` on it; report each race's outcome."""
-    for secondment in range(1, RACES + 1):
-        barrier.wait()
-        try:
-            getattr(tracker, operation)(secondment)
-            results.put((secondment, "ok", ""))
-        except ExchangeError as error:
-            results.put((secondment, type(error).__name__, str(error)))
-
-
-def race_in_a_process(url: str, worker: int, operation: str, barrier: Any, results: Any) -> None:
-    try:
-        with Tracker.open(url, actor=f"worker {worker}") as tracker:
-            race(tracker, worker, operation, barrier, results)
-    except BaseException as error:  # report rather than die silently
-        for _ in range(RACES):
-            results.put((0, "crashed", repr(error)))
-
-
 def second_ten(tracker: Tracker) -> None:
     """:data:`RACES` proposed secondments, ids 1 …, of ten teachers (no overlap between them)."""
     home = tracker.add(School(name="贞丰县第五中学", region="贞丰县", stage=Stage.JUNIOR))
@@ -146,71 +129,37 @@ def second_ten(tracker: Tracker) -> None:
         tracker.second(teacher, host, kind="support", starts_on="2025-09-01", ends_on="2026-07-10")
 
 
-def check_one_winner_per_race(outcomes: list[Any], already: str) -> None:
-    """Exactly one success per secondment; every other worker was told it is ``already``
-    so (never a crash, a lock error or a second success)."""
-    assert len(outcomes) == WORKERS * RACES
-    for secondment in range(1, RACES + 1):
-        mine = [(outcome, text) for id, outcome, text in outcomes if id == secondment]
-        assert [o for o, _ in mine].count("ok") == 1, (secondment, mine)
-        for outcome, text in mine:
-            if outcome != "ok":
-                assert outcome == RuleViolation.__name__, text
-                assert f"secondment {secondment} is already {already}" in text, text
-
-
 # -- the tests ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("operation", "status"), [("approve", "approved"), ("start", "active")])
-def test_eight_workers_moving_one_secondment_one_wins_every_race(
-    store: str, operation: str, status: str
-) -> None:
-    """8 processes × 10 races: each secondment is moved once, the seven repeats are
-    refused as already done, and the change log holds one entry per real move."""
-    with Tracker.open(store, actor="setup") as tracker:
-        second_ten(tracker)
-        if operation == "start":
-            for secondment in range(1, RACES + 1):
-                tracker.approve(secondment)
-        logged = tracker.verify_log()
-    jobs = [(store, worker, operation) for worker in range(WORKERS)]
-    check_one_winner_per_race(run_workers(race_in_a_process, jobs, each=RACES), status)
-    with Tracker.open(store) as tracker:
-        assert {s.status.value for s in tracker.find(Secondment)} == {status}
-        assert tracker.verify_log() == logged + RACES
+class TestRaces(BackendRaces):
+    """The kit's races (approve, start, update, spend, capacity) on SQLite and PostgreSQL
+    (a process per worker) and on one ``memory:`` backend (a thread per worker)."""
+
+    @pytest.fixture(
+        params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+    )
+    def race_store(self, request: pytest.FixtureRequest, tmp_path: Path) -> str | MemoryBackend:
+        if request.param == "memory":
+            return reference_backend()
+        return _url(request, tmp_path)
 
 
-class SlowPolicy:
-    """A policy plugin that takes a moment (as one that asks another system would), so
-    that threads switch between a move's read and its write."""
+class UnlockedMemory(MemoryBackend):
+    """A backend whose transactions do not keep other writers out: what the races catch."""
 
-    @hookimpl
-    def validate_record(self, record: Any, tracker: Any) -> list[str]:
-        time.sleep(0.002)
-        return []
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        yield from self._transaction()
 
 
-def test_eight_threads_moving_one_secondment_on_memory_one_wins_every_race() -> None:
-    """The same races on one ``memory:`` backend shared by eight threads."""
-    pm = get_plugin_manager()
-    pm.register(SlowPolicy())
-    plugins = Plugins(pm)
-    backend = reference_backend()
-    second_ten(Tracker(backend, plugins=plugins, actor="setup"))
-    barrier, results = threading.Barrier(WORKERS, timeout=WAIT), queue.Queue[Any]()
-    threads = [
-        threading.Thread(
-            target=race, args=(Tracker(backend, plugins=plugins), w, "approve", barrier, results)
-        )
-        for w in range(WORKERS)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=WAIT)
-    check_one_winner_per_race([results.get_nowait() for _ in range(results.qsize())], "approved")
-    assert Tracker(backend, plugins=plugins).verify_log() == 2 + 3 * RACES
+@pytest.mark.parametrize("race", ["spend", "capacity"])
+def test_a_backend_that_lets_writers_in_mid_transaction_loses_the_races(race: str) -> None:
+    """Rules that read before they write hold only if the transaction keeps others out:
+    without the lock, several spends pass the overspend check and several pairs the
+    capacity check, and the kit says so race by race."""
+    with pytest.raises(RaceLost, match=rf"{race} \d+: [2-8] of 8 workers succeeded"):
+        run_race(UnlockedMemory(), race)
 
 
 def test_two_coordinators_approving_through_the_cli_one_wins(tmp_path: Path) -> None:

@@ -2,9 +2,11 @@
 
 ``exchange.testing.strategies`` builds valid (and invalid) records and queries;
 :class:`BackendConformance` is the pytest class a backend's tests subclass;
-:func:`conformance_machine` is its stateful core, usable without pytest.
+:func:`conformance_machine` is its stateful core, usable without pytest;
+:class:`BackendRaces` and :func:`run_race` (``exchange.testing.races``) race
+workers released together by a barrier against a backend.
 Importing this package needs hypothesis; pytest is imported only when
-:class:`BackendConformance` is first used.
+:class:`BackendConformance` or the races are first used.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from .machine import Mismatch, conformance_machine, reference_backend
 
 if TYPE_CHECKING:
     from .conformance import BackendConformance
+    from .races import BackendRaces, run_race
 
 __all__ = [
     "BackendConformance",
+    "BackendRaces",
     "Mismatch",
     "conformance_machine",
     "reference_backend",
+    "run_race",
     "strategies",
 ]
 
@@ -31,4 +36,8 @@ def __getattr__(name: str) -> Any:
         from .conformance import BackendConformance
 
         return BackendConformance
+    if name in ("BackendRaces", "run_race"):
+        from . import races
+
+        return getattr(races, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
