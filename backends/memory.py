@@ -172,10 +172,13 @@ class MemoryBackend:
         table = record.table
         if isinstance(record, Change):
             raise backend.append_only()
+        new, read = backend.revised(record)
         old = self._rows[table].get(record.id or 0)
         if old is None:
             raise backend.no_record(type(record), record.id)
-        new = backend.next_revision(old, record)
+        stored = getattr(old, "revision", None)
+        if read != stored:
+            raise backend.stale(type(record), record.id, read or 0, stored or 0)
         self._check_links(new)
         self._check_ref(new)
         self._replace(table, old, new)

@@ -181,12 +181,12 @@ class Side:
         return text + f"  peak RSS {self.peak_mb:5.0f} MB"
 
 
-def run_side(name: str, command: Sequence[str]) -> Side:
+def run_side(name: str, command: Sequence[str], env: Mapping[str, str] | None = None) -> Side:
     """Run ``command`` (one side, ending with :func:`emit`) and read its figures.
 
     Its stderr passes through; the last line of its stdout is the JSON.
     """
-    out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
+    out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True, env=env).stdout
     figures = json.loads(out.strip().splitlines()[-1])
     return Side(name=name, **figures)
 

@@ -99,7 +99,17 @@ def report(
         if bom:
             stream.write("\ufeff")
         built.render(output, stream, lang=state.lang(), plugins=plugins)
-    if path is not None:
+    if path is not None and built.head is not None:
+        click.echo(
+            _(
+                "wrote {name} to {path} (change log head {head})",
+                name=name,
+                path=path,
+                head=built.head,
+            ),
+            err=True,
+        )
+    elif path is not None:
         click.echo(_("wrote {name} to {path}", name=name, path=path), err=True)
 
 

@@ -165,16 +165,6 @@ def revised(record: S) -> tuple[S, int | None]:
     return attrs.evolve(record, revision=read + 1), read  # type: ignore[call-arg]
 
 
-def next_revision(stored: Stored, record: S) -> S:
-    """:func:`revised` for backends that compare in Python (``memory:``): the
-    :class:`StaleRecord` refusal unless ``record`` was made from ``stored``'s revision."""
-    new, read = revised(record)
-    now = getattr(stored, "revision", None)
-    if read != now:
-        raise stale(type(record), record.id, read or 0, now or 0)
-    return new
-
-
 # -- refusals ---------------------------------------------------------------------
 # The errors every backend raises in the same words (the conformance kit compares them
 # with ``memory:``'s), each a message so that it can be shown in Chinese too.

@@ -4,6 +4,7 @@ PostgreSQL server that tests marked ``postgresql`` need."""
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,6 +64,27 @@ def postgres_server() -> Iterator[str]:
 
     with testing.scratch_database(testing.require_server()) as url:
         yield url
+
+
+_schemas = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def shared_store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a new, empty store that several processes open: a SQLite file, or a
+    schema of its own on the test server."""
+    return shared_url(request, tmp_path)
+
+
+def shared_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """:func:`shared_store` for a fixture of another name whose param is ``sqlite`` or
+    ``postgresql``."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'shared.db'}"
+    from backends.postgresql.testing import with_options
+
+    server: str = request.getfixturevalue("postgres_server")
+    return with_options(server, schema=f"store_{next(_schemas)}")
 
 
 def needs_postgresql(item: pytest.Item) -> bool:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import itertools
 import multiprocessing
 import queue
 import subprocess
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import shared_url
 
 from backends.memory import MemoryBackend
 from exchange import (
@@ -40,27 +40,11 @@ from exchange.errors import ExchangeError, RuleViolation
 from exchange.testing import reference_backend
 from exchange.testing.races import BackendRaces, RaceLost, run_race
 
-_stores = itertools.count()
 WORKERS = 8
 RACES = 10
 ACTIVITIES = 500
 WAIT = 120.0
 """Seconds a test waits for its workers before calling them stuck."""
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The URL of a new, empty store shared by the workers."""
-    return _url(request, tmp_path)
-
-
-def _url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'shared.db'}"
-    from backends.postgresql.testing import with_options
-
-    server: str = request.getfixturevalue("postgres_server")
-    return with_options(server, schema=f"store_{next(_stores)}")
 
 
 def run_workers(target: Any, jobs: list[tuple[Any, ...]], *, each: int = 1) -> list[Any]:
@@ -142,7 +126,7 @@ class TestRaces(BackendRaces):
     def race_store(self, request: pytest.FixtureRequest, tmp_path: Path) -> str | MemoryBackend:
         if request.param == "memory":
             return reference_backend()
-        return _url(request, tmp_path)
+        return shared_url(request, tmp_path)
 
 
 class UnlockedMemory(MemoryBackend):
@@ -189,10 +173,10 @@ def test_two_coordinators_approving_through_the_cli_one_wins(tmp_path: Path) -> 
         assert tracker.verify_log() == 2 + 3 * RACES  # schools, teachers, secondments, approvals
 
 
-def test_one_of_eight_overlapping_approvals_wins(store: str) -> None:
+def test_one_of_eight_overlapping_approvals_wins(shared_store: str) -> None:
     """Eight approvals of overlapping secondments of one teacher at once: exactly one
     succeeds, the seven others are refused with the overlap error."""
-    with Tracker.open(store, actor="setup") as tracker:
+    with Tracker.open(shared_store, actor="setup") as tracker:
         home = tracker.add(School(name="贞丰县第五中学", region="贞丰县", stage=Stage.JUNIOR))
         host = tracker.add(School(name="惠阳区半岛学校", region="惠阳区", stage=Stage.JUNIOR))
         teacher = tracker.add(Teacher(name="李老师", school_id=home.id or 0))
@@ -206,7 +190,7 @@ def test_one_of_eight_overlapping_approvals_wins(store: str) -> None:
             ).id
             for i in range(WORKERS)
         ]
-    outcomes = run_workers(approve, [(store, id) for id in ids])
+    outcomes = run_workers(approve, [(shared_store, id) for id in ids])
     won = [id for id, outcome, _ in outcomes if outcome == "ok"]
     refused = [(outcome, message) for _, outcome, message in outcomes if outcome != "ok"]
     assert len(won) == 1, outcomes
@@ -214,20 +198,20 @@ def test_one_of_eight_overlapping_approvals_wins(store: str) -> None:
     for outcome, message in refused:
         assert outcome == RuleViolation.__name__, message
         assert f"secondment {won[0]}" in message and "overlaps" in message, message
-    with Tracker.open(store) as tracker:
+    with Tracker.open(shared_store) as tracker:
         statuses = {s.id: s.status for s in tracker.find(Secondment)}
         assert [id for id, status in statuses.items() if status is SecondmentStatus.APPROVED] == won
         assert tracker.verify_log() == 3 + WORKERS + 1
 
 
-def test_eight_writers_adding_500_activities_each_leave_4000(store: str) -> None:
+def test_eight_writers_adding_500_activities_each_leave_4000(shared_store: str) -> None:
     """Every activity is stored once, with ids 1 … 4,000, and the change log's hash chain
     stays one unbroken line."""
-    with Tracker.open(store, actor="setup") as tracker:
+    with Tracker.open(shared_store, actor="setup") as tracker:
         tracker.add(School(name="贞丰县第五中学", region="贞丰县", stage=Stage.JUNIOR))
-    outcomes = run_workers(log_activities, [(store, worker) for worker in range(WORKERS)])
+    outcomes = run_workers(log_activities, [(shared_store, worker) for worker in range(WORKERS)])
     assert all(outcome == "ok" for _, outcome, _ in outcomes), outcomes
-    with Tracker.open(store) as tracker:
+    with Tracker.open(shared_store) as tracker:
         assert tracker.count(Activity) == WORKERS * ACTIVITIES
         ids = [a.id for a in tracker.find(Activity)]
         assert ids == list(range(1, WORKERS * ACTIVITIES + 1))

@@ -140,6 +140,9 @@ def expected_csv(report: Report) -> list[list[str]]:
         lines = [*table.rows, *([table.totals] if table.totals is not None else [])]
         rows += [[csv_text(v, c.type) for v, c in zip(line, table.columns, strict=True)]
                  for line in lines]  # fmt: skip
+    if several and report.head is not None:
+        head = {"en": "change log head: ", "zh": "变更日志头："}[report.lang] + report.head
+        rows += [[], [head]]
     return rows
 
 
@@ -254,7 +257,8 @@ def test_each_report_in_each_format_and_language(
         "--format", fmt, "--lang", lang, "-o", str(target),
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == f"wrote {name} to {target}\n"
+    head = demo_reports[name].head
+    assert result.stderr == f"wrote {name} to {target} (change log head {head})\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]  # no partial file
     report = demo_reports[name].localized(lang)
     assert any(t.rows for t in report.tables), "the demo has data for every report"

@@ -13,12 +13,13 @@ percent, no separators), dates ISO, enum members as their value, booleans as
 renderer writes no byte-order mark; a caller wanting one for Excel writes
 ``"\\ufeff"`` first.
 
-The report's change-log head (:attr:`~exchange.report.Report.head`) is not
-written. CSV has no place for anything but rows: a comment line or a trailing
-row would be read as data by every reader (a spreadsheet's sort and filter,
-``csv.reader``, ``exchange import``), and a single-table report — an export
-above all — must stay a plain table. A report whose head matters goes out as
-``json``, ``xlsx``, ``html``, ``markdown`` or ``table``, which all show it.
+A report of several tables ends with the change-log head it was computed at
+(:attr:`~exchange.report.Report.head`), after an empty line, in a row of its own
+(``change log head: HASH``), as its table names stand in rows of their own. A
+single-table report — an export above all — leaves it out: the file must stay a
+plain table that every reader (a spreadsheet's sort and filter, ``csv.reader``,
+``exchange import``) takes as rows of data only. ``exchange report`` names the
+head on standard error whenever it writes a file.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import IO, Any
 
 from exchange.report import Report, Table
 
-from .values import cell_text, is_number, plain_number
+from .values import cell_text, head_line, is_number, plain_number
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a cell as a formula (OWASP)."""
@@ -52,6 +53,9 @@ def render_csv(report: Report, stream: IO[str]) -> None:
             writer.writerow([csv_safe(table.heading)])
         for row in table_rows(table):
             writer.writerow(row)
+    head = head_line(report)
+    if several and head is not None:
+        writer.writerows([[], [csv_safe(head)]])
 
 
 def table_rows(table: Table) -> list[list[str]]:
