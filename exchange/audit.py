@@ -205,6 +205,14 @@ def check_head(backend: Backend, head: str) -> None:
     elsewhere) is the hash of an entry of the log, or of the empty log: proof,
     once the chain verifies, that no entry up to it was removed or rewritten."""
     wanted = head.strip().lower()
+    if len(wanted) != len(changelog.GENESIS) or not set(wanted) <= set("0123456789abcdef"):
+        raise ChainBroken(
+            message(
+                "{head!r} is not a change-log hash (64 hexadecimal characters, as "
+                "`exchange audit head` prints)",
+                head=head,
+            )
+        )
     if wanted == changelog.GENESIS:
         return
     if next(backend.find(Change, {"hash": Op("eq", wanted)}, limit=1), None) is None:

@@ -24,6 +24,7 @@ from cli.main import cli
 from exchange import Allocation, Partnership, School, Teacher, Tracker
 from exchange.copying import copy
 from exchange.demo import build_demo
+from exchange.errors import ChainBroken
 
 _schemas = itertools.count()
 
@@ -250,6 +251,16 @@ def test_head_passes_until_the_newest_entry_is_removed(store: Store) -> None:
         "removed, or the log was rewritten\n"
     )
     assert verify(store.url, "--head", middle)[0] == 0
+
+
+@pytest.mark.parametrize("given", ["abc", "", "g" * 64, "0" * 63, f"{'a' * 64} extra"])
+def test_a_head_that_is_no_hash_at_all_is_named_so(given: str) -> None:
+    with Tracker.open("memory:") as tracker, pytest.raises(ChainBroken) as refused:
+        tracker.verify_head(given)
+    assert str(refused.value) == (
+        f"{given!r} is not a change-log hash (64 hexadecimal characters, as "
+        "`exchange audit head` prints)"
+    )
 
 
 def test_the_installed_command_finds_a_change(tmp_path: Path) -> None:
