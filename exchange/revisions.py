@@ -14,6 +14,7 @@ import json
 from . import backend as backend_
 from .backend import Backend
 from .changelog import Change
+from .codec import columns, decode
 from .errors import StaleRecord
 from .i18n import message, noun
 from .models import Stored
@@ -47,17 +48,26 @@ def stale(backend: Backend, stored: Stored, read: int) -> StaleRecord:
         text = message(
             "{kind} {name} was changed ({fields}) by {actor} at {at} after you "
             "read it; read it again",
-            fields=_changed(entry),
+            fields=_changed(type(stored), entry),
             **where,
         )
     return StaleRecord(text)
 
 
-def _changed(entry: Change) -> str:
-    """``status: approved, ends_on: 2025-07-15``: the fields an update entry changed."""
+def _changed(cls: type[Stored], entry: Change) -> str:
+    """``status: approved, ends_on: 2025-07-15``: the fields an update entry changed, as a
+    reader knows them (money in yuan, yes/no as true/false)."""
     before, after = json.loads(entry.before or "{}"), json.loads(entry.after or "{}")
     return ", ".join(
-        f"{name}: {value}"
+        f"{name}: {_shown(cls, name, value)}"
         for name, value in after.items()
         if name != "revision" and before.get(name) != value
     )
+
+
+def _shown(cls: type[Stored], name: str, value: object) -> str:
+    kinds = {column.name: column.kind for column in columns(cls)}
+    if value is None or kinds.get(name) in (None, "json", "text"):
+        return str(value)
+    decoded = decode(cls, name, value)
+    return str(getattr(decoded, "value", decoded))

@@ -41,7 +41,7 @@ def test_an_update_from_a_stale_copy_names_who_changed_what_and_when(tracker: Tr
         tracker.update(attrs.evolve(read, region="黔西南州贞丰县"))
     at = log[-1].at.strftime("%Y-%m-%d %H:%M UTC")
     assert str(refused.value) == (
-        f"school ZF-5 was changed (name: 贞丰五中, rural: 1) by 王老师 at {at} after you "
+        f"school ZF-5 was changed (name: 贞丰五中, rural: True) by 王老师 at {at} after you "
         "read it; read it again"
     )
     assert tracker.get(School, read.id or 0).region == "贞丰县"
@@ -88,3 +88,21 @@ def test_a_race_with_no_winner_is_reported() -> None:
 
     with pytest.raises(RaceLost, match=r"update 1: 0 of 8 workers succeeded"):
         run_race(Refusing(), "update")
+
+
+def test_the_refusal_shows_values_as_a_reader_knows_them(tracker: Tracker) -> None:
+    """Money in yuan and terms by name, not the fen and codes the log stores."""
+    host = _school(tracker)
+    home = tracker.add(School(name="惠阳区半岛学校", region="惠阳区", stage=Stage.JUNIOR))
+    pairing = tracker.pair_schools(home, host, signed_on="2025-03-01")
+    read = tracker.allocate(pairing, year=2025, amount=100_000)
+    tracker.update(attrs.evolve(read, amount="120000.5", source="省级"))
+    with pytest.raises(StaleRecord, match=r"\(amount: 120000\.50, source: 省级\)"):
+        tracker.update(attrs.evolve(read, amount=1))
+    teacher = tracker.add(Teacher(name="李老师", school_id=home.id or 0))
+    proposed = tracker.second(
+        teacher, host, kind="support", starts_on="2025-09-01", ends_on="2026-07-10"
+    )
+    tracker.approve(proposed)
+    with pytest.raises(StaleRecord, match=r"\(status: approved\)"):
+        tracker.update(attrs.evolve(proposed, post="数学"))
