@@ -39,7 +39,7 @@ S = TypeVar("S", bound=Stored)
 T = TypeVar("T")
 
 # rows added after a find started are not part of its answer, as in memory:
-_SNAPSHOT = '"id" <= (SELECT "seq" FROM sqlite_sequence WHERE "name" = ?)'
+_SNAPSHOT = '+"id" <= (SELECT "seq" FROM sqlite_sequence WHERE "name" = ?)'
 
 
 class SQLiteBackend:
