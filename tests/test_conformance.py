@@ -78,22 +78,12 @@ class FindIgnoresOffset(MemoryBackend):
 class KeysetDropsTies(MemoryBackend):
     """Pages by the sort values alone: records tied with the position are left out."""
 
-    def find(
-        self,
-        cls: type[S],
-        filters: Filters,
-        *,
-        order_by: Sequence[tuple[str, bool]] = (),
-        limit: int | None = None,
-        offset: int = 0,
-        after: Sequence[Any] | None = None,
-    ) -> Iterator[S]:
+    def find(self, cls: type[S], filters: Filters, **options: Any) -> Iterator[S]:
         """Matching records past every record that ties with ``after`` (wrong)."""
-        if after is not None and keys(tuple(order_by))[-1] == ("id", False):
-            after = (*after[:-1], 2**62)
-        return super().find(
-            cls, filters, order_by=order_by, limit=limit, offset=offset, after=after
-        )
+        after = options.get("after")
+        if after is not None and keys(tuple(options.get("order_by", ())))[-1] == ("id", False):
+            options["after"] = (*after[:-1], 2**62)
+        return super().find(cls, filters, **options)
 
 
 class InnerRollbackUndoesOuter(MemoryBackend):
