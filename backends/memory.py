@@ -22,6 +22,7 @@ from exchange.backend import SCHEMA_VERSION, STORED_TYPES, BulkResult, restored_
 from exchange.changelog import Change, RowDigest
 from exchange.codec import columns, row_encoder
 from exchange.models import Stored
+from exchange.paging import keys
 from exchange.query import Filters, Measure, Op, group_field
 from exchange.registry import BackendSpec, Registry
 
@@ -54,6 +55,15 @@ def _matches(value: Any, op: Op) -> bool:
 
 def _sort_key(value: Any) -> tuple[bool, Any]:
     return (value is not None, value)
+
+
+def _beyond(record: Stored, order: Sequence[tuple[str, bool]], position: Sequence[Any]) -> bool:
+    """``record`` comes strictly after ``position`` (values of the ``order`` keys)."""
+    for (name, descending), value in zip(order, position, strict=True):
+        mine, theirs = _sort_key(getattr(record, name)), _sort_key(value)
+        if mine != theirs:
+            return (mine > theirs) != descending
+    return False
 
 
 class MemoryBackend:
@@ -285,12 +295,15 @@ class MemoryBackend:
         order_by: Sequence[tuple[str, bool]] = (),
         limit: int | None = None,
         offset: int = 0,
+        after: Sequence[Any] | None = None,
     ) -> Iterator[S]:
-        """Matching records, ordered by ``order_by`` then id."""
+        """Matching records, ordered by ``order_by`` then id; those past ``after`` only."""
         self._check_open()
         found = sorted(self._select(cls, filters), key=lambda r: r.id or 0)
         for name, descending in reversed(order_by):
             found.sort(key=lambda r: _sort_key(getattr(r, name)), reverse=descending)
+        if after is not None:
+            found = [r for r in found if _beyond(r, keys(tuple(order_by)), after)]
         end = None if limit is None else offset + limit
         return iter(found[offset:end])
 

@@ -7,7 +7,7 @@ commands, which call one :class:`exchange.Tracker` operation each, and builds
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 import click
@@ -60,31 +60,85 @@ def year_between(option: str, start: str, end: str, help: str) -> Filter:
 def list_command(
     cls_name: str, fields: Sequence[str], filters: Sequence[Filter] = (), example: str = ""
 ) -> click.Command:
-    """``list``: the records of a type as a table (or --json, --csv, --format)."""
+    """``list``: the records of a type as a table (or --json, --csv, --format), sorted
+    by an indexed field, a page at a time with ``--limit`` and ``--after``."""
 
     @click.command(name="list", help=_help(f"List {cls_name} records.", example))
     @click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
     @click.option("--archived", is_flag=True, help="Include archived records.")
+    @click.option("--sort", "sort", multiple=True, help=_sort_help(cls_name))
+    @click.option(
+        "--after",
+        metavar="CURSOR",
+        help="Show the page after this cursor (printed after a full page of --limit).",
+    )
     @output_options
     @pass_state
-    def command(
-        state: State, /, output: str, limit: int | None, archived: bool, **options: Any
-    ) -> None:
-        from exchange.models import record_type
-
-        cls = record_type(cls_name)
+    def command(state: State, /, output: str, **options: Any) -> None:
         wanted: dict[str, Any] = {}
         for spec in filters:
             value = options.get(_param(spec.option))
             if value is not None:
                 wanted.update(spec.filters(value))
-        tracker = state.tracker()
-        found = tracker.find(cls, limit=limit, include_archived=archived, **wanted)
-        emit(state, record_report(cls.table, cls, found, fields), output)
+        _list_page(state, cls_name, fields, output, wanted, options)
 
     for spec in reversed(filters):
         command = click.option(spec.option, type=spec.type, help=spec.help)(command)
     return command
+
+
+def _sort_help(cls_name: str) -> str:
+    from exchange.paging import SORTABLE
+
+    fields = ", ".join(SORTABLE.get(cls_name, ("id",)))
+    return f"Sort by this field ({fields}); -FIELD sorts descending. Repeat for ties."
+
+
+def _list_page(
+    state: State,
+    cls_name: str,
+    fields: Sequence[str],
+    output: str,
+    wanted: Mapping[str, Any],
+    options: Mapping[str, Any],
+) -> None:
+    """Emit one page of a list; after a full page, say on stderr how to get the next."""
+    from exchange.models import record_type
+    from exchange.paging import Cursor, check_sortable
+    from exchange.query import check_order
+
+    cls = record_type(cls_name)
+    order_by = options["sort"]
+    check_sortable(cls_name, order_by)
+    found = _Last(
+        state.tracker().find(
+            cls,
+            order_by=order_by,
+            limit=options["limit"],
+            after=options["after"],
+            include_archived=options["archived"],
+            **wanted,
+        )
+    )
+    emit(state, record_report(cls.table, cls, found, fields), output)
+    if found.last is not None and found.count == options["limit"]:
+        token = Cursor.of(found.last, check_order(cls, order_by)).token()
+        click.echo(_("next page: --after {cursor}", cursor=token), err=True)
+
+
+class _Last:
+    """Passes records through, remembering how many and the last."""
+
+    def __init__(self, records: Iterator[Any]) -> None:
+        self._records = records
+        self.count = 0
+        self.last: Any = None
+
+    def __iter__(self) -> Iterator[Any]:
+        for record in self._records:
+            self.count += 1
+            self.last = record
+            yield record
 
 
 def show_command(cls_name: str, example: str = "") -> click.Command:

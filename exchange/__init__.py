@@ -43,6 +43,7 @@ from .models import (
     Secondment,
     Teacher,
 )
+from .paging import Cursor
 from .query import between, ge, gt, has, le, lt, ne, one_of
 from .tracker import Tracker
 
@@ -54,6 +55,7 @@ __all__ = [
     "Allocation",
     "Assessment",
     "Criterion",
+    "Cursor",
     "ExchangeError",
     "Expense",
     "ExpenseCategory",

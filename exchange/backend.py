@@ -30,7 +30,7 @@ from .query import Filters, Measure
 
 S = TypeVar("S", bound=Stored)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The schema version this release of the library writes."""
 
 
@@ -79,8 +79,16 @@ class Backend(Protocol):
         order_by: Sequence[tuple[str, bool]] = (),
         limit: int | None = None,
         offset: int = 0,
+        after: Sequence[Any] | None = None,
     ) -> Iterator[S]:
-        """Records matching every filter, ordered by ``(field, descending)`` pairs then id."""
+        """Records matching every filter, ordered by ``(field, descending)`` pairs then id
+        (empty values first ascending, last descending; ties by id ascending).
+
+        ``after`` is a keyset position (:mod:`exchange.paging`): one value per key of
+        :func:`exchange.paging.keys` (the ``order_by`` fields up to the id, then the
+        id), normalised like filter values; only the records strictly after it in
+        that order are found, then ``offset`` and ``limit`` apply.
+        """
 
     def count(self, cls: type[Stored], filters: Filters) -> int:
         """How many records match every filter."""

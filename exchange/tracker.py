@@ -18,6 +18,7 @@ from .i18n import message, noun
 from .mentoring import Mentoring
 from .models import Record, Stored, record_type
 from .operations import Operations
+from .paging import Cursor, position
 from .plugins import Plugins, default_plugins
 from .query import Measure, Op, check_measures, check_order, normalize
 from .report import Report
@@ -179,19 +180,27 @@ class Tracker(Operations, Mentoring):
         order_by: Sequence[str] = (),
         limit: int | None = None,
         offset: int = 0,
+        after: Record | Cursor | str | None = None,
         include_archived: bool = False,
         **filters: Any,
     ) -> Iterator[R]:
-        """Records matching every filter (see :mod:`exchange.query`), archived ones on request."""
+        """Records matching every filter (see :mod:`exchange.query`), archived ones on request.
+
+        ``after`` reads the next page of a list at any depth (:mod:`exchange.paging`):
+        the last record of the page before, its :class:`~exchange.paging.Cursor`, or
+        the cursor's token; only records after it in the ``order_by`` order are found.
+        """
         kind: type[Any] = record_type(cls)
         if (limit is not None and limit < 0) or offset < 0:
             raise InvalidRecord(message("limit and offset must not be negative"))
+        order = check_order(kind, order_by)
         return self.backend.find(
             kind,
             self._filters(kind, filters, include_archived),
-            order_by=check_order(kind, order_by),
+            order_by=order,
             limit=limit,
             offset=offset,
+            after=None if after is None else position(kind, order, after),
         )
 
     def count(

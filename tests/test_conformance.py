@@ -18,6 +18,7 @@ from backends.sqlite import open_sqlite
 from exchange.backend import Backend
 from exchange.enums import Stage
 from exchange.models import Stored
+from exchange.paging import keys
 from exchange.query import Filters
 from exchange.testing import BackendConformance, Mismatch, conformance_machine
 from exchange.testing.machine import expect_same
@@ -68,9 +69,21 @@ class FindIgnoresOffset(MemoryBackend):
         order_by: Sequence[tuple[str, bool]] = (),
         limit: int | None = None,
         offset: int = 0,
+        after: Sequence[Any] | None = None,
     ) -> Iterator[S]:
         """Matching records from the first on (wrong)."""
-        return super().find(cls, filters, order_by=order_by, limit=limit)
+        return super().find(cls, filters, order_by=order_by, limit=limit, after=after)
+
+
+class KeysetDropsTies(MemoryBackend):
+    """Pages by the sort values alone: records tied with the position are left out."""
+
+    def find(self, cls: type[S], filters: Filters, **options: Any) -> Iterator[S]:
+        """Matching records past every record that ties with ``after`` (wrong)."""
+        after = options.get("after")
+        if after is not None and keys(tuple(options.get("order_by", ())))[-1] == ("id", False):
+            options["after"] = (*after[:-1], 2**62)
+        return super().find(cls, filters, **options)
 
 
 class InnerRollbackUndoesOuter(MemoryBackend):
@@ -97,7 +110,13 @@ class ReusesDeletedIds(MemoryBackend):
         self._next_id[cls.table] = max(self._rows[cls.table], default=0) + 1
 
 
-WRONG = [CountIgnoresFilters, FindIgnoresOffset, InnerRollbackUndoesOuter, ReusesDeletedIds]
+WRONG = [
+    CountIgnoresFilters,
+    FindIgnoresOffset,
+    KeysetDropsTies,
+    InnerRollbackUndoesOuter,
+    ReusesDeletedIds,
+]
 
 HUNT = settings(
     max_examples=300,
@@ -124,6 +143,7 @@ def test_the_state_machine_catches_a_wrong_backend(wrong: type[MemoryBackend]) -
 EXAMPLE_TESTS: list[tuple[type[MemoryBackend], str, str]] = [
     (CountIgnoresFilters, "test_filters", "stocked"),
     (FindIgnoresOffset, "test_order_limit_and_offset", "stocked"),
+    (KeysetDropsTies, "test_keyset_pages", "stocked"),
     (InnerRollbackUndoesOuter, "test_nested_failure_undoes_only_the_inner_block", "backend"),
     (ReusesDeletedIds, "test_ids_of_deleted_records_are_never_reused", "backend"),
 ]

@@ -27,6 +27,7 @@ from exchange.backend import newer_schema
 from exchange.errors import BackendError
 from exchange.i18n import message
 
+from ..indexes import M004_LIST_ORDERS
 from .statements import IDS_TABLE, quote
 
 if TYPE_CHECKING:
@@ -369,6 +370,7 @@ STEPS = (
     ),
     Step("m002_mentoring_programmes_meetings_goals_participations", _MENTORING_AND_TAKING_PART),
     Step("m003_record_revisions", _REVISIONS),
+    Step("m004_indexes_for_list_orders", M004_LIST_ORDERS),
 )
 """Every migration this release knows, in order."""
 

@@ -43,6 +43,7 @@ from exchange.i18n import message, noun
 from exchange.models import Stored
 from exchange.query import Filters, Measure
 
+from .. import keyset
 from ..conditions import Where
 from . import aggregate, bulk, diagnose, migrations, pool
 from .errors import DRIVER_ERRORS, refused_connection, too_old, translate
@@ -413,8 +414,9 @@ class PostgreSQLBackend:
         order_by: Sequence[tuple[str, bool]] = (),
         limit: int | None = None,
         offset: int = 0,
+        after: Sequence[Any] | None = None,
     ) -> Iterator[S]:
-        """Matching records, ordered by ``order_by`` then id.
+        """Matching records, ordered by ``order_by`` then id, past ``after`` when given.
 
         The query runs now: records added afterwards are not part of the answer.
         Small answers are fetched at once; others stream, :data:`PAGE` rows at a
@@ -422,10 +424,12 @@ class PostgreSQLBackend:
         cursor on the transaction's own).
         """
         self._check_open()
-        condition = self._where_clause(cls, filters)
+        condition = keyset.narrowed(
+            self._where_clause(cls, filters), cls, tuple(order_by), after, where, ("TRUE", "FALSE")
+        )
         sql = f"{statements(cls).select} WHERE {condition.sql} ORDER BY {order(cls, order_by)}"
         sql += " LIMIT %s OFFSET %s"
-        wanted, skipped = self._window(cls, filters, limit, offset)
+        wanted, skipped = self._window(cls, condition, limit, offset)
         if wanted is not None and wanted <= PAGE:
             return _decoded(cls, self._fetch(sql, [*condition.params, wanted, skipped]))
         # most answers are small: one query fetches them; a longer one is read again, streaming
@@ -440,13 +444,11 @@ class PostgreSQLBackend:
         return cast(Iterator[S], stream)
 
     def _window(
-        self, cls: type[Stored], filters: Filters, limit: int | None, offset: int
+        self, cls: type[Stored], condition: Where, limit: int | None, offset: int
     ) -> tuple[int | None, int]:
-        """``LIMIT`` and ``OFFSET`` taking the slice ``[offset:offset + limit]``, as memory does."""
-        if offset >= 0 and (limit is None or limit >= 0):
-            return limit, offset
-        taken = range(self.count(cls, filters))[offset : None if limit is None else offset + limit]
-        return len(taken), taken.start
+        """``LIMIT`` and ``OFFSET``, see :func:`keyset.window`."""
+        sql = f"SELECT COUNT(*) FROM {statements(cls).table} WHERE {condition.sql}"
+        return keyset.window(limit, offset, lambda: int(self._fetch(sql, condition.params)[0][0]))
 
     def _stream(self, cls: type[Stored], sql: str, values: Sequence[Any]) -> Iterator[Any]:
         """Yields ``None`` once the query has started, then the records as they arrive."""

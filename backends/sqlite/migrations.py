@@ -18,6 +18,8 @@ from sqlite_utils.migrations import Migrations
 
 from exchange.backend import newer_schema
 
+from ..indexes import M004_LIST_ORDERS
+
 MIGRATIONS = Migrations("teacher_exchange")
 """The migration set, recorded in ``_sqlite_migrations`` under ``teacher_exchange``."""
 
@@ -338,6 +340,13 @@ _REVISIONS = (
 def m003_record_revisions(db: Database) -> None:
     """Give every record a revision, for compare-and-set updates."""
     for statement in _REVISIONS:
+        db.execute(statement)
+
+
+@_step
+def m004_indexes_for_list_orders(db: Database) -> None:
+    """Index every field a CLI list sorts by together with the archived flag and the id."""
+    for statement in M004_LIST_ORDERS:
         db.execute(statement)
 
 

@@ -26,6 +26,7 @@ from exchange.i18n import message
 from exchange.models import Stored
 from exchange.query import Filters, Measure
 
+from .. import keyset
 from ..conditions import NO_MATCH, Where
 from . import aggregate, bulk, diagnose, migrations
 from .connection import connect, describe
@@ -38,7 +39,7 @@ S = TypeVar("S", bound=Stored)
 T = TypeVar("T")
 
 # rows added after a find started are not part of its answer, as in memory:
-_SNAPSHOT = '"id" <= (SELECT "seq" FROM sqlite_sequence WHERE "name" = ?)'
+_SNAPSHOT = '+"id" <= (SELECT "seq" FROM sqlite_sequence WHERE "name" = ?)'
 
 
 class SQLiteBackend:
@@ -269,26 +270,31 @@ class SQLiteBackend:
         order_by: Sequence[tuple[str, bool]] = (),
         limit: int | None = None,
         offset: int = 0,
+        after: Sequence[Any] | None = None,
     ) -> Iterator[S]:
-        """Matching records, ordered by ``order_by`` then id, read as they are iterated."""
+        """Matching records, ordered by ``order_by`` then id, past ``after`` when given,
+        read as they are iterated."""
         self._check_open()
-        condition = self._where_clause(cls, filters)
+        condition = keyset.narrowed(
+            self._where_clause(cls, filters), cls, tuple(order_by), after, where, ("1", "0")
+        )
         sql = f"{statements(cls).select} WHERE {condition.sql} AND {_SNAPSHOT}"
         sql += f" ORDER BY {order(cls, order_by)}"
         params = [*condition.params, cls.table]
         if limit is not None or offset:
             sql += " LIMIT ? OFFSET ?"
-            params.extend(self._window(cls, filters, limit, offset))
+            params.extend(self._window(cls, condition, limit, offset))
         return self._stream(cls, self._execute(sql, params))
 
     def _window(
-        self, cls: type[Stored], filters: Filters, limit: int | None, offset: int
+        self, cls: type[Stored], condition: Where, limit: int | None, offset: int
     ) -> tuple[int, int]:
-        """``LIMIT`` and ``OFFSET`` taking the slice ``[offset:offset + limit]``, as memory does."""
-        if offset >= 0 and (limit is None or limit >= 0):
-            return (-1 if limit is None else limit), offset
-        taken = range(self.count(cls, filters))[offset : None if limit is None else offset + limit]
-        return len(taken), taken.start
+        """``LIMIT`` (-1: all) and ``OFFSET``, see :func:`keyset.window`."""
+        sql = f"SELECT COUNT(*) FROM {statements(cls).table} WHERE {condition.sql}"
+        wanted, skipped = keyset.window(
+            limit, offset, lambda: int(self._execute(sql, condition.params).fetchone()[0])
+        )
+        return (-1 if wanted is None else wanted), skipped
 
     def _stream(self, cls: type[S], cursor: sqlite3.Cursor) -> Iterator[S]:
         try:

@@ -34,6 +34,7 @@ from ..changelog import Change, make_change
 from ..enums import ActivityKind, Stage
 from ..errors import BackendError, DuplicateRef, NotFound, StaleRecord, StillReferenced
 from ..models import Activity, Expense, Pairing, Partnership, School, Stored, Teacher
+from ..paging import Cursor
 from ..query import Op, between, count, has, largest, normalize, one_of, smallest, total
 from .machine import (
     FeedBroke,
@@ -399,6 +400,43 @@ class BackendConformance(RestoreConformance):
             (School, {"offset": 5}, []),
             (School, {"limit": 0}, []),
             (Activity, {"order_by": [("school_id", True)], "limit": 2, "offset": 1}, [1, 3]),
+        ]
+        for cls, kw, want in cases:
+            expect_same(f"find({cls.__name__}, {kw})", _ids(stocked.find(cls, {}, **kw)), want)
+
+    ORDERS: ClassVar[list[tuple[type[Stored], tuple[tuple[str, bool], ...]]]] = [
+        (School, ()),
+        (School, (("name", True),)),
+        (School, (("rural", True),)),
+        (School, (("stage", True), ("id", True))),
+        (Teacher, (("phone", False),)),
+        (Teacher, (("phone", True),)),
+        (Activity, (("school_id", True), ("held_on", False))),
+        (Expense, (("amount", False),)),
+    ]
+    """Orders :meth:`test_keyset_pages` pages through: ties, empty values, descending."""
+
+    def test_keyset_pages(self, stocked: Backend) -> None:
+        """Pages read ``after`` the last record of the page before make up the whole list,
+        in every order; a position need not be a stored record's."""
+        for cls, order_by in self.ORDERS:
+            whole = _ids(stocked.find(cls, {}, order_by=order_by))
+            for size in (1, 2):
+                pages: list[int | None] = []
+                page = list(stocked.find(cls, {}, order_by=order_by, limit=size))
+                while page:
+                    pages += _ids(page)
+                    after = Cursor.of(page[-1], order_by).values
+                    page = list(stocked.find(cls, {}, order_by=order_by, limit=size, after=after))
+                expect_same(f"pages of {size} ({cls.__name__}, {order_by})", pages, whole)
+        cases: list[tuple[type[Stored], dict[str, Any], list[int]]] = [
+            (Teacher, {"order_by": (("phone", False),), "after": (None, 2)}, [3, 1]),
+            (Teacher, {"order_by": (("phone", True),), "after": (None, 2)}, [3]),
+            (Teacher, {"order_by": (("phone", True),), "after": ("0", 9)}, [2, 3]),
+            (School, {"order_by": (("rural", True),), "after": (True, 2), "limit": 1}, [3]),
+            (School, {"after": (0,), "offset": 1}, [2, 3]),
+            (School, {"order_by": (("id", True),), "after": (3,)}, [2, 1]),
+            (School, {"order_by": (("name", False),), "after": (None, 99)}, [1, 2, 3]),
         ]
         for cls, kw, want in cases:
             expect_same(f"find({cls.__name__}, {kw})", _ids(stocked.find(cls, {}, **kw)), want)

@@ -9,6 +9,7 @@ Nothing here imports pytest.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import functools
@@ -30,7 +31,8 @@ from hypothesis.stateful import (
 from ..backend import STORED_TYPES, Backend
 from ..errors import InvalidRecord
 from ..models import Stored
-from ..query import YEAR, Filters, Measure, check_measures
+from ..paging import keys
+from ..query import YEAR, Filters, Measure, check_measures, normalize
 from ..registry import BackendSpec, Registry
 from . import strategies as xs
 
@@ -255,17 +257,23 @@ class Block:
 
 @attrs.frozen
 class Find:
-    """``list(backend.find(cls, filters, order_by=…, limit=…, offset=…))``."""
+    """``list(backend.find(cls, filters, order_by=…, limit=…, offset=…, after=…))``."""
 
     cls: type[Stored]
     filters: Filters
     order_by: tuple[tuple[str, bool], ...] = ()
     limit: int | None = None
     offset: int = 0
+    after: tuple[Any, ...] | None = None
 
     def __call__(self, backend: Backend) -> Any:
         found = backend.find(
-            self.cls, self.filters, order_by=self.order_by, limit=self.limit, offset=self.offset
+            self.cls,
+            self.filters,
+            order_by=self.order_by,
+            limit=self.limit,
+            offset=self.offset,
+            after=self.after,
         )
         return list(found)
 
@@ -419,10 +427,31 @@ def _filters(draw: st.DrawFn, cls: type[Stored]) -> Filters:
 
 @st.composite
 def finds(draw: st.DrawFn) -> Find:
-    """Finds with random filters, order, limit and offset."""
+    """Finds with random filters, order, limit, offset and keyset position."""
     cls = _queried_type(draw)
     limit = draw(st.none() | st.integers(0, 4))
-    return Find(cls, _filters(draw, cls), draw(xs.orderings(cls)), limit, draw(st.integers(0, 4)))
+    order_by = draw(xs.orderings(cls))
+    after = _position(draw, cls, order_by) if draw(st.booleans()) else None
+    return Find(cls, _filters(draw, cls), order_by, limit, draw(st.integers(0, 4)), after)
+
+
+def _position(
+    draw: st.DrawFn, cls: type[Stored], order_by: tuple[tuple[str, bool], ...]
+) -> tuple[Any, ...]:
+    """A keyset position: mostly a stored record's, some values swapped for values seen
+    in the store or for empty ones (so positions fall between, on and beside records)."""
+    machine = _machine(draw)
+    stored = list(machine.reference.find(cls, {}))
+    names = [name for name, _ in keys(order_by)]
+    base = draw(st.sampled_from(stored)) if stored else None
+    values = [getattr(base, name) if base is not None else None for name in names]
+    samples = _samples(machine, cls)
+    for i, name in enumerate(names):
+        if draw(st.integers(0, 3)) == 0:
+            raw = draw(st.none() | xs.filter_values(cls, name, samples.get(name, ())))
+            with contextlib.suppress(InvalidRecord):
+                values[i] = normalize(cls, {name: raw})[name].value
+    return tuple(values)
 
 
 @st.composite

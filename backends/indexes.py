@@ -1,0 +1,31 @@
+"""Indexes that SQLite and PostgreSQL spell alike, shared by their migrations.
+
+Like every migration's SQL, a tuple here is frozen once released: a later index
+goes in a new tuple for a new migration.
+"""
+
+from __future__ import annotations
+
+_SORTED = (
+    ("schools", ("id", "name", "region")),
+    ("partnerships", ("id", "name")),
+    ("pairings", ("id", "signed_on")),
+    ("teachers", ("id", "name")),
+    ("rubrics", ("id", "name")),
+    ("assessments", ("id", "assessed_on")),
+    ("secondments", ("id", "starts_on", "ends_on")),
+    ("programmes", ("id", "name")),
+    ("mentorships", ("id", "starts_on")),
+    ("activities", ("id", "held_on")),
+)
+
+M004_LIST_ORDERS = tuple(
+    f'CREATE INDEX "idx_{table}_archived_{field}" ON "{table}" ("archived", "{field}"'
+    + (")" if field == "id" else ', "id")')
+    for table, fields in _SORTED
+    for field in fields
+)
+"""Migration m004: an index ``(archived, field, id)`` for each field a CLI list sorts
+by (:data:`exchange.paging.SORTABLE`), so that a page of the records that are not
+archived, deep or not, is read from the index without a row lookup per record
+passed over; the index on ``(archived, id)`` serves lists in id order."""
