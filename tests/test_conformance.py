@@ -113,10 +113,12 @@ class ReusesDeletedIds(MemoryBackend):
 WRONG = [
     CountIgnoresFilters,
     FindIgnoresOffset,
-    KeysetDropsTies,
     InnerRollbackUndoesOuter,
     ReusesDeletedIds,
 ]
+"""Each found by the state machine within seconds. ``KeysetDropsTies`` is left to its
+example test: the machine needs a cursor that falls on a tie, which took minutes of
+hunting (the suite must stay under five)."""
 
 HUNT = settings(
     max_examples=300,
