@@ -1,0 +1,126 @@
+"""Start-up: a command imports the plugins' implementations it uses and no others.
+
+Each command runs in a fresh interpreter, so that what it imports is its own; the
+modules left in ``sys.modules`` are the import budget. ``bench/cold_start.py``
+measures what the budget buys.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from exchange.deferred import deferred, lazy_exports
+from exchange.errors import PluginError
+from exchange.plugins import Plugins, get_plugin_manager
+
+HEAVY = ("openpyxl", "psycopg", "psycopg_pool", "sqlite_utils")
+"""Third-party modules no command imports until it needs them."""
+
+LOADED = """
+import json, sys
+from cli.main import cli
+cli.main(sys.argv[1:], standalone_mode=False)
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def loaded_by(*args: str) -> set[str]:
+    """The modules imported by ``exchange ARGS`` run in a fresh interpreter."""
+    out = subprocess.run(
+        [sys.executable, "-c", LOADED, *args], capture_output=True, text=True, check=True
+    )
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def implementations(modules: set[str], package: str) -> set[str]:
+    """The submodules of ``package`` among ``modules``."""
+    return {m for m in modules if m.startswith(f"{package}.")}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An empty, up-to-date SQLite store."""
+    path = tmp_path_factory.mktemp("cold") / "empty.db"
+    subprocess.run(
+        [sys.executable, "-c", LOADED, "--db", f"sqlite:///{path}", "init"],
+        capture_output=True,
+        check=True,
+    )
+    return f"sqlite:///{path}"
+
+
+def test_a_listing_imports_the_table_format_and_no_report(store: str) -> None:
+    modules = loaded_by("--db", store, "school", "list")
+    assert implementations(modules, "plugins.formats") == {
+        "plugins.formats.table_format",
+        "plugins.formats.values",
+    }
+    assert implementations(modules, "plugins.reports") == set()
+    assert not {m for m in modules if m.partition(".")[0] in HEAVY}
+    assert "backends.postgresql.store" not in modules
+
+
+def test_a_report_imports_its_own_module_only(store: str) -> None:
+    modules = loaded_by("--db", store, "report", "summary", "--year", "2025", "--format", "json")
+    others = ("assessments", "budget", "coverage", "mentoring", "quotas", "roster", "rural")
+    assert "plugins.reports.summary" in modules
+    assert not {f"plugins.reports.{name}" for name in others} & modules
+    assert "plugins.formats.json_format" in modules
+    assert "plugins.formats.html_format" not in modules
+    assert not {m for m in modules if m.partition(".")[0] in HEAVY}
+
+
+def test_audit_verify_imports_no_format_and_no_report(store: str) -> None:
+    modules = loaded_by("--db", store, "audit", "verify")
+    assert implementations(modules, "plugins.formats") == set()
+    assert implementations(modules, "plugins.reports") == set()
+    assert not {m for m in modules if m.partition(".")[0] in HEAVY}
+
+
+def test_opening_a_store_that_needs_migrating_still_migrates(tmp_path: Path) -> None:
+    modules = loaded_by("--db", f"sqlite:///{tmp_path / 'new.db'}", "school", "list")
+    assert "sqlite_utils.migrations" in modules  # sqlite-utils ran the migrations
+
+
+def test_the_listings_of_formats_and_reports_are_whole() -> None:
+    plugins = Plugins(get_plugin_manager())
+    assert [f.name for f in plugins.formats] == ["csv", "html", "json", "markdown", "table", "xlsx"]
+    assert len(plugins.reports) == 8
+    for spec in plugins.reports:
+        assert inspect.signature(spec.build).parameters  # the real function's, imported
+
+
+def test_a_deferred_function_is_called_and_signed_as_itself() -> None:
+    dumps = deferred("json:dumps")
+    assert dumps([1], separators=(",", ":")) == "[1]"
+    assert inspect.signature(dumps) == inspect.signature(json.dumps)
+    assert (dumps.__module__, dumps.__name__) == ("json", "dumps")
+    assert repr(dumps) == "deferred('json:dumps')"
+
+
+@pytest.mark.parametrize("target", ["json", "json:", ":dumps", "json:not a name"])
+def test_a_target_that_is_not_module_colon_function_is_refused(target: str) -> None:
+    with pytest.raises(PluginError, match="is not 'module:function'"):
+        deferred(target)
+
+
+@pytest.mark.parametrize("target", ["exchange_no_such_module:f", "json:no_such_function"])
+def test_a_target_that_cannot_be_loaded_names_itself_when_first_called(target: str) -> None:
+    missing = deferred(target)  # nothing is imported yet
+    with pytest.raises(PluginError, match=f"'{target}' cannot be loaded"):
+        missing()
+
+
+def test_lazy_exports_import_on_first_read_and_refuse_other_names() -> None:
+    getter = lazy_exports("json", {"JSONDecoder": "decoder"})
+    from json.decoder import JSONDecoder
+
+    assert getter("JSONDecoder") is JSONDecoder
+    with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
+        getter("nothing")
