@@ -7,17 +7,20 @@ measures what the budget buys.
 
 from __future__ import annotations
 
+import importlib.metadata
 import inspect
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from exchange.deferred import deferred, lazy_exports
+from exchange.entrypoints import may_declare
 from exchange.errors import PluginError
-from exchange.plugins import Plugins, get_plugin_manager
+from exchange.plugins import GROUP, Plugins, get_plugin_manager
 
 HEAVY = ("openpyxl", "psycopg", "psycopg_pool", "sqlite_utils")
 """Third-party modules no command imports until it needs them."""
@@ -64,6 +67,9 @@ def test_a_listing_imports_the_table_format_and_no_report(store: str) -> None:
     assert implementations(modules, "plugins.reports") == set()
     assert not {m for m in modules if m.partition(".")[0] in HEAVY}
     assert "backends.postgresql.store" not in modules
+    assert "exchange.audit" not in modules
+    if not importlib.metadata.entry_points(group=GROUP):  # no third-party plugin installed
+        assert "importlib.metadata" not in modules
 
 
 def test_a_report_imports_its_own_module_only(store: str) -> None:
@@ -124,3 +130,54 @@ def test_lazy_exports_import_on_first_read_and_refuse_other_names() -> None:
     assert getter("JSONDecoder") is JSONDecoder
     with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
         getter("nothing")
+
+
+def dist_info(folder: Path, name: str, entry_points: str | None) -> Path:
+    """A ``NAME-1.0.dist-info`` folder in ``folder``, with ``entry_points.txt`` if given."""
+    info = folder / f"{name}-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    if entry_points is not None:
+        (info / "entry_points.txt").write_text(entry_points)
+    return info
+
+
+def test_entry_points_are_found_where_importlib_metadata_finds_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dist_info(tmp_path, "other", "[console_scripts]\nother = other:main\n")
+    dist_info(tmp_path, "bare", None)
+    monkeypatch.setattr(sys, "path", [str(tmp_path), str(tmp_path / "missing")])
+    assert not may_declare(GROUP)
+    assert may_declare("console_scripts")
+    dist_info(tmp_path, "acme", f"[{GROUP}]\nacme = acme.plugin\n")
+    assert may_declare(GROUP)
+    assert [ep.name for ep in importlib.metadata.entry_points(group=GROUP)] == ["acme"]
+
+
+def test_an_egg_on_the_path_and_a_zip_file_are_looked_into(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    egg = tmp_path / "acme.egg" / "EGG-INFO"
+    egg.mkdir(parents=True)
+    (egg / "entry_points.txt").write_text(f"[{GROUP}]\nacme = acme.plugin\n")
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "acme.egg")])
+    assert may_declare(GROUP)
+    archive = tmp_path / "plugins.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("x.py", "")
+    monkeypatch.setattr(sys, "path", [str(archive)])
+    assert may_declare(GROUP)  # unsure: importlib.metadata reads inside the zip
+
+
+def test_another_finder_of_distributions_makes_the_look_unsure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Finder:
+        def find_distributions(self, context: object = None) -> list[object]:
+            return []
+
+    monkeypatch.setattr(sys, "path", [])
+    assert not may_declare(GROUP)
+    monkeypatch.setattr(sys, "meta_path", [*sys.meta_path, Finder()])
+    assert may_declare(GROUP)
