@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import importlib
 import sys
+import types
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from .errors import PluginError
 from .i18n import message
@@ -70,16 +71,34 @@ def deferred(target: str) -> Deferred:
     return Deferred(target)
 
 
+class _Exports(types.ModuleType):
+    """A package that re-exports names lazily. Where a name is also a submodule's
+    (``exchange.importing.columns``, the function and the module), the import system's
+    binding of the submodule is passed over, so the name stays the function, as with an
+    eager ``from .columns import columns``."""
+
+    _exports: Mapping[str, str] = {}
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        submodule = isinstance(value, types.ModuleType)
+        if submodule and name in self._exports and value.__name__ == f"{self.__name__}.{name}":
+            return
+        super().__setattr__(name, value)
+
+
 def lazy_exports(package: str, exports: Mapping[str, str]) -> Callable[[str], Any]:
     """A module ``__getattr__`` for ``package`` that imports each re-exported name's module
     (``exports``: name → submodule, relative to ``package``) when the name is first read."""
+    module = sys.modules[package]
+    module.__class__ = _Exports
+    cast(_Exports, module)._exports = exports
 
     def __getattr__(name: str) -> Any:
         where = exports.get(name)
         if where is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         value = getattr(importlib.import_module(f"{package}.{where}"), name)
-        setattr(sys.modules[package], name, value)
+        setattr(module, name, value)
         return value
 
     return __getattr__

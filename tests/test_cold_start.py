@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from exchange.deferred import deferred, lazy_exports
+from exchange.deferred import deferred
 from exchange.entrypoints import may_declare
 from exchange.errors import PluginError
 from exchange.plugins import GROUP, Plugins, get_plugin_manager
@@ -68,6 +68,7 @@ def test_a_listing_imports_the_table_format_and_no_report(store: str) -> None:
     assert not {m for m in modules if m.partition(".")[0] in HEAVY}
     assert "backends.postgresql.store" not in modules
     assert "exchange.audit" not in modules
+    assert implementations(modules, "exchange.importing") <= {"exchange.importing.problems"}
     if not importlib.metadata.entry_points(group=GROUP):  # no third-party plugin installed
         assert "importlib.metadata" not in modules
 
@@ -123,13 +124,31 @@ def test_a_target_that_cannot_be_loaded_names_itself_when_first_called(target: s
         missing()
 
 
-def test_lazy_exports_import_on_first_read_and_refuse_other_names() -> None:
-    getter = lazy_exports("json", {"JSONDecoder": "decoder"})
-    from json.decoder import JSONDecoder
+LAZY_PACKAGE = """
+from exchange.deferred import lazy_exports
 
-    assert getter("JSONDecoder") is JSONDecoder
+__getattr__ = lazy_exports(__name__, {"shape": "shape", "size": "sizes"})
+"""
+
+
+def test_lazy_exports_import_on_first_read_and_keep_names_over_submodules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "lazy_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text(LAZY_PACKAGE)
+    (package / "shape.py").write_text("def shape():\n    return 'round'\n")
+    (package / "sizes.py").write_text("import lazy_pkg.shape\ndef size():\n    return 3\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("lazy_pkg", "lazy_pkg.shape", "lazy_pkg.sizes"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    lazy_pkg = importlib.import_module("lazy_pkg")
+    assert "lazy_pkg.sizes" not in sys.modules
+    assert lazy_pkg.size() == 3  # imports sizes, which imports the submodule shape
+    assert lazy_pkg.shape() == "round"  # the function, not the module of the same name
+    assert lazy_pkg.sizes.__name__ == "lazy_pkg.sizes"  # other submodules are bound as ever
     with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
-        getter("nothing")
+        lazy_pkg.nothing  # noqa: B018
 
 
 def dist_info(folder: Path, name: str, entry_points: str | None) -> Path:
