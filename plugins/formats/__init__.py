@@ -1,12 +1,13 @@
 """Built-in report formats: ``json``, ``table``, ``csv``, ``markdown``, ``html`` and ``xlsx``.
 
 Each format is a pure function ``render_X(report, stream)`` in a module of its
-own, registered by name and imported when it first renders; :mod:`.values` holds the cell rules the formats share, among them
-:func:`label`, where enum members and booleans become words. ``xlsx`` writes
-bytes and imports openpyxl (the ``xlsx`` extra) only when it renders. ``html``
-writes one self-contained page; its markup helpers are in :mod:`.markup` and
-its SVG charts in :mod:`.charts` and :mod:`.svg`. Every format but ``csv``
-shows the change-log head a report carries (:func:`head_line`).
+own, registered by name and imported when it first renders; :mod:`.values` holds
+the cell rules the formats share, among them :func:`label`, where enum members
+and booleans become words. ``xlsx`` writes bytes and imports openpyxl (the
+``xlsx`` extra) only when it renders. ``html`` writes one self-contained page;
+its markup helpers are in :mod:`.markup` and its SVG charts in :mod:`.charts`
+and :mod:`.svg`. Every format but ``csv`` shows the change-log head a report
+carries (:func:`head_line`).
 """
 
 from __future__ import annotations

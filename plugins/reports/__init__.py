@@ -15,7 +15,6 @@ from exchange import hookimpl
 from exchange.deferred import deferred
 from exchange.registry import Registry, ReportSpec
 
-
 BUILTIN_REPORTS = (
     ReportSpec(
         name="summary",
