@@ -13,7 +13,8 @@ The medians are compared: ``ratio_cpu`` (command CPU ÷ ``python -c pass`` CPU) 
 time does not. Target: ratio_cpu < 6 for every command.
 
 ``--tree DIR`` runs the commands from another checkout of the source (put first on
-``PYTHONPATH``), to compare a change with the code before it in the same run.
+``PYTHONPATH``), to compare a change with the code before it in the same run
+(``git archive REV | tar -x -C DIR`` makes one).
 
 There are no rows here, so no sizes.
 
@@ -41,11 +42,17 @@ COMMANDS = (
 """The commands measured: a label and the arguments after ``--db URL``."""
 
 
-def exchange(tree: Path | None) -> list[str]:
-    """The command that runs ``exchange`` (from ``tree`` if given) with this Python."""
-    if tree is None:
-        return [str(Path(sys.executable).parent / "exchange")]
-    return [sys.executable, "-c", "from cli.main import main; main()"]
+def exchange() -> list[str]:
+    """The ``exchange`` command installed beside this Python."""
+    return [str(Path(sys.executable).parent / "exchange")]
+
+
+def uncached(tree: Path) -> bool:
+    """True when the project's modules will be compiled on every run: the bytecode cache
+    is not written (``PYTHONDONTWRITEBYTECODE``) and ``tree`` has none yet."""
+    return bool(os.environ.get("PYTHONDONTWRITEBYTECODE")) and not any(
+        tree.glob("exchange/__pycache__/*.pyc")
+    )
 
 
 def stores(folder: Path, command: list[str]) -> dict[str, str]:
@@ -74,11 +81,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--tree", type=Path, help="run the commands from this checkout")
     args = parser.parse_args()
+    tree = Path(__file__).resolve().parent.parent
     if args.tree is not None:
-        os.environ["PYTHONPATH"] = str(args.tree.resolve())
-    command = exchange(args.tree)
-    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
-        print("PYTHONDONTWRITEBYTECODE is set: every run compiles the modules it imports")
+        tree = args.tree.resolve()
+        os.environ["PYTHONPATH"] = str(tree)  # found before the installed checkout
+    command = exchange()
+    if uncached(tree):
+        print("no bytecode cache, and PYTHONDONTWRITEBYTECODE is set: every run compiles")
+        print("the project's modules (an installed package has its cache)")
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         for store, url in stores(Path(folder), command).items():
