@@ -73,6 +73,14 @@ def test_a_listing_imports_the_table_format_and_no_report(store: str) -> None:
         assert "importlib.metadata" not in modules
 
 
+def test_a_listing_loads_no_hash_library_unless_a_dependency_does(store: str) -> None:
+    modules = loaded_by("--db", store, "school", "list")
+    script = "import json, sys, click, attrs, pluggy, sqlite3; print(json.dumps(list(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    if "hashlib" not in json.loads(out.stdout):
+        assert "hashlib" not in modules  # the change log hashes only when it writes or checks
+
+
 def test_a_report_imports_its_own_module_only(store: str) -> None:
     modules = loaded_by("--db", store, "report", "summary", "--year", "2025", "--format", "json")
     others = ("assessments", "budget", "coverage", "mentoring", "quotas", "roster", "rural")
