@@ -11,7 +11,6 @@ import contextlib
 import functools
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
@@ -98,6 +97,8 @@ def open_output(path: Path | None, *, binary: bool) -> Iterator[IO[Any]]:
             else message("folder {folder} does not exist", folder=folder)
         )
         raise click.ClickException(_("cannot write {path}: {why}", path=path, why=why))
+    import tempfile
+
     text: dict[str, Any] = {} if binary else {"encoding": "utf-8", "newline": ""}
     try:
         handle, name = tempfile.mkstemp(dir=folder, prefix=".exchange-", suffix=".partial")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import hashlib
 import json
 from collections.abc import Iterable
 from typing import Any, ClassVar
@@ -74,7 +73,9 @@ def canonical(data: Any) -> str:
 
 def chain_hash(prev_hash: str, content: dict[str, Any]) -> str:
     """SHA-256 of the previous hash and this entry's content."""
-    return hashlib.sha256((prev_hash + "\n" + canonical(content)).encode()).hexdigest()
+    from hashlib import sha256  # here: OpenSSL's load is a good part of a listing's start-up
+
+    return sha256((prev_hash + "\n" + canonical(content)).encode()).hexdigest()
 
 
 def snapshot(record: Stored | None) -> str | None:
@@ -147,7 +148,9 @@ class RowDigest:
     """A running SHA-256 over stored rows, for the bulk-load entry."""
 
     def __init__(self) -> None:
-        self._hash = hashlib.sha256()
+        from hashlib import sha256
+
+        self._hash = sha256()
 
     def add(self, row: tuple[Any, ...]) -> None:
         """Fold one stored row (from :func:`exchange.codec.to_row`) into the digest."""

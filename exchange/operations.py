@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
-from . import quotas as quotas_
-from . import rules, scoring, tariffs, timeline
+from . import rules, scoring, timeline
 from .enums import ActivityKind, ExpenseCategory, SecondmentKind, SecondmentStatus, Target
 from .errors import InvalidRecord
 from .i18n import message
@@ -44,6 +43,7 @@ if TYPE_CHECKING:
 
     from .backend import Backend
     from .plugins import Plugins
+    from .quotas import Quota, QuotaResult
     from .tracker import Key
 
 R = TypeVar("R", bound=Record)
@@ -396,17 +396,22 @@ class Operations(Store):
         )
 
     def quotas(
-        self, region: str, year: int, rules: Iterable[quotas_.Quota] = quotas_.DEFAULT_QUOTAS
-    ) -> list[quotas_.QuotaResult]:
+        self, region: str, year: int, rules: Iterable[Quota] | None = None
+    ) -> list[QuotaResult]:
         """Each policy quota for a region and year: met, not met or no data, with its figures
-        (see :mod:`exchange.quotas`)."""
-        return quotas_.evaluate(self, region, year, rules)  # type: ignore[arg-type]
+        (see :mod:`exchange.quotas`); ``rules`` are ``DEFAULT_QUOTAS`` unless given."""
+        from .quotas import DEFAULT_QUOTAS, evaluate  # loaded here, off every start-up
+
+        chosen = DEFAULT_QUOTAS if rules is None else rules
+        return evaluate(self, region, year, chosen)  # type: ignore[arg-type]
 
     def cost(self, secondment: Key, *, tariff: str, planned: bool = False) -> decimal.Decimal:
         """What a secondment costs under a registered tariff (``register_tariffs``): its
         days priced under the version in force on each day, at the host's region class."""
         found: Secondment = self.get(Secondment, secondment)
         host: School = self.get(School, found.host_school_id)
+        from . import tariffs  # loaded here, off every start-up
+
         return tariffs.cost(self.plugins.tariffs.get(tariff), found, host, planned=planned)
 
     # -- secondments over time (see exchange.timeline) ---------------------------

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import importlib.metadata
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -23,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 import pluggy
 
-from . import hookspecs
+from . import entrypoints, hookspecs
 from .errors import ExchangeError, PluginError, RuleViolation
 from .i18n import Message, joined, message, noun
 from .registry import BackendSpec, FormatSpec, ImporterSpec, Registry, ReportSpec
@@ -102,11 +101,11 @@ def _load_builtin(name: str) -> ModuleType:
 
 
 def _entry_point_names() -> list[str]:
-    names = [ep.name for ep in importlib.metadata.entry_points(group=GROUP)]
     wanted = os.environ.get("EXCHANGE_LOAD_PLUGINS")
-    if wanted is None:
+    chosen = None if wanted is None else [n.strip() for n in wanted.split(",") if n.strip()]
+    names = _installed_names() if chosen != [] else []
+    if chosen is None:
         return names
-    chosen = [n.strip() for n in wanted.split(",") if n.strip()]
     missing = [n for n in chosen if n not in names]
     if missing:
         raise PluginError(
@@ -117,6 +116,16 @@ def _entry_point_names() -> list[str]:
             )
         )
     return chosen
+
+
+def _installed_names() -> list[str]:
+    """The entry points of the group; importlib.metadata is imported only when some
+    distribution may declare one (:mod:`.entrypoints`)."""
+    if not entrypoints.may_declare(GROUP):
+        return []
+    import importlib.metadata
+
+    return [ep.name for ep in importlib.metadata.entry_points(group=GROUP)]
 
 
 def get_plugin_manager() -> pluggy.PluginManager:

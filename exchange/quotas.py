@@ -28,7 +28,6 @@ rounded half up to 2 places and plays no part in the verdict.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
@@ -262,6 +261,8 @@ def region_schools(tracker: Tracker, region: str) -> tuple[int, ...]:
         return ids
     rows = tracker.aggregate(School, group_by=["region"], measures={"n": count()})
     known = [" ".join(str(row["region"]).split()) for row in rows]
+    import difflib  # here, off every command's start-up
+
     closest = difflib.get_close_matches(region, known, n=10, cutoff=0)
     more = f" and {len(known) - len(closest)} more" if len(known) > len(closest) else ""
     listed = ", ".join(closest) + more if known else "none yet"

@@ -20,7 +20,6 @@ monotone in every leaf, so raising one score never lowers the total.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -213,6 +212,8 @@ def combined(results: Sequence[Result], rubric: Rubric, *, how: str = "mean") ->
         raise InvalidRecord(message("there are no assessments to combine"))
     if how not in ("mean", "median"):
         raise InvalidRecord(message("combine assessors by mean or median, not {how!r}", how=how))
+    import statistics  # here: with fractions and random, a few ms of every command's start
+
     totals = [r.total for r in results]
     pick = statistics.fmean if how == "mean" else statistics.median
     total = round(pick(totals), PLACES)

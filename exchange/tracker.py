@@ -5,11 +5,11 @@ from __future__ import annotations
 import contextlib
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from . import audit, changelog, revisions, rules, urls
+from . import changelog, revisions, rules, urls
 from .backend import Backend, BulkResult
 from .changelog import Change
 from .codec import columns, row_encoder
@@ -22,6 +22,9 @@ from .paging import Cursor, position
 from .plugins import Plugins, default_plugins
 from .query import Measure, Op, check_measures, check_order, normalize
 from .report import Report
+
+if TYPE_CHECKING:
+    from .audit import RecordCheck
 
 R = TypeVar("R", bound=Record)
 Key = int | str | Record
@@ -285,14 +288,18 @@ class Tracker(Operations, Mentoring):
         the hash of an entry of the log; raise :class:`~exchange.errors.ChainBroken` if
         not (entries after it were removed, or the log was rewritten). With
         :meth:`verify_log`, this proves no entry up to ``head`` changed."""
-        audit.check_head(self.backend, head)
+        from .audit import check_head  # the audit's modules load only for an audit
 
-    def verify_records(self) -> audit.RecordCheck:
+        check_head(self.backend, head)
+
+    def verify_records(self) -> RecordCheck:
         """Compare every live record with what the change log last recorded of it, and the
         rows of each bulk load with the load's digest, streaming. Iterate over the result
         for the findings (:class:`~exchange.audit.Finding`; none when all match);
         its ``records`` is then how many live records were read."""
-        return audit.RecordCheck(self.backend)
+        from .audit import RecordCheck
+
+        return RecordCheck(self.backend)
 
     # -- writes -----------------------------------------------------------------
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import io
 from collections.abc import Iterator
 from decimal import Decimal
@@ -217,7 +218,11 @@ REPORT = Report(
 
 def test_html_is_registered_by_plugins_formats() -> None:
     spec = Plugins(get_plugin_manager()).formats.get("html")
-    assert (spec.extension, spec.binary, spec.render) == ("html", False, render_html)
+    assert (spec.extension, spec.binary, inspect.unwrap(spec.render)) == (
+        "html",
+        False,
+        render_html,
+    )
     assert Plugins(get_plugin_manager()).formats.owner("html") == "plugins.formats"
     out = io.StringIO()
     REPORT.render("html", out, plugins=default_plugins())

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from backends.sqlite.migrations import MIGRATIONS, known_names
+from backends.sqlite.migrations import applied_names, known_names, migration_set, pending_count
 from exchange import Secondment, Tracker
 from exchange.backend import SCHEMA_VERSION
 
@@ -15,7 +15,7 @@ from exchange.backend import SCHEMA_VERSION
 def schema_1_file(path: Path) -> None:
     """A store as release 0.1 (schema 1) left it, holding one school, teacher and secondment."""
     db = Database(path)
-    MIGRATIONS.apply(db, stop_before=known_names()[1])
+    migration_set().apply(db, stop_before=known_names()[1])
     db.execute(
         "INSERT INTO schools (id, archived, name, region, stage, rural) "
         "VALUES (1, 0, '贞丰县第五中学', '贞丰县', 'junior', 1), "
@@ -48,3 +48,24 @@ def test_a_schema_1_file_is_upgraded_and_keeps_its_records(tmp_path: Path) -> No
     reopened = Tracker.open(f"sqlite:///{path}")
     assert reopened.get(Secondment, 1) == longer
     reopened.close()
+
+
+def test_the_applied_names_read_without_sqlite_utils_are_the_ones_it_records(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    schema_1_file(path)
+    db = Database(path)
+    assert applied_names(db.conn) == [m.name for m in migration_set().applied(db)]
+    assert applied_names(db.conn) == list(known_names()[:1])
+    assert pending_count(db.conn, "old.db") == len(known_names()) - 1
+    migration_set().apply(db)
+    assert applied_names(db.conn) == [m.name for m in migration_set().applied(db)]
+    assert pending_count(db.conn, "old.db") == 0
+    db.close()
+
+
+def test_an_empty_file_has_no_migrations_applied(tmp_path: Path) -> None:
+    db = Database(tmp_path / "empty.db")
+    assert applied_names(db.conn) == [] == [m.name for m in migration_set().applied(db)]
+    db.close()

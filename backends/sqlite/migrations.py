@@ -7,30 +7,52 @@ that the tables still match :func:`exchange.codec.columns`.
 
 The number of migrations is the schema version, and must equal
 :data:`exchange.backend.SCHEMA_VERSION`.
+
+Opening a store that is up to date reads the applied names straight from
+sqlite-utils' ``_sqlite_migrations`` table and imports no sqlite-utils (its ``db``
+module is a good part of a command's start-up); sqlite-utils runs the migrations
+when some are pending (:func:`migration_set`).
 """
 
 from __future__ import annotations
 
+import functools
+import sqlite3
 from collections.abc import Callable
-
-from sqlite_utils.db import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING
 
 from exchange.backend import newer_schema
 
 from ..indexes import M004_LIST_ORDERS
 
-MIGRATIONS = Migrations("teacher_exchange")
-"""The migration set, recorded in ``_sqlite_migrations`` under ``teacher_exchange``."""
+if TYPE_CHECKING:
+    from sqlite_utils.db import Database
+    from sqlite_utils.migrations import Migrations
 
-_NAMES: list[str] = []
+SET_NAME = "teacher_exchange"
+"""The name the migrations are recorded under in sqlite-utils' ``_sqlite_migrations``."""
+TABLE = "_sqlite_migrations"
+"""sqlite-utils' table of applied migrations (``Migrations.migrations_table``)."""
+
+_STEPS: list[Callable[[Database], None]] = []
 
 
 def _step(fn: Callable[[Database], None]) -> Callable[[Database], None]:
     """Register ``fn`` as the next migration, named after the function."""
-    MIGRATIONS()(fn)
-    _NAMES.append(fn.__name__)
+    _STEPS.append(fn)
     return fn
+
+
+@functools.cache
+def migration_set() -> Migrations:
+    """The migrations as a sqlite-utils ``Migrations`` set, built (importing sqlite-utils)
+    on first use."""
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(SET_NAME)
+    for fn in _STEPS:
+        migrations()(fn)
+    return migrations
 
 
 _RECORD_TABLES = (
@@ -352,24 +374,34 @@ def m004_indexes_for_list_orders(db: Database) -> None:
 
 def known_names() -> tuple[str, ...]:
     """The names of the migrations this release knows, in order."""
-    return tuple(_NAMES)
+    return tuple(fn.__name__ for fn in _STEPS)
 
 
-def applied_names(db: Database) -> list[str]:
-    """The names of the migrations already applied to ``db``, in order."""
-    return [m.name for m in MIGRATIONS.applied(db)]
+def applied_names(conn: sqlite3.Connection) -> list[str]:
+    """The names of the migrations already applied to the database of ``conn``, in order,
+    as sqlite-utils records them (a test checks both read the same)."""
+    exists = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    if conn.execute(exists, (TABLE,)).fetchone() is None:
+        return []
+    rows = conn.execute(
+        f'SELECT "name" FROM "{TABLE}" WHERE "migration_set" = ? ORDER BY rowid', (SET_NAME,)
+    )
+    return [name for (name,) in rows]
 
 
-def check_not_newer(db: Database, where: str) -> None:
-    """Refuse a file whose schema a newer release of teacher-exchange wrote."""
-    unknown = [name for name in applied_names(db) if name not in known_names()]
+def pending_count(conn: sqlite3.Connection, where: str) -> int:
+    """How many migrations of this release the database of ``conn`` lacks; a file whose
+    schema a newer release of teacher-exchange wrote is refused."""
+    applied = applied_names(conn)
+    unknown = [name for name in applied if name not in known_names()]
     if unknown:
         raise newer_schema(where, unknown)
+    return len(known_names()) - len(applied)
 
 
 def migrate(db: Database) -> int:
     """Apply pending migrations (the caller holds the write lock); return how many ran."""
-    pending = MIGRATIONS.pending(db)
+    pending = migration_set().pending(db)
     if pending:
-        MIGRATIONS.apply(db)
+        migration_set().apply(db)
     return len(pending)

@@ -12,10 +12,9 @@ import contextlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
-from sqlite_utils.db import Database
 
 from exchange import backend
 from exchange.backend import BulkResult
@@ -35,6 +34,9 @@ from .statements import statements
 from .url import parse
 from .where import as_number, order, where
 
+if TYPE_CHECKING:
+    from sqlite_utils.db import Database
+
 S = TypeVar("S", bound=Stored)
 T = TypeVar("T")
 
@@ -53,8 +55,8 @@ class SQLiteBackend:
         self._conn = connect(location)
         self._depth = 0
         self._closed = False
+        self._db: Database | None = None
         try:
-            self._db = Database(self._conn, recursive_triggers=False, execute_plugins=False)
             self._upgrade()
         except BaseException:
             self._conn.close()
@@ -65,8 +67,13 @@ class SQLiteBackend:
 
     @property
     def database(self) -> Database:
-        """The store as a ``sqlite_utils.Database``, to read it directly (tools, tests)."""
+        """The store as a ``sqlite_utils.Database``, to read it directly (tools, tests);
+        sqlite-utils is imported on first use."""
         self._check_open()
+        if self._db is None:
+            from sqlite_utils.db import Database
+
+            self._db = Database(self._conn, recursive_triggers=False, execute_plugins=False)
         return self._db
 
     # -- errors ---------------------------------------------------------------
@@ -91,8 +98,7 @@ class SQLiteBackend:
 
     def _upgrade(self) -> None:
         try:
-            migrations.check_not_newer(self._db, self._where)
-            pending = bool(migrations.MIGRATIONS.pending(self._db))
+            pending = migrations.pending_count(self._conn, self._where)
         except DRIVER_ERRORS as exc:
             raise self._error(exc) from exc
         if pending:
@@ -103,8 +109,8 @@ class SQLiteBackend:
         self._check_open()
         with self.transaction():
             try:
-                migrations.check_not_newer(self._db, self._where)
-                return migrations.migrate(self._db)
+                migrations.pending_count(self._conn, self._where)
+                return migrations.migrate(self.database)
             except DRIVER_ERRORS as exc:
                 raise self._error(exc) from exc
 
@@ -112,7 +118,7 @@ class SQLiteBackend:
         """How many schema migrations the file has had."""
         self._check_open()
         try:
-            return len(migrations.applied_names(self._db))
+            return len(migrations.applied_names(self._conn))
         except DRIVER_ERRORS as exc:
             raise self._error(exc) from exc
 

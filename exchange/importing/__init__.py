@@ -20,15 +20,22 @@ changes nothing. See ``docs/importing.md``.
 
 from __future__ import annotations
 
-from .check import Progress, Rows, Source
-from .columns import KIND_NAMES, KINDS, Column, columns, importable, normal
-from .layout import EXTRA_CELLS
-from .links import Link
-from .load import load
-from .plan import Counts, Plan, prepare
-from .problems import ImportRefused, Problem, ReadError
-from .sources import guess_kind, importer_for, reader
-from .write import apply
+from typing import TYPE_CHECKING
+
+from ..deferred import lazy_exports
+
+if TYPE_CHECKING:
+    from .check import Progress, Rows, Source
+    from .columns import KIND_NAMES, KINDS, Column, columns, importable, normal
+    from .links import Link
+    from .load import load
+    from .plan import Counts, Plan, prepare
+    from .problems import ImportRefused, Problem, ReadError
+    from .sources import guess_kind, importer_for, reader
+    from .write import apply
+
+EXTRA_CELLS = "(cells with no header)"
+"""Key under which an importer puts a row's non-empty cells that have no header, as text."""
 
 __all__ = [
     "EXTRA_CELLS",
@@ -54,3 +61,32 @@ __all__ = [
     "prepare",
     "reader",
 ]
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "Column": "columns",
+        "Counts": "plan",
+        "ImportRefused": "problems",
+        "KINDS": "columns",
+        "KIND_NAMES": "columns",
+        "Link": "links",
+        "Plan": "plan",
+        "Problem": "problems",
+        "Progress": "check",
+        "ReadError": "problems",
+        "Rows": "check",
+        "Source": "check",
+        "apply": "write",
+        "columns": "columns",
+        "guess_kind": "sources",
+        "importable": "columns",
+        "importer_for": "sources",
+        "load": "load",
+        "normal": "columns",
+        "prepare": "plan",
+        "reader": "sources",
+    },
+)
+"""The names above, each imported from its module when first read: an importer plugin
+that needs only :class:`ReadError` loads none of the rest (see :mod:`exchange.deferred`)."""

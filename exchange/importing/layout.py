@@ -15,13 +15,10 @@ from typing import Any
 from ..errors import InvalidRecord, NotFound
 from ..i18n import message, table_noun
 from ..models import Record
-from . import cells
+from . import EXTRA_CELLS, cells
 from .columns import IGNORED, by_header, describe, label, normal, required
 from .links import Link, Resolver
 from .problems import said
-
-EXTRA_CELLS = "(cells with no header)"
-"""Key under which an importer puts a row's non-empty cells that have no header, as text."""
 
 Found = list[tuple[str | None, str]]
 """Problems of one row: the header at fault (or ``None``) and a message."""
