@@ -48,6 +48,10 @@ class Column:
     """For ``link`` columns, the table the id points into."""
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""One encoder for every row (``json.dumps`` with options builds one per call)."""
+
+
 def _json_encoder(meta: Any) -> Callable[[Any], Any]:
     encode = meta.get("encode")
     if encode is None:
@@ -55,7 +59,8 @@ def _json_encoder(meta: Any) -> Callable[[Any], Any]:
         def encode(values: Any) -> Any:
             return [getattr(v, "value", v) for v in values]
 
-    return lambda value: json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"))
+    dumps = _JSON.encode
+    return lambda value: dumps(encode(value))
 
 
 def _json_decoder(meta: Any) -> Callable[[Any], Any]:

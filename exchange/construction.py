@@ -17,6 +17,8 @@ values directly, for rows the store itself wrote (:func:`exchange.codec.from_row
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -64,7 +66,28 @@ def _guard(fast: tuple[Any, ...], i: int, namespace: dict[str, Any]) -> str:
         return f"type(x) is E{i} or (type(x) is str and type(x := M{i}.get(x, x)) is E{i})"
     if kind == "empty":
         return "type(x) is tuple and not x"
+    if kind == "words":
+        return f"type(x) is tuple and (not x or _words(x, {fast[1]}))"
+    if kind == "terms":
+        namespace[f"E{i}"] = fast[1]
+        return f"type(x) is tuple and (not x or _terms(x, E{i}))"
     raise ValueError(kind)
+
+
+def _words(values: tuple[Any, ...], limit: int) -> bool:
+    """Whether ``values`` are distinct, stripped, non-empty clean texts within ``limit``:
+    what the words converter leaves as they are and its validator accepts."""
+    for x in values:
+        if not (type(x) is str and x and x == x.strip() and len(x) <= limit):
+            return False
+        if "\x00" in x or not (x.isascii() or _unicode(x)):
+            return False
+    return len(set(values)) == len(values)
+
+
+def _terms(values: tuple[Any, ...], vocabulary: type[Any]) -> bool:
+    """Whether ``values`` are distinct members of ``vocabulary``."""
+    return all(type(x) is vocabulary for x in values) and len(set(values)) == len(values)
 
 
 def _default(field: attrs.Attribute[Any]) -> tuple[bool, Any]:
@@ -78,11 +101,11 @@ def _default(field: attrs.Attribute[Any]) -> tuple[bool, Any]:
 
 
 def _field_source(field: attrs.Attribute[Any], i: int, namespace: dict[str, Any]) -> list[str]:
-    """The lines that take argument ``a<i>`` through field ``i`` and set it."""
+    """The lines that take the argument of field ``i`` through its checks and set it."""
     namespace[f"A{i}"], namespace[f"V{i}"] = field, field.validator
     namespace[f"C{i}"] = field.converter or (lambda value: value)
-    lines = [f"    x = a{i}"]
-    slow = f"x = C{i}(x); slow.append((V{i}, A{i}, x))" if field.validator else f"x = C{i}(x)"
+    lines = [f"    x = {field.alias}"]
+    slow = f"x = C{i}(x); _slow.append((V{i}, A{i}, x))" if field.validator else f"x = C{i}(x)"
     branch = "if"
     if field.default is not _NOTHING:
         constant, value = _default(field)
@@ -96,8 +119,24 @@ def _field_source(field: attrs.Attribute[Any], i: int, namespace: dict[str, Any]
         lines.append(f"    else: {slow}")
     else:
         lines.append(f"    {'else' if branch == 'elif' else 'if True'}: {slow}")
-    lines.append(f"    _set(self, {field.name!r}, x)")
+    lines.append(f"    {_setter(field.name, i, namespace)}(self, x)")
     return lines
+
+
+def _setter(name: str, i: int, namespace: dict[str, Any]) -> str:
+    """``S<i>``, the slot's own setter (half the cost of ``object.__setattr__``), or a
+    call of ``object.__setattr__`` with the name when the class has no slot for it."""
+    cls = namespace["cls"]
+    slot = next((k.__dict__[name] for k in cls.__mro__ if name in k.__dict__), None)
+    if isinstance(slot, types.MemberDescriptorType):
+        namespace[f"S{i}"] = slot.__set__
+        return f"S{i}"
+    namespace[f"S{i}"] = functools.partial(_set_named, name)
+    return f"S{i}"
+
+
+def _set_named(name: str, instance: Any, value: Any) -> None:
+    object.__setattr__(instance, name, value)
 
 
 def _signature(fields: tuple[attrs.Attribute[Any], ...]) -> str:
@@ -112,19 +151,19 @@ def compile_init(cls: type[Any]) -> None:
     """Give the attrs class ``cls`` a generated ``__init__`` with inline checks."""
     fields = attrs.fields(cls)
     namespace: dict[str, Any] = {
+        "cls": cls,
         "_NOTHING": _NOTHING,
-        "_set": object.__setattr__,
         "_date": dt.date,
         "_unicode": _unicode,
+        "_words": _words,
+        "_terms": _terms,
     }
     if not all(f.init for f in fields):
         return  # attrs sets fields left out of __init__; keep its constructor
-    names = ", ".join(str(f.alias) for f in fields)
-    renamed = ", ".join(f"a{i}" for i in range(len(fields)))
-    body = [f"    {renamed}, = {names},", "    slow = []"]
+    body = ["    _slow = []"]
     for i, field in enumerate(fields):
         body += _field_source(field, i, namespace)
-    body.append("    for check, field, value in slow: check(self, field, value)")
+    body.append("    for _check, _field, _value in _slow: _check(self, _field, _value)")
     if hasattr(cls, "__attrs_post_init__"):
         body.append("    self.__attrs_post_init__()")
     source = f"def __init__(self, *, {_signature(fields)}):\n" + "\n".join(body) + "\n"
@@ -147,14 +186,14 @@ def trusted_init(cls: type[Any], decoders: list[Callable[[Any], Any] | None]) ->
     ``cls`` with each value decoded by its decoder (``None``: as it is; ``None`` stays
     ``None``), setting the fields directly: no converter, validator or post-init runs."""
     fields = attrs.fields(cls)
-    namespace: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "cls": cls}
+    namespace: dict[str, Any] = {"_new": object.__new__, "cls": cls}
     body = ["    self = _new(cls)"]
     for i, (field, decoder) in enumerate(zip(fields, decoders, strict=True)):
         value = f"row[{i}]"
         if decoder is not None:
             namespace[f"d{i}"] = decoder
             value = f"(None if {value} is None else d{i}({value}))"
-        body.append(f"    _set(self, {field.name!r}, {value})")
+        body.append(f"    {_setter(field.name, i, namespace)}(self, {value})")
     body.append("    return self")
     source = f"def build(row):\n    if len(row) != {len(fields)}: raise ValueError(row)\n"
     source += "\n".join(body) + "\n"

@@ -404,7 +404,7 @@ def terms(enum_cls: Any) -> Any:
         factory=tuple,
         converter=_tuple_of(enum_cls.parse),
         validator=_check_items(_check_member(enum_cls)),
-        metadata={"kind": "json", "enum": enum_cls, "fast": ("empty",)},
+        metadata={"kind": "json", "enum": enum_cls, "fast": ("terms", enum_cls)},
     )
 
 
@@ -414,7 +414,7 @@ def words() -> Any:
         factory=tuple,
         converter=_tuple_of(_strip),
         validator=_check_items(_check_text(MAX_NAME, required=True)),
-        metadata={"kind": "json", "fast": ("empty",)},
+        metadata={"kind": "json", "fast": ("words", MAX_NAME)},
     )
 
 
