@@ -171,8 +171,9 @@ def row_encoder(cls: type[Stored]) -> Callable[[Stored], tuple[Any, ...]]:
             continue
         namespace[f"e{i}"] = enc
         call = f"e{i}(r.{name})"
-        if column.kind == "json":
-            call = f'("[]" if r.{name} == () else {call})'  # most lists are empty
+        if column.kind == "json":  # most lists are empty: their stored text, made once
+            namespace[f"empty{i}"] = enc(())
+            call = f"(empty{i} if r.{name} == () else {call})"
         parts.append(call if column.required else f"(None if r.{name} is None else {call})")
     source = f"def encode_row(r):\n    return ({', '.join(parts)},)\n"
     exec(source, namespace)  # the same technique attrs uses for __init__
@@ -203,12 +204,12 @@ def from_row_checked(cls: type[S], row: Sequence[Any]) -> S:
 def row_decoder(cls: type[Stored]) -> Callable[[Sequence[Any]], Stored]:
     """:func:`from_row` for records of one type, compiled once."""
     decoders = []
-    for field, (_, _, dec) in zip(attrs.fields(cls), _codecs(cls), strict=True):
+    for field, (_, enc, dec) in zip(attrs.fields(cls), _codecs(cls), strict=True):
         kind = field.metadata["kind"]
         if kind == "enum":
             dec = _enum_decoder(field.metadata["enum"])
         elif kind == "json":
-            dec = _trusted_json(dec, field.converter)
+            dec = _trusted_json(dec, field.converter, enc(()))
         decoders.append(dec)
     return trusted_init(cls, decoders)
 
@@ -218,11 +219,12 @@ def _enum_decoder(enum_cls: Any) -> Callable[[Any], Any]:
     return lambda value: members.get(value) or enum_cls.parse(value)
 
 
-def _trusted_json(decode: Callable[[Any], Any], convert: Any) -> Callable[[Any], Any]:
-    """A JSON column's decoder that turns ``[]`` into ``()`` without parsing and runs the
-    field's converter (vocabulary terms back to members) on the rest."""
+def _trusted_json(decode: Callable[[Any], Any], convert: Any, empty: str) -> Callable[[Any], Any]:
+    """A JSON column's decoder that gives ``()`` for the stored text of an empty list
+    (``empty``) without parsing, and runs the field's converter (vocabulary terms back to
+    members) on the rest."""
 
     def decoded(text: Any) -> Any:
-        return () if text == "[]" else convert(decode(text))
+        return () if text == empty else convert(decode(text))
 
     return decoded
