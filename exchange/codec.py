@@ -50,15 +50,22 @@ class Column:
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 """One encoder for every row (``json.dumps`` with options builds one per call)."""
+_QUOTE: Callable[[str], str] = json.encoder.encode_basestring
+
+
+def _texts(values: Any) -> str:
+    """A list of texts (subjects, vocabulary values) as :data:`_JSON` writes it, quoted
+    by json's own string encoder without the general encoder's per-call set-up."""
+    items = [getattr(v, "value", v) for v in values]
+    if all(type(item) is str for item in items):
+        return f"[{','.join(map(_QUOTE, items))}]"
+    return _JSON.encode(items)
 
 
 def _json_encoder(meta: Any) -> Callable[[Any], Any]:
     encode = meta.get("encode")
     if encode is None:
-
-        def encode(values: Any) -> Any:
-            return [getattr(v, "value", v) for v in values]
-
+        return _texts
     dumps = _JSON.encode
     return lambda value: dumps(encode(value))
 

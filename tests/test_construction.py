@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 from typing import Any
 
 import attrs
@@ -14,7 +15,15 @@ from hypothesis import strategies as st
 
 from exchange import codec, construction
 from exchange.enums import Role, SecondmentKind, Stage
-from exchange.models import RECORD_TYPES, Criterion, Extension, GradeBand, Milestone, Secondment
+from exchange.models import (
+    RECORD_TYPES,
+    Criterion,
+    Extension,
+    GradeBand,
+    Milestone,
+    Secondment,
+    Teacher,
+)
 from exchange.testing import strategies as xs
 from exchange.testing.machine import shape
 
@@ -101,3 +110,17 @@ def test_trusted_rows_decode_as_the_checked_path_builds(data: st.DataObject) -> 
         trusted = codec.from_row(type(record), row)
         assert shape(trusted) == shape(codec.from_row_checked(type(record), row))
         assert shape(trusted) == shape(record)
+
+
+@given(
+    subjects=st.lists(st.text()).map(tuple),
+    roles=st.lists(st.sampled_from(list(Role)), unique=True).map(tuple),
+)
+def test_lists_of_texts_are_stored_as_json_writes_them(
+    subjects: tuple[str, ...], roles: tuple[Role, ...]
+) -> None:
+    def dumps(values: list[Any]) -> str:
+        return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+
+    assert codec.encode(Teacher, "subjects", subjects) == dumps(list(subjects))
+    assert codec.encode(Teacher, "roles", roles) == dumps([r.value for r in roles])
