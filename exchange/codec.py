@@ -76,7 +76,12 @@ def _json_decoder(meta: Any) -> Callable[[Any], Any]:
 
 
 def _date_decoder(value: Any) -> Any:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    if type(value) is str:  # SQLite's ISO text: most rows
+        return _from_iso(value)
+    return value if isinstance(value, dt.date) else _from_iso(value)
+
+
+_from_iso = dt.date.fromisoformat
 
 
 _ENCODERS: dict[str, Callable[[Any], Any] | None] = {
