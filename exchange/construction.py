@@ -40,7 +40,9 @@ def _unicode(text: str) -> bool:
 def _clean(limit: int, subject: str = "x") -> str:
     """True when the text ``subject`` (then bound to ``x``) is within ``limit``, has no NUL
     and is valid Unicode: what the text validator asks of a ``str``."""
-    return f'len({subject}) <= {limit} and "\\x00" not in x and (x.isascii() or _unicode(x))'
+    # printable text has no lone surrogates (they are not printable): no call for most names
+    clean = "x.isascii() or x.isprintable() or _unicode(x)"
+    return f'len({subject}) <= {limit} and "\\x00" not in x and ({clean})'
 
 
 def _guard(fast: tuple[Any, ...], i: int, namespace: dict[str, Any]) -> str:
@@ -80,7 +82,7 @@ def _words(values: tuple[Any, ...], limit: int) -> bool:
     for x in values:
         if not (type(x) is str and x and x == x.strip() and len(x) <= limit):
             return False
-        if "\x00" in x or not (x.isascii() or _unicode(x)):
+        if "\x00" in x or not (x.isascii() or x.isprintable() or _unicode(x)):
             return False
     return len(set(values)) == len(values)
 
