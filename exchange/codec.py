@@ -56,6 +56,8 @@ _QUOTE: Callable[[str], str] = json.encoder.encode_basestring
 def _texts(values: Any) -> str:
     """A list of texts (subjects, vocabulary values) as :data:`_JSON` writes it, quoted
     by json's own string encoder without the general encoder's per-call set-up."""
+    if all(type(value) is str for value in values):  # subjects: no member to unwrap
+        return f"[{','.join(map(_QUOTE, values))}]"
     items = [getattr(v, "value", v) for v in values]
     if all(type(item) is str for item in items):
         return f"[{','.join(map(_QUOTE, items))}]"
