@@ -147,15 +147,14 @@ class Backend(Protocol):
 def restored_id(record: Stored, next_id: int) -> int:
     """The id ``record`` carries into :meth:`Backend.restore`, which must be at least
     ``next_id`` (the table's next id); :class:`BackendError` otherwise."""
-    name = noun(type(record))
     if record.id is None:
-        raise BackendError(message("a restored {name} must carry its id", name=name))
+        raise BackendError(message("a restored {name} must carry its id", name=noun(type(record))))
     if record.id < next_id:
         raise BackendError(
             message(
                 "cannot restore {name} {id}: ids up to {taken} are taken or were used; "
                 "restore into a store that never held them, in increasing id order",
-                name=name,
+                name=noun(type(record)),
                 id=record.id,
                 taken=next_id - 1,
             )

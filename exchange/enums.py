@@ -30,15 +30,22 @@ class Term(str, enum.Enum):
         return str(self._value_)
 
     @classmethod
-    def parse(cls, text: str | Term) -> Term:
-        """Return the member named by ``text``: its value, its name or its Chinese term."""
-        if isinstance(text, cls):
-            return text
+    def spellings(cls) -> dict[str, Term]:
+        """Every spelling :meth:`parse` accepts as it stands (value, name, lower-case name,
+        Chinese term) → the member."""
         names = _NAMES.get(cls)
         if names is None:
             names = _NAMES[cls] = {
                 key: m for m in cls for key in (m.value, m.name, m.name.lower(), m.zh)
             }
+        return names
+
+    @classmethod
+    def parse(cls, text: str | Term) -> Term:
+        """Return the member named by ``text``: its value, its name or its Chinese term."""
+        if isinstance(text, cls):
+            return text
+        names = _NAMES.get(cls) or cls.spellings()
         key = str(text).strip()
         found = names.get(key) or names.get(key.lower())
         if found is not None:

@@ -4,7 +4,9 @@ Each helper returns an ``attrs.field`` whose converter normalises what a caller
 typed (``"2024-12-01"`` → a ``date``, ``"100000"`` → ``Decimal("100000")``) and
 whose validator refuses what is wrong with an :class:`~exchange.errors.InvalidRecord`.
 The field's ``metadata["kind"]`` tells backends how to store it; see
-:mod:`exchange.codec`.
+:mod:`exchange.codec`. ``metadata["fast"]`` names the common values the converter
+leaves alone and the validator accepts, which :mod:`exchange.construction` checks
+inline instead of calling the two (anything else still goes through them).
 """
 
 from __future__ import annotations
@@ -96,7 +98,7 @@ def name() -> Any:
     return attrs.field(
         converter=_strip,
         validator=_check_text(MAX_NAME, required=True),
-        metadata={"kind": "text"},
+        metadata={"kind": "text", "fast": ("name", MAX_NAME)},
     )
 
 
@@ -110,7 +112,7 @@ def text(*, limit: int = MAX_TEXT, personal: bool = False) -> Any:
         default="",
         converter=lambda v: "" if v is None else _strip(v),
         validator=_check_text(limit, required=False),
-        metadata={"kind": "text", "personal": personal},
+        metadata={"kind": "text", "personal": personal, "fast": ("text", limit)},
     )
 
 
@@ -120,7 +122,7 @@ def ref() -> Any:
         default=None,
         converter=_blank_to_none,
         validator=_check_text(MAX_NAME, required=False),
-        metadata={"kind": "text"},
+        metadata={"kind": "text", "fast": ("optional", MAX_NAME)},
     )
 
 
@@ -131,7 +133,7 @@ def optional_text(*, limit: int = MAX_NAME, personal: bool = False) -> Any:
         default=None,
         converter=_blank_to_none,
         validator=_check_text(limit, required=False),
-        metadata={"kind": "text", "personal": personal},
+        metadata={"kind": "text", "personal": personal, "fast": ("optional", limit)},
     )
 
 
@@ -175,7 +177,7 @@ def day(*, required: bool = True) -> Any:
         default=attrs.NOTHING if required else None,
         converter=_to_date,
         validator=_check_date(required),
-        metadata={"kind": "date"},
+        metadata={"kind": "date", "fast": ("date", required)},
     )
 
 
@@ -285,7 +287,7 @@ def count() -> Any:
         default=0,
         converter=_to_int,
         validator=_check_int(0, MAX_COUNT, required=True),
-        metadata={"kind": "int"},
+        metadata={"kind": "int", "fast": ("int", 0, MAX_COUNT, True)},
     )
 
 
@@ -295,7 +297,7 @@ def number(low: int, high: int, *, required: bool = True) -> Any:
         default=attrs.NOTHING if required else None,
         converter=_to_int,
         validator=_check_int(low, high, required=required),
-        metadata={"kind": "int"},
+        metadata={"kind": "int", "fast": ("int", low, high, required)},
     )
 
 
@@ -305,7 +307,7 @@ def link(table: str, *, required: bool = True) -> Any:
         default=attrs.NOTHING if required else None,
         converter=_to_int,
         validator=_check_int(1, 2**63 - 1, required=required),
-        metadata={"kind": "link", "table": table},
+        metadata={"kind": "link", "table": table, "fast": ("int", 1, 2**63 - 1, required)},
     )
 
 
@@ -315,7 +317,7 @@ def identity() -> Any:
         default=None,
         converter=_to_int,
         validator=_check_int(1, 2**63 - 1, required=False),
-        metadata={"kind": "id"},
+        metadata={"kind": "id", "fast": ("int", 1, 2**63 - 1, False)},
     )
 
 
@@ -325,7 +327,7 @@ def revision() -> Any:
         default=0,
         converter=_to_int,
         validator=_check_int(0, 2**63 - 1, required=True),
-        metadata={"kind": "int"},
+        metadata={"kind": "int", "fast": ("int", 0, 2**63 - 1, True)},
     )
 
 
@@ -342,7 +344,9 @@ def _check_flag(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> N
 
 def flag(default: bool = False) -> Any:
     """A yes/no field."""
-    return attrs.field(default=default, validator=_check_flag, metadata={"kind": "bool"})
+    return attrs.field(
+        default=default, validator=_check_flag, metadata={"kind": "bool", "fast": ("bool",)}
+    )
 
 
 def _check_member(enum_cls: type[Enum]) -> Validator:
@@ -365,7 +369,7 @@ def choice(enum_cls: Any, default: Any = attrs.NOTHING) -> Any:
         default=default,
         converter=enum_cls.parse,
         validator=_check_member(enum_cls),
-        metadata={"kind": "enum", "enum": enum_cls},
+        metadata={"kind": "enum", "enum": enum_cls, "fast": ("enum", enum_cls)},
     )
 
 
@@ -400,7 +404,7 @@ def terms(enum_cls: Any) -> Any:
         factory=tuple,
         converter=_tuple_of(enum_cls.parse),
         validator=_check_items(_check_member(enum_cls)),
-        metadata={"kind": "json", "enum": enum_cls},
+        metadata={"kind": "json", "enum": enum_cls, "fast": ("terms", enum_cls)},
     )
 
 
@@ -410,7 +414,7 @@ def words() -> Any:
         factory=tuple,
         converter=_tuple_of(_strip),
         validator=_check_items(_check_text(MAX_NAME, required=True)),
-        metadata={"kind": "json"},
+        metadata={"kind": "json", "fast": ("words", MAX_NAME)},
     )
 
 
@@ -468,6 +472,7 @@ def parts(part_cls: type[Any]) -> Any:
         validator=check,
         metadata={
             "kind": "json",
+            "fast": ("empty",),
             "encode": lambda values: [_part_to_json(v) for v in values],
             "decode": lambda data: tuple(part_cls(**item) for item in data),
         },

@@ -59,6 +59,7 @@ class Lookup:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self._seen: dict[type[Stored], dict[int, Any]] = {}
+        self._ids: dict[type[Stored], dict[int, bool]] = {}
         self.claims: dict[int, list[Secondment]] = {}
         """Approved or active secondments of this bulk load not yet stored, per teacher."""
 
@@ -71,20 +72,38 @@ class Lookup:
             seen[id] = self.backend.get(cls, id)
         return seen[id]
 
+    def exists(self, cls: type[Stored], id: int) -> bool:
+        """Whether a ``cls`` with ``id`` is stored: a count by id, not a decoded record."""
+        known = self._ids.get(cls)
+        if known is None:
+            known = self._ids[cls] = {}
+        if id not in known:
+            seen = self._seen.get(cls)
+            if seen is not None and id in seen:
+                known[id] = seen[id] is not None
+            else:
+                known[id] = self.backend.count(cls, {"id": Op("eq", id)}) > 0
+        return known[id]
+
     def need(self, cls: type[Stored], id: int, *, by: Stored, field: str) -> Any:
         """The record, or :class:`NotFound` naming who asked for it."""
         found = self.get(cls, id)
         if found is None:
-            raise NotFound(
-                message(
-                    "{kind} {field} names {target_kind} {id}, which does not exist",
-                    kind=noun(type(by)),
-                    field=field,
-                    target_kind=noun(cls),
-                    id=id,
-                )
-            )
+            raise missing(cls, id, by=by, field=field)
         return found
+
+
+def missing(cls: type[Stored], id: int, *, by: Stored, field: str) -> NotFound:
+    """``by``'s ``field`` names a ``cls`` ``id`` that is not stored."""
+    return NotFound(
+        message(
+            "{kind} {field} names {target_kind} {id}, which does not exist",
+            kind=noun(type(by)),
+            field=field,
+            target_kind=noun(cls),
+            id=id,
+        )
+    )
 
 
 @per_type
@@ -96,8 +115,8 @@ def check_links(record: Stored, lookup: Lookup) -> None:
     """Every link field points to an existing record."""
     for name, target_cls in _links(type(record)):
         target = getattr(record, name)
-        if target is not None:
-            lookup.need(target_cls, target, by=record, field=name)
+        if target is not None and not lookup.exists(target_cls, target):
+            raise missing(target_cls, target, by=record, field=name)
 
 
 def check_ref(record: Stored, backend: Backend) -> None:
@@ -106,7 +125,12 @@ def check_ref(record: Stored, backend: Backend) -> None:
     if ref is None:
         return
     cls = type(record)
-    for holder in backend.find(cls, {"ref": Op("eq", ref)}, limit=1):
+    others = {"ref": Op("eq", ref)}
+    if record.id is not None:
+        others["id"] = Op("ne", record.id)
+    if not backend.count(cls, others):
+        return  # a count, so the holder is read only to name it
+    for holder in backend.find(cls, others, limit=1):
         if holder.id != record.id:
             raise DuplicateRef(
                 message(

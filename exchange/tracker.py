@@ -303,11 +303,15 @@ class Tracker(Operations, Mentoring):
 
     # -- writes -----------------------------------------------------------------
 
-    def _check(self, record: Stored, lookup: rules.Lookup, *, bulk: bool = False) -> None:
+    def _check(
+        self, record: Stored, lookup: rules.Lookup, *, bulk: bool = False, policies: bool = True
+    ) -> None:
+        """Every rule for ``record``, and the policy plugins' unless ``policies`` is false
+        (a bulk load asks the plugin manager once whether there are any)."""
         if isinstance(record, Change) or not isinstance(record, Record):
             raise InvalidRecord(message("the change log is written by the tracker alone"))
         rules.check(record, lookup, self.backend, bulk=bulk)
-        if self.plugins.has_validators:
+        if policies and self.plugins.has_validators:
             self.plugins.validate(record, self)
 
     def add(self, record: R) -> R:
@@ -393,6 +397,7 @@ class Tracker(Operations, Mentoring):
     def _checked(
         self, cls: type[R], records: Iterable[R], lookup: rules.Lookup, *, bulk: bool
     ) -> Iterator[R]:
+        policies = self.plugins.has_validators
         for record in records:
             if type(record) is not cls:
                 raise InvalidRecord(
@@ -412,7 +417,7 @@ class Tracker(Operations, Mentoring):
                 )
             if record.revision:
                 record = attrs.evolve(record, revision=0)
-            self._check(record, lookup, bulk=bulk)
+            self._check(record, lookup, bulk=bulk, policies=policies)
             yield record
 
     def _add_one_by_one(self, cls: type[R], records: Iterable[R]) -> BulkResult:

@@ -60,6 +60,11 @@ class Secondment(Record):
     def __attrs_post_init__(self) -> None:
         ordered(self, "starts_on", "ends_on")
         ordered(self, "starts_on", "returned_on")
+        if self.extensions:
+            self._check_extensions()
+
+    def _check_extensions(self) -> None:
+        """The extensions follow on from each other, from within the secondment to its end."""
         for earlier, later in zip(self.extensions, self.extensions[1:], strict=False):
             if later.previous_end != earlier.new_end:
                 raise InvalidRecord(
@@ -70,7 +75,7 @@ class Secondment(Record):
                         previous_end=later.previous_end,
                     )
                 )
-        if self.extensions and self.extensions[0].previous_end < self.starts_on:
+        if self.extensions[0].previous_end < self.starts_on:
             raise InvalidRecord(
                 message(
                     "secondment starts {starts_on} but its first extension moves an end of {value}",
@@ -78,7 +83,7 @@ class Secondment(Record):
                     value=self.extensions[0].previous_end,
                 )
             )
-        if self.extensions and self.extensions[-1].new_end != self.ends_on:
+        if self.extensions[-1].new_end != self.ends_on:
             raise InvalidRecord(
                 message(
                     "secondment ends {ends_on} but its last extension ends {value}",

@@ -29,6 +29,7 @@ from hypothesis.stateful import (
 )
 
 from ..backend import STORED_TYPES, Backend
+from ..codec import from_row_checked, to_row
 from ..errors import InvalidRecord
 from ..models import Stored
 from ..paging import keys
@@ -165,8 +166,22 @@ def expect_same_dumps(
 
 
 def expect_same_tables(actual: Backend, expected: Backend, when: str = "") -> None:
-    """Every table of ``actual`` holds exactly what the same table of ``expected`` holds."""
-    expect_same_dumps(dump(actual), dump(expected), when)
+    """Every table of ``actual`` holds exactly what the same table of ``expected`` holds,
+    and every record read from ``actual`` is what the validated path builds from its row."""
+    tables = dump(actual)
+    expect_same_dumps(tables, dump(expected), when)
+    expect_checked(tables)
+
+
+def expect_checked(tables: Mapping[str, list[Stored]]) -> None:
+    """Each record, read back through the trusted decoder (:func:`~exchange.codec.from_row`
+    skips the checks), equals the one :func:`~exchange.codec.from_row_checked` builds,
+    with every converter, validator and cross-field check, from the same stored row."""
+    for records in tables.values():
+        for record in records:
+            cls = type(record)
+            checked = from_row_checked(cls, to_row(record))
+            expect_same(f"{cls.__name__} {record.id} built with its checks", record, checked)
 
 
 # -- operations -----------------------------------------------------------------
