@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 import math
 import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
 from exchange.i18n import localize, message
 from exchange.report import Report, Table
+from exchange.rows import Row
 
 NUMERIC_TYPES = frozenset({"int", "number", "money", "percent"})
 """Column types whose cells are numbers, aligned to the right."""
@@ -78,12 +81,26 @@ def cell_text(value: Any, type: str = "text") -> str:
     return str(value)
 
 
-def right_aligned(table: Table) -> list[bool]:
+SAMPLE_ROWS = 1000
+"""How many of a table's first rows decide what cannot wait for the rest: column
+widths (``table``, ``xlsx``) and which text columns hold only numbers and align
+right. Later rows are written as they come, never read twice."""
+
+
+def sample(table: Table, size: int = SAMPLE_ROWS) -> tuple[list[Row], Iterator[Row]]:
+    """The first ``size`` rows of ``table``, and every row (those first) read once."""
+    rows = iter(table.rows)
+    first = list(itertools.islice(rows, size))
+    return first, itertools.chain(first, rows)
+
+
+def right_aligned(table: Table, rows: Iterable[Sequence[Any]]) -> list[bool]:
     """Per column, whether it holds numbers and aligns right: a numeric column
-    type, or every filled cell a number."""
+    type, or every filled cell of ``rows`` (a sample of the table's) a number."""
+    rows = list(rows)
     flags = []
     for index, column in enumerate(table.columns):
-        cells = [row[index] for row in table.rows if index < len(row) and row[index] is not None]
+        cells = [row[index] for row in rows if index < len(row) and row[index] is not None]
         flags.append(
             column.type in NUMERIC_TYPES or (bool(cells) and all(is_number(c) for c in cells))
         )
