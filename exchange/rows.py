@@ -3,9 +3,10 @@
 A :class:`Rows` holds either rows already in memory (a small table, a test's)
 or a source that yields them: a function returning a fresh iterator (a query,
 run again for each reading) or one iterator (read once). Formats only iterate,
-so a table of a million rows never sits in memory; :meth:`Rows.materialize`
-(and ``len``, indexing, ``==``, which use it) reads every row into memory,
-for small tables and tests.
+so a table of a million rows never sits in memory. Rows in memory also have a
+length and an index, as a tuple does; streamed rows have neither (``len``
+raises :class:`TypeError`) until :meth:`Rows.materialize` reads them all into
+memory, for small tables and tests. ``==`` materializes.
 
 :class:`Tally` keeps the sums of chosen columns while the rows stream past,
 for a totals row that does not need the rows held.
@@ -76,11 +77,17 @@ class Rows:
             return Rows([change(row) for row in self._held])
         return Rows(lambda: (change(row) for row in self))
 
+    def _held_rows(self) -> tuple[Row, ...]:
+        if self._held is None:
+            # A TypeError, so that list() and zip() take it as "length unknown".
+            raise TypeError(f"table {self.name!r}: streamed rows have no length; materialize()")
+        return self._held
+
     def __len__(self) -> int:
-        return len(self.materialize())
+        return len(self._held_rows())
 
     def __getitem__(self, index: int) -> Row:
-        return self.materialize()[index]
+        return self._held_rows()[index]
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Rows):

@@ -87,10 +87,11 @@ widths (``table``, ``xlsx``) and which text columns hold only numbers and align
 right. Later rows are written as they come, never read twice."""
 
 
-def sample(table: Table, size: int = SAMPLE_ROWS) -> tuple[list[Row], Iterator[Row]]:
-    """The first ``size`` rows of ``table``, and every row (those first) read once."""
+def sample(table: Table, size: int | None = None) -> tuple[list[Row], Iterator[Row]]:
+    """The first ``size`` (:data:`SAMPLE_ROWS`) rows of ``table``, and every row
+    (those first) read once."""
     rows = iter(table.rows)
-    first = list(itertools.islice(rows, size))
+    first = list(itertools.islice(rows, SAMPLE_ROWS if size is None else size))
     return first, itertools.chain(first, rows)
 
 
