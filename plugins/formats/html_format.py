@@ -85,7 +85,7 @@ th, td {{ border: 1px solid #d0d7de; padding: .25rem .6rem; text-align: left;
 thead th {{ background: #f6f8fa; }}
 tfoot td {{ font-weight: bold; background: #f6f8fa; }}
 .num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
-.no-data {{ color: #656d76; font-style: italic; }}
+.no-data, .rows-left-out {{ color: #656d76; font-style: italic; }}
 footer {{ margin-top: 2rem; color: #656d76; font-family: monospace; overflow-wrap: anywhere; }}
 figure {{ margin: 1rem 0; max-width: 100%; overflow-x: auto; }}
 figcaption {{ font-weight: bold; margin-bottom: .25rem; }}

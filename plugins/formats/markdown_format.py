@@ -33,6 +33,8 @@ def markdown_text(text: str, *, breaks: bool = True) -> str:
     control characters as spaces."""
     text = _SPECIAL.sub(r"\\\1", text)
     text = _BREAK.sub("<br>" if breaks else " ", text)
+    if text.isprintable():  # no control character left to change
+        return text
     return "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
 
 

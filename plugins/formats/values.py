@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import itertools
 import math
 import unicodedata
@@ -119,6 +120,7 @@ def head_line(report: Report) -> str | None:
 # -- terminal width -------------------------------------------------------------
 
 
+@functools.cache  # a few thousand distinct characters at most, looked up per cell
 def char_width(char: str) -> int:
     """Terminal columns ``char`` takes: 2 for East Asian wide/full-width,
     0 for combining and format characters, else 1."""
@@ -129,11 +131,15 @@ def char_width(char: str) -> int:
 
 def display_width(text: str) -> int:
     """Terminal columns ``text`` takes (see :func:`char_width`)."""
+    if text.isascii() and text.isprintable():
+        return len(text)
     return sum(char_width(char) for char in text)
 
 
 def one_line(text: str) -> str:
     """``text`` on one line: line breaks, tabs and other control characters become spaces."""
+    if text.isprintable():  # no control or line-break character to change
+        return text
     text = text.replace("\r\n", " ")
     return "".join(
         " " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char for char in text

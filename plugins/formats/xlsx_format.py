@@ -185,6 +185,18 @@ def column_widths(table: Table, rows: Iterable[Sequence[Any]]) -> list[float]:
     return [float(min(MAX_WIDTH, max(MIN_WIDTH, width + 2))) for width in widest]
 
 
+_ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
+"""Texts openpyxl would store as Excel error values rather than as text."""
+
+
+def _as_is(value: Any) -> bool:
+    """Whether openpyxl stores ``value`` as we would, given it as it is: an ``int``,
+    or text it will not take for a formula (``=…``) or an error code (``#N/A``)."""
+    if type(value) is int:
+        return True
+    return isinstance(value, str) and not value.startswith("=") and value not in _ERROR_CODES
+
+
 def _lines(table: Table, rows: Iterable[Row]) -> Iterator[tuple[Row, bool]]:
     """The rows as they are read, then the totals (in bold)."""
     for row in rows:
@@ -226,6 +238,8 @@ def render_xlsx(report: Report, stream: IO[bytes]) -> None:
 
     def cell(sheet: Any, value: Any, type: str, strong: bool) -> Any:
         stored, number_format = xlsx_value(value, type)
+        if not strong and number_format is None and (stored is None or _as_is(stored)):
+            return stored  # no cell object of ours: the common case, kept cheap
         if is_number(stored):
             # Exact digits: openpyxl would write Decimal("9.3") as 9.300000000000001.
             new = cell_module.WriteOnlyCell(sheet, value=plain_number(stored))

@@ -8,17 +8,16 @@ one), days served up to ``as_of`` (today) and status, with a timeline chart.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from exchange import School, Tracker
+from exchange import Tracker
 from exchange.lifecycle import last_day
 from exchange.report import Chart, Column, Report, Table
 from exchange.rows import Tally
 from exchange.timeline import days_served
 
-from .scope import BATCH, Scope, lookup, placements, resolve
+from .scope import Scope, placements, resolve, with_schools
 
 COLUMNS = [
     Column(key="teacher", label="teacher"),
@@ -37,12 +36,8 @@ TOTALS = ("", "", "", "", None, None, 0, "")
 
 
 def roster_rows(tracker: Tracker, scope: Scope, today: dt.date) -> Iterator[list[Any]]:
-    """One row per placement, read in batches; school names are looked up once each."""
-    schools: dict[int, School] = {}
-    found = placements(tracker, scope)
-    while chunk := list(itertools.islice(found, BATCH)):
-        wanted = {x for p in chunk for x in (p.teacher.school_id, p.secondment.host_school_id)}
-        schools.update(lookup(tracker, School, wanted - schools.keys()))
+    """One row per placement, read in batches."""
+    for chunk, schools in with_schools(tracker, placements(tracker, scope)):
         for placement in chunk:
             secondment, teacher = placement.secondment, placement.teacher
             yield [
