@@ -9,7 +9,7 @@ notes, reasons for leaving). Lists of terms or words become one cell joined by
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -46,14 +46,24 @@ def records_table(
 
 
 def _table(
-    cls: type[Record], records: Iterable[Record], chosen: list[attrs.Attribute[Any]]
+    cls: type[Record],
+    records: Iterable[Record] | Callable[[], Iterable[Record]],
+    chosen: list[attrs.Attribute[Any]],
 ) -> Table:
+    """``records`` as a table; given a function that finds them, the rows are found
+    anew each time they are read, streaming."""
     columns = [
         Column(key=f.name, label=f.name, type=_TYPES.get(f.metadata["kind"], "text"))
         for f in chosen
     ]
-    rows = ([_cell(f, getattr(record, f.name)) for f in chosen] for record in records)
-    return Table(name=cls.table, columns=columns, rows=rows)
+
+    def rows(found: Iterable[Record]) -> Iterator[list[Any]]:
+        return ([_cell(f, getattr(record, f.name)) for f in chosen] for record in found)
+
+    if callable(records):
+        source = records
+        return Table(name=cls.table, columns=columns, rows=lambda: rows(source()))
+    return Table(name=cls.table, columns=columns, rows=rows(records))
 
 
 def export_report(
@@ -63,7 +73,10 @@ def export_report(
     each; the report carries the change-log head read before the records."""
     cls = record_type(kind)
     head = tracker.head()
-    records = tracker.find(cls, include_archived=True, **filters)
-    table = _table(cls, records, exported_fields(cls, redact=redact))
+    table = _table(
+        cls,
+        lambda: tracker.find(cls, include_archived=True, **filters),
+        exported_fields(cls, redact=redact),
+    )
     parameters = {"record type": cls.table, "redacted": redact}
     return Report(title=cls.table, parameters=parameters, tables=[table], head=head)

@@ -10,12 +10,13 @@ English; :meth:`Report.localized` gives the same report in another language
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any, Literal
 
 import attrs
 
 from . import i18n
+from .rows import Rows, Source
 
 COLUMN_TYPES = frozenset({"text", "int", "number", "money", "date", "percent"})
 """Column types a format knows how to show."""
@@ -43,12 +44,16 @@ def _columns(items: Iterable[Column]) -> tuple[Column, ...]:
     return tuple(items)
 
 
-def _rows(items: Iterable[Sequence[Any]]) -> tuple[tuple[Any, ...], ...]:
-    return tuple(tuple(row) for row in items)
+def _rows(items: Rows | Source) -> Rows:
+    return items if isinstance(items, Rows) else Rows(items)
 
 
-def _totals(items: Sequence[Any] | None) -> tuple[Any, ...] | None:
-    return None if items is None else tuple(items)
+TotalsSource = Sequence[Any] | Callable[[], Sequence[Any] | None] | None
+"""A totals row, or a function that gives it when asked (after the rows are read)."""
+
+
+def _totals(items: TotalsSource) -> TotalsSource:
+    return items if items is None or callable(items) else tuple(items)
 
 
 @attrs.frozen(kw_only=True)
@@ -56,26 +61,53 @@ class Table:
     """Rows of values, one per column, plus optional totals.
 
     ``name`` is the table's identifier (a JSON key, a chart's reference);
-    ``title`` is its heading for readers, ``name`` when empty.
+    ``title`` is its heading for readers, ``name`` when empty. ``rows`` is a
+    list of rows, or a source a format reads once, row by row (see
+    :class:`~exchange.rows.Rows`): a report of a million rows is never held in
+    memory. ``totals`` may be a function, asked only after the rows have been
+    read (a :meth:`~exchange.rows.Tally.totals`, say).
     """
 
     name: str
     columns: tuple[Column, ...] = attrs.field(converter=_columns)
-    rows: tuple[tuple[Any, ...], ...] = attrs.field(converter=_rows)
-    totals: tuple[Any, ...] | None = attrs.field(default=None, converter=_totals)
+    rows: Rows = attrs.field(converter=_rows)
+    _totals: TotalsSource = attrs.field(default=None, converter=_totals, alias="totals")
     title: str = ""
 
     def __attrs_post_init__(self) -> None:
-        width = len(self.columns)
-        for number, row in enumerate(self.rows, 1):
-            if len(row) != width:
-                raise ValueError(
-                    f"table {self.name!r}: row {number} has {len(row)} cells for {width} columns"
-                )
-        if self.totals is not None and len(self.totals) != width:
+        self.rows.name, self.rows.width = self.name, len(self.columns)
+        if not self.rows.streamed:
+            for number, row in enumerate(self.rows, 1):
+                self.rows.check(number, row)
+        if not callable(self._totals):
+            self._check_totals(self._totals)
+
+    def _check_totals(self, totals: Sequence[Any] | None) -> tuple[Any, ...] | None:
+        if totals is None:
+            return None
+        if len(totals) != len(self.columns):
             raise ValueError(
-                f"table {self.name!r}: totals have {len(self.totals)} cells for {width} columns"
+                f"table {self.name!r}: totals have {len(totals)} cells for "
+                f"{len(self.columns)} columns"
             )
+        return tuple(totals)
+
+    @property
+    def totals(self) -> tuple[Any, ...] | None:
+        """The totals row, or ``None``; for a table whose totals are computed as its
+        rows stream, read it after the rows."""
+        found = self._totals() if callable(self._totals) else self._totals
+        return self._check_totals(found)
+
+    @property
+    def totals_deferred(self) -> bool:
+        """Whether the totals are computed as the rows stream (read them after the rows)."""
+        return callable(self._totals)
+
+    def materialized(self) -> Table:
+        """This table with its rows read into memory, to be read more than once
+        (for small tables and tests; a format reads :attr:`rows` once)."""
+        return attrs.evolve(self, rows=self.rows.materialize(), totals=self.totals)
 
     @property
     def heading(self) -> str:
@@ -161,6 +193,13 @@ class Report:
         report = self if lang is None else self.localized(lang)
         (plugins or default_plugins()).formats.get(format).render(report, stream)
 
+    def materialized(self) -> Report:
+        """This report with every table's rows read into memory
+        (:meth:`Table.materialized`): a report whose rows stream from a store
+        reads them when rendered, so keep this instead to render it more than
+        once cheaply or after the tracker is closed (small reports, tests)."""
+        return attrs.evolve(self, tables=[table.materialized() for table in self.tables])
+
     def table(self, name: str) -> Table:
         """The table called ``name``."""
         for table in self.tables:
@@ -188,8 +227,8 @@ class Report:
                 t,
                 title=say(t.heading),
                 columns=[attrs.evolve(c, label=say(c.label)) for c in t.columns],
-                rows=[[cell(v) for v in row] for row in t.rows],
-                totals=None if t.totals is None else [cell(v) for v in t.totals],
+                rows=t.rows.map(lambda row: [cell(v) for v in row]),
+                totals=_localized_totals(t, cell),
             )
             for t in self.tables
         ]
@@ -201,3 +240,13 @@ class Report:
             charts=[attrs.evolve(c, title=say(c.title)) for c in self.charts],
             lang=code,
         )
+
+
+def _localized_totals(table: Table, cell: Callable[[Any], Any]) -> TotalsSource:
+    """The totals of ``table`` through ``cell``, asked for as late as the original."""
+
+    def later() -> list[Any] | None:
+        totals = table.totals
+        return None if totals is None else [cell(v) for v in totals]
+
+    return later if table.totals_deferred else later()

@@ -247,7 +247,7 @@ def demo_reports(demo_db: Path) -> list[Report]:
             ranged = {**{k: v for k, v in RANGE.items() if k in taken}, **required}
             for filters in (required, every, ranged if "since" in taken else None):
                 if filters is not None:
-                    built.append(spec.build(tracker, **filters))
+                    built.append(spec.build(tracker, **filters).materialized())
     return built
 
 

@@ -98,7 +98,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def demo_reports(demo_db: Path) -> dict[str, Report]:
     with Tracker.open(f"sqlite:///{demo_db}") as tracker:
-        return {name: build(tracker, name, **REPORT_ARGS[name]) for name in REPORTS}
+        return {name: build(tracker, name, **REPORT_ARGS[name]).materialized() for name in REPORTS}
 
 
 # -- every report, every format, both languages, on the demo -------------------------

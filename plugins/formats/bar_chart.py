@@ -80,7 +80,7 @@ def bar_data(chart: Chart, table: Table) -> Bars:
         if row[x] is None or series is None or not is_number(row[y]):
             continue
         key = (cell_text(row[x], x_type), series)
-        sums[key] = _add(sums.get(key, 0), row[y])
+        sums[key] = add_numbers(sums.get(key, 0), row[y])
     sums = {key: total for key, total in sums.items() if abs(float(total)) <= LARGEST}
     return Bars(
         groups=positions([group for group, _ in sums]),
@@ -90,7 +90,7 @@ def bar_data(chart: Chart, table: Table) -> Bars:
     )
 
 
-def _add(total: Any, value: Any) -> Any:
+def add_numbers(total: Any, value: Any) -> Any:
     """``total + value``, in floats when either is one (a ``Decimal`` and a
     ``float`` do not add up)."""
     if isinstance(total, float) or isinstance(value, float):

@@ -1,7 +1,8 @@
 """The ``csv`` format: RFC 4180 comma-separated values, safe to open in a spreadsheet.
 
 One header row of column labels, then one row per table row, then the totals
-row when the table has one. A report of several tables writes them one after
+row when the table has one; rows are written as they are read, so a table of
+any length takes the same memory. A report of several tables writes them one after
 another: each preceded by a row holding only the table name, and tables
 separated by an empty line. A single table is written without its name, so
 the file is plain CSV.
@@ -25,6 +26,7 @@ head on standard error whenever it writes a file.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import IO, Any
 
@@ -51,22 +53,22 @@ def render_csv(report: Report, stream: IO[str]) -> None:
             if number:
                 writer.writerow([])
             writer.writerow([csv_safe(table.heading)])
-        for row in table_rows(table):
-            writer.writerow(row)
+        writer.writerows(table_rows(table))
     head = head_line(report)
     if several and head is not None:
         writer.writerows([[], [csv_safe(head)]])
 
 
-def table_rows(table: Table) -> list[list[str]]:
-    """The CSV cells of ``table``: the header, the rows, the totals."""
-    rows = [tuple(row) for row in table.rows]
-    if table.totals is not None:
-        rows.append(tuple(table.totals))
-    return [[csv_safe(column.label) for column in table.columns]] + [
-        [csv_cell(value, column.type) for column, value in zip(table.columns, row, strict=True)]
-        for row in rows
-    ]
+def table_rows(table: Table) -> Iterator[list[str]]:
+    """The CSV cells of ``table``, one row at a time: the header, the rows, the totals
+    (asked for after the rows)."""
+    columns = table.columns
+    yield [csv_safe(column.label) for column in columns]
+    for row in table.rows:
+        yield [csv_cell(value, column.type) for column, value in zip(columns, row, strict=True)]
+    totals = table.totals
+    if totals is not None:
+        yield [csv_cell(value, column.type) for column, value in zip(columns, totals, strict=True)]
 
 
 def csv_cell(value: Any, type: str = "text") -> str:

@@ -1,4 +1,8 @@
-"""The ``json`` format: the report as one JSON object, values kept as data."""
+"""The ``json`` format: the report as one JSON object, values kept as data.
+
+The object is written as it is read: each table's rows one per line, inside
+the indented object, so a table of any length takes the same memory.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,15 @@ import datetime as dt
 import decimal
 import enum
 import json
+import re
+import secrets
 from typing import IO, Any
 
-from exchange.report import Report
+from exchange.report import Report, Table
+
+_SLOT = "\x00{token} {number}\x00"
+"""Stands in the skeleton where a table's rows or totals go, written later; the
+token, new for each rendering, keeps a report's own text from matching it."""
 
 
 def _plain(value: Any) -> Any:
@@ -19,12 +29,41 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _line(values: Any) -> str:
+    return json.dumps([_plain(v) for v in values], ensure_ascii=False)
+
+
 def render_json(report: Report, stream: IO[str]) -> None:
     """The report as one JSON object: ``title``, ``lang``, ``head`` (the change-log
     head, ``null`` for a report not made from a store), ``parameters``, ``tables``
     (each with ``name``, ``title``, ``columns``, ``rows``, ``totals``) and ``charts``.
     See docs/reports.md for the schema."""
-    data = {
+    token = secrets.token_hex(8)
+    text = json.dumps(skeleton(report, token), ensure_ascii=False, indent=2)
+    start, end = json.dumps(_SLOT.format(token=token, number=0)).split(" 0")
+    slot = re.escape(start + " ") + r"\d+" + re.escape(end)
+    parts = re.split(slot, text)
+    stream.write(parts[0])
+    for number, table in enumerate(report.tables):
+        _write_rows(table, stream, indent=" " * 8)
+        stream.write(parts[2 * number + 1])
+        totals = table.totals
+        stream.write("null" if totals is None else _line(totals))
+        stream.write(parts[2 * number + 2])
+    stream.write("\n")
+
+
+def _write_rows(table: Table, stream: IO[str], *, indent: str) -> None:
+    first = True
+    for row in table.rows:
+        stream.write(("[\n" if first else ",\n") + indent + _line(row))
+        first = False
+    stream.write("[]" if first else "\n" + indent[:-2] + "]")
+
+
+def skeleton(report: Report, token: str) -> dict[str, Any]:
+    """The report object with a placeholder where each table's rows and totals go."""
+    return {
         "title": report.title,
         "lang": report.lang,
         "head": report.head,
@@ -34,10 +73,10 @@ def render_json(report: Report, stream: IO[str]) -> None:
                 "name": t.name,
                 "title": t.heading,
                 "columns": [{"key": c.key, "label": c.label, "type": c.type} for c in t.columns],
-                "rows": [[_plain(v) for v in row] for row in t.rows],
-                "totals": None if t.totals is None else [_plain(v) for v in t.totals],
+                "rows": _SLOT.format(token=token, number=2 * number),
+                "totals": _SLOT.format(token=token, number=2 * number + 1),
             }
-            for t in report.tables
+            for number, t in enumerate(report.tables)
         ],
         "charts": [
             {"title": c.title, "kind": c.kind, "table": c.table, "x": c.x, "y": list(c.y)}
@@ -45,5 +84,3 @@ def render_json(report: Report, stream: IO[str]) -> None:
             for c in report.charts
         ],
     }
-    json.dump(data, stream, ensure_ascii=False, indent=2)
-    stream.write("\n")

@@ -2,7 +2,8 @@
 
 A ``#`` heading with the report title, the parameters as a list, then per
 table a ``##`` heading with its name and a pipe table, numbers aligned right,
-the totals row last in bold. Cells read as in the ``table`` format; characters
+the totals row last in bold. Rows are written as they are read, so a table of
+any length takes the same memory. Cells read as in the ``table`` format; characters
 Markdown would act on (``|``, ``*``, ``_``, ``<``, …) are escaped with ``\\``
 and line breaks inside a cell become ``<br>``. A report that carries a
 change-log head ends with the line ``change log head: HASH``
@@ -13,13 +14,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
 from exchange.i18n import translator
 from exchange.report import Report, Table
 
-from .values import cell_text, head_line, right_aligned
+from .values import cell_text, head_line, right_aligned, sample
 
 NO_ROWS = "(no rows)"
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -32,11 +33,13 @@ def markdown_text(text: str, *, breaks: bool = True) -> str:
     control characters as spaces."""
     text = _SPECIAL.sub(r"\\\1", text)
     text = _BREAK.sub("<br>" if breaks else " ", text)
+    if text.isprintable():  # no control character left to change
+        return text
     return "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
 
 
 def render_markdown(report: Report, stream: IO[str]) -> None:
-    """Write ``report`` as a Markdown document."""
+    """Write ``report`` as a Markdown document, each table row by row."""
     lines = [f"# {markdown_text(report.title, breaks=False)}", ""]
     if report.parameters:
         lines += [
@@ -44,21 +47,23 @@ def render_markdown(report: Report, stream: IO[str]) -> None:
             for key, value in report.parameters.items()
         ]
         lines.append("")
+    stream.write("\n".join(lines).rstrip("\n") + "\n")
     for table in report.tables:
-        lines += [f"## {markdown_text(table.heading, breaks=False)}", ""]
-        lines += table_lines(table, empty=translator(report.lang)(NO_ROWS))
-        lines.append("")
+        stream.write(f"\n## {markdown_text(table.heading, breaks=False)}\n\n")
+        for line in table_lines(table, empty=translator(report.lang)(NO_ROWS)):
+            stream.write(line + "\n")
     footer = head_line(report)
     if footer is not None:
-        lines.append(markdown_text(footer, breaks=False))
-    stream.write("\n".join(lines).rstrip("\n") + "\n")
+        stream.write("\n" + markdown_text(footer, breaks=False) + "\n")
 
 
-def table_lines(table: Table, *, empty: str = NO_ROWS) -> list[str]:
-    """``table`` as a pipe table, followed by ``empty`` when it has no rows."""
-    count = len(table.columns)
-    if not count:
-        return [empty]
+def table_lines(table: Table, *, empty: str = NO_ROWS) -> Iterator[str]:
+    """``table`` as a pipe table, line by line, followed by ``empty`` when it has
+    no rows; which columns align right is decided on the first
+    :data:`~.values.SAMPLE_ROWS` rows."""
+    if not table.columns:
+        yield empty
+        return
 
     def cells(values: Sequence[Any]) -> list[str]:
         return [
@@ -66,17 +71,15 @@ def table_lines(table: Table, *, empty: str = NO_ROWS) -> list[str]:
             for column, value in zip(table.columns, values, strict=True)
         ]
 
-    lines = [
-        _row([markdown_text(column.label).strip() for column in table.columns]),
-        _row(["---:" if right else "---" for right in right_aligned(table)]),
-    ]
-    lines += [_row(cells(row)) for row in table.rows]
+    first, rows = sample(table)
+    yield _row([markdown_text(column.label).strip() for column in table.columns])
+    yield _row(["---:" if right else "---" for right in right_aligned(table, first)])
+    for row in rows:
+        yield _row(cells(row))
     if table.totals is not None:
-        totals = cells(table.totals)
-        lines.append(_row([f"**{cell}**" if cell else "" for cell in totals]))
-    if not table.rows:
-        lines += ["", empty]
-    return lines
+        yield _row([f"**{cell}**" if cell else "" for cell in cells(table.totals)])
+    if not first:
+        yield from ["", empty]
 
 
 def _row(cells: list[str]) -> str:

@@ -2,8 +2,13 @@
 
 Columns are two spaces apart and as wide as their widest cell, counted in
 terminal columns (a Chinese character takes two), at most :data:`MAX_WIDTH`;
-longer cells end in ``…``. Numbers align right. A rule of ``-`` separates the
-header and, when the table has totals, the totals row. When a report has more
+longer cells end in ``…``. Only the header, the first
+:data:`~.values.SAMPLE_ROWS` rows and totals known before the rows are
+measured, so the rows are written as they are read, never held: a later text
+wider than its column is cut to it, a later number (a totals row computed as
+the rows stream) is kept whole and pushes the line out. Numbers align right.
+A rule of ``-`` separates the header and, when the table has totals, the
+totals row. When a report has more
 than one table, each is preceded by its name and tables are a blank line apart.
 The title and parameters are not printed (``markdown`` and ``json`` carry them);
 a report that carries a change-log head ends, after a blank line, with
@@ -12,13 +17,21 @@ a report that carries a change-log head ends, after a blank line, with
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import IO
 
 from exchange.i18n import translator
 from exchange.report import Report, Table
 
-from .values import cell_text, clip, display_width, head_line, one_line, right_aligned
+from .values import (
+    cell_text,
+    clip,
+    display_width,
+    head_line,
+    one_line,
+    right_aligned,
+    sample,
+)
 
 MAX_WIDTH = 60
 """Widest a column gets, in terminal columns."""
@@ -42,12 +55,14 @@ def render_table(report: Report, stream: IO[str]) -> None:
         stream.write(f"\n{footer}\n")
 
 
-def table_lines(table: Table, *, max_width: int = MAX_WIDTH, empty: str = NO_ROWS) -> list[str]:
-    """The lines of ``table``, all of the same display width; ``empty`` stands
-    under the header of a table without rows."""
-    count = len(table.columns)
-    if not count:
-        return [empty]
+def table_lines(table: Table, *, max_width: int = MAX_WIDTH, empty: str = NO_ROWS) -> Iterator[str]:
+    """The lines of ``table``, one at a time; ``empty`` stands under the header of
+    a table without rows. Widths come from the header, the first
+    :data:`~.values.SAMPLE_ROWS` rows and totals known in advance (see the module
+    docstring)."""
+    if not table.columns:
+        yield empty
+        return
 
     def cells(values: Sequence[object]) -> list[str]:
         return [
@@ -55,30 +70,41 @@ def table_lines(table: Table, *, max_width: int = MAX_WIDTH, empty: str = NO_ROW
             for column, value in zip(table.columns, values, strict=True)
         ]
 
+    first, rows = sample(table)
     header = [clip(one_line(column.label), max_width) for column in table.columns]
-    body = [cells(row) for row in table.rows]
-    totals = [] if table.totals is None else [cells(table.totals)]
+    known = [] if table.totals_deferred or table.totals is None else [cells(table.totals)]
     widths = [
         max(1, *(display_width(cell) for cell in column))
-        for column in zip(header, *body, *totals, strict=True)
+        for column in zip(header, *map(cells, first), *known, strict=True)
     ]
-    if not body:  # room for "(no rows)" under the header
-        widths[-1] += max(0, display_width(empty) - sum(widths) - len(GAP) * (count - 1))
-    right = right_aligned(table)
-
-    def line(texts: list[str]) -> str:
-        return GAP.join(
-            _pad(text, width, r) for text, width, r in zip(texts, widths, right, strict=True)
-        )
-
+    if not first:  # room for "(no rows)" under the header
+        widths[-1] += max(0, display_width(empty) - sum(widths) - len(GAP) * (len(widths) - 1))
+    line = _Line(widths, right_aligned(table, first))
     rule = GAP.join("-" * width for width in widths)
-    lines = [line(header), rule]
-    lines += [line(row) for row in body] or [_pad(empty, len(rule), False)]
-    if totals:
-        lines += [rule, line(totals[0])]
-    return lines
+    yield from (line(header), rule)
+    for row in rows:
+        yield line(cells(row))
+    if not first:
+        yield _pad(empty, len(rule), False)
+    totals = table.totals
+    if totals is not None:
+        yield from (rule, line(cells(totals)))
+
+
+class _Line:
+    """Cells padded to their column's width; a longer text is cut to it, a longer
+    number kept whole (it can only come after the sampled rows)."""
+
+    def __init__(self, widths: list[int], right: list[bool]) -> None:
+        self.columns = list(zip(widths, right, strict=True))
+
+    def __call__(self, texts: list[str]) -> str:
+        return GAP.join(
+            _pad(text if r else clip(text, width), width, r)
+            for text, (width, r) in zip(texts, self.columns, strict=True)
+        )
 
 
 def _pad(text: str, width: int, right: bool) -> str:
-    space = " " * (width - display_width(text))
+    space = " " * max(0, width - display_width(text))
     return space + text if right else text + space

@@ -54,7 +54,7 @@ class Span(NamedTuple):
     series: str
 
 
-def _day(value: Any) -> dt.date | None:
+def day_of(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     return value if isinstance(value, dt.date) else None
@@ -66,7 +66,7 @@ def timeline_data(chart: Chart, table: Table) -> list[Span]:
     x_type = table.columns[x].type
     spans = []
     for row in table.rows:
-        first, last, series = _day(row[start]), _day(row[end]), series_label(chart, table, row)
+        first, last, series = day_of(row[start]), day_of(row[end]), series_label(chart, table, row)
         if row[x] is None or first is None or last is None or series is None or last < first:
             continue
         spans.append(Span(cell_text(row[x], x_type), first, last, series))

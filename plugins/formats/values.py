@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
+import itertools
 import math
 import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
 from exchange.i18n import localize, message
 from exchange.report import Report, Table
+from exchange.rows import Row
 
 NUMERIC_TYPES = frozenset({"int", "number", "money", "percent"})
 """Column types whose cells are numbers, aligned to the right."""
@@ -78,12 +82,27 @@ def cell_text(value: Any, type: str = "text") -> str:
     return str(value)
 
 
-def right_aligned(table: Table) -> list[bool]:
+SAMPLE_ROWS = 1000
+"""How many of a table's first rows decide what cannot wait for the rest: column
+widths (``table``, ``xlsx``) and which text columns hold only numbers and align
+right. Later rows are written as they come, never read twice."""
+
+
+def sample(table: Table, size: int | None = None) -> tuple[list[Row], Iterator[Row]]:
+    """The first ``size`` (:data:`SAMPLE_ROWS`) rows of ``table``, and every row
+    (those first) read once."""
+    rows = iter(table.rows)
+    first = list(itertools.islice(rows, SAMPLE_ROWS if size is None else size))
+    return first, itertools.chain(first, rows)
+
+
+def right_aligned(table: Table, rows: Iterable[Sequence[Any]]) -> list[bool]:
     """Per column, whether it holds numbers and aligns right: a numeric column
-    type, or every filled cell a number."""
+    type, or every filled cell of ``rows`` (a sample of the table's) a number."""
+    rows = list(rows)
     flags = []
     for index, column in enumerate(table.columns):
-        cells = [row[index] for row in table.rows if index < len(row) and row[index] is not None]
+        cells = [row[index] for row in rows if index < len(row) and row[index] is not None]
         flags.append(
             column.type in NUMERIC_TYPES or (bool(cells) and all(is_number(c) for c in cells))
         )
@@ -101,6 +120,7 @@ def head_line(report: Report) -> str | None:
 # -- terminal width -------------------------------------------------------------
 
 
+@functools.cache  # a few thousand distinct characters at most, looked up per cell
 def char_width(char: str) -> int:
     """Terminal columns ``char`` takes: 2 for East Asian wide/full-width,
     0 for combining and format characters, else 1."""
@@ -111,11 +131,15 @@ def char_width(char: str) -> int:
 
 def display_width(text: str) -> int:
     """Terminal columns ``text`` takes (see :func:`char_width`)."""
+    if text.isascii() and text.isprintable():
+        return len(text)
     return sum(char_width(char) for char in text)
 
 
 def one_line(text: str) -> str:
     """``text`` on one line: line breaks, tabs and other control characters become spaces."""
+    if text.isprintable():  # no control or line-break character to change
+        return text
     text = text.replace("\r\n", " ")
     return "".join(
         " " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char for char in text

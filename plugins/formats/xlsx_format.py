@@ -33,7 +33,10 @@ Excel shows it as typed. Excel holds at most 32,767 characters in a cell;
 openpyxl cuts longer text.
 
 Columns are as wide as their widest cell, counted in display columns (a
-Chinese character takes two), within :data:`MIN_WIDTH` and :data:`MAX_WIDTH`.
+Chinese character takes two), within :data:`MIN_WIDTH` and :data:`MAX_WIDTH`;
+only the header, the first :data:`~.values.SAMPLE_ROWS` rows and totals known
+in advance are measured, since widths go before the first row. Rows are
+written as they are read, so a table of any length takes the same memory.
 openpyxl is imported only when a report is rendered, in write-only mode;
 without it :func:`render_xlsx` raises :class:`~exchange.errors.ConfigurationError`.
 """
@@ -44,14 +47,16 @@ import datetime as dt
 import enum
 import importlib
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
 from exchange.errors import ConfigurationError
 from exchange.i18n import message
 from exchange.report import Report, Table
+from exchange.rows import Row
 
-from .values import cell_text, display_width, head_line, is_number, label, plain_number
+from .values import cell_text, display_width, head_line, is_number, label, plain_number, sample
 
 MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.00%"
@@ -162,10 +167,12 @@ def _cut(text: str, limit: int) -> str:
     return text
 
 
-def column_widths(table: Table) -> list[float]:
-    """Per column, the width of its widest cell (header and totals included)
-    in display columns plus room for padding, within the limits."""
-    rows = list(table.rows) + ([tuple(table.totals)] if table.totals is not None else [])
+def column_widths(table: Table, rows: Iterable[Sequence[Any]]) -> list[float]:
+    """Per column, the width of its widest cell among the header, ``rows`` (a
+    sample of the table's) and totals known in advance, in display columns
+    plus room for padding, within the limits."""
+    if not table.totals_deferred and table.totals is not None:
+        rows = [*rows, table.totals]
     widest = [display_width(column.label) for column in table.columns]
     for row in rows:
         for index, (column, value) in enumerate(zip(table.columns, row, strict=True)):
@@ -176,6 +183,26 @@ def column_widths(table: Table) -> list[float]:
                 widest[index], *(display_width(line) for line in text.splitlines() or [""])
             )
     return [float(min(MAX_WIDTH, max(MIN_WIDTH, width + 2))) for width in widest]
+
+
+_ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
+"""Texts openpyxl would store as Excel error values rather than as text."""
+
+
+def _as_is(value: Any) -> bool:
+    """Whether openpyxl stores ``value`` as we would, given it as it is: an ``int``,
+    or text it will not take for a formula (``=…``) or an error code (``#N/A``)."""
+    if type(value) is int:
+        return True
+    return isinstance(value, str) and not value.startswith("=") and value not in _ERROR_CODES
+
+
+def _lines(table: Table, rows: Iterable[Row]) -> Iterator[tuple[Row, bool]]:
+    """The rows as they are read, then the totals (in bold)."""
+    for row in rows:
+        yield row, False
+    if table.totals is not None:
+        yield table.totals, True
 
 
 def describe(workbook: Any, report: Report) -> None:
@@ -211,6 +238,8 @@ def render_xlsx(report: Report, stream: IO[bytes]) -> None:
 
     def cell(sheet: Any, value: Any, type: str, strong: bool) -> Any:
         stored, number_format = xlsx_value(value, type)
+        if not strong and number_format is None and (stored is None or _as_is(stored)):
+            return stored  # no cell object of ours: the common case, kept cheap
         if is_number(stored):
             # Exact digits: openpyxl would write Decimal("9.3") as 9.300000000000001.
             new = cell_module.WriteOnlyCell(sheet, value=plain_number(stored))
@@ -231,17 +260,15 @@ def render_xlsx(report: Report, stream: IO[bytes]) -> None:
         if footer is not None:
             sheet.oddFooter.center.text = _plain_text(footer)
         # Widths and the frozen pane are written before the first row.
-        for index, width in enumerate(column_widths(table), start=1):
+        first, rows = sample(table)
+        for index, width in enumerate(column_widths(table, first), start=1):
             sheet.column_dimensions[utils.get_column_letter(index)].width = width
         count = len(table.columns)
         if not count:
             continue
         sheet.freeze_panes = "A2"
         sheet.append([cell(sheet, column.label, "text", True) for column in table.columns])
-        lines = [(tuple(row), False) for row in table.rows]
-        if table.totals is not None:
-            lines.append((tuple(table.totals), True))
-        for values, strong in lines:
+        for values, strong in _lines(table, rows):
             sheet.append(
                 [
                     cell(sheet, value, column.type, strong)

@@ -8,14 +8,16 @@ one), days served up to ``as_of`` (today) and status, with a timeline chart.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
-from exchange import School, Tracker
+from exchange import Tracker
 from exchange.lifecycle import last_day
 from exchange.report import Chart, Column, Report, Table
+from exchange.rows import Tally
 from exchange.timeline import days_served
 
-from .scope import lookup, placements, resolve
+from .scope import Scope, placements, resolve, with_schools
 
 COLUMNS = [
     Column(key="teacher", label="teacher"),
@@ -29,6 +31,27 @@ COLUMNS = [
 ]
 
 
+TOTALS = ("", "", "", "", None, None, 0, "")
+"""The totals row, days served summed into its place."""
+
+
+def roster_rows(tracker: Tracker, scope: Scope, today: dt.date) -> Iterator[list[Any]]:
+    """One row per placement, read in batches."""
+    for chunk, schools in with_schools(tracker, placements(tracker, scope)):
+        for placement in chunk:
+            secondment, teacher = placement.secondment, placement.teacher
+            yield [
+                teacher.name,
+                schools[teacher.school_id].name,
+                schools[secondment.host_school_id].name,
+                secondment.kind,
+                secondment.starts_on,
+                last_day(secondment),
+                days_served(secondment, as_of=today),
+                secondment.status,
+            ]
+
+
 def secondments(
     tracker: Tracker,
     *,
@@ -40,7 +63,9 @@ def secondments(
     school: int | str | None = None,
     as_of: dt.date | None = None,
 ) -> Report:
-    """Every secondment meeting the period, by start date, with days served."""
+    """Every secondment meeting the period, by start date, with days served; the
+    rows stream from the store each time they are read, the days served summed as
+    they go (:class:`~exchange.rows.Tally`)."""
     scope = resolve(
         tracker,
         year=year,
@@ -50,34 +75,8 @@ def secondments(
         partnership=partnership,
         school=school,
     )
-    today = as_of or dt.date.today()
-    rows: list[list[Any]] = []
-    found = list(placements(tracker, scope))
-    schools = lookup(
-        tracker,
-        School,
-        [x for p in found for x in (p.teacher.school_id, p.secondment.host_school_id)],
-    )
-    for placement in found:
-        secondment, teacher = placement.secondment, placement.teacher
-        rows.append(
-            [
-                teacher.name,
-                schools[teacher.school_id].name,
-                schools[secondment.host_school_id].name,
-                secondment.kind,
-                secondment.starts_on,
-                last_day(secondment),
-                days_served(secondment, as_of=today),
-                secondment.status,
-            ]
-        )
-    table = Table(
-        name="secondments",
-        columns=COLUMNS,
-        rows=rows,
-        totals=["", "", "", "", None, None, sum(r[6] for r in rows), ""] if rows else None,
-    )
+    tally = Tally(lambda: roster_rows(tracker, scope, as_of or dt.date.today()), [6], TOTALS)
+    table = Table(name="secondments", columns=COLUMNS, rows=tally.rows, totals=tally.totals)
     chart = Chart(
         title="secondment timeline",
         kind="timeline",

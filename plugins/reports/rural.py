@@ -13,14 +13,14 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from exchange import School, Tracker
+from exchange import Tracker
 from exchange.errors import InvalidRecord
 from exchange.i18n import message
 from exchange.lifecycle import last_day
 from exchange.report import Column, Report, Table
 from exchange.timeline import SERVED
 
-from .scope import lookup, placements, resolve
+from .scope import placements, resolve, with_schools
 
 DEFAULT_THRESHOLD = 365
 """Days of rural service asked for by default: one year."""
@@ -57,24 +57,22 @@ def rural_service(
         school=school,
     )
     today = as_of or dt.date.today()
-    found = list(placements(tracker, scope, statuses=SERVED))
-    hosts = lookup(tracker, School, (p.secondment.host_school_id for p in found))
     spans: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-    teachers = {}
-    for placement in found:
-        secondment = placement.secondment
-        if not hosts[secondment.host_school_id].rural:
-            continue
-        first, last = scope.clip(secondment.starts_on, min(last_day(secondment), today))
-        if first <= last:
-            spans[secondment.teacher_id].append((first, last))
-            teachers[secondment.teacher_id] = placement.teacher
-    homes = lookup(tracker, School, (t.school_id for t in teachers.values()))
+    teachers: dict[int, tuple[str, str]] = {}
+    found = placements(tracker, scope, statuses=SERVED)
+    for chunk, schools in with_schools(tracker, found):
+        for placement in chunk:
+            secondment, teacher = placement.secondment, placement.teacher
+            if not schools[secondment.host_school_id].rural:
+                continue
+            first, last = scope.clip(secondment.starts_on, min(last_day(secondment), today))
+            if first <= last:
+                spans[secondment.teacher_id].append((first, last))
+                teachers[secondment.teacher_id] = (teacher.name, schools[teacher.school_id].name)
     rows: list[list[Any]] = []
     for teacher_id, periods in spans.items():
-        teacher = teachers[teacher_id]
         days = _days(periods)
-        rows.append([teacher.name, homes[teacher.school_id].name, days, days >= threshold])
+        rows.append([*teachers[teacher_id], days, days >= threshold])
     rows.sort(key=lambda row: (-row[2], row[0]))
     table = Table(
         name="rural_service",

@@ -193,3 +193,16 @@ def placements(
             if not scope.touches([teacher.school_id, secondment.host_school_id]):
                 continue
             yield Placement(secondment, teacher, pairing)
+
+
+def with_schools(
+    tracker: Tracker, found: Iterable[Placement]
+) -> Iterator[tuple[list[Placement], dict[int, School]]]:
+    """``found`` in chunks of :data:`BATCH`, each with the schools known so far, which
+    include its teachers' and hosts' (each school looked up once)."""
+    schools: dict[int, School] = {}
+    stream = iter(found)
+    while chunk := list(itertools.islice(stream, BATCH)):
+        wanted = {x for p in chunk for x in (p.teacher.school_id, p.secondment.host_school_id)}
+        schools.update(lookup(tracker, School, wanted - schools.keys()))
+        yield chunk, schools
