@@ -15,7 +15,8 @@ each size, prints both sides' wall and CPU seconds and peak RSS, and the ratios
 ``ratio_wall`` and ``ratio_cpu`` = baseline seconds ÷ current seconds (1 is no cost;
 0.9 is 10 % slower). Target: ≥ 0.9 for both.
 
-    python bench/revisions.py [--rows N [N ...]] [--baseline COMMIT] [--repeat K]
+    python bench/revisions.py [--rows N [N ...]] [--baseline COMMIT] [--current COMMIT]
+                              [--repeat K]
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ def child(n: int) -> None:
 
 def unpack(commit: str, into: Path) -> Path:
     """The tree of ``commit``, unpacked from git into ``into``."""
-    archive = into / "baseline.tar"
+    into.mkdir()
+    archive = into / "tree.tar"
     subprocess.run(["git", "-C", str(ROOT), "archive", "-o", str(archive), commit], check=True)
     with tarfile.open(archive) as tar:
         tar.extractall(into / "tree", filter="data")
@@ -90,11 +92,11 @@ def side(name: str, code: Path, n: int) -> tuple[Side, Side]:
     return bulk, update
 
 
-def compare(n: int, baseline: Path, repeat: int) -> dict[str, object]:
+def compare(n: int, baseline: Path, current: Path, repeat: int) -> dict[str, object]:
     """Both sides at ``n`` rows, ``repeat`` times in turn; print the medians of their
     figures and the ratios; the summary row."""
     heading(f"{n:,} secondments, then {UPDATES:,} single updates (median of {repeat})")
-    runs = [(side("baseline", baseline, n), side("current", ROOT, n)) for _ in range(repeat)]
+    runs = [(side("baseline", baseline, n), side("current", current, n)) for _ in range(repeat)]
     ratios = {}
     for i, what in enumerate(("bulk", "update")):
         old = median("baseline", [run[0][i] for run in runs])
@@ -111,6 +113,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_sizes(parser, (200_000, 1_000_000))
     parser.add_argument("--baseline", default=BASELINE, help="commit to compare with")
+    parser.add_argument("--current", help="commit to measure (default: this checkout)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each side (median)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -118,8 +121,9 @@ def main() -> None:
         child(args.rows[0])
         return
     with tempfile.TemporaryDirectory() as folder:
-        baseline = unpack(args.baseline, Path(folder))
-        print_table([compare(n, baseline, args.repeat) for n in args.rows])
+        baseline = unpack(args.baseline, Path(folder) / "baseline")
+        current = unpack(args.current, Path(folder) / "current") if args.current else ROOT
+        print_table([compare(n, baseline, current, args.repeat) for n in args.rows])
 
 
 if __name__ == "__main__":
