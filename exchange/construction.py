@@ -173,8 +173,25 @@ def compile_init(cls: type[Any]) -> None:
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__doc__ = cls.__init__.__doc__
-    _ATTRS_INITS[cls] = cls.__init__
+    _ATTRS_INITS.setdefault(cls, cls.__init__)
     cls.__init__ = init
+
+
+def compile_on_first_use(cls: type[Any]) -> None:
+    """Give ``cls`` an ``__init__`` that runs :func:`compile_init` on its first call and
+    then the compiled one: compiling every type when the models are imported cost each
+    command about 17 ms of start-up, most of them for types it never builds."""
+    original = cls.__init__
+
+    def first(self: Any, *args: Any, **kwargs: Any) -> None:
+        cls.__init__ = original
+        compile_init(cls)
+        cls.__init__(self, *args, **kwargs)
+
+    first.__wrapped__ = original  # type: ignore[attr-defined]  # inspect.signature follows it
+    first.__doc__ = original.__doc__
+    _ATTRS_INITS.setdefault(cls, original)
+    cls.__init__ = first
 
 
 def attrs_init(cls: type[Any]) -> Callable[..., None]:

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exchange import codec, construction
+from exchange import codec, construction, models
 from exchange.enums import Role, SecondmentKind, Stage
 from exchange.models import (
     RECORD_TYPES,
@@ -124,3 +124,23 @@ def test_lists_of_texts_are_stored_as_json_writes_them(
 
     assert codec.encode(Teacher, "subjects", subjects) == dumps(list(subjects))
     assert codec.encode(Teacher, "roles", roles) == dumps([r.value for r in roles])
+
+
+def test_a_type_is_compiled_on_its_first_construction_only() -> None:
+    """Start-up compiles nothing: the first construction of a type swaps in its compiled
+    constructor, which the signature shows throughout."""
+    import inspect
+    import subprocess
+    import sys
+
+    probe = (
+        "from exchange import School; import inspect;"
+        "before = School.__init__.__name__;"
+        "School(name='x', region='y', stage='primary');"
+        "fields = list(inspect.signature(School).parameters)[:3];"
+        "print(before, School.__init__.__qualname__, fields)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split(" ", 2)[:2] == ["first", "School.__init__"]
+    assert "['id', 'ref', 'archived']" in out.stdout
+    assert list(inspect.signature(models.School).parameters)[:3] == ["id", "ref", "archived"]

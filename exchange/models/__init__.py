@@ -7,7 +7,7 @@ copy. ``id`` is ``None`` until a backend stores the record.
 
 from __future__ import annotations
 
-from ..construction import compile_init
+from ..construction import compile_on_first_use
 from ..errors import InvalidRecord
 from ..i18n import message
 from .base import Record, Stored
@@ -37,7 +37,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
 """Every record type, in an order where each refers only to earlier ones."""
 
 for _cls in (*RECORD_TYPES, Extension, Milestone, Criterion, GradeBand):
-    compile_init(_cls)
+    compile_on_first_use(_cls)
 
 
 def record_type(name: str | type[Record]) -> type[Record]:
