@@ -1,10 +1,30 @@
-"""Indexes that SQLite and PostgreSQL spell alike, shared by their migrations.
+"""What SQLite's and PostgreSQL's migrations share: indexes both spell alike, and the
+record tables a migration changes in each dialect's own words.
 
 Like every migration's SQL, a tuple here is frozen once released: a later index
 goes in a new tuple for a new migration.
 """
 
 from __future__ import annotations
+
+M003_RECORD_TABLES = (
+    "partnerships",
+    "schools",
+    "teachers",
+    "pairings",
+    "secondments",
+    "programmes",
+    "mentorships",
+    "goals",
+    "meetings",
+    "activities",
+    "participations",
+    "rubrics",
+    "assessments",
+    "allocations",
+    "expenses",
+)
+"""Migration m003: the record tables that gain a ``revision`` column."""
 
 _SORTED = (
     ("schools", ("id", "name", "region")),

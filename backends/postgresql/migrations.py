@@ -27,7 +27,7 @@ from exchange.backend import newer_schema
 from exchange.errors import BackendError
 from exchange.i18n import message
 
-from ..indexes import M004_LIST_ORDERS
+from ..indexes import M003_RECORD_TABLES, M004_LIST_ORDERS
 from .statements import IDS_TABLE, quote
 
 if TYPE_CHECKING:
@@ -340,27 +340,9 @@ _MENTORING_AND_TAKING_PART = (
     _ids_for("programmes", "goals", "meetings", "participations"),
 )
 
-_REVISIONS = (
-    *(
-        f'ALTER TABLE "{table}" ADD COLUMN "revision" bigint NOT NULL DEFAULT 0'
-        for table in (
-            "partnerships",
-            "schools",
-            "teachers",
-            "pairings",
-            "secondments",
-            "programmes",
-            "mentorships",
-            "goals",
-            "meetings",
-            "activities",
-            "participations",
-            "rubrics",
-            "assessments",
-            "allocations",
-            "expenses",
-        )
-    ),
+_REVISIONS = tuple(
+    f'ALTER TABLE "{table}" ADD COLUMN "revision" bigint NOT NULL DEFAULT 0'
+    for table in M003_RECORD_TABLES
 )
 
 STEPS = (

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from exchange.backend import newer_schema
 
-from ..indexes import M004_LIST_ORDERS
+from ..indexes import M003_RECORD_TABLES, M004_LIST_ORDERS
 
 if TYPE_CHECKING:
     from sqlite_utils.db import Database
@@ -334,27 +334,9 @@ def m002_mentoring_programmes_meetings_goals_participations(db: Database) -> Non
         db.execute(statement)
 
 
-_REVISIONS = (
-    *(
-        f'ALTER TABLE "{table}" ADD COLUMN "revision" INTEGER NOT NULL DEFAULT 0'
-        for table in (
-            "partnerships",
-            "schools",
-            "teachers",
-            "pairings",
-            "secondments",
-            "programmes",
-            "mentorships",
-            "goals",
-            "meetings",
-            "activities",
-            "participations",
-            "rubrics",
-            "assessments",
-            "allocations",
-            "expenses",
-        )
-    ),
+_REVISIONS = tuple(
+    f'ALTER TABLE "{table}" ADD COLUMN "revision" INTEGER NOT NULL DEFAULT 0'
+    for table in M003_RECORD_TABLES
 )
 
 
