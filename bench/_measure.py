@@ -196,6 +196,18 @@ def run_script(script: str, name: str, *args: object) -> Side:
     return run_side(name, [sys.executable, script, "--child", name, *map(str, args)])
 
 
+def run_sides(
+    script: str, names: Sequence[str], *args: object, rows: int | None = None, server: bool = False
+) -> list[Side]:
+    """Run ``script``'s sides ``names`` in turn (:func:`run_script` with ``args``), printing
+    each one's :meth:`Side.line` as it ends; the sides, in order."""
+    sides = []
+    for name in names:
+        sides.append(run_script(script, name, *args))
+        print(sides[-1].line(rows, server=server), flush=True)
+    return sides
+
+
 def time_process(name: str, command: Sequence[str]) -> Side:
     """Run ``command`` to its end, output discarded, as side ``name``: its wall time, and
     its own CPU time and peak RSS as the kernel gives them to ``os.wait4``."""

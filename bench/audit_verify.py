@@ -32,13 +32,12 @@ from pathlib import Path
 import attrs
 from _measure import (
     Section,
-    Side,
     add_sizes,
     emit,
     heading,
     print_table,
     ratio,
-    run_script,
+    run_sides,
     summary_row,
 )
 from bulk_insert import plan, prepare
@@ -101,10 +100,7 @@ def compare(n: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "audit.db"
         build(path, n)
-        sides: list[Side] = []
-        for which in ("raw", "audit"):
-            sides.append(run_script(__file__, which, "--path", path))
-            print(sides[-1].line(n), flush=True)
+        sides = run_sides(__file__, ("raw", "audit"), "--path", path, rows=n)
     raw, audit = sides
     ratios = ratio(raw, audit)
     print(f"{ratios.label()}  audit_peak_rss_mb={audit.peak_mb:.0f}")

@@ -30,13 +30,12 @@ from pathlib import Path
 
 from _measure import (
     Section,
-    Side,
     add_sizes,
     emit,
     heading,
     print_table,
     ratio,
-    run_script,
+    run_sides,
     summary_row,
 )
 
@@ -113,10 +112,7 @@ def child(which: str, n: int) -> None:
 def compare(n: int) -> dict[str, object]:
     """Run both sides at ``n`` rows, print their figures and ratios; the summary row."""
     heading(f"{n:,} secondments")
-    sides: list[Side] = []
-    for which in ("raw", "tracker"):
-        sides.append(run_script(__file__, which, "--rows", n))
-        print(sides[-1].line(n), flush=True)
+    sides = run_sides(__file__, ("raw", "tracker"), "--rows", n, rows=n)
     raw, tracker = sides
     ratios = ratio(raw, tracker)
     print(

@@ -27,14 +27,13 @@ from pathlib import Path
 
 from _measure import (
     Section,
-    Side,
     add_sizes,
     best_of,
     emit,
     heading,
     print_table,
     ratio,
-    run_script,
+    run_sides,
     summary_row,
 )
 
@@ -119,13 +118,10 @@ def compare(fanout: int, repeat: int) -> dict[str, object]:
     """Build the cascade, run both sides, check they agree, print their figures and
     ratios; the summary row."""
     heading(f"fanout {fanout}: {teachers(fanout):,} teachers")
-    sides: list[Side] = []
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "cascade.db"
         build(path, fanout)
-        for which in ("tracker", "cte"):
-            sides.append(run_script(__file__, which, "--db", path, "--repeat", repeat))
-            print(sides[-1].line(), flush=True)
+        sides = run_sides(__file__, ("tracker", "cte"), "--db", path, "--repeat", repeat)
     ours, theirs = sides
     assert ours.extra["result"] == theirs.extra["result"], "the tracker and the CTE disagree"
     levels = sorted((int(depth), n) for depth, n in ours.extra["result"]["level"].items())

@@ -43,7 +43,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _measure import (
     Section,
-    Side,
     add_sizes,
     backend_pid,
     backends_named,
@@ -51,7 +50,7 @@ from _measure import (
     heading,
     print_table,
     ratio,
-    run_script,
+    run_sides,
     summary_row,
 )
 from postgres_bulk import plan, prepare
@@ -130,13 +129,10 @@ def compare(server: str, n: int) -> dict[str, object]:
     from backends.postgresql.testing import scratch_database
 
     heading(f"{n:,} secondments")
-    sides: list[Side] = []
     with tempfile.TemporaryDirectory() as folder, scratch_database(server) as url:
         source = Path(folder) / "source.db"
         build(source, n)
-        for which in ("raw", "copy"):
-            sides.append(run_script(__file__, which, "--url", url, "--source", source))
-            print(sides[-1].line(server=True), flush=True)
+        sides = run_sides(__file__, ("raw", "copy"), "--url", url, "--source", source, server=True)
     raw, copied = sides
     ratios = ratio(raw, copied)
     print(f"{ratios.label()}  (no target)")

@@ -33,14 +33,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from _measure import (
-    Side,
     add_sizes,
     best_of,
     emit,
     heading,
     print_table,
     ratio,
-    run_script,
+    run_sides,
     summary_row,
 )
 from bulk_insert import prepare, run_tracker
@@ -113,10 +112,8 @@ def compare(n: int, gets: int) -> dict[str, object]:
         path = Path(folder) / "store.db"
         prepare(path)
         run_tracker(path, n)
-        sides: list[Side] = []
-        for which in ("raw", "tracker"):
-            sides.append(run_script(__file__, which, "--path", path, "--rows", n, "--gets", gets))
-            print(sides[-1].line(gets), flush=True)
+        options = ("--path", path, "--rows", n, "--gets", gets)
+        sides = run_sides(__file__, ("raw", "tracker"), *options, rows=gets)
     raw, tracker = sides
     ratios = ratio(tracker, raw)
     print(f"{ratios.label()}  (tracker ÷ raw; bar ≤ 1.3, goal ≤ 1.1)")

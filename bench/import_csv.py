@@ -38,13 +38,12 @@ from pathlib import Path
 
 from _measure import (
     Section,
-    Side,
     add_sizes,
     emit,
     heading,
     print_table,
     ratio,
-    run_script,
+    run_sides,
     summary_row,
 )
 
@@ -136,14 +135,11 @@ def compare(n: int) -> dict[str, object]:
     """Write the file, run the three sides at ``n`` rows, print their figures and ratios;
     the summary row."""
     heading(f"{n:,} rows")
-    sides: list[Side] = []
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "teachers.csv"
         write_csv(source, n)
         print(f"teachers.csv: {n:,} rows, {source.stat().st_size / 2**20:.0f} MB")
-        for which in RUNS:
-            sides.append(run_script(__file__, which, "--csv", source))
-            print(sides[-1].line(n), flush=True)
+        sides = run_sides(__file__, RUNS, "--csv", source, rows=n)
     raw, load, two_pass = sides
     ratios = {"": ratio(raw, load), "two_pass_": ratio(raw, two_pass)}
     print(f"{ratios[''].label()}  (target ≥ 0.33)  peak_rss_mb={load.peak_mb:.0f}  (target < 200)")

@@ -39,7 +39,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _measure import (
     Section,
-    Side,
     add_sizes,
     backend_pid,
     backends_named,
@@ -47,7 +46,7 @@ from _measure import (
     heading,
     print_table,
     ratio,
-    run_script,
+    run_sides,
     summary_row,
 )
 
@@ -150,11 +149,10 @@ def compare(server: str, n: int) -> dict[str, object]:
     from backends.postgresql.testing import scratch_database
 
     heading(f"{n:,} secondments")
-    sides: list[Side] = []
     with scratch_database(server, prefix="exchange_bench") as url:
-        for which in ("raw", "tracker"):
-            sides.append(run_script(__file__, which, "--rows", n, "--url", url))
-            print(sides[-1].line(n, server=True), flush=True)
+        sides = run_sides(
+            __file__, ("raw", "tracker"), "--rows", n, "--url", url, rows=n, server=True
+        )
     raw, tracker = sides
     ratios = ratio(raw, tracker)
     print(f"{ratios.label()}  (target ≥ 0.5)")

@@ -37,14 +37,13 @@ from pathlib import Path
 
 from _measure import (
     Section,
-    Side,
     add_sizes,
     best_of,
     emit,
     heading,
     print_table,
     ratio,
-    run_script,
+    run_sides,
     summary_row,
 )
 
@@ -148,12 +147,9 @@ def compare(rows: int, db: Path | None) -> dict[str, object]:
     """Run both sides over ``rows`` activities, check they agree, print their figures and
     ratios; the summary row."""
     heading(f"{rows:,} activities")
-    sides: list[Side] = []
     with tempfile.TemporaryDirectory() as folder:
         path = store_for(Path(folder), db, rows)
-        for which in ("report", "raw"):
-            sides.append(run_script(__file__, which, "--db", path))
-            print(sides[-1].line(), flush=True)
+        sides = run_sides(__file__, ("report", "raw"), "--db", path)
     report, raw = sides
     if report.extra["totals"] != raw.extra["totals"]:
         raise SystemExit(
