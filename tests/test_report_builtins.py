@@ -48,6 +48,7 @@ from exchange.demo import build_demo
 from exchange.plugins import default_plugins
 from exchange.report import Report, Table
 from plugins.formats.values import head_line
+from plugins.reports.rural import Served
 
 ZHENFENG = "贵州省黔西南州贞丰县"
 REPORT_ARGS: dict[str, dict[str, Any]] = {
@@ -765,6 +766,28 @@ def test_rural_service_counts_overlapping_days_once_against_the_threshold(
                                               ["王涛", "惠阳区半岛学校", 30]]  # fmt: skip
     june = build(tracker, "rural-service", since="2024-06-15", until="2024-07-14", as_of=as_of)
     assert rows(june) == [["陈志强", "惠阳区半岛学校", 30, False]]
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 400), st.integers(0, 120)).map(
+            lambda p: (dt.date(2024, 1, 1) + dt.timedelta(days=p[0]), p[1])
+        ),
+        max_size=8,
+    )
+)
+def test_rural_days_are_the_days_of_the_union_of_the_periods(
+    periods: list[tuple[dt.date, int]],
+) -> None:
+    """Periods counted in order of their first day (as the report reads them) give as many
+    days as the set of days they cover, whatever their overlaps and nestings."""
+    count = Served("甲", "乙")
+    covered: set[dt.date] = set()
+    for first, length in sorted(periods, key=lambda p: p[0]):
+        last = first + dt.timedelta(days=length)
+        count.add(first, last)
+        covered |= {first + dt.timedelta(days=d) for d in range(length + 1)}
+    assert count.days == len(covered)
 
 
 def test_rural_service_refuses_a_threshold_below_one_day(tracker: Tracker) -> None:
