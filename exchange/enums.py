@@ -141,6 +141,8 @@ class ActivityKind(Term):
     SAME_LESSON = "same-lesson-different-design", "同课异构"
     LIVE_LESSON = "live-lesson", "直播课"
     TRAINING = "training", "培训"
+    TEACHING_VISIT = "teaching-visit", "送教"
+    """Teachers take lessons and training to the supported schools (送教下乡, 送教活动)."""
     RESEARCH = "research-project", "课题研究"
     STUDY_TRIP = "study-trip", "研学"
     RESOURCE_SHARE = "resource-share", "资源共享"
