@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from .presence import where, who
 from .records import Filter, done, field, has_term, list_command, make, show_command
 from .state import State, pass_state
 
@@ -51,6 +52,7 @@ school.add_command(
     )
 )
 school.add_command(show_command("school", "exchange school show ZF-05"))
+school.add_command(who)
 
 
 @click.group()
@@ -217,3 +219,4 @@ teacher.add_command(
     )
 )
 teacher.add_command(show_command("teacher", "exchange teacher show T-001"))
+teacher.add_command(where)

@@ -424,6 +424,11 @@ class Operations(Store):
         """Who was at host ``school`` on day ``on`` (their secondments)."""
         return timeline.at_host(self, school, on)  # type: ignore[arg-type]
 
+    def present(self, school: Key, on: dt.date | str) -> list[timeline.Presence]:
+        """Who was at ``school`` on day ``on``: its own staff not seconded elsewhere,
+        then the teachers seconded to it."""
+        return timeline.present(self, school, on)  # type: ignore[arg-type]
+
     def whereabouts(self, teacher: Key, on: dt.date | str) -> Secondment | None:
         """The secondment ``teacher`` was on on day ``on``, or ``None``."""
         return timeline.whereabouts(self, teacher, on)  # type: ignore[arg-type]

@@ -234,3 +234,50 @@ def test_bad_input_is_one_line_and_changes_nothing(db: Path, args: list[str], ne
     if code == 1:
         assert err.startswith("Error: ") and err.count("\n") == 1, err
     assert dump(db) == before
+
+
+def test_where_a_teacher_was_and_who_was_at_a_school_on_a_day(db: Path) -> None:
+    """陈志强 (HY-BD) is seconded to ZF-05 from 2025-09-01: away from home that day,
+    and listed at the host after its own staff; before it, at home."""
+    where = json.loads(invoke(db, "teacher", "where", "T-1", "--on", "2025-10-09", "--json")[1])
+    assert where["tables"][0]["rows"] == [
+        ["陈志强", "2025-10-09", "贞丰县第五中学", "S-1", "support", "2025-09-01", "2026-01-16",
+         "approved"]
+    ]  # fmt: skip
+    before = invoke(db, "teacher", "where", "T-1", "--on", "2025-08-31", "--csv")[1]
+    assert before.splitlines()[1] == "陈志强,2025-08-31,惠阳区半岛学校,,,,,"
+    who = list(csv.reader(io.StringIO(invoke(db, "school", "who", "ZF-05", "--on", "2025-10-09",
+                                             "--csv")[1])))  # fmt: skip
+    assert [row[:3] for row in who] == [
+        ["teacher", "home school", "secondment"],
+        ["田静", "贞丰县第五中学", ""],
+        ["罗明", "贞丰县第五中学", ""],
+        ["陈志强", "惠阳区半岛学校", "S-1"],
+    ]
+    home = invoke(db, "school", "who", "HY-BD", "--on", "2025-10-09", "--csv")[1]
+    assert home.splitlines()[1:] == []
+    zh = invoke(db, "--lang", "zh", "school", "who", "ZF-05", "--on", "2025-10-09")[1]
+    assert zh.splitlines()[0].split() == [
+        "教师",
+        "派出学校",
+        "交流",
+        "类型",
+        "开始",
+        "结束",
+        "状态",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["teacher", "where", "T-9"], "no teacher with ref 'T-9'"),
+        (["school", "who", "ZF-05", "--on", "2025-02-30"], "'2025-02-30'"),
+        (["school", "who", "NOPE"], "no school with ref 'NOPE'"),
+    ],
+)
+def test_where_and_who_refuse_unknown_names_and_days(db: Path, args: list[str], says: str) -> None:
+    before = dump(db)
+    code, out, err = invoke(db, *args)
+    assert code != 0 and out == "" and says in err
+    assert dump(db) == before
