@@ -41,7 +41,7 @@ from . import fields
 from .enums import ActivityKind, Role, Term
 from .errors import InvalidRecord, NotFound
 from .i18n import message
-from .models import Activity, Pairing, Participation, School, Teacher
+from .models import Activity, Pairing, Participation, Partnership, School, Teacher
 from .query import count, ge, le, one_of
 from .timeline import overlapping
 
@@ -255,14 +255,24 @@ def evaluate(
 
 
 def region_schools(tracker: Tracker, region: str) -> tuple[int, ...]:
-    """Ids of the region's schools; NotFound, naming the closest known regions, if none."""
-    ids = tuple(s.id for s in tracker.find(School, region=region) if s.id is not None)
-    if ids or tracker.count(School, region=region, include_archived=True):
-        return ids
-    rows = tracker.aggregate(School, group_by=["region"], measures={"n": count()})
-    known = [" ".join(str(row["region"]).split()) for row in rows]
-    import difflib  # here, off every command's start-up
+    """Ids of the schools in ``region`` or in the regions below it (see
+    :mod:`exchange.regions`); NotFound, naming the closest known regions, if none."""
+    from .regions import Gazetteer  # here, off every command's start-up
 
+    rows = tracker.aggregate(
+        School, group_by=["region"], measures={"n": count()}, include_archived=True
+    )
+    used = [str(row["region"]) for row in rows]
+    partnerships = tracker.find(Partnership, include_archived=True)
+    ends = (r for p in partnerships for r in (p.supporting_region, p.supported_region))
+    places = Gazetteer([*used, *ends])
+    inside = [name for name in used if places.contains(region, name)]
+    if inside:
+        found = tracker.find(School, region=one_of(*inside))
+        return tuple(s.id for s in found if s.id is not None)
+    import difflib
+
+    known = places.known()
     closest = difflib.get_close_matches(region, known, n=10, cutoff=0)
     more = f" and {len(known) - len(closest)} more" if len(known) > len(closest) else ""
     listed = ", ".join(closest) + more if known else "none yet"

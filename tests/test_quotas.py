@@ -393,8 +393,9 @@ def test_an_unknown_region_is_one_line_naming_it_and_the_closest_known(tracker: 
         evaluate(tracker, "黔西南州贞丰", 2025)
     message = str(caught.value)
     assert "\n" not in message and "'黔西南州贞丰'" in message
-    assert message.split("closest first: ")[1].startswith(ZHENFENG)
-    assert message.endswith("and 3 more")
+    # the names in use, and each level of them on its own: 黔西南州, 贵州省, 贞丰县
+    assert message.split("closest first: ")[1].startswith(f"黔西南州, {ZHENFENG}, 贞丰县")
+    assert message.endswith("and 6 more")
     with pytest.raises(errors.NotFound, match="贞丰"):
         evaluate(tracker, "贞丰", 2025, [])  # checked even with no quotas
 

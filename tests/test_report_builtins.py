@@ -364,12 +364,12 @@ def store_programme(tracker: Tracker, draw: dict[str, Any]) -> None:
         )
         for name in PARTNERSHIP_NAMES[: draw["partnerships"]]
     ]
-    pairings = []
-    for a, b, partnership, signed, _ in draw["pairings"]:
+    pairings, archived_pairings = [], []
+    for a, b, partnership, signed, archived in draw["pairings"]:
         first, second = a % len(schools), b % len(schools)
         second = (first + 1) % len(schools) if second == first else second
-        pairings.append(
-            tracker.pair_schools(
+        try:
+            pairing = tracker.pair_schools(
                 schools[first].id or 0,
                 schools[second].id or 0,
                 signed_on=day(signed),
@@ -379,7 +379,10 @@ def store_programme(tracker: Tracker, draw: dict[str, Any]) -> None:
                     else None
                 ),
             )
-        )
+        except errors.RuleViolation:
+            continue  # the same two schools, already paired
+        pairings.append(pairing)
+        archived_pairings.append(archived)
     teachers = [
         tracker.add(Teacher(name=f"教师{i}", school_id=schools[s % len(schools)].id or 0))
         for i, s in enumerate(draw["teachers"])
@@ -439,7 +442,7 @@ def store_programme(tracker: Tracker, draw: dict[str, Any]) -> None:
         )
         if archived:
             tracker.archive(Activity, activity.id or 0)
-    for pairing, (*_, archived) in zip(pairings, draw["pairings"], strict=True):
+    for pairing, archived in zip(pairings, archived_pairings, strict=True):
         if archived:
             tracker.archive(Pairing, pairing.id or 0)
 
