@@ -20,6 +20,7 @@ from .enums import MentorshipStatus, Target
 from .errors import DuplicateRef, NotFound, OverBudget, RuleViolation
 from .i18n import Message, message, noun
 from .models import (
+    Activity,
     Allocation,
     Assessment,
     Expense,
@@ -148,6 +149,7 @@ def _secondment(record: Secondment, lookup: Lookup, backend: Backend) -> None:
     lifecycle.check_transition(before, record)
     if lifecycle.holds_place(record):
         _no_overlap(record, lookup, backend)
+    attributed(record, lookup)
     teacher = lookup.need(Teacher, record.teacher_id, by=record, field="teacher_id")
     if teacher.school_id == record.host_school_id:
         host = lookup.get(School, record.host_school_id)
@@ -158,6 +160,28 @@ def _secondment(record: Secondment, lookup: Lookup, backend: Backend) -> None:
                 host=describe(host, School, host.id),
             )
         )
+
+
+def attributed(record: Secondment | Activity, lookup: Lookup) -> None:
+    """A record that names both a pairing and a partnership names the pairing's own."""
+    if record.pairing_id is None or record.partnership_id is None:
+        return
+    pairing = lookup.need(Pairing, record.pairing_id, by=record, field="pairing_id")
+    if pairing.partnership_id not in (None, record.partnership_id):
+        raise RuleViolation(
+            message(
+                "{kind} names partnership {partnership_id}, but its pairing {pairing_id} "
+                "belongs to partnership {pairing_partnership}",
+                kind=noun(type(record)),
+                partnership_id=record.partnership_id,
+                pairing_id=pairing.id,
+                pairing_partnership=pairing.partnership_id,
+            )
+        )
+
+
+def _activity(record: Activity, lookup: Lookup, backend: Backend) -> None:
+    attributed(record, lookup)
 
 
 def _no_overlap(record: Secondment, lookup: Lookup, backend: Backend) -> None:
@@ -478,6 +502,7 @@ _RULES: dict[type[Stored], Callable[[Any, Lookup, Backend], None]] = {
     Participation: _participation,
     Allocation: _allocation,
     Pairing: _pairing,
+    Activity: _activity,
     Secondment: _secondment,
     Assessment: _assessment,
     Expense: _expense,

@@ -281,3 +281,56 @@ def test_where_and_who_refuse_unknown_names_and_days(db: Path, args: list[str], 
     code, out, err = invoke(db, *args)
     assert code != 0 and out == "" and says in err
     assert dump(db) == before
+
+
+def test_a_secondment_without_a_pairing_counts_under_the_partnership_it_names(
+    db: Path,
+) -> None:
+    """广清's 跟岗 teachers come from schools with no pairing: named with --partnership,
+    they count under it in every report's partnership filter."""
+    for args in (
+        ["partnership", "add", "广州—清远", "--supporting", "广州市", "--supported", "清远市",
+         "--ref", "GQ"],
+        ["school", "add", "广州市第六中学", "--region", "广州市", "--stage", "高中",
+         "--ref", "GZ-6"],
+        ["school", "add", "连州中学", "--region", "清远市连州市", "--stage", "高中",
+         "--ref", "QY-1"],
+        *(["teacher", "add", f"清远教师{i}", "--school", "QY-1", "--ref", f"Q-{i}"]
+          for i in range(3)),
+        *(["secondment", "add", f"Q-{i}", "GZ-6", "--kind", "跟岗", "--from", "2025-04-01",
+           "--to", "2025-04-30", "--partnership", "GQ"] for i in range(3)),
+    ):  # fmt: skip
+        assert invoke(db, *args)[0] == 0, args
+    for i in range(3):
+        invoke(db, "secondment", "approve", str(2 + i))
+        invoke(db, "secondment", "start", str(2 + i))
+    roster = json.loads(invoke(db, "report", "secondments", "--partnership", "GQ", "--json")[1])
+    assert [row[0] for row in roster["tables"][0]["rows"]] == [
+        "清远教师0",
+        "清远教师1",
+        "清远教师2",
+    ]
+    summary = json.loads(invoke(db, "report", "summary", "--partnership", "GQ", "--json")[1])
+    [overview] = summary["tables"][0]["rows"]
+    assert overview[:2] == ["广州—清远", 2025] and overview[3] + overview[4] == 3
+    hy_zf = json.loads(invoke(db, "report", "secondments", "--partnership", "HY-ZF", "--json")[1])
+    assert [row[0] for row in hy_zf["tables"][0]["rows"]] == ["陈志强"]  # through its pairing
+
+
+def test_a_partnership_other_than_the_pairings_is_refused(db: Path) -> None:
+    invoke(db, "partnership", "add", "广州—清远", "--supporting", "广州市", "--supported", "清远市",
+           "--ref", "GQ")  # fmt: skip
+    before = dump(db)
+    for args in (
+        ["secondment", "add", "T-2", "HY-BD", "--kind", "跟岗", "--from", "2026-04-01",
+         "--to", "2026-04-30", "--pairing", "P-1", "--partnership", "GQ"],
+        ["activity", "add", "示范课", "公开课", "--on", "2025-05-01", "--pairing", "P-1",
+         "--partnership", "GQ"],
+    ):  # fmt: skip
+        code, out, err = invoke(db, *args)
+        assert code == 1 and out == "" and err.count("\n") == 1
+        assert "names partnership 2, but its pairing 1 belongs to partnership 1" in err
+    assert dump(db) == before
+    assert invoke(db, "secondment", "add", "T-2", "HY-BD", "--kind", "跟岗", "--from",
+                  "2026-04-01", "--to", "2026-04-30", "--pairing", "P-1",
+                  "--partnership", "HY-ZF")[0] == 0  # fmt: skip

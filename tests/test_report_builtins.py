@@ -325,6 +325,7 @@ PROGRAMMES = st.fixed_dictionaries(
                 st.sampled_from(FATES),
                 st.integers(0, 399),  # days until an early return
                 ARCHIVED,
+                st.none() | INDEX,  # a partnership of its own, when its pairing has none
             ),
             min_size=1,
             max_size=8,
@@ -388,8 +389,14 @@ def store_programme(tracker: Tracker, draw: dict[str, Any]) -> None:
         for i, s in enumerate(draw["teachers"])
     ]
     moves = {"approved": 1, "active": 2, "completed": 2, "withdrawn": 2}
-    for t, p, h, kind, start, length, fate, back, archived in draw["secondments"]:
+    for t, p, h, kind, start, length, fate, back, archived, own in draw["secondments"]:
         pairing = pairings[p % len(pairings)] if p is not None and pairings else None
+        attributed = pairing is None or pairing.partnership_id is None
+        counted_under = (
+            partnerships[own % len(partnerships)].id
+            if own is not None and partnerships and attributed
+            else None
+        )
         sides = (
             [] if pairing is None else [pairing.supporting_school_id, pairing.supported_school_id]
         )
@@ -409,6 +416,7 @@ def store_programme(tracker: Tracker, draw: dict[str, Any]) -> None:
             starts_on=day(start),
             ends_on=day(start + length),
             pairing=None if pairing is None else pairing.id,
+            partnership=counted_under,
         )
         steps = [tracker.approve, tracker.start][: moves.get(fate, 0)]
         try:
@@ -429,6 +437,8 @@ def store_programme(tracker: Tracker, draw: dict[str, Any]) -> None:
     for kind, held, link, p, q, lessons, attendees, students, archived in draw["activities"]:
         partnership = partnerships[p % len(partnerships)].id if partnerships else None
         pairing = pairings[q % len(pairings)].id if pairings else None
+        if link == "both" and pairings and pairings[q % len(pairings)].partnership_id:
+            partnership = pairings[q % len(pairings)].partnership_id  # the rules ask it to agree
         activity = tracker.log_activity(
             kind,
             "活动",
@@ -507,7 +517,8 @@ def recount(
         if not at(homes[secondment.teacher_id], secondment.host_school_id):
             continue
         pairing = pairings.get(secondment.pairing_id)
-        who = name(pairing.partnership_id if pairing else None)
+        own = secondment.partnership_id
+        who = name(own if own is not None else pairing.partnership_id if pairing else None)
         if inside(secondment.starts_on):
             received = pairing is not None and (
                 secondment.host_school_id == pairing.supporting_school_id

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from exchange.backend import newer_schema
 
-from ..indexes import M003_RECORD_TABLES, M004_LIST_ORDERS
+from ..indexes import M003_RECORD_TABLES, M004_LIST_ORDERS, M005_SECONDMENT_PARTNERSHIP_INDEX
 
 if TYPE_CHECKING:
     from sqlite_utils.db import Database
@@ -352,6 +352,16 @@ def m004_indexes_for_list_orders(db: Database) -> None:
     """Index every field a CLI list sorts by together with the archived flag and the id."""
     for statement in M004_LIST_ORDERS:
         db.execute(statement)
+
+
+@_step
+def m005_secondment_partnerships(db: Database) -> None:
+    """Let a secondment name its partnership directly."""
+    db.execute(
+        'ALTER TABLE "secondments" ADD COLUMN "partnership_id" INTEGER '
+        'REFERENCES "partnerships" ("id")'
+    )
+    db.execute(M005_SECONDMENT_PARTNERSHIP_INDEX)
 
 
 def known_names() -> tuple[str, ...]:

@@ -146,6 +146,7 @@ _TABLES: dict[type[Record], list[Column]] = {
         *_period("starts_on", "ends_on"),
         _col("status", "status", "状态", cells.choice(SecondmentStatus)),
         *_linked("pairing_id", "pairing", "结对 校校结对 结对编号", Pairing),
+        *_linked("partnership_id", "partnership", "协作关系 所属协作", Partnership),
         _col("post", "post", "挂职岗位 岗位", cells.text),
         _col("returned_on", "returned_on returned", "实际返回日期 返回日期", cells.day),
         _col("reason", "reason", "原因", cells.text),

@@ -260,7 +260,7 @@ def _secondments(
 
     for placement in placements(tracker, scope, statuses=SERVED):
         secondment, pairing = placement.secondment, placement.pairing
-        partnership_id = pairing.partnership_id if pairing else None
+        partnership_id = placement.partnership_id
         received = pairing is not None and secondment.host_school_id == pairing.supporting_school_id
         if scope.in_period(secondment.starts_on):
             key = (partnership_id, secondment.starts_on.year, secondment.kind)
