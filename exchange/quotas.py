@@ -41,8 +41,8 @@ from . import fields
 from .enums import ActivityKind, Role, Term
 from .errors import InvalidRecord, NotFound
 from .i18n import message
-from .models import Activity, Pairing, Participation, Partnership, School, Teacher
-from .query import count, ge, le, one_of
+from .models import Activity, Pairing, Participation, School, Teacher
+from .query import ge, le, one_of
 from .timeline import overlapping
 
 if TYPE_CHECKING:
@@ -257,15 +257,9 @@ def evaluate(
 def region_schools(tracker: Tracker, region: str) -> tuple[int, ...]:
     """Ids of the schools in ``region`` or in the regions below it (see
     :mod:`exchange.regions`); NotFound, naming the closest known regions, if none."""
-    from .regions import Gazetteer  # here, off every command's start-up
+    from .regions import of_store  # here, off every command's start-up
 
-    rows = tracker.aggregate(
-        School, group_by=["region"], measures={"n": count()}, include_archived=True
-    )
-    used = [str(row["region"]) for row in rows]
-    partnerships = tracker.find(Partnership, include_archived=True)
-    ends = (r for p in partnerships for r in (p.supporting_region, p.supported_region))
-    places = Gazetteer([*used, *ends])
+    places, used = of_store(tracker)
     inside = [name for name in used if places.contains(region, name)]
     if inside:
         found = tracker.find(School, region=one_of(*inside))

@@ -18,6 +18,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .tracker import Tracker
 
 LEVELS = ("province", "prefecture", "county")
 """The levels, from the top."""
@@ -104,6 +108,21 @@ class Gazetteer:
         """Every name the store uses, and each level's name on its own (黔西南州)."""
         parts = {part for levels in self._full for part in levels if part is not None}
         return sorted({*self.names, *parts})
+
+
+def of_store(tracker: Tracker) -> tuple[Gazetteer, list[str]]:
+    """The gazetteer of every region the store's schools and partnerships name, and the
+    regions schools are in (archived ones included)."""
+    from .models import Partnership, School
+    from .query import count
+
+    rows = tracker.aggregate(
+        School, group_by=["region"], measures={"n": count()}, include_archived=True
+    )
+    used = [str(row["region"]) for row in rows]
+    partnerships = tracker.find(Partnership, include_archived=True)
+    ends = (r for p in partnerships for r in (p.supporting_region, p.supported_region))
+    return Gazetteer([*used, *ends]), used
 
 
 def _highest(levels: tuple[str | None, ...]) -> int:

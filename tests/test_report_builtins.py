@@ -297,6 +297,8 @@ BASE = dt.date(2023, 1, 1)
 AS_OF = dt.date(2025, 6, 30)
 REGIONS = ["广东省惠州市惠阳区", ZHENFENG, "四川省甘孜州丹巴县"]
 PARTNERSHIP_NAMES = ["惠阳—贞丰东西部教育协作", "成华—丹巴教育结对帮扶", "长沙—怀化学校结对帮扶"]
+SUPPORTING = ["广东省惠州市惠阳区", "广东省", "四川省甘孜州"]
+"""Each partnership's supporting region: a county, a province, a prefecture."""
 NO_PARTNERSHIP = "no partnership"
 FATES = ["proposed", "approved", "active", "completed", "completed", "withdrawn", "cancelled"]
 SERVED = (S.ACTIVE, S.COMPLETED, S.WITHDRAWN)
@@ -360,10 +362,8 @@ def store_programme(tracker: Tracker, draw: dict[str, Any]) -> None:
         for i, (region, rural) in enumerate(draw["schools"])
     ]
     partnerships = [
-        tracker.add(
-            Partnership(name=name, supporting_region=REGIONS[0], supported_region=REGIONS[1])
-        )
-        for name in PARTNERSHIP_NAMES[: draw["partnerships"]]
+        tracker.add(Partnership(name=name, supporting_region=side, supported_region=REGIONS[1]))
+        for name, side in zip(PARTNERSHIP_NAMES[: draw["partnerships"]], SUPPORTING, strict=False)
     ]
     pairings, archived_pairings = [], []
     for a, b, partnership, signed, archived in draw["pairings"]:
@@ -484,6 +484,10 @@ def recount(
     """
     pairings = {p.id: p for p in tracker.find(Pairing, include_archived=True)}
     homes = {t.id: t.school_id for t in tracker.find(Teacher, include_archived=True)}
+    regions = {s.id: s.region for s in tracker.find(School, include_archived=True)}
+    supporting = {
+        p.id: p.supporting_region for p in tracker.find(Partnership, include_archived=True)
+    }
 
     def at(*schools: int | None) -> bool:
         return places is None or bool(places & set(schools))
@@ -520,9 +524,12 @@ def recount(
         own = secondment.partnership_id
         who = name(own if own is not None else pairing.partnership_id if pairing else None)
         if inside(secondment.starts_on):
-            received = pairing is not None and (
-                secondment.host_school_id == pairing.supporting_school_id
-            )
+            if pairing is not None:
+                received = secondment.host_school_id == pairing.supporting_school_id
+            else:  # the host in the supporting region, its names written out in full
+                received = own is not None and regions[secondment.host_school_id].startswith(
+                    supporting[own]
+                )
             year = secondment.starts_on.year
             overview[who, year][2 if received else 1] += 1
             moves[who, year, secondment.kind][1 if received else 0] += 1

@@ -16,17 +16,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
-from exchange import Activity, Pairing, Partnership, Tracker
+from exchange import Activity, Pairing, Partnership, School, Tracker
 from exchange.enums import ActivityKind, SecondmentKind
 from exchange.i18n import Phrase
 from exchange.lifecycle import last_day
 from exchange.query import count, total
+from exchange.regions import Gazetteer, of_store
 from exchange.report import Chart, Column, Report, Table
 from exchange.timeline import SERVED
 
-from .scope import Scope, placements, resolve, schools_of
+from .scope import Placement, Scope, placements, resolve, schools_of, with_schools
 
 NO_PARTNERSHIP = Phrase("no partnership")
 MEASURES = {
@@ -258,16 +260,38 @@ def _secondments(
         found = out.setdefault(key, {"sent": 0, "received": 0, "days": 0})
         found[measure] += amount
 
-    for placement in placements(tracker, scope, statuses=SERVED):
-        secondment, pairing = placement.secondment, placement.pairing
-        partnership_id = placement.partnership_id
-        received = pairing is not None and secondment.host_school_id == pairing.supporting_school_id
-        if scope.in_period(secondment.starts_on):
-            key = (partnership_id, secondment.starts_on.year, secondment.kind)
-            add(key, "received" if received else "sent", 1)
-        first, last = scope.clip(secondment.starts_on, min(last_day(secondment), as_of))
-        for year in range(first.year, last.year + 1):
-            start, end = max(first, dt.date(year, 1, 1)), min(last, dt.date(year, 12, 31))
-            if start <= end:
-                add((partnership_id, year, secondment.kind), "days", (end - start).days + 1)
+    received = _receiving(tracker)
+    for chunk, schools in with_schools(tracker, placements(tracker, scope, statuses=SERVED)):
+        for placement in chunk:
+            secondment, partnership_id = placement.secondment, placement.partnership_id
+            if scope.in_period(secondment.starts_on):
+                key = (partnership_id, secondment.starts_on.year, secondment.kind)
+                host = schools[secondment.host_school_id]
+                add(key, "received" if received(placement, host) else "sent", 1)
+            first, last = scope.clip(secondment.starts_on, min(last_day(secondment), as_of))
+            for year in range(first.year, last.year + 1):
+                start, end = max(first, dt.date(year, 1, 1)), min(last, dt.date(year, 12, 31))
+                if start <= end:
+                    add((partnership_id, year, secondment.kind), "days", (end - start).days + 1)
     return out
+
+
+def _receiving(tracker: Tracker) -> Callable[[Placement, School], bool]:
+    """Whether a placement was *received*: its host is the supporting school of its
+    pairing or, with no pairing, lies in its partnership's supporting region."""
+    supporting = {
+        p.id: p.supporting_region for p in tracker.find(Partnership, include_archived=True)
+    }
+    places: Gazetteer | None = None
+
+    def received(placement: Placement, host: School) -> bool:
+        nonlocal places
+        if placement.pairing is not None:
+            return host.id == placement.pairing.supporting_school_id
+        if placement.partnership_id is None:
+            return False
+        if places is None:
+            places = of_store(tracker)[0]
+        return places.contains(supporting[placement.partnership_id], host.region)
+
+    return received
