@@ -35,6 +35,7 @@ from exchange import (
     MentorshipStatus,
     Pairing,
     Partnership,
+    Role,
     School,
     Secondment,
     SecondmentKind,
@@ -1265,3 +1266,39 @@ def test_the_installed_command_refuses_in_one_line(
     assert needle.format(tmp=tmp_path) in done.stderr
     assert dump(demo_db) == before
     assert [p.name for p in tmp_path.iterdir()] == ["a-file"]
+
+
+def test_summary_breaks_secondments_down_by_role_subject_stage_and_region_level() -> None:
+    """广清's 2017 跟岗: 12 principals beside 100 teachers, each counted under every role
+    they hold; home schools' stages and region levels; an unknown breakdown refused."""
+    tracker = Tracker.open("memory:")
+    home = tracker.add(School(name="清远市第一中学", region="广东省清远市清城区", stage="高中"))
+    small = tracker.add(School(name="连州市实验小学", region="清远市", stage=Stage.PRIMARY))
+    host = tracker.add(School(name="广州市第六中学", region="广东省广州市海珠区", stage="高中"))
+    ranks = [[Role.PRINCIPAL, Role.BACKBONE]] * 12 + [[Role.BACKBONE]] * 30 + [[]] * 58
+    for i, roles in enumerate(ranks):
+        school = small if i % 10 == 9 else home
+        teacher = tracker.add(
+            Teacher(name=f"教师{i}", school_id=school.id, roles=roles, subjects=["数学"])
+        )
+        s = tracker.second(teacher, host, kind="跟岗", starts_on="2025-09-01", ends_on="2025-09-10")
+        tracker.start(tracker.approve(s))
+    as_of = dt.date(2025, 12, 31)
+
+    def rows_by(by: str) -> dict[Any, list[int]]:
+        table = build(tracker, "summary", by=by, as_of=as_of).table("secondments")
+        assert [c.key for c in table.columns][2] == by
+        return {row[2]: list(row[3:]) for row in table.rows}
+
+    assert rows_by("role") == {
+        Role.PRINCIPAL: [12, 0, 120], Role.BACKBONE: [42, 0, 420], "no role": [58, 0, 580]
+    }  # fmt: skip
+    assert build(tracker, "summary", by="role", as_of=as_of).table("secondments").totals is None
+    assert rows_by("subject") == {"数学": [100, 0, 1000]}
+    assert rows_by("stage") == {Stage.SENIOR: [90, 0, 900], Stage.PRIMARY: [10, 0, 100]}
+    assert rows_by("province") == {"广东省": [100, 0, 1000]}  # 清远市 completed from 清城区
+    assert rows_by("county") == {"清城区": [90, 0, 900], "unknown": [10, 0, 100]}
+    kinds = build(tracker, "summary", as_of=as_of).table("secondments")
+    assert [list(r[2:]) for r in kinds.rows] == [[SecondmentKind.SHADOW, 100, 0, 1000]]
+    with pytest.raises(errors.InvalidRecord, match="cannot break down by 'gender'; choose one"):
+        build(tracker, "summary", by="gender")
