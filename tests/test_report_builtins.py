@@ -1159,7 +1159,7 @@ def test_quotas_of_a_year_without_data_count_nothing(demo_db: Path) -> None:
     result = invoke(demo_db, "report", "quotas", "--region", ZHENFENG, "--year", "1999", "--csv")
     assert result.exit_code == 0 and result.stderr == ""
     found = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert len(found) == 3 and {row["counted"] for row in found} == {"0"}
+    assert len(found) == 4 and {row["counted"] for row in found} == {"0"}
     assert {row["status"] for row in found} <= {"not met", "no data"}
 
 
