@@ -1302,3 +1302,46 @@ def test_summary_breaks_secondments_down_by_role_subject_stage_and_region_level(
     assert [list(r[2:]) for r in kinds.rows] == [[SecondmentKind.SHADOW, 100, 0, 1000]]
     with pytest.raises(errors.InvalidRecord, match="cannot break down by 'gender'; choose one"):
         build(tracker, "summary", by="gender")
+
+
+def test_coverage_counts_the_teachers_and_schools_activities_reached() -> None:
+    """广清's 优课解码 training: 25 seed teachers of 25 清远 schools (a 广州 teacher
+    there too is not of the region); a lecture reached two teachers of one school; a
+    training of another year and one of another partnership are left out."""
+    tracker = Tracker.open("memory:")
+    gq = tracker.add(
+        Partnership(name="广清", supporting_region="广州市", supported_region="清远市")
+    )
+    other = tracker.add(
+        Partnership(name="其他", supporting_region="深圳市", supported_region="清远市")
+    )
+    region = "广东省清远市"
+    schools = [
+        tracker.add(School(name=f"清远学校{i}", region=f"{region}清城区", stage=Stage.JUNIOR))
+        for i in range(25)
+    ]
+    guangzhou = tracker.add(School(name="天河中学", region="广东省广州市天河区", stage="初中"))
+    seeds = [
+        tracker.add(Teacher(name=f"种子教师{i}", school_id=s.id)) for i, s in enumerate(schools)
+    ]
+    visitor = tracker.add(Teacher(name="广州教师", school_id=guangzhou.id))
+    extra = tracker.add(Teacher(name="同校教师", school_id=schools[0].id))
+
+    def held(kind: str, on: str, people: list[Teacher], partnership: Partnership = gq) -> None:
+        activity = tracker.log_activity(kind, "优课解码", held_on=on, partnership=partnership)
+        for person in people:
+            tracker.take_part(activity, person)
+
+    held("培训", "2017-10-20", [*seeds, visitor])
+    held("专题讲座", "2017-11-03", [seeds[0], extra])
+    held("培训", "2018-03-01", seeds[:3])  # another year
+    held("培训", "2017-12-01", seeds[:5], other)  # another partnership
+    reach = build(tracker, "coverage", region="清远市", year=2017, partnership=gq.id)
+    assert rows(reach, "reach") == [
+        [ActivityKind.LECTURE, 1, 2, 1],
+        [ActivityKind.TRAINING, 1, 25, 25],
+    ]
+    assert list(reach.table("reach").totals or []) == ["", 2, 26, 25]
+    everyone = build(tracker, "coverage", region=region, year=2017)
+    assert rows(everyone, "reach")[1] == [ActivityKind.TRAINING, 2, 25, 25]
+    assert rows(everyone, "stages") == [[Stage.JUNIOR, 25, 0, 25, Decimal("0.0")]]  # 清城区 below
