@@ -35,6 +35,7 @@ ADDED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("secondments", "extensions"),
     ("*", "revision"),
     ("secondments", "partnership_id"),
+    ("schools", "kind"),
 )
 """``(table, column)`` for each column a migration added to a record table, oldest
 first (``*`` for every table): rows loaded before it was added were digested

@@ -6,8 +6,9 @@ A :class:`Quota` names a measure and the share, in percent, it must reach;
 figures behind it. The measures, for a region R:
 
 - *Schools of R*: schools whose ``region`` is R or lies below it (:mod:`exchange.regions`:
-  贞丰县 lies in 贵州省黔西南州). Archived records of every type are left out
-  throughout; roles are the teachers' roles as recorded now.
+  贞丰县 lies in 贵州省黔西南州), its bureaus, centres and offices left out. Archived
+  records of every type are left out throughout; roles are the teachers' roles as
+  recorded now.
 - *Eligible teachers*: teachers whose home school (``Teacher.school_id``) is in R.
 - *Exchanged in Y*: eligible teachers with at least one secondment, to any host, that
   is approved, active, completed or withdrawn (:data:`exchange.timeline.COUNTED`) and
@@ -290,20 +291,21 @@ def evaluate(
     if not isinstance(region, str):
         raise InvalidRecord(message("region must be text, not {region!r}", region=region))
     where = region.strip()
-    facts = _Facts(tracker, region_schools(tracker, where), year)
+    facts = _Facts(tracker, region_schools(tracker, where, schools_only=True), year)
     return [_judge(q, where, year, *_COUNTS[q.measure](facts, q)) for q in quotas]
 
 
-def region_schools(tracker: Tracker, region: str) -> tuple[int, ...]:
-    """Ids of the schools in ``region`` or in the regions below it (see
-    :mod:`exchange.regions`); NotFound, naming the closest known regions, if none."""
+def region_schools(tracker: Tracker, region: str, *, schools_only: bool = False) -> tuple[int, ...]:
+    """Ids of the schools (and other organisations, unless ``schools_only``) in
+    ``region`` or in the regions below it (see :mod:`exchange.regions`); NotFound,
+    naming the closest known regions, if the store has none there."""
     from .regions import of_store  # here, off every command's start-up
 
     places, used = of_store(tracker)
     inside = [name for name in used if places.contains(region, name)]
     if inside:
         found = tracker.find(School, region=one_of(*inside))
-        return tuple(s.id for s in found if s.id is not None)
+        return tuple(s.id for s in found if s.id is not None and (s.is_school or not schools_only))
     import difflib
 
     known = places.known()

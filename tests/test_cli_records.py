@@ -65,7 +65,8 @@ def test_adding_prints_what_was_stored(tmp_path: Path) -> None:
 def test_lists_print_tables_json_and_csv(db: Path) -> None:
     code, out, _ = invoke(db, "school", "list")
     lines = out.splitlines()
-    assert code == 0 and lines[0].split() == ["id", "ref", "name", "region", "stage", "rural"]
+    header = ["id", "ref", "name", "region", "stage", "rural", "kind"]
+    assert code == 0 and lines[0].split() == header
     assert "贞丰县第五中学" in lines[3]
     data = json.loads(invoke(db, "school", "list", "--json", "--region", "贞丰县")[1])
     assert [row[2] for row in data["tables"][0]["rows"]] == ["贞丰县第五中学"]

@@ -4,7 +4,8 @@ Each fact comes from the seed articles: 广清's 2017 跟岗 of 12 principals (�
 teachers from 清远 to 广州's schools, with no school pairing behind them; its 优课解码
 training of 25 seed teachers (种子教师) of 25 schools; and 惠阳—贞丰's 两个全覆盖,
 whose second half asks for a psychology demonstration lesson at every paired
-school. Schools, teachers and secondments come from CSV files with Chinese
+school; and 成华区教育局's 跟岗 of 30-odd staff of 丹巴县教育和体育局, bureau to
+bureau. Schools, teachers and secondments come from CSV files with Chinese
 headers, through ``exchange import``; the rest through the commands.
 """
 
@@ -113,6 +114,33 @@ def test_the_second_half_of_two_full_coverages(tmp_path: Path) -> None:
     quotas = rows(report(db, "quotas", "--region", "贵州省黔西南州", "--year", "2025"), "quotas")
     lesson = next(row for row in quotas if row[0] == "lesson-coverage")
     assert lesson[2:4] == [1, 2] and lesson[-1] == "not met"
+
+
+def test_30_bureau_staff_shadow_another_bureau(tmp_path: Path) -> None:
+    """成华区教育局 received 30-odd staff of 丹巴县教育和体育局 for 跟岗: bureaus employ
+    staff and send and host secondments as schools do, and have no stage."""
+    db = tmp_path / "cd.db"
+    run(db, "partnership", "add", "成华—丹巴教育结对帮扶", "--supporting", "四川省成都市成华区",
+        "--supported", "四川省甘孜藏族自治州丹巴县", "--ref", "CH-DB")  # fmt: skip
+    for name, region, ref in (
+        ("成华区教育局", "四川省成都市成华区", "CH-JYJ"),
+        ("丹巴县教育和体育局", "四川省甘孜藏族自治州丹巴县", "DB-JTJ"),
+    ):
+        run(db, "school", "add", name, "--region", region, "--kind", "教育局", "--ref", ref)
+    staff = [[f"DB{i:02}", f"丹巴干部{i}", "DB-JTJ", "干部"] for i in range(31)]
+    run(
+        db, "import", str(write(tmp_path / "干部.csv", ["工号", "姓名", "工作单位", "职务"], staff))
+    )
+    header = ["工号", "接收学校", "交流形式", "开始日期", "结束日期", "状态", "协作关系"]
+    shadowing = [[row[0], "CH-JYJ", "跟岗", "2023-05-08", "2023-05-19", "已完成", "CH-DB"]
+                 for row in staff]  # fmt: skip
+    run(db, "import", str(write(tmp_path / "跟岗.csv", header, shadowing)))
+    [overview] = rows(report(db, "summary", "--partnership", "CH-DB"), "overview")
+    assert overview[3:5] == [0, 31]  # received by 成华, in the supporting region
+    by_stage = rows(report(db, "summary", "--by", "stage"), "secondments")
+    assert [row[2:4] for row in by_stage] == [["bureau", 0]]
+    coverage = report(db, "coverage", "--region", "丹巴县")
+    assert rows(coverage, "stages") == [] and rows(coverage, "uncovered") == []
 
 
 def test_the_files_were_what_a_clerk_makes(db: Path) -> None:

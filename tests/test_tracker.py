@@ -387,3 +387,20 @@ def test_the_same_two_schools_pair_again_only_when_the_first_pairing_has_ended(
             for x, y in ((a.id, c.id), (c.id, a.id))
         )
     assert dump(tracker) == before
+
+
+def test_a_school_has_a_stage_and_other_organisations_have_none(tracker: Tracker) -> None:
+    bureau = tracker.add(School(name="丹巴县教育和体育局", region="丹巴县", kind="教育局"))
+    assert bureau.stage is None and not bureau.is_school
+    assert tracker.get(School, bureau.id).kind is exchange.OrganisationKind.BUREAU
+    staff = tracker.add(Teacher(name="干部", school_id=bureau.id))
+    assert [t.id for t in tracker.find(Teacher, school_id=bureau.id)] == [staff.id]
+    before = dump(tracker)
+    for values in (
+        {"stage": None},
+        {"stage": "", "kind": "学校"},
+        {"stage": "小学", "kind": "教研室"},
+    ):
+        with pytest.raises(errors.InvalidRecord, match="stage"):
+            tracker.add(School(name="某单位", region="丹巴县", **values))
+    assert dump(tracker) == before

@@ -361,6 +361,13 @@ STEPS = (
             M005_SECONDMENT_PARTNERSHIP_INDEX,
         ),
     ),
+    Step(
+        "m006_organisations",
+        (
+            'ALTER TABLE "schools" ALTER COLUMN "stage" DROP NOT NULL',
+            'ALTER TABLE "schools" ADD COLUMN "kind" text NOT NULL DEFAULT \'school\'',
+        ),
+    ),
 )
 """Every migration this release knows, in order."""
 

@@ -364,6 +364,36 @@ def m005_secondment_partnerships(db: Database) -> None:
     db.execute(M005_SECONDMENT_PARTNERSHIP_INDEX)
 
 
+@_step
+def m006_organisations(db: Database) -> None:
+    """Let a school be another organisation (``kind``: a bureau, a centre, an office),
+    which has no stage: ``stage`` loses its NOT NULL."""
+    _drop_not_null(db, "schools", '"stage" TEXT NOT NULL,', '"stage" TEXT,')
+    db.execute('ALTER TABLE "schools" ADD COLUMN "kind" TEXT NOT NULL DEFAULT \'school\'')
+
+
+def _drop_not_null(db: Database, table: str, old: str, new: str) -> None:
+    """Edit ``table``'s definition from ``old`` to ``new``, a NOT NULL removed, by the
+    procedure SQLite documents for such changes (they leave the stored rows valid as
+    they are): no copy of the table, so its ids, indexes and foreign keys stay."""
+    conn = db.conn
+    (sql,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    ).fetchone()
+    if old not in sql:
+        raise RuntimeError(f"{table}: {old} not found in {sql}")  # pragma: no cover
+    (version,) = conn.execute("PRAGMA schema_version").fetchone()
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        conn.execute(
+            "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
+            (sql.replace(old, new, 1), table),
+        )
+        conn.execute(f"PRAGMA schema_version = {version + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+
+
 def known_names() -> tuple[str, ...]:
     """The names of the migrations this release knows, in order."""
     return tuple(fn.__name__ for fn in _STEPS)

@@ -21,6 +21,7 @@ from ..enums import (
     ActivityKind,
     ExpenseCategory,
     MentorshipStatus,
+    OrganisationKind,
     PartnershipKind,
     Role,
     SecondmentKind,
@@ -106,6 +107,7 @@ _TABLES: dict[type[Record], list[Column]] = {
         _col("region", "region county district", "所属地区 地区 所在地区 区县", cells.text),
         _col("stage", "stage", "学段", cells.choice(Stage)),
         _col("rural", "rural", "是否农村 农村学校 农村", cells.flag),
+        _col("kind", "kind organisation", "单位类型 机构类型", cells.choice(OrganisationKind)),
     ],
     Teacher: [
         _ref("工号 教师编号 编号"),

@@ -1,7 +1,8 @@
 """The ``coverage`` report: which schools of a region have a pairing (结对全覆盖), and
 whom its activities reached.
 
-A school is covered when it is either side of a pairing in force during the
+Only schools count here, not the region's bureaus, centres or offices. A school
+is covered when it is either side of a pairing in force during the
 period: signed on or before its end (or ``as_of``, today) and not ended before
 its start. Schools are counted by stage; the uncovered ones are listed.
 
@@ -57,8 +58,8 @@ def coverage(
         if ended is None or scope.since is None or ended >= scope.since:
             paired.update((group["supporting_school_id"], group["supported_school_id"]))
     schools = sorted(
-        lookup(tracker, School, scope.region_school_ids).values(),
-        key=lambda s: (list(Stage).index(s.stage), s.name),
+        (s for s in lookup(tracker, School, scope.region_school_ids).values() if s.is_school),
+        key=lambda s: (list(Stage).index(s.stage or Stage.KINDERGARTEN), s.name),
     )
     total: Counter[Any] = Counter(s.stage for s in schools)
     covered: Counter[Any] = Counter(s.stage for s in schools if s.id in paired)

@@ -9,7 +9,8 @@ period and to ``as_of``.
 
 The breakdown (``by``) is the secondment's kind, or a fact of its teacher: a role
 or subject (a teacher with two counts under each, so those tables have no
-totals row), or the stage or region level of the teacher's home school.
+totals row), or the stage (for staff of a bureau, centre or office: its kind) or
+region level of the teacher's home organisation.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def breakdown(tracker: Tracker, by: str) -> Breakdown:
     if by == "subject":
         return lambda placement, home: placement.teacher.subjects or [Phrase("no subject")]
     if by == "stage":
-        return lambda placement, home: [home.stage]
+        return lambda placement, home: [home.stage or home.kind]  # a bureau has no stage
     if by in LEVELS:
         return _level(tracker, LEVELS.index(by))
     raise InvalidRecord(
