@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +26,7 @@ from exchange.enums import ActivityKind, Stage
 from exchange.query import count, le, one_of
 from exchange.report import Column, Report, Table
 
-from .scope import BATCH, Scope, lookup, resolve
+from .scope import Scope, batches, lookup, resolve
 
 
 def coverage(
@@ -107,11 +107,11 @@ def _reach(tracker: Tracker, scope: Scope) -> Table:
     """Activities, teachers and schools reached per activity kind (module docstring)."""
     homes = {
         t.id: t.school_id
-        for batch in _batches(scope.region_school_ids)
+        for batch in batches(scope.region_school_ids)
         for t in tracker.find(Teacher, school_id=one_of(*batch))
     }
     taken: dict[int, set[int]] = defaultdict(set)
-    for batch in _batches(homes):
+    for batch in batches(homes):
         for part in tracker.find(Participation, teacher_id=one_of(*batch)):
             taken[part.activity_id].add(part.teacher_id)
     reached: dict[Any, list[set[int]]] = defaultdict(lambda: [set(), set(), set()])
@@ -146,12 +146,6 @@ def _held(tracker: Tracker, scope: Scope, taken: dict[int, set[int]]) -> Iterato
         ours = scope.partnership is None or owner == scope.partnership.id
         if ours and scope.in_period(activity.held_on):
             yield activity
-
-
-def _batches(ids: Iterable[int | None]) -> Iterator[list[int]]:
-    wanted = sorted({i for i in ids if i is not None})
-    for start in range(0, len(wanted), BATCH):
-        yield wanted[start : start + BATCH]
 
 
 def _kind_order(item: tuple[Any, Any]) -> int:

@@ -145,12 +145,17 @@ def resolve(
     )
 
 
+def batches(ids: Iterable[int | None]) -> Iterator[list[int]]:
+    """The distinct ids given (``None`` left out), in order, :data:`BATCH` at a time."""
+    wanted = sorted({i for i in ids if i is not None})
+    for start in range(0, len(wanted), BATCH):
+        yield wanted[start : start + BATCH]
+
+
 def lookup(tracker: Tracker, cls: type[R], ids: Iterable[int | None]) -> dict[int, R]:
     """The records of type ``cls`` with these ids, fetched in batches (archived included)."""
-    wanted = sorted({i for i in ids if i is not None})
     found: dict[int, R] = {}
-    for start in range(0, len(wanted), BATCH):
-        batch = wanted[start : start + BATCH]
+    for batch in batches(ids):
         for record in tracker.find(cls, include_archived=True, id=one_of(*batch)):
             found[record.id or 0] = record
     return found
