@@ -9,6 +9,12 @@ from a longer one that contains it: once any record says 贵州省黔西南州�
 level it names is the same in the other; so a filter on 贵州省黔西南州 keeps
 schools in 贞丰县 and in 兴义市, and one on 贞丰县 keeps those written either way.
 
+A region may carry, or be, its six-digit administrative division code (GB/T 2260):
+贵州省黔西南州贞丰县（522325）, or 522325 alone. A code names its divisions above it
+too (52…: 贵州省, 5223…: 黔西南州); once one record gives a code beside its names,
+a region written as a code alone reads as those names, and where no record does,
+the code stands in for the name at each level, so codes still roll up.
+
 A name that does not read as administrative levels (东部, a project's own label)
 is a region of its own, equal only to itself.
 """
@@ -34,8 +40,29 @@ _NAME = re.compile(
     r"(?P<county>.{2,}?(?:自治县|自治旗|县|区|市|旗))?$"
 )
 
+_CODE = re.compile(r"^(?P<before>.*?)[（(]?(?<!\d)(?P<code>[1-9]\d{5})(?!\d)[）)]?(?P<after>.*)$")
+
 Levels = tuple[str | None, str | None, str | None]
 """A region's name at each level (``None`` where it does not say)."""
+
+
+def division_code(name: str) -> tuple[str, str | None]:
+    """``name`` without its six-digit division code, and the code (``None`` if none)."""
+    compact = "".join(name.split())
+    found = _CODE.match(compact)
+    if found is None:
+        return compact, None
+    return found["before"] + found["after"], found["code"]
+
+
+def code_levels(code: str) -> Levels:
+    """The codes of a division and of those above it: 522325 → 520000, 522300, 522325;
+    a province's or prefecture's own code names no level below it."""
+    return (
+        code[:2] + "0000",
+        code[:4] + "00" if code[2:4] != "00" else None,
+        code if code[4:] != "00" else None,
+    )
 
 
 def split(name: str) -> Levels | None:
@@ -57,7 +84,14 @@ class Gazetteer:
 
     def __init__(self, names: Iterable[str]) -> None:
         self.names = sorted({" ".join(n.split()) for n in names if n and n.strip()})
-        self._full: list[Levels] = [levels for n in self.names if (levels := split(n))]
+        self._named: dict[str, str] = {}
+        """Division code → the name the store gives it, from names written with codes."""
+        for text, code in map(division_code, self.names):
+            if code is not None and (levels := split(text)) is not None:
+                for part, level_code in zip(levels, code_levels(code), strict=True):
+                    if part is not None and level_code is not None:
+                        self._named.setdefault(level_code, part)
+        self._full: list[Levels] = [levels for n in self.names if (levels := self._read(n))]
         self._below: dict[tuple[int, str], set[Levels]] = defaultdict(set)
         for levels in self._full:
             for depth, part in enumerate(levels):
@@ -68,7 +102,7 @@ class Gazetteer:
         """``name``'s levels, completed upward from the known names that agree with it
         (``None`` for a name of its own). A lone city (兴义市) is read as a county when
         a known name places it under a prefecture (黔西南州兴义市)."""
-        given = split(name)
+        given = self._read(name)
         if given is None:
             return None
         province, prefecture, county = given
@@ -77,6 +111,18 @@ class Gazetteer:
             if self._complete(as_county) != as_county:
                 return self._complete(as_county)
         return self._complete(given)
+
+    def _read(self, name: str) -> Levels | None:
+        """``name``'s levels as written: its names, and for the levels only its code
+        gives, the names the store gives them (else the codes themselves)."""
+        text, code = division_code(name)
+        named = split(text) if text else None
+        if code is None:
+            return named
+        coded = tuple(None if c is None else self._named.get(c, c) for c in code_levels(code))
+        if named is None:
+            return coded  # type: ignore[return-value]
+        return tuple(a or b for a, b in zip(named, coded, strict=True))  # type: ignore[return-value]
 
     def _complete(self, given: Levels) -> Levels:
         """``given`` with the levels above its highest named one filled in, level by

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from exchange import Partnership, School, Stage, Tracker, errors
 from exchange.quotas import region_schools
-from exchange.regions import Gazetteer, split
+from exchange.regions import Gazetteer, code_levels, division_code, split
 
 READINGS = [
     ("贵州省黔西南州贞丰县", ("贵州省", "黔西南州", "贞丰县")),
@@ -73,13 +73,20 @@ COUNTIES = [
     for prefecture, counties in prefectures.items()
     for county in counties
 ]
+CODES = {
+    "贞丰县": "522325", "兴义市": "522301", "望谟县": "522326", "石阡县": "520623",
+    "靖州县": "431229", "溆浦县": "431224", "岳麓区": "430104",
+}  # fmt: skip
+"""GB/T 2260 codes of the counties: the first four digits name the prefecture, the first
+two the province."""
 WRITTEN: list[Callable[[tuple[str, str, str]], str]] = [
     lambda p: "".join(p),  # 贵州省黔西南州贞丰县
     lambda p: p[1] + p[2],  # 黔西南州贞丰县
     lambda p: p[2],  # 贞丰县
+    lambda p: CODES[p[2]],  # 522325
 ]
 SCHOOLS = st.lists(
-    st.tuples(st.integers(0, len(COUNTIES) - 1), st.integers(0, 2), st.integers(0, 3)),
+    st.tuples(st.integers(0, len(COUNTIES) - 1), st.integers(0, 3), st.integers(0, 3)),
     min_size=1,
     max_size=12,
 )
@@ -101,9 +108,10 @@ def _store(kind: str, folder: Path, request: pytest.FixtureRequest) -> str:
     "kind", ["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 )
 def test_region_sums_add_up_at_every_level(kind: str, request: pytest.FixtureRequest) -> None:
-    """Schools written in full, from the prefecture, or by county alone (each county's
-    full name known from a partnership): every level's schools and activities equal a
-    recount from the true tree, and each level is the sum of the levels below it."""
+    """Schools written in full, from the prefecture, by county alone or by division code
+    (each county's full name and code known from a partnership): every level's schools
+    and activities equal a recount from the true tree, asked by name or by code, and
+    each level is the sum of the levels below it."""
     folder = Path(tempfile.mkdtemp())
 
     @settings(max_examples=15 if kind == "postgresql" else 40, deadline=None)
@@ -116,7 +124,7 @@ def test_region_sums_add_up_at_every_level(kind: str, request: pytest.FixtureReq
                     Partnership(
                         name=f"协作{n}",
                         supporting_region=supporting,
-                        supported_region=province + prefecture + county,
+                        supported_region=f"{province}{prefecture}{county}（{CODES[county]}）",
                     )
                 )
             truth: dict[int, tuple[str, str, str]] = {}
@@ -147,6 +155,9 @@ def _check_levels(
             except errors.NotFound:
                 ids = set()
             assert ids == expected, (level, name)
+            code = CODES[next(p for p in COUNTIES if p[level] == name)[2]]
+            by_code = code_levels(code)[level] or ""
+            assert set(_schools_in(tracker, by_code)) == expected, (level, by_code)
             if ids:
                 held = tracker.report("summary", region=name).table("overview").totals
                 assert (held[6] if held else 0) == sum(activities[i] for i in ids), name
@@ -155,6 +166,28 @@ def _check_levels(
         assert found[0, province] == set().union(*(found[1, p] for p in prefectures))
         for prefecture, counties in prefectures.items():
             assert found[1, prefecture] == set().union(*(found[2, c] for c in counties))
+
+
+def _schools_in(tracker: Tracker, region: str) -> tuple[int, ...]:
+    try:
+        return region_schools(tracker, region)
+    except errors.NotFound:
+        return ()
+
+
+def test_division_codes_name_their_levels_and_stand_in_for_unknown_names() -> None:
+    assert division_code("贵州省黔西南州贞丰县（522325）") == ("贵州省黔西南州贞丰县", "522325")
+    assert division_code("贞丰县 522325") == ("贞丰县", "522325")
+    assert division_code("5223250") == ("5223250", None)  # seven digits: not a code
+    assert code_levels("522325") == ("520000", "522300", "522325")
+    assert code_levels("522300") == ("520000", "522300", None)
+    assert code_levels("520000") == ("520000", None, None)
+    places = Gazetteer(["贵州省黔西南州贞丰县（522325）", "522301", "431229"])
+    assert places.levels("522301") == ("贵州省", "黔西南州", "522301")  # 兴义市 not named
+    assert places.levels("522300") == ("贵州省", "黔西南州", None)
+    assert places.levels("431229") == ("430000", "431200", "431229")  # nothing named
+    assert places.contains("贵州省黔西南州", "522301") and places.contains("522300", "贞丰县")
+    assert places.contains("430000", "431229") and not places.contains("贵州省", "431229")
 
 
 def test_an_unknown_region_suggests_the_closest_names_at_every_level() -> None:
