@@ -29,7 +29,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "programme": (
         "cli.mentoring",
-        "Mentoring programmes (百千万, 青蓝工程): level targets and mentor capacity.",
+        "Programmes (百千万, 青蓝工程, 两个全覆盖): targets, capacity and quota thresholds.",
     ),
     "mentor": (
         "cli.mentoring",

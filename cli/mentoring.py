@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import click
 
 from .i18n import _
@@ -12,7 +13,7 @@ from .state import State, pass_state
 
 @click.group()
 def programme() -> None:
-    """Mentoring programmes (百千万, 青蓝工程): level targets and mentor capacity."""
+    """Programmes (百千万, 青蓝工程, 两个全覆盖): targets, capacity and quota thresholds."""
 
 
 @programme.command(name="add")
@@ -21,30 +22,77 @@ def programme() -> None:
 @click.option(
     "--capacity", type=click.IntRange(min=1), help="Most mentees per mentor, all programmes."
 )
+@click.option(
+    "--quota",
+    "quotas",
+    multiple=True,
+    metavar="MEASURE=PERCENT",
+    help="A quota threshold of the programme, e.g. lesson-coverage=100; repeat for more.",
+)
 @click.option("--ref", help="A unique code for the programme.")
 @pass_state
 def add_programme(
-    state: State, name: str, targets: str, capacity: int | None, ref: str | None
+    state: State,
+    name: str,
+    targets: str,
+    capacity: int | None,
+    quotas: tuple[str, ...],
+    ref: str | None,
 ) -> None:
     """Define a programme.
 
     \b
     Example:
         exchange programme add 百千万 --targets 100,1000,10000 --capacity 10
+        exchange programme add 两个全覆盖 --quota trained-coverage=100 --quota lesson-coverage=100
     """
     from exchange import Programme
 
-    record = Programme(name=name, targets=targets, mentor_capacity=capacity, ref=ref)
+    thresholds = dict(_threshold(text) for text in quotas)
+    record = Programme(
+        name=name, targets=targets, mentor_capacity=capacity, thresholds=thresholds, ref=ref
+    )
     done(state.tracker().add(record), "added")
+
+
+@programme.command(name="threshold")
+@click.argument("name")
+@click.argument("measure")
+@click.argument("percent")
+@pass_state
+def set_threshold(state: State, name: str, measure: str, percent: str) -> None:
+    """Set the percent quota MEASURE must reach in programme NAME (by name, id or ref);
+    `exchange report quotas --programme NAME` then uses it.
+
+    \b
+    Example:
+        exchange programme threshold 两个全覆盖 lesson-coverage 90
+    """
+    tracker = state.tracker()
+    with tracker.transaction():
+        found = tracker.programme(name)
+        thresholds = {**dict(found.thresholds), measure.strip(): percent}
+        done(tracker.update(attrs.evolve(found, thresholds=thresholds)), "updated")
+
+
+def _threshold(text: str) -> tuple[str, str]:
+    """``lesson-coverage=100`` → ``("lesson-coverage", "100")``."""
+    measure, equals, percent = text.partition("=")
+    if not equals:
+        raise click.BadParameter(
+            _("{text!r} is not MEASURE=PERCENT", text=text), param_hint="--quota"
+        )
+    return measure.strip(), percent.strip()
 
 
 programme.add_command(
     list_command(
         "programme",
-        ["id", "ref", "name", "targets", "mentor_capacity"],
+        ["id", "ref", "name", "targets", "mentor_capacity", "thresholds"],
         example="exchange programme list",
     )
 )
+programme.add_command(show_command("programme", "exchange programme show 1"))
 
 
 @click.group()

@@ -187,6 +187,7 @@ _VERBS = {
         pmessage("done", "cancelled"),
         pmessage("done", "withdrew"),
         pmessage("done", "extended"),
+        pmessage("done", "updated"),
     )
 }
 """The verbs :func:`done` says, as messages (``msgctxt "done"`` in the catalogue)."""

@@ -363,6 +363,24 @@ def _check_member(enum_cls: type[Enum]) -> Validator:
     return check
 
 
+def to_percent(value: Any) -> Any:
+    """``10``, ``"10"``, ``"10 %"``, ``Decimal("12.5")`` → a Decimal; anything else is kept
+    for a validator to refuse (floats included: 10.1 is not exactly 10.1)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return decimal.Decimal(value)
+    if isinstance(value, str):
+        try:
+            return decimal.Decimal(value.strip().rstrip("%％").strip())
+        except decimal.InvalidOperation:
+            return value
+    return value
+
+
+def is_percent(value: Any) -> bool:
+    """Whether ``value`` is a Decimal above 0 and at most 100."""
+    return isinstance(value, decimal.Decimal) and value.is_finite() and 0 < value <= 100
+
+
 def choice(enum_cls: Any, default: Any = attrs.NOTHING, *, required: bool = True) -> Any:
     """One member of a vocabulary; its value, name or Chinese term are accepted. When
     not ``required`` the field may be empty (``None``, or blank text), its default."""

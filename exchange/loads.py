@@ -36,6 +36,7 @@ ADDED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("*", "revision"),
     ("secondments", "partnership_id"),
     ("schools", "kind"),
+    ("programmes", "thresholds"),
 )
 """``(table, column)`` for each column a migration added to a record table, oldest
 first (``*`` for every table): rows loaded before it was added were digested

@@ -35,10 +35,12 @@ class Mentoring(Store):
         targets: Iterable[int] | str = (),
         mentor_capacity: int | None = None,
         notes: str = "",
+        thresholds: Mapping[str, Any] | None = None,
         ref: str | None = None,
     ) -> Programme:
-        """Store a mentoring programme: its per-level targets (100 → 1,000 → 10,000) and
-        the most mentees one of its mentors may have across all programmes."""
+        """Store a programme: its per-level targets (100 → 1,000 → 10,000), the most
+        mentees one of its mentors may have across all programmes, and the quota
+        thresholds it sets (``{"lesson-coverage": 100}``)."""
         return self.add(
             build(
                 Programme,
@@ -46,6 +48,7 @@ class Mentoring(Store):
                 targets=targets if isinstance(targets, str) else tuple(targets),
                 mentor_capacity=mentor_capacity,
                 notes=notes,
+                thresholds=thresholds or {},
                 ref=ref,
             )
         )

@@ -16,7 +16,7 @@ import attrs
 
 from . import rules, scoring, timeline
 from .enums import ActivityKind, ExpenseCategory, SecondmentKind, SecondmentStatus, Target
-from .errors import InvalidRecord
+from .errors import InvalidRecord, NotFound
 from .i18n import message
 from .lifecycle import require_move
 from .models import (
@@ -31,6 +31,7 @@ from .models import (
     Pairing,
     Participation,
     Partnership,
+    Programme,
     Record,
     Rubric,
     School,
@@ -399,14 +400,35 @@ class Operations(Store):
         )
 
     def quotas(
-        self, region: str, year: int, rules: Iterable[Quota] | None = None
+        self,
+        region: str,
+        year: int,
+        rules: Iterable[Quota] | None = None,
+        *,
+        programme: Key | None = None,
     ) -> list[QuotaResult]:
         """Each policy quota for a region and year: met, not met or no data, with its figures
-        (see :mod:`exchange.quotas`); ``rules`` are ``DEFAULT_QUOTAS`` unless given."""
-        from .quotas import DEFAULT_QUOTAS, evaluate  # loaded here, off every start-up
+        (see :mod:`exchange.quotas`); ``rules`` are ``DEFAULT_QUOTAS`` unless given, at the
+        thresholds ``programme`` (a name, id or ref) sets."""
+        from .quotas import DEFAULT_QUOTAS, evaluate, of_programme  # off every start-up
 
+        if programme is not None:
+            if rules is not None:
+                raise InvalidRecord(message("give quotas or a programme, not both"))
+            rules = of_programme(self.programme(programme))
         chosen = DEFAULT_QUOTAS if rules is None else rules
         return evaluate(self, region, year, chosen)  # type: ignore[arg-type]
+
+    def programme(self, key: Key) -> Programme:
+        """The programme named ``key`` (its name, else its id or ref)."""
+        if isinstance(key, str):
+            named = next(iter(self.find(Programme, name=key.strip())), None)
+            if named is None and not self.count(Programme, ref=key.strip()):
+                raise NotFound(message("no programme named {programme!r}", programme=key.strip()))
+            if named is not None:
+                return named  # type: ignore[no-any-return]
+        found: Programme = self.get(Programme, key)
+        return found
 
     def cost(self, secondment: Key, *, tariff: str, planned: bool = False) -> decimal.Decimal:
         """What a secondment costs under a registered tariff (``register_tariffs``): its

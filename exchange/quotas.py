@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
@@ -46,7 +46,7 @@ from . import fields
 from .enums import ActivityKind, Role, Term
 from .errors import InvalidRecord, NotFound
 from .i18n import message
-from .models import Activity, Pairing, Participation, School, Teacher
+from .models import Activity, Pairing, Participation, Programme, School, Teacher
 from .query import between, ge, le, one_of
 from .timeline import overlapping
 
@@ -67,21 +67,8 @@ class QuotaStatus(Term):
     NO_DATA = "no data", "无数据"
 
 
-def _percent(value: Any) -> Any:
-    """``10``, ``"10"``, ``"10 %"``, ``Decimal("12.5")`` → a Decimal; anything else is kept
-    for the validator to refuse (floats included: 10.1 is not exactly 10.1)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    if isinstance(value, str):
-        try:
-            return Decimal(value.strip().rstrip("%％").strip())
-        except InvalidOperation:
-            return value
-    return value
-
-
 def _check_percent(quota: Quota, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not (isinstance(value, Decimal) and value.is_finite() and 0 < value <= 100):
+    if not fields.is_percent(value):
         hint = "; write a float such as 10.5 as text, '10.5'" if isinstance(value, float) else ""
         raise InvalidRecord(
             message(
@@ -124,7 +111,7 @@ class Quota:
     """For reports, e.g. 交流教师占比."""
     measure: str = attrs.field(converter=_strip, validator=_check_measure)
     """One of :data:`MEASURES`."""
-    at_least: Decimal = attrs.field(converter=_percent, validator=_check_percent)
+    at_least: Decimal = attrs.field(converter=fields.to_percent, validator=_check_percent)
     """Percent, 0 < at_least ≤ 100; an int, a Decimal or text (``"10"``, ``"10%"``)."""
     role: Role | None = attrs.field(default=None, converter=_role)
     """For ``trained-coverage`` and ``lesson-coverage``: whose training or lesson counts
@@ -162,6 +149,18 @@ DEFAULT_QUOTAS: tuple[Quota, ...] = (
 )
 """交流 ≥ 10 % of eligible teachers, 骨干 ≥ 20 % of those exchanged, and 两个全覆盖:
 心理教师培训全覆盖 and a 心理 demonstration lesson at every paired school."""
+
+
+def of_programme(programme: Programme | None) -> tuple[Quota, ...]:
+    """The default quotas, each at the threshold ``programme`` sets for its measure
+    (:attr:`~exchange.models.Programme.thresholds`), if it sets one."""
+    if programme is None:
+        return DEFAULT_QUOTAS
+    chosen = dict(programme.thresholds)
+    return tuple(
+        attrs.evolve(q, at_least=chosen[q.measure]) if q.measure in chosen else q
+        for q in DEFAULT_QUOTAS
+    )
 
 
 @attrs.frozen

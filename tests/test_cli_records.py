@@ -336,3 +336,29 @@ def test_a_partnership_other_than_the_pairings_is_refused(db: Path) -> None:
     assert invoke(db, "secondment", "add", "T-2", "HY-BD", "--kind", "跟岗", "--from",
                   "2026-04-01", "--to", "2026-04-30", "--pairing", "P-1",
                   "--partnership", "HY-ZF")[0] == 0  # fmt: skip
+
+
+def test_a_programme_sets_quota_thresholds_from_the_command_line(db: Path) -> None:
+    code, out, err = invoke(
+        db, "programme", "add", "两个全覆盖", "--quota", "lesson-coverage=100", "--quota",
+        "trained-coverage=100",
+    )  # fmt: skip
+    assert code == 0, err
+    assert invoke(db, "programme", "threshold", "两个全覆盖", "lesson-coverage", "90%")[1] == (
+        "updated programme 2 两个全覆盖\n"
+    )
+    before = dump(db)
+    for args, says in (
+        (["programme", "threshold", "两个全覆盖", "lesson", "90"], "not lesson=90"),
+        (["programme", "threshold", "两个全覆盖", "exchange-share", "0"], "exchange-share=0"),
+        (["programme", "threshold", "三个全覆盖", "exchange-share", "10"], "no programme named"),
+        (["programme", "add", "X", "--quota", "lesson-coverage"], "not MEASURE=PERCENT"),
+    ):
+        code, out, err = invoke(db, *args)
+        assert code != 0 and out == "" and says in err, (args, err)
+    assert dump(db) == before
+    quotas = json.loads(
+        invoke(db, "report", "quotas", "--region", "贞丰县", "--year", "2025", "--programme",
+               "两个全覆盖", "--json")[1]
+    )  # fmt: skip
+    assert [row[5] for row in quotas["tables"][0]["rows"]] == ["10", "20", "100", "90"]

@@ -20,6 +20,7 @@ from exchange import (
     ActivityKind,
     Pairing,
     Participation,
+    Programme,
     Role,
     School,
     Secondment,
@@ -514,3 +515,36 @@ def test_the_default_quotas_and_statuses() -> None:
     assert [s.zh for s in QuotaStatus] == ["达标", "未达标", "无数据"]
     assert QuotaStatus.NOT_MET == "not met"
     assert attrs.evolve(DEFAULT_QUOTAS[0], at_least="15%").at_least == 15
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_a_programme_sets_its_own_thresholds(kind: str, tmp_path: Path) -> None:
+    """两个全覆盖 asks 90 % of lessons and 15 % exchanged; the other measures keep
+    their defaults; the thresholds survive the store and reach the report."""
+    with Tracker.open(_url(kind, tmp_path)) as tracker:
+        _zhenfeng(tracker)
+        tracker.define_programme(
+            "两个全覆盖", thresholds={"lesson-coverage": "90%", "exchange-share": 15}
+        )
+        stored = tracker.programme("两个全覆盖")
+        assert stored.thresholds == (
+            ("exchange-share", Decimal(15)),
+            ("lesson-coverage", Decimal(90)),
+        )
+        results = tracker.quotas(ZHENFENG, 2025, programme="两个全覆盖")
+        assert [r.quota.at_least for r in results] == [15, 20, 100, 90]
+        assert results[0].status is QuotaStatus.NOT_MET  # 12 % < 15 %
+        built = tracker.report("quotas", region=ZHENFENG, year=2025, programme="两个全覆盖")
+        assert built.table("quotas").rows[3][5] == 90
+        with pytest.raises(errors.NotFound, match="no programme named '三个全覆盖'"):
+            tracker.quotas(ZHENFENG, 2025, programme="三个全覆盖")
+        with pytest.raises(errors.InvalidRecord, match="not both"):
+            tracker.quotas(ZHENFENG, 2025, DEFAULT_QUOTAS, programme="两个全覆盖")
+
+
+@pytest.mark.parametrize(
+    "bad", [{"lesson": 90}, {"lesson-coverage": 0}, {"exchange-share": "101%"}, {"x": 1.5}, "90"]
+)
+def test_a_bad_threshold_is_refused_naming_the_programme(bad: Any) -> None:
+    with pytest.raises(errors.InvalidRecord, match="programme '两个全覆盖': a threshold is"):
+        Programme(name="两个全覆盖", thresholds=bad)

@@ -1082,7 +1082,7 @@ def test_each_report_names_the_filters_it_takes() -> None:
         assert period | places <= set(listed[name].split()), name
     assert period | {"--region", "[--partnership]"} <= set(listed["coverage"].split())
     assert {"[--year]"} | places <= set(listed["budget"].split())
-    assert set(listed["quotas"].split()) == {"--region", "--year"}
+    assert set(listed["quotas"].split()) == {"--region", "--year", "[--programme]"}
 
 
 # -- bad input on the command line ----------------------------------------------------

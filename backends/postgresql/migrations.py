@@ -368,6 +368,10 @@ STEPS = (
             'ALTER TABLE "schools" ADD COLUMN "kind" text NOT NULL DEFAULT \'school\'',
         ),
     ),
+    Step(
+        "m007_programme_thresholds",
+        ('ALTER TABLE "programmes" ADD COLUMN "thresholds" json NOT NULL DEFAULT \'{}\'',),
+    ),
 )
 """Every migration this release knows, in order."""
 

@@ -372,6 +372,12 @@ def m006_organisations(db: Database) -> None:
     db.execute('ALTER TABLE "schools" ADD COLUMN "kind" TEXT NOT NULL DEFAULT \'school\'')
 
 
+@_step
+def m007_programme_thresholds(db: Database) -> None:
+    """Let a programme set its own quota thresholds."""
+    db.execute('ALTER TABLE "programmes" ADD COLUMN "thresholds" TEXT NOT NULL DEFAULT \'{}\'')
+
+
 def _drop_not_null(db: Database, table: str, old: str, new: str) -> None:
     """Edit ``table``'s definition from ``old`` to ``new``, a NOT NULL removed, by the
     procedure SQLite documents for such changes (they leave the stored rows valid as

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import attrs
@@ -40,6 +42,32 @@ def _to_targets(value: Any) -> Any:
         return value  # the validator reports it
 
 
+def _to_thresholds(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        value = value.items()
+    try:
+        return tuple(sorted((str(k).strip(), fields.to_percent(v)) for k, v in value))
+    except (TypeError, ValueError):
+        return value  # the validator reports it
+
+
+def _check_thresholds(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    from ..quotas import MEASURES  # quotas read programmes: imported when first checked
+
+    for pair in value if isinstance(value, tuple) else [value]:
+        measure, percent = pair if isinstance(pair, tuple) and len(pair) == 2 else (pair, None)
+        if measure not in MEASURES or not fields.is_percent(percent):
+            raise InvalidRecord(
+                message(
+                    "programme {instance_name!r}: a threshold is a quota measure ({names}) "
+                    "and a percent above 0 and at most 100, not {pair}",
+                    instance_name=instance.name,
+                    names=", ".join(MEASURES),
+                    pair=f"{measure}={percent}" if percent is not None else repr(pair),
+                )
+            )
+
+
 @attrs.frozen(kw_only=True)
 class Programme(Record):
     """A mentoring programme (百千万, 青蓝工程): its per-level targets and mentor capacity.
@@ -58,6 +86,18 @@ class Programme(Record):
     mentor_capacity: int | None = fields.number(1, MAX_CAPACITY, required=False)
     """Most mentees one mentor of this programme may have, counted across all programmes."""
     notes: str = fields.text()
+    thresholds: tuple[tuple[str, decimal.Decimal], ...] = attrs.field(
+        factory=tuple,
+        converter=_to_thresholds,
+        validator=_check_thresholds,
+        metadata={
+            "kind": "json",
+            "encode": lambda pairs: {key: str(value) for key, value in pairs},
+            "decode": lambda data: _to_thresholds(data),
+        },
+    )
+    """The percent each quota measure must reach in this programme, where it differs
+    from the default (see :mod:`exchange.quotas`): ``{"lesson-coverage": 100}``."""
 
 
 @attrs.frozen(kw_only=True)

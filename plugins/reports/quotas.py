@@ -6,9 +6,12 @@ from exchange import Tracker
 from exchange.report import Column, Report, Table
 
 
-def quotas(tracker: Tracker, *, region: str, year: int) -> Report:
-    """The default quotas for ``region`` in ``year``: status, figures and share."""
-    results = tracker.quotas(region, year)
+def quotas(
+    tracker: Tracker, *, region: str, year: int, programme: str | None = None
+) -> Report:
+    """The default quotas for ``region`` in ``year``, at the thresholds ``programme``
+    sets if given: status, figures and share."""
+    results = tracker.quotas(region, year, programme=programme)
     table = Table(
         name="quotas",
         columns=[
@@ -33,4 +36,5 @@ def quotas(tracker: Tracker, *, region: str, year: int) -> Report:
             for r in results
         ],
     )
-    return Report(title="quotas", parameters={"region": region, "year": year}, tables=[table])
+    parameters = {"region": region, "year": year, **({"programme": programme} if programme else {})}
+    return Report(title="quotas", parameters=parameters, tables=[table])
