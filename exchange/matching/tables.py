@@ -14,19 +14,30 @@ def plan_report(plan: MentorPlan) -> Report:
     """Parameters (programme, start, score against the greedy plan, digest) and three
     tables: proposed pairs with each criterion's points, who is left out and why,
     and the criteria with their weights."""
-    parameters = {
-        "programme": plan.programme,
-        "starts": plan.starts_on,
-        "pairs": plan.score.pairs,
-        "total score": round(plan.score.total, 3),
-        "greedy pairs": plan.greedy.pairs,
-        "greedy total score": round(plan.greedy.total, 3),
-        "plan digest": plan.digest,
-    }
+    parameters = {"programme": plan.programme, "starts": plan.starts_on, "digest": plan.digest}
     return Report(
         title="mentor plan",
         parameters=parameters,
-        tables=[_pairs(plan), _unmatched(plan), _criteria(plan)],
+        tables=[_summary(plan), _pairs(plan), _unmatched(plan), _criteria(plan)],
+    )
+
+
+def _number(value: float) -> float:
+    return round(value, 3) + 0.0  # no -0.0
+
+
+def _summary(plan: MentorPlan) -> Table:
+    rows = [
+        [Phrase("optimal"), plan.score.pairs, _number(plan.score.total)],
+        [Phrase("greedy, one mentee at a time"), plan.greedy.pairs, _number(plan.greedy.total)],
+    ]
+    columns = [
+        Column(key="plan", label="plan"),
+        Column(key="pairs", label="pairs", type="int"),
+        Column(key="total", label="total score", type="number"),
+    ]
+    return Table(
+        name="summary", title="the plan against the greedy one", columns=columns, rows=rows
     )
 
 
@@ -45,8 +56,8 @@ def _pairs(plan: MentorPlan) -> Table:
         [
             *plan.names[p.mentee_id],
             *plan.names[p.mentor_id],
-            round(p.total, 3),
-            *(round(c.points, 3) for c in p.contributions),
+            _number(p.total),
+            *(_number(c.points) for c in p.contributions),
             p.pinned,
         ]
         for p in plan.pairs
@@ -101,7 +112,7 @@ def why_report(why: Why, names: dict[int, tuple[str, str]]) -> Report:
             Column(key="weight", label="weight", type="number"),
             Column(key="points", label="points", type="number"),
         ],
-        rows=[[c.criterion, c.value, c.weight, round(c.points, 3)] for c in why.contributions],
+        rows=[[c.criterion, c.value, c.weight, _number(c.points)] for c in why.contributions],
     )
     moves = Table(
         name="moves",
@@ -113,10 +124,14 @@ def why_report(why: Why, names: dict[int, tuple[str, str]]) -> Report:
         ],
         rows=[[name(m.mentee_id), name(m.planned), name(m.forced)] for m in why.moves],
     )
-    parameters = {
-        "mentee": name(why.mentee_id),
-        "mentor": name(why.mentor_id),
-        "chosen": why.chosen,
-        "reason": why.reason,
-    }
-    return Report(title="why this pair", parameters=parameters, tables=[contributions, moves])
+    answer = Table(
+        name="answer",
+        columns=[
+            Column(key="mentee", label="mentee"),
+            Column(key="mentor", label="mentor"),
+            Column(key="chosen", label="chosen"),
+            Column(key="reason", label="reason"),
+        ],
+        rows=[[name(why.mentee_id), name(why.mentor_id), why.chosen, why.reason]],
+    )
+    return Report(title="why this pair", tables=[answer, contributions, moves])
