@@ -34,7 +34,7 @@ def stage(mentor: Profile, mentee: Profile) -> float:
 
 def standing(mentor: Profile, mentee: Profile) -> float:
     """The mentor's highest role: 名师 1, 骨干教师 or 教研员 0.6, 种子教师 0.3, else 0."""
-    return max((STANDING.get(role, 0.0) for role in mentor.roles), default=0.0)
+    return max([STANDING.get(role, 0.0) for role in mentor.roles], default=0.0)
 
 
 def nearby(mentor: Profile, mentee: Profile) -> float:

@@ -35,8 +35,15 @@ class Place:
 
     def same(self, other: Place, level: str) -> bool:
         """Whether both lie in one region at ``level`` (which both must name)."""
-        mine = self.within(level)
-        return mine[-1] is not None and mine == other.within(level)
+        if self.province != other.province:
+            return False
+        if level == "province":
+            return self.province is not None
+        if self.prefecture != other.prefecture:
+            return False
+        if level == "prefecture":
+            return self.prefecture is not None
+        return self.county is not None and self.county == other.county
 
 
 LEVELS = ("province", "prefecture", "county")
@@ -74,24 +81,29 @@ class Profile:
     mentors_before: frozenset[int] = frozenset()
     """Ids of the teachers who mentored this one in any pair, in any programme, ended or not."""
 
-    @property
-    def id(self) -> int:
-        """The teacher's id."""
+    id: int = attrs.field(init=False)
+    """The teacher's id."""
+    subjects: frozenset[str] = attrs.field(init=False)
+    """The teacher's subjects."""
+    roles: frozenset[Role] = attrs.field(init=False)
+    """The teacher's roles (骨干教师, 名师 …)."""
+    stage: Stage = attrs.field(init=False)
+    """The home school's stage."""
+
+    @id.default
+    def _id(self) -> int:
         return self.teacher.id or 0
 
-    @property
-    def subjects(self) -> frozenset[str]:
-        """The teacher's subjects."""
+    @subjects.default
+    def _subjects(self) -> frozenset[str]:
         return frozenset(self.teacher.subjects)
 
-    @property
-    def roles(self) -> frozenset[Role]:
-        """The teacher's roles (骨干教师, 名师 …)."""
+    @roles.default
+    def _roles(self) -> frozenset[Role]:
         return frozenset(self.teacher.roles)
 
-    @property
-    def stage(self) -> Stage:
-        """The home school's stage."""
+    @stage.default
+    def _stage(self) -> Stage:
         return self.school.stage
 
 

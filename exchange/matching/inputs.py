@@ -17,7 +17,7 @@ import attrs
 
 from .. import revisions
 from ..errors import StaleRecord
-from ..i18n import Message, message, table_noun
+from ..i18n import Message, message, noun
 from ..models import Mentorship, Programme, Record, School, Teacher, record_type
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def _order(key: str) -> tuple[str, int]:
 
 def _what(tracker: Tracker, key: str, before: int | None, after: int | None) -> Message:
     table, _, number = key.partition("/")
-    kind = table_noun(table)
+    kind = noun(record_type(table))
     if after is None:
         return message("{kind} {id} was removed or archived", kind=kind, id=number)
     if before is None:

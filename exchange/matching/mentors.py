@@ -10,6 +10,7 @@ constraint that rules it out (:meth:`MentorMatch.refusal`).
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
@@ -52,6 +53,8 @@ class MentorMatch:
             self.mentored_by[pair.mentee_id].add(pair.mentor_id)
             if pair.status is MentorshipStatus.ACTIVE:
                 self.active[pair.mentor_id].append(pair)
+        self.active_mentors = {p.mentor_id for p in inputs.pairs if p.status in COUNTING}
+        """Teachers who mentor someone: only they can close a cycle as a mentee."""
         self.mentors = [self._profile(t) for t in self._mentor_pool()]
         taken = {p.id for p in self.mentors}
         self.mentees = [self._profile(t) for t in self._mentee_pool() if t.id not in taken]
@@ -120,18 +123,18 @@ class MentorMatch:
 
     def values(self, mentee: Profile, mentor: Profile) -> list[float]:
         """Each criterion's value for the pair, checked to lie from 0 to 1."""
-        found = []
-        for criterion in self.criteria:
-            value = float(criterion.score(mentor, mentee))
-            if not 0.0 <= value <= 1.0:
-                raise PluginError(
-                    message(
-                        "matching criterion {name!r} gave {value}, not a value from 0 to 1",
-                        name=criterion.name,
-                        value=value,
-                    )
+        found = [float(c.score(mentor, mentee)) for c in self.criteria]
+        if not all(0.0 <= v <= 1.0 for v in found):
+            name, value = next(
+                (c.name, v) for c, v in zip(self.criteria, found, strict=True) if not 0 <= v <= 1
+            )
+            raise PluginError(
+                message(
+                    "matching criterion {name!r} gave {value}, not a value from 0 to 1",
+                    name=name,
+                    value=value,
                 )
-            found.append(value)
+            )
         return found
 
     def contributions(self, mentee: Profile, mentor: Profile) -> tuple[Contribution, ...]:
@@ -215,22 +218,38 @@ class MentorMatch:
 
     def points(self, values: Sequence[float]) -> int:
         """A pair's total in whole thousandths of a point."""
-        return round(SCALE * sum(v * w for v, w in zip(values, self.weights, strict=True)))
+        total: float = sum(map(operator.mul, values, self.weights))
+        return round(SCALE * total)
 
     def problem(self) -> engine.Problem:
         """Every admissible pair and its score, mentees and mentors in id order."""
         groups = self._groups()
-        edges = []
-        for mentee in self.mentees:
-            found: dict[int, int] = {}
-            for j in () if mentee.id in self.pinned else groups.get(self._key(mentee), ()):
-                mentor = self.mentors[j]
-                if self._placing(mentee, mentor) is None:
-                    values = self.values(mentee, mentor)
-                    if self._criteria(values) is None:
-                        found[j] = self.points(values)
-            edges.append(found)
-        return engine.Problem(capacity=tuple(self.places), edges=tuple(edges))
+        return engine.Problem(
+            capacity=tuple(self.places),
+            edges=tuple(
+                {}
+                if mentee.id in self.pinned
+                else self._edges(mentee, groups.get(self._key(mentee), ()))
+                for mentee in self.mentees
+            ),
+        )
+
+    def _edges(self, mentee: Profile, candidates: Sequence[int]) -> dict[int, int]:
+        """The mentee's admissible pairs among mentors with places left in its group
+        (the fast path of :meth:`refusal`)."""
+        forbidden, hard = self.forbidden, self.settings.must or self.settings.must_not
+        above = mentee.id in self.active_mentors
+        found = {}
+        for j in candidates:
+            mentor = self.mentors[j]
+            if (forbidden and (mentee.id, mentor.id) in forbidden) or (
+                above and self.cycles(mentee.id, mentor.id)
+            ):
+                continue
+            values = self.values(mentee, mentor)
+            if not hard or self._criteria(values) is None:
+                found[j] = self.points(values)
+        return found
 
     def _key(self, profile: Profile) -> tuple[str | None, ...]:
         level = self.settings.within

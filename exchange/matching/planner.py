@@ -21,6 +21,7 @@ from .settings import MatchSettings, PairKey, read_settings
 from .settings import settings as settings_from
 
 if TYPE_CHECKING:
+    from ..registry import Registry
     from ..tracker import Tracker
 
 
@@ -46,19 +47,38 @@ def match_mentors(
     read = inputs.read(tracker)
     if name not in read.programmes and not any(p.programme == name for p in read.pairs):
         raise NotFound(message("no programme named {programme!r}", programme=name))
-    criteria = chosen_criteria(tracker, settings)
-    forbidden = frozenset(_ids(tracker, settings.forbidden))
-    match = MentorMatch(read, name, settings, criteria, forbidden=forbidden)
-    for mentee, mentor in _ids(tracker, settings.pinned):
+    return plan(
+        read,
+        name,
+        settings,
+        chosen_criteria(tracker.plugins.match_criteria, settings),
+        pinned=_ids(tracker, settings.pinned),
+        forbidden=_ids(tracker, settings.forbidden),
+        starts_on=starts_on or dt.date.today(),
+    )
+
+
+def plan(
+    read: inputs.Inputs,
+    programme: str,
+    settings: MatchSettings,
+    criteria: Sequence[MatchCriterion],
+    *,
+    pinned: Sequence[Pair] = (),
+    forbidden: Sequence[Pair] = (),
+    starts_on: dt.date,
+) -> MentorPlan:
+    """The plan on records already read, pairs named by teacher ids (no store needed)."""
+    match = MentorMatch(read, programme, settings, criteria, forbidden=frozenset(forbidden))
+    for mentee, mentor in pinned:
         match.pin(mentee, mentor)
     problem = match.problem()
     solved = Solved(match, problem, engine.solve(problem))
-    day = starts_on or dt.date.today()
     basis = read.basis()
-    request = [name, day, attrs.asdict(settings), [c.name for c in criteria]]
+    request = [programme, starts_on, attrs.asdict(settings), [c.name for c in criteria]]
     return MentorPlan(
-        programme=name,
-        starts_on=day,
+        programme=programme,
+        starts_on=starts_on,
         pairs=_proposals(solved),
         unmatched=unmatched(solved),
         score=_score(solved, solved.assignment),
@@ -96,10 +116,11 @@ def day(value: dt.date | str | None) -> dt.date | None:
         ) from None
 
 
-def chosen_criteria(tracker: Tracker, settings: MatchSettings) -> list[MatchCriterion]:
+def chosen_criteria(
+    registry: Registry[MatchCriterion], settings: MatchSettings
+) -> list[MatchCriterion]:
     """Every registered criterion, in name order; a name the settings give that no
     plugin registered is a :class:`ConfigurationError`."""
-    registry = tracker.plugins.match_criteria
     for name in sorted(settings.named()):
         registry.get(name)
     if not len(registry):

@@ -130,7 +130,7 @@ def settings(data: Mapping[str, Any], *, source: str = "criteria") -> MatchSetti
                     message("{source}: [{side}] must be a table", source=source, side=side)
                 )
             _known(pool, _POOL_KEYS, f"{source} [{side}]")
-            fields[side] = Pool(**pool)
+            fields[side] = attrs.evolve(getattr(MatchSettings(), side), **pool)
     return MatchSettings(**fields)
 
 
