@@ -3,7 +3,6 @@ the greedy plan, never over a capacity, the same answer every time."""
 
 from __future__ import annotations
 
-import functools
 import random
 
 import pytest
@@ -12,6 +11,7 @@ from hypothesis import strategies as st
 
 from exchange.matching import engine
 from exchange.matching.engine import Problem
+from exchange.testing.provinces import brute_force
 
 
 @st.composite
@@ -20,29 +20,12 @@ def problems(draw: st.DrawFn, most: int = 7) -> Problem:
     seekers = draw(st.integers(0, most))
     capacity = tuple(draw(st.lists(st.integers(0, 3), max_size=most)))
     edge = st.dictionaries(
-        st.integers(0, max(0, len(capacity) - 1)), st.integers(-5_000, 9_000), max_size=len(capacity)
+        st.integers(0, max(0, len(capacity) - 1)),
+        st.integers(-5_000, 9_000),
+        max_size=len(capacity),
     )
     edges = tuple(draw(edge) if capacity else {} for _ in range(seekers))
     return Problem(capacity=capacity, edges=edges)
-
-
-def brute_force(problem: Problem) -> tuple[int, int]:
-    """The best (pairs, total) over every assignment, by exhaustive search."""
-
-    @functools.cache
-    def best(seeker: int, left: tuple[int, ...]) -> tuple[int, int]:
-        if seeker == problem.seekers:
-            return 0, 0
-        found = best(seeker + 1, left)
-        for provider, score in problem.edges[seeker].items():
-            if left[provider]:
-                rest = list(left)
-                rest[provider] -= 1
-                pairs, total = best(seeker + 1, tuple(rest))
-                found = max(found, (pairs + 1, total + score))
-        return found
-
-    return best(0, problem.capacity)
 
 
 def check_feasible(problem: Problem, found: engine.Assignment) -> None:

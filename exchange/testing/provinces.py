@@ -15,12 +15,14 @@ with those ids at once, without a store, for benchmarks.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from typing import Any
 
 import attrs
 
 from ..enums import Role, Stage
+from ..matching.engine import Problem
 from ..matching.inputs import Inputs
 from ..models import Mentorship, Programme, Record, School, Teacher
 
@@ -108,3 +110,22 @@ def inputs(generated: Province) -> Inputs:
         pairs=tuple(pairs.values()),  # type: ignore[arg-type]
         programmes={p.name: p for p in programmes.values()},
     )
+
+
+def brute_force(problem: Problem) -> tuple[int, int]:
+    """The best (pairs, total) over every assignment, by exhaustive search."""
+
+    @functools.cache
+    def best(seeker: int, left: tuple[int, ...]) -> tuple[int, int]:
+        if seeker == problem.seekers:
+            return 0, 0
+        found = best(seeker + 1, left)
+        for provider, score in problem.edges[seeker].items():
+            if left[provider]:
+                rest = list(left)
+                rest[provider] -= 1
+                pairs, total = best(seeker + 1, tuple(rest))
+                found = max(found, (pairs + 1, total + score))
+        return found
+
+    return best(0, problem.capacity)
