@@ -32,7 +32,7 @@ def plan_options(command: F) -> F:
         click.option(
             "--criteria",
             "criteria_file",
-            type=click.Path(dir_okay=False, path_type=Path),
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
             help="A TOML criteria file: weights, must / must_not, pinned and forbidden "
             "pairs, within, capacity, [mentors] and [mentees] (docs/matching.md).",
         ),

@@ -348,3 +348,31 @@ def test_a_programme_without_a_record_has_no_capacity_but_the_settings(tracker: 
     plan = tracker.match_mentors("惠贞师徒结对", criteria={**REGIONS, "capacity": 1}, starts_on=DAY)
     assert len(plan.pairs) == 2  # 陈 and 林 one each; 黄 is full
     assert engine.solve(plan.match.problem).count == 2
+
+
+def test_a_missing_criteria_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(errors.InvalidRecord, match="no criteria file"):
+        read_settings(tmp_path / "none.toml")
+
+
+def test_every_heading_of_a_plan_and_an_answer_has_a_chinese_translation(
+    tracker: Tracker,
+) -> None:
+    import re
+
+    from exchange import i18n
+    from exchange.matching.tables import why_report
+
+    plan = plan_of(tracker, must=["subject"], must_not=["previous"])
+    tian, chen = tracker.get(Teacher, "tian").id or 0, tracker.get(Teacher, "chen").id or 0
+    say = i18n.translator("zh")
+    answer = why_report(plan.why(tian, chen), dict(plan.names))
+    for report in (plan.report(), answer):
+        texts = [report.title, *report.parameters]
+        for table in report.tables:
+            texts += [table.heading, *(c.label for c in table.columns)]
+            texts += [str(cell) for row in table.rows for cell in row if type(cell) is i18n.Phrase]
+        missing = [t for t in texts if not re.search("[\u4e00-\u9fff]", say(t))]
+        assert missing == []
+    [row] = answer.localized("zh").table("answer").rows
+    assert tuple(row[2:]) == ("否", "不满足必须满足的指标 subject")

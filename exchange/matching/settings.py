@@ -151,4 +151,6 @@ def read_settings(path: str | Path) -> MatchSettings:
     """The criteria file at ``path`` (TOML, or JSON of the same shape)."""
     from ..definitions import read_file
 
+    if not Path(path).is_file():
+        raise InvalidRecord(message("no criteria file {path}", path=path))
     return settings(read_file(path), source=str(path))
