@@ -53,6 +53,7 @@ def request(mentees: int, seed: int = 7) -> tuple[Any, Any, Any]:
 
 
 def run_plan(mentees: int, repeat: int) -> None:
+    """The plan side: ``planner.plan`` on the records in memory."""
     from exchange.matching import engine, planner
     from exchange.testing import provinces
 
@@ -68,6 +69,7 @@ def run_plan(mentees: int, repeat: int) -> None:
 
 
 def run_tracker(mentees: int, repeat: int) -> None:
+    """The tracker side: ``tracker.match_mentors`` on a ``memory:`` store."""
     from exchange import Tracker
     from exchange.testing import provinces
 
@@ -82,6 +84,7 @@ def run_tracker(mentees: int, repeat: int) -> None:
 
 
 def run_greedy(mentees: int, repeat: int) -> None:
+    """The baseline: the same candidates and scores, placed one mentee at a time."""
     from exchange.matching import engine
     from exchange.matching.mentors import MentorMatch
     from exchange.testing import provinces
@@ -109,6 +112,7 @@ def _figures(plan: Any) -> dict[str, Any]:
 
 
 def compare(mentees: int, repeat: int) -> dict[str, object]:
+    """Run the three sides at one size, print their figures; the summary row."""
     heading(f"{mentees:,} mentees × {mentees // 5:,} mentors, {PREFECTURES} prefectures")
     sides = run_sides(
         __file__, ("plan", "tracker", "greedy"), "--mentees", mentees, "--repeat", repeat
@@ -150,6 +154,7 @@ def gaps(count: int) -> None:
 
 
 def main() -> None:
+    """Run the sides in child processes at each size, then the gaps."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_sizes(parser, (10_000,), flag="--mentees")
     parser.add_argument("--repeat", type=int, default=3)

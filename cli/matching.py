@@ -25,47 +25,50 @@ def match() -> None:
     """Propose mentor pairs with the reasons; review, then apply them."""
 
 
+PLAN_OPTIONS = [
+    click.option("--programme", required=True, help="The programme, e.g. 百千万."),
+    click.option(
+        "--criteria",
+        "criteria_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="A TOML criteria file: weights, must / must_not, pinned and forbidden "
+        "pairs, within, capacity, [mentors] and [mentees] (docs/matching.md).",
+    ),
+    click.option(
+        "--weight",
+        "weights",
+        multiple=True,
+        metavar="NAME=N",
+        help="A criterion's weight, beating the file's; repeat for more.",
+    ),
+    click.option(
+        "--within",
+        type=click.Choice(["province", "prefecture", "county"]),
+        help="Candidates only in the same province, prefecture or county.",
+    ),
+    click.option(
+        "--mentor-region",
+        metavar="REGION",
+        help="Mentors only at schools in this region (and what lies below it).",
+    ),
+    click.option(
+        "--mentee-region",
+        metavar="REGION",
+        help="Mentees only at schools in this region (and what lies below it).",
+    ),
+    click.option(
+        "--from",
+        "starts_on",
+        type=click.DateTime(["%Y-%m-%d"]),
+        help="First day of the new pairs (default: today).",
+    ),
+]
+"""The options that say which plan to compute."""
+
+
 def plan_options(command: F) -> F:
-    """The options that say which plan to compute."""
-    options = [
-        click.option("--programme", required=True, help="The programme, e.g. 百千万."),
-        click.option(
-            "--criteria",
-            "criteria_file",
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="A TOML criteria file: weights, must / must_not, pinned and forbidden "
-            "pairs, within, capacity, [mentors] and [mentees] (docs/matching.md).",
-        ),
-        click.option(
-            "--weight",
-            "weights",
-            multiple=True,
-            metavar="NAME=N",
-            help="A criterion's weight, beating the file's; repeat for more.",
-        ),
-        click.option(
-            "--within",
-            type=click.Choice(["province", "prefecture", "county"]),
-            help="Candidates only in the same province, prefecture or county.",
-        ),
-        click.option(
-            "--mentor-region",
-            metavar="REGION",
-            help="Mentors only at schools in this region (and what lies below it).",
-        ),
-        click.option(
-            "--mentee-region",
-            metavar="REGION",
-            help="Mentees only at schools in this region (and what lies below it).",
-        ),
-        click.option(
-            "--from",
-            "starts_on",
-            type=click.DateTime(["%Y-%m-%d"]),
-            help="First day of the new pairs (default: today).",
-        ),
-    ]
-    for option in reversed(options):
+    """Add :data:`PLAN_OPTIONS`."""
+    for option in reversed(PLAN_OPTIONS):
         command = option(command)
     return command
 

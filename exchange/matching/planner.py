@@ -183,9 +183,3 @@ def apply_mentor_plan(tracker: Tracker, plan: MentorPlan) -> list[Mentorship]:
             )
             for p in plan.pairs
         ]
-
-
-def greedy_gap(plans: Sequence[MentorPlan]) -> float:
-    """The average of (optimal − greedy) / |optimal| over plans with a non-zero total."""
-    gaps = [(p.score.total - p.greedy.total) / abs(p.score.total) for p in plans if p.score.total]
-    return sum(gaps) / len(gaps) if gaps else 0.0

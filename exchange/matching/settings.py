@@ -27,6 +27,7 @@ from typing import Any, cast
 
 import attrs
 
+from ..definitions import unknown_keys
 from ..enums import Role
 from ..errors import InvalidRecord
 from ..i18n import message
@@ -120,7 +121,7 @@ _POOL_KEYS = ("roles", "region")
 def settings(data: Mapping[str, Any], *, source: str = "criteria") -> MatchSettings:
     """:class:`MatchSettings` from a mapping shaped like the criteria file; an unknown key
     is an :class:`~exchange.errors.InvalidRecord` naming it and the known ones."""
-    _known(data, (*_KEYS, "mentors", "mentees"), source)
+    unknown_keys(source, data, {*_KEYS, "mentors", "mentees"})
     fields: dict[str, Any] = {key: data[key] for key in _KEYS if key in data}
     for side in ("mentors", "mentees"):
         if side in data:
@@ -129,22 +130,9 @@ def settings(data: Mapping[str, Any], *, source: str = "criteria") -> MatchSetti
                 raise InvalidRecord(
                     message("{source}: [{side}] must be a table", source=source, side=side)
                 )
-            _known(pool, _POOL_KEYS, f"{source} [{side}]")
+            unknown_keys(f"{source} [{side}]", pool, set(_POOL_KEYS))
             fields[side] = attrs.evolve(getattr(MatchSettings(), side), **pool)
     return MatchSettings(**fields)
-
-
-def _known(data: Mapping[str, Any], keys: tuple[str, ...], where: str) -> None:
-    extra = sorted(set(data) - set(keys))
-    if extra:
-        raise InvalidRecord(
-            message(
-                "{where}: unknown keys {extra}; known: {known}",
-                where=where,
-                extra=extra,
-                known=sorted(keys),
-            )
-        )
 
 
 def read_settings(path: str | Path) -> MatchSettings:
