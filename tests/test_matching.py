@@ -311,7 +311,7 @@ def test_a_plan_keeps_every_capacity_and_hard_constraint_and_is_optimal(
     seed, mentors, mentees, criteria = request
     tracker = Tracker.open("memory:")
     generated = provinces.province(
-        seed, mentors=mentors, mentees=mentees, prefectures=2, counties=2
+        seed, mentors=mentors, mentees=mentees, prefectures=1, counties=2
     )
     provinces.store(tracker, generated)
     plan = tracker.match_mentors(provinces.PROGRAMME, criteria=criteria, starts_on=DAY)
