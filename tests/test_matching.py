@@ -202,8 +202,9 @@ def _fields(record: Any) -> dict[str, Any]:
     return attrs.asdict(record, recurse=False)
 
 
-def test_two_coordinators_apply_at_once_and_one_wins(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'race.db'}"
+def test_two_coordinators_apply_at_once_and_one_wins(shared_store: str) -> None:
+    """On SQLite and PostgreSQL: each computes the same plan, then both apply at once."""
+    url = shared_store
     with Tracker.open(url) as setup:
         provinces.store(setup, provinces.province(3, mentors=4, mentees=12))
     barrier, outcomes = threading.Barrier(2, timeout=60), []
