@@ -149,6 +149,15 @@ def test_no_cycle_is_proposed(tracker: Tracker) -> None:
     tracker.apply_mentor_plan(plan)  # the rules agree
 
 
+def test_a_pair_ended_early_makes_no_cycle(tracker: Tracker) -> None:
+    tracker.define_programme("反向")
+    pair = tracker.pair_mentor("luo", "chen", programme="反向", starts_on="2025-09-01")
+    tracker.end_mentorship(pair, reason="调离", on="2025-10-01")
+    plan = plan_of(tracker)
+    assert ("luo", "chen") in pairs(tracker, plan)
+    tracker.apply_mentor_plan(plan)
+
+
 def test_why_names_the_better_plan_and_whom_it_moves(tracker: Tracker) -> None:
     plan = plan_of(tracker)
     tian, chen, lin = (tracker.get(Teacher, r).id or 0 for r in ("tian", "chen", "lin"))

@@ -48,12 +48,17 @@ class MentorMatch:
         self.weights = tuple(settings.weights.get(c.name, c.weight) for c in self.criteria)
         self.forbidden = forbidden
         self.mentored_by: dict[int, set[int]] = defaultdict(set)
+        """Mentee id → everyone who mentored them, in any pair (for ``previous``)."""
+        self.above: dict[int, set[int]] = defaultdict(set)
+        """Mentee id → their mentors in the cascade (active and completed pairs)."""
         self.active: dict[int, list[Mentorship]] = defaultdict(list)
         for pair in inputs.pairs:
             self.mentored_by[pair.mentee_id].add(pair.mentor_id)
+            if pair.status in COUNTING:
+                self.above[pair.mentee_id].add(pair.mentor_id)
             if pair.status is MentorshipStatus.ACTIVE:
                 self.active[pair.mentor_id].append(pair)
-        self.active_mentors = {p.mentor_id for p in inputs.pairs if p.status in COUNTING}
+        self.active_mentors = {m for mentors in self.above.values() for m in mentors}
         """Teachers who mentor someone: only they can close a cycle as a mentee."""
         self.mentors = [self._profile(t) for t in self._mentor_pool()]
         taken = {p.id for p in self.mentors}
@@ -213,7 +218,7 @@ class MentorMatch:
             if mentee_id in frontier:
                 return True
             seen |= frontier
-            frontier = {m for t in frontier for m in self.mentored_by.get(t, ())} - seen
+            frontier = {m for t in frontier for m in self.above.get(t, ())} - seen
         return False
 
     def points(self, values: Sequence[float]) -> int:
