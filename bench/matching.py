@@ -64,7 +64,7 @@ def run_plan(mentees: int, repeat: int) -> None:
         lambda: planner.plan(read, provinces.PROGRAMME, chosen, criteria, starts_on=DAY),
     )
     began = time.perf_counter()
-    engine.solve(plan.match.problem)
+    engine.solve(plan.solved.problem)
     emit(section, solve=time.perf_counter() - began, **_figures(plan))
 
 
@@ -107,7 +107,7 @@ def _figures(plan: Any) -> dict[str, Any]:
         "greedy_pairs": plan.greedy.pairs,
         "greedy_total": plan.greedy.total,
         "unmatched": len(plan.unmatched),
-        "candidates": sum(len(edges) for edges in plan.match.problem.edges),
+        "candidates": sum(len(edges) for edges in plan.solved.problem.edges),
     }
 
 

@@ -325,7 +325,7 @@ def test_a_plan_keeps_every_capacity_and_hard_constraint_and_is_optimal(
     )
     provinces.store(tracker, generated)
     plan = tracker.match_mentors(provinces.PROGRAMME, criteria=criteria, starts_on=DAY)
-    solved = plan.match
+    solved = plan.solved
     assert (solved.assignment.count, solved.assignment.total) == brute_force(solved.problem)
     assert plan.score.pairs >= plan.greedy.pairs
     assert (plan.score.pairs, plan.score.total) >= (plan.greedy.pairs, plan.greedy.total)
@@ -374,7 +374,7 @@ def test_a_programme_without_a_record_has_no_capacity_but_the_settings(tracker: 
     tracker.pair_mentor("huang", "wang", programme="惠贞师徒结对", starts_on="2025-09-01")
     plan = tracker.match_mentors("惠贞师徒结对", criteria={**REGIONS, "capacity": 1}, starts_on=DAY)
     assert len(plan.pairs) == 2  # 陈 and 林 one each; 黄 is full
-    assert engine.solve(plan.match.problem).count == 2
+    assert engine.solve(plan.solved.problem).count == 2
 
 
 def test_a_missing_criteria_file_is_named(tmp_path: Path) -> None:

@@ -93,7 +93,7 @@ def _listed(names: list[str]) -> str:
 def why(plan: MentorPlan, mentee_id: int, mentor_id: int) -> Why:
     """Why the pair is chosen, or the constraint it breaks, or, forced into the plan,
     how much worse the best plan with it is and which mentees it moves."""
-    solved: Solved = plan.match
+    solved: Solved = plan.solved
     match = solved.match
     if match.pinned.get(mentee_id) == mentor_id:
         return _chosen(match, mentee_id, mentor_id, message("the criteria pin this pair"))

@@ -110,7 +110,7 @@ class MentorPlan:
     """``table/id`` → revision of every record the plan read."""
     digest: str
     """A short digest of the basis and the settings: the same digest, the same plan."""
-    match: Any = attrs.field(repr=False, eq=False)
+    solved: Any = attrs.field(repr=False, eq=False)
     """The candidates and solver state, for :meth:`why`."""
 
     def why(self, mentee_id: int, mentor_id: int) -> Why:

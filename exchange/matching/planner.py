@@ -87,7 +87,7 @@ def plan(
         names=_names(match),
         basis=basis,
         digest=inputs.digest(basis, request),
-        match=solved,
+        solved=solved,
     )
 
 

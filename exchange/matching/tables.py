@@ -42,7 +42,7 @@ def _summary(plan: MentorPlan) -> Table:
 
 
 def _pairs(plan: MentorPlan) -> Table:
-    labels = plan.match.match.criteria
+    labels = plan.solved.match.criteria
     columns = [
         Column(key="mentee", label="mentee"),
         Column(key="mentee_school", label="mentee's school"),
@@ -77,9 +77,9 @@ def _unmatched(plan: MentorPlan) -> Table:
 
 
 def _criteria(plan: MentorPlan) -> Table:
-    settings = plan.match.match.settings
+    settings = plan.solved.match.settings
     rows: list[list[Any]] = []
-    for criterion in plan.match.match.criteria:
+    for criterion in plan.solved.match.criteria:
         hard = (
             Phrase("must")
             if criterion.name in settings.must
