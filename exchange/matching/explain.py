@@ -110,9 +110,8 @@ def why(plan: MentorPlan, mentee_id: int, mentor_id: int) -> Why:
 
 
 def _chosen(match: MentorMatch, mentee_id: int, mentor_id: int, reason: Message) -> Why:
-    mentee = match.mentees[match.mentee_index[mentee_id]]
-    mentor = match.mentors[match.mentor_index[mentor_id]]
-    return Why(mentee_id, mentor_id, True, reason, match.contributions(mentee, mentor))
+    contributions = match.contributions(*match.profiles(mentee_id, mentor_id))
+    return Why(mentee_id, mentor_id, True, reason, contributions)
 
 
 def _outside(match: MentorMatch, mentee_id: int, mentor_id: int) -> Message | None:

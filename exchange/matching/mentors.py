@@ -69,6 +69,13 @@ class MentorMatch:
         self.pinned: dict[int, int] = {}
         """Mentee id → mentor id of the pairs the settings pin."""
 
+    def profiles(self, mentee_id: int, mentor_id: int) -> tuple[Profile, Profile]:
+        """The mentee's and the mentor's profiles, both of this plan."""
+        return (
+            self.mentees[self.mentee_index[mentee_id]],
+            self.mentors[self.mentor_index[mentor_id]],
+        )
+
     # -- who takes part -----------------------------------------------------------------
 
     def _in(self, teacher: Teacher, pool: Pool) -> bool:

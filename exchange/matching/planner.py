@@ -146,9 +146,7 @@ def _proposals(solved: Solved) -> tuple[Proposal, ...]:
         Proposal(
             mentee_id=mentee,
             mentor_id=mentor,
-            contributions=match.contributions(
-                match.mentees[match.mentee_index[mentee]], match.mentors[match.mentor_index[mentor]]
-            ),
+            contributions=match.contributions(*match.profiles(mentee, mentor)),
             pinned=pinned,
         )
         for mentee, mentor, pinned in sorted(chosen)
@@ -158,12 +156,7 @@ def _proposals(solved: Solved) -> tuple[Proposal, ...]:
 def _score(solved: Solved, found: engine.Assignment) -> Score:
     """Pairs and total of a solver's assignment, the pinned pairs included."""
     match = solved.match
-    pinned = [
-        match.points(
-            match.values(match.mentees[match.mentee_index[e]], match.mentors[match.mentor_index[m]])
-        )
-        for e, m in match.pinned.items()
-    ]
+    pinned = [match.points(match.values(*match.profiles(e, m))) for e, m in match.pinned.items()]
     return Score(pairs=found.count + len(pinned), total=(found.total + sum(pinned)) / SCALE)
 
 
