@@ -49,3 +49,8 @@ M004_LIST_ORDERS = tuple(
 by (:data:`exchange.paging.SORTABLE`), so that a page of the records that are not
 archived, deep or not, is read from the index without a row lookup per record
 passed over; the index on ``(archived, id)`` serves lists in id order."""
+
+M005_SECONDMENT_PARTNERSHIP_INDEX = (
+    'CREATE INDEX "idx_secondments_partnership_id" ON "secondments" ("partnership_id")'
+)
+"""Migration m005: secondments name their partnership (the column is each dialect's own)."""

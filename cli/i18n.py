@@ -198,6 +198,15 @@ _CLICK_HELP = ("Show this message and exit.", "Show the version and exit.")
 _english_help: weakref.WeakKeyDictionary[click.Parameter, str] = weakref.WeakKeyDictionary()
 
 
+def _click_original(help_text: str | None) -> str | None:
+    """The English of one of :data:`_CLICK_HELP`, given it in any language (an option
+    first made during a Chinese invocation holds the Chinese), else ``None``."""
+    for english in _CLICK_HELP:
+        if help_text in (english, click_catalogue("zh").gettext(english)):
+            return english
+    return None
+
+
 def localize_help_options(command: click.Command, ctx: click.Context) -> None:
     """Give ``--help``/``--version`` of ``command`` and its subcommands their help
     text in the invocation's language. click makes those options once per command
@@ -207,10 +216,10 @@ def localize_help_options(command: click.Command, ctx: click.Context) -> None:
     for param in [*command.params, *([help_option] if help_option else [])]:
         original = _english_help.get(param)
         if original is None:
-            help_text = getattr(param, "help", None)
-            if help_text not in _CLICK_HELP:
+            found = _click_original(getattr(param, "help", None))
+            if found is None:
                 continue
-            original = _english_help[param] = help_text
+            original = _english_help[param] = found
         param.help = _click_gettext(original)
     if isinstance(command, click.Group):
         for sub in command.commands.values():

@@ -24,6 +24,12 @@ FILTERS: list[tuple[str, Any, str]] = [
     ("rubric", str, "A rubric by id or ref (assessments)."),
     ("period", str, "An assessment period, e.g. 2023-2024学年 (assessments)."),
     ("threshold", click.IntRange(1), "Days of rural service asked for (rural-service; 365)."),
+    (
+        "by",
+        str,
+        "Break secondments down by kind (default), role, subject, stage, province, "
+        "prefecture or county (summary).",
+    ),
 ]
 """The report filters the command line offers; each report takes the ones its
 ``build`` function names (see `exchange reports`)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from .presence import where, who
 from .records import Filter, done, field, has_term, list_command, make, show_command
 from .state import State, pass_state
 
@@ -16,41 +17,52 @@ def school() -> None:
 @school.command(name="add")
 @click.argument("name")
 @click.option("--region", required=True, help="County or district, e.g. 贵州省黔西南州贞丰县.")
-@click.option("--stage", required=True, help="小学, 初中, 高中, 九年一贯制, 幼儿园 … or English.")
+@click.option("--stage", help="小学, 初中, 高中, 九年一贯制, 幼儿园 … or English (schools only).")
+@click.option(
+    "--kind",
+    default="school",
+    show_default=True,
+    help="学校, or an organisation that employs staff: 教育局, 教师发展中心, 教研室.",
+)
 @click.option("--rural", is_flag=True, help="A rural school (农村学校).")
 @click.option("--ref", help="The school's code, unique; names it in later commands.")
 @pass_state
 def add_school(
-    state: State, name: str, region: str, stage: str, rural: bool, ref: str | None
+    state: State,
+    name: str,
+    region: str,
+    stage: str | None,
+    kind: str,
+    rural: bool,
+    ref: str | None,
 ) -> None:
-    """Add a school.
+    """Add a school, or a bureau, centre or office (--kind) that employs staff.
 
     \b
     Example:
         exchange school add 贞丰县第五中学 --region 贞丰县 --stage 初中 --rural --ref ZF-05
+        exchange school add 丹巴县教育和体育局 --region 丹巴县 --kind 教育局 --ref DB-JTJ
     """
     from exchange import School
 
-    done(
-        state.tracker().add(
-            make(School, name=name, region=region, stage=stage, rural=rural, ref=ref)
-        ),
-        "added",
-    )
+    values = {"name": name, "region": region, "stage": stage, "kind": kind}
+    done(state.tracker().add(make(School, **values, rural=rural, ref=ref)), "added")
 
 
 school.add_command(
     list_command(
         "school",
-        ["id", "ref", "name", "region", "stage", "rural"],
+        ["id", "ref", "name", "region", "stage", "rural", "kind"],
         [
             field("--region", "region", "Only this region."),
             field("--stage", "stage", "Only this stage."),
+            field("--kind", "kind", "Only this kind (学校, 教育局, 教师发展中心, 教研室)."),
         ],
         "exchange school list --region 贞丰县",
     )
 )
 school.add_command(show_command("school", "exchange school show ZF-05"))
+school.add_command(who)
 
 
 @click.group()
@@ -217,3 +229,4 @@ teacher.add_command(
     )
 )
 teacher.add_command(show_command("teacher", "exchange teacher show T-001"))
+teacher.add_command(where)

@@ -22,6 +22,10 @@ def secondment() -> None:
 @click.option("--from", "starts_on", required=True, help="First day, e.g. 2025-09-01.")
 @click.option("--to", "ends_on", required=True, help="Planned last day, e.g. 2026-07-10.")
 @click.option("--pairing", help="The pairing it serves, by id or ref.")
+@click.option(
+    "--partnership",
+    help="The partnership it counts under, by id or ref (default: the pairing's).",
+)
 @click.option("--post", default="", help="Post held at the host, for 挂职 (e.g. 副校长).")
 @click.option("--ref", help="A unique code for the secondment.")
 @pass_state
@@ -33,6 +37,7 @@ def add(
     starts_on: str,
     ends_on: str,
     pairing: str | None,
+    partnership: str | None,
     post: str,
     ref: str | None,
 ) -> None:
@@ -49,6 +54,7 @@ def add(
         starts_on=starts_on,
         ends_on=ends_on,
         pairing=pairing,
+        partnership=partnership,
         post=post,
         ref=ref,
     )

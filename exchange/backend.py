@@ -30,7 +30,7 @@ from .query import Filters, Measure
 
 S = TypeVar("S", bound=Stored)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 """The schema version this release of the library writes."""
 
 

@@ -65,7 +65,8 @@ def _guard(fast: tuple[Any, ...], i: int, namespace: dict[str, Any]) -> str:
         return "x is True or x is False"
     if kind == "enum":
         namespace[f"E{i}"], namespace[f"M{i}"] = fast[1], fast[1].spellings()
-        return f"type(x) is E{i} or (type(x) is str and type(x := M{i}.get(x, x)) is E{i})"
+        check = f"type(x) is E{i} or (type(x) is str and type(x := M{i}.get(x, x)) is E{i})"
+        return check if len(fast) == 2 else f"x is None or {check}"
     if kind == "empty":
         return "type(x) is tuple and not x"
     if kind == "words":

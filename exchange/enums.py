@@ -74,6 +74,18 @@ class Stage(Term):
     UNIVERSITY = "university", "高校"
 
 
+class OrganisationKind(Term):
+    """What an organisation is: a school, or a body of the education system that
+    employs staff, sends and hosts secondments and runs activities."""
+
+    SCHOOL = "school", "学校"
+    BUREAU = "bureau", "教育局"
+    """An education bureau (教育局, 教育和体育局/教体局)."""
+    DEVELOPMENT_CENTRE = "development-centre", "教师发展中心"
+    RESEARCH_OFFICE = "research-office", "教研室"
+    """A teaching research office (教研室, 教研院)."""
+
+
 class PartnershipKind(Term):
     """The policy a partnership belongs to."""
 
@@ -141,6 +153,8 @@ class ActivityKind(Term):
     SAME_LESSON = "same-lesson-different-design", "同课异构"
     LIVE_LESSON = "live-lesson", "直播课"
     TRAINING = "training", "培训"
+    TEACHING_VISIT = "teaching-visit", "送教"
+    """Teachers take lessons and training to the supported schools (送教下乡, 送教活动)."""
     RESEARCH = "research-project", "课题研究"
     STUDY_TRIP = "study-trip", "研学"
     RESOURCE_SHARE = "resource-share", "资源共享"

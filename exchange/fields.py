@@ -363,14 +363,31 @@ def _check_member(enum_cls: type[Enum]) -> Validator:
     return check
 
 
-def choice(enum_cls: Any, default: Any = attrs.NOTHING) -> Any:
-    """One member of a vocabulary; its value, name or Chinese term are accepted."""
+def choice(enum_cls: Any, default: Any = attrs.NOTHING, *, required: bool = True) -> Any:
+    """One member of a vocabulary; its value, name or Chinese term are accepted. When
+    not ``required`` the field may be empty (``None``, or blank text), its default."""
+    if not required:
+        return attrs.field(
+            default=None,
+            converter=_optional_member(enum_cls),
+            validator=attrs.validators.optional(_check_member(enum_cls)),
+            metadata={"kind": "enum", "enum": enum_cls, "fast": ("enum", enum_cls, False)},
+        )
     return attrs.field(
         default=default,
         converter=enum_cls.parse,
         validator=_check_member(enum_cls),
         metadata={"kind": "enum", "enum": enum_cls, "fast": ("enum", enum_cls)},
     )
+
+
+def _optional_member(enum_cls: Any) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return enum_cls.parse(value)
+
+    return convert
 
 
 def _tuple_of(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -31,7 +31,12 @@ from .i18n import Message, message, table_noun
 from .models import Stored
 from .query import Op
 
-ADDED_COLUMNS: tuple[tuple[str, str], ...] = (("secondments", "extensions"), ("*", "revision"))
+ADDED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("secondments", "extensions"),
+    ("*", "revision"),
+    ("secondments", "partnership_id"),
+    ("schools", "kind"),
+)
 """``(table, column)`` for each column a migration added to a record table, oldest
 first (``*`` for every table): rows loaded before it was added were digested
 without it."""

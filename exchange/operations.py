@@ -136,10 +136,12 @@ class Operations(Store):
         starts_on: dt.date | str,
         ends_on: dt.date | str,
         pairing: Key | None = None,
+        partnership: Key | None = None,
         post: str = "",
         ref: str | None = None,
     ) -> Secondment:
-        """Propose a secondment of ``teacher`` to ``host_school`` (支教, 跟岗, 挂职 or 送教)."""
+        """Propose a secondment of ``teacher`` to ``host_school`` (支教, 跟岗, 挂职 or 送教),
+        counted under ``partnership``, or the partnership of ``pairing``."""
         return self.add(
             build(
                 Secondment,
@@ -149,6 +151,7 @@ class Operations(Store):
                 starts_on=starts_on,
                 ends_on=ends_on,
                 pairing_id=self._id(Pairing, pairing),
+                partnership_id=self._id(Partnership, partnership),
                 post=post,
                 ref=ref,
             )
@@ -423,6 +426,11 @@ class Operations(Store):
     def at_host(self, school: Key, on: dt.date | str) -> list[Secondment]:
         """Who was at host ``school`` on day ``on`` (their secondments)."""
         return timeline.at_host(self, school, on)  # type: ignore[arg-type]
+
+    def present(self, school: Key, on: dt.date | str) -> list[timeline.Presence]:
+        """Who was at ``school`` on day ``on``: its own staff not seconded elsewhere,
+        then the teachers seconded to it."""
+        return timeline.present(self, school, on)  # type: ignore[arg-type]
 
     def whereabouts(self, teacher: Key, on: dt.date | str) -> Secondment | None:
         """The secondment ``teacher`` was on on day ``on``, or ``None``."""

@@ -5,8 +5,10 @@ A :class:`Quota` names a measure and the share, in percent, it must reach;
 :class:`QuotaResult` — met (达标), not met (未达标) or no data (无数据) — with the
 figures behind it. The measures, for a region R:
 
-- *Schools of R*: schools whose ``region`` equals R (stripped). Archived records of
-  every type are left out throughout; roles are the teachers' roles as recorded now.
+- *Schools of R*: schools whose ``region`` is R or lies below it (:mod:`exchange.regions`:
+  贞丰县 lies in 贵州省黔西南州), its bureaus, centres and offices left out. Archived
+  records of every type are left out throughout; roles are the teachers' roles as
+  recorded now.
 - *Eligible teachers*: teachers whose home school (``Teacher.school_id``) is in R.
 - *Exchanged in Y*: eligible teachers with at least one secondment, to any host, that
   is approved, active, completed or withdrawn (:data:`exchange.timeline.COUNTED`) and
@@ -19,6 +21,9 @@ figures behind it. The measures, for a region R:
   either side, in a pairing in force during Y (signed on or before 31 December, not
   ended before 1 January), those with a :class:`~exchange.models.Participation` in an
   activity of kind ``ActivityKind.TRAINING`` held in Y.
+- ``lesson-coverage`` (两个全覆盖 · 心理示范课全覆盖): of the schools of R in a
+  pairing in force during Y, those where a demonstration lesson (示范课) held in Y
+  was given by a teacher holding the quota's role (``Role.PSYCHOLOGY`` by default).
 
 A quota with denominator 0 has no data. Otherwise it is met when
 numerator × 100 / denominator ≥ ``at_least``, compared exactly; the share shown is
@@ -42,13 +47,15 @@ from .enums import ActivityKind, Role, Term
 from .errors import InvalidRecord, NotFound
 from .i18n import message
 from .models import Activity, Pairing, Participation, School, Teacher
-from .query import count, ge, le, one_of
+from .query import between, ge, le, one_of
 from .timeline import overlapping
 
 if TYPE_CHECKING:
     from .tracker import Tracker
 
-MEASURES = ("exchange-share", "backbone-share", "trained-coverage")
+MEASURES = ("exchange-share", "backbone-share", "trained-coverage", "lesson-coverage")
+ROLE_MEASURES = frozenset({"trained-coverage", "lesson-coverage"})
+"""The measures that take a ``role``."""
 """The measures a quota may name (see the module docstring)."""
 
 
@@ -120,12 +127,16 @@ class Quota:
     at_least: Decimal = attrs.field(converter=_percent, validator=_check_percent)
     """Percent, 0 < at_least ≤ 100; an int, a Decimal or text (``"10"``, ``"10%"``)."""
     role: Role | None = attrs.field(default=None, converter=_role)
-    """For ``trained-coverage``: whose training counts (``None``: ``Role.PSYCHOLOGY``)."""
+    """For ``trained-coverage`` and ``lesson-coverage``: whose training or lesson counts
+    (``None``: ``Role.PSYCHOLOGY``)."""
 
     def __attrs_post_init__(self) -> None:
-        if self.role is not None and self.measure != "trained-coverage":
+        if self.role is not None and self.measure not in ROLE_MEASURES:
             raise InvalidRecord(
-                message("quota {key}: role applies to trained-coverage only", key=self.key)
+                message(
+                    "quota {key}: role applies to trained-coverage and lesson-coverage only",
+                    key=self.key,
+                )
             )
 
 
@@ -141,8 +152,16 @@ DEFAULT_QUOTAS: tuple[Quota, ...] = (
         at_least=100,
         role=Role.PSYCHOLOGY,
     ),
+    Quota(
+        key="lesson-coverage",
+        name="心理示范课全覆盖",
+        measure="lesson-coverage",
+        at_least=100,
+        role=Role.PSYCHOLOGY,
+    ),
 )
-"""交流 ≥ 10 % of eligible teachers, 骨干 ≥ 20 % of those exchanged, 心理教师培训全覆盖."""
+"""交流 ≥ 10 % of eligible teachers, 骨干 ≥ 20 % of those exchanged, and 两个全覆盖:
+心理教师培训全覆盖 and a 心理 demonstration lesson at every paired school."""
 
 
 @attrs.frozen
@@ -163,6 +182,8 @@ class QuotaResult:
         shown = "no data" if self.share is None else f"{self.share} %"
         if self.quota.measure == "trained-coverage":
             unit = f"{(self.quota.role or Role.PSYCHOLOGY).value} teachers at paired schools"
+        elif self.quota.measure == "lesson-coverage":
+            unit = f"paired schools with a {(self.quota.role or Role.PSYCHOLOGY).value} lesson"
         else:
             unit = "exchanged teachers" if self.quota.measure == "backbone-share" else "teachers"
         return (
@@ -223,6 +244,25 @@ class _Facts:
                     trained |= attended[a.id]
         return len(trained), len(population)
 
+    def lessons(self, role: Role) -> tuple[int, int]:
+        """(schools reached, paired schools) for ``lesson-coverage`` of ``role``."""
+        if not self.paired:
+            return 0, 0
+        held = self.tracker.find(
+            Activity,
+            kind=ActivityKind.DEMONSTRATION_LESSON,
+            school_id=one_of(*self.paired),
+            held_on=between(self.first, self.last),
+        )
+        given = [(a.school_id, a.teacher_id) for a in held if a.teacher_id is not None]
+        givers = {t for _, t in given}
+        holders = (
+            {t.id for t in self.tracker.find(Teacher, id=one_of(*givers)) if role in t.roles}
+            if givers
+            else set()
+        )
+        return len({school for school, teacher in given if teacher in holders}), len(self.paired)
+
 
 _COUNTS: dict[str, Callable[[_Facts, Quota], tuple[int, int]]] = {
     "exchange-share": lambda f, q: (len(f.exchanged), len(f.teachers)),
@@ -231,6 +271,7 @@ _COUNTS: dict[str, Callable[[_Facts, Quota], tuple[int, int]]] = {
         len(f.exchanged),
     ),
     "trained-coverage": lambda f, q: f.trained(q.role or Role.PSYCHOLOGY),
+    "lesson-coverage": lambda f, q: f.lessons(q.role or Role.PSYCHOLOGY),
 }
 """Measure → (numerator, denominator)."""
 
@@ -250,19 +291,24 @@ def evaluate(
     if not isinstance(region, str):
         raise InvalidRecord(message("region must be text, not {region!r}", region=region))
     where = region.strip()
-    facts = _Facts(tracker, region_schools(tracker, where), year)
+    facts = _Facts(tracker, region_schools(tracker, where, schools_only=True), year)
     return [_judge(q, where, year, *_COUNTS[q.measure](facts, q)) for q in quotas]
 
 
-def region_schools(tracker: Tracker, region: str) -> tuple[int, ...]:
-    """Ids of the region's schools; NotFound, naming the closest known regions, if none."""
-    ids = tuple(s.id for s in tracker.find(School, region=region) if s.id is not None)
-    if ids or tracker.count(School, region=region, include_archived=True):
-        return ids
-    rows = tracker.aggregate(School, group_by=["region"], measures={"n": count()})
-    known = [" ".join(str(row["region"]).split()) for row in rows]
-    import difflib  # here, off every command's start-up
+def region_schools(tracker: Tracker, region: str, *, schools_only: bool = False) -> tuple[int, ...]:
+    """Ids of the schools (and other organisations, unless ``schools_only``) in
+    ``region`` or in the regions below it (see :mod:`exchange.regions`); NotFound,
+    naming the closest known regions, if the store has none there."""
+    from .regions import of_store  # here, off every command's start-up
 
+    places, used = of_store(tracker)
+    inside = [name for name in used if places.contains(region, name)]
+    if inside:
+        found = tracker.find(School, region=one_of(*inside))
+        return tuple(s.id for s in found if s.id is not None and (s.is_school or not schools_only))
+    import difflib
+
+    known = places.known()
     closest = difflib.get_close_matches(region, known, n=10, cutoff=0)
     more = f" and {len(known) - len(closest)} more" if len(known) > len(closest) else ""
     listed = ", ".join(closest) + more if known else "none yet"

@@ -8,6 +8,7 @@ memoises reads so a bulk load checks each linked record once.
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +20,7 @@ from .enums import MentorshipStatus, Target
 from .errors import DuplicateRef, NotFound, OverBudget, RuleViolation
 from .i18n import Message, message, noun
 from .models import (
+    Activity,
     Allocation,
     Assessment,
     Expense,
@@ -147,6 +149,7 @@ def _secondment(record: Secondment, lookup: Lookup, backend: Backend) -> None:
     lifecycle.check_transition(before, record)
     if lifecycle.holds_place(record):
         _no_overlap(record, lookup, backend)
+    attributed(record, lookup)
     teacher = lookup.need(Teacher, record.teacher_id, by=record, field="teacher_id")
     if teacher.school_id == record.host_school_id:
         host = lookup.get(School, record.host_school_id)
@@ -157,6 +160,28 @@ def _secondment(record: Secondment, lookup: Lookup, backend: Backend) -> None:
                 host=describe(host, School, host.id),
             )
         )
+
+
+def attributed(record: Secondment | Activity, lookup: Lookup) -> None:
+    """A record that names both a pairing and a partnership names the pairing's own."""
+    if record.pairing_id is None or record.partnership_id is None:
+        return
+    pairing = lookup.need(Pairing, record.pairing_id, by=record, field="pairing_id")
+    if pairing.partnership_id not in (None, record.partnership_id):
+        raise RuleViolation(
+            message(
+                "{kind} names partnership {partnership_id}, but its pairing {pairing_id} "
+                "belongs to partnership {pairing_partnership}",
+                kind=noun(type(record)),
+                partnership_id=record.partnership_id,
+                pairing_id=pairing.id,
+                pairing_partnership=pairing.partnership_id,
+            )
+        )
+
+
+def _activity(record: Activity, lookup: Lookup, backend: Backend) -> None:
+    attributed(record, lookup)
 
 
 def _no_overlap(record: Secondment, lookup: Lookup, backend: Backend) -> None:
@@ -239,9 +264,19 @@ def spent(
 
 
 def _expense(record: Expense, lookup: Lookup, backend: Backend) -> None:
+    allocation: Allocation = lookup.get(Allocation, record.allocation_id)
+    if record.spent_on.year != allocation.year:
+        raise RuleViolation(
+            message(
+                "expense dated {spent_on} is outside the year of allocation {allocation_id} "
+                "({year})",
+                spent_on=record.spent_on,
+                allocation_id=allocation.id,
+                year=allocation.year,
+            )
+        )
     if record.overspend_approved:
         return
-    allocation: Allocation = lookup.get(Allocation, record.allocation_id)
     left = allocation.amount - spent(backend, allocation.id or 0, leaving_out=record.id)
     if record.amount > left:
         raise OverBudget(
@@ -429,6 +464,32 @@ def _allocation(record: Allocation, lookup: Lookup, backend: Backend) -> None:
     )
 
 
+def _pairing(record: Pairing, lookup: Lookup, backend: Backend) -> None:
+    """The same two schools are paired once at a time, whichever side supports."""
+    schools = (record.supporting_school_id, record.supported_school_id)
+    last = record.ended_on or dt.date.max
+    for other in backend.find(
+        Pairing,
+        {
+            "supporting_school_id": Op("in", schools),
+            "supported_school_id": Op("in", schools),
+            "signed_on": Op("le", last),
+        },
+    ):
+        if other.id != record.id and (other.ended_on or dt.date.max) >= record.signed_on:
+            first, second = (lookup.get(School, i) for i in schools)
+            raise RuleViolation(
+                message(
+                    "{first} and {second} are already paired from {signed_on} (pairing "
+                    "{other_id}); the same two schools cannot be paired twice at once",
+                    first=describe(first, School, first.id),
+                    second=describe(second, School, second.id),
+                    signed_on=other.signed_on,
+                    other_id=other.id,
+                )
+            )
+
+
 def _rubric(record: Rubric, lookup: Lookup, backend: Backend) -> None:
     scoring.check_bands(record)
 
@@ -440,12 +501,16 @@ _RULES: dict[type[Stored], Callable[[Any, Lookup, Backend], None]] = {
     Meeting: _meeting,
     Participation: _participation,
     Allocation: _allocation,
+    Pairing: _pairing,
+    Activity: _activity,
     Secondment: _secondment,
     Assessment: _assessment,
     Expense: _expense,
 }
 
-READS_OWN_TYPE = frozenset({Assessment, Expense, Mentorship, Programme, Participation, Allocation})
+READS_OWN_TYPE = frozenset(
+    {Assessment, Expense, Mentorship, Programme, Participation, Allocation, Pairing}
+)
 """Types whose rules read other records of the same type, so a bulk load of them must
 store each row before checking the next."""
 

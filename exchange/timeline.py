@@ -13,6 +13,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from .enums import SecondmentStatus as S
 from .errors import InvalidRecord
 from .i18n import message
@@ -27,6 +29,8 @@ COUNTED = (S.APPROVED, S.ACTIVE, S.COMPLETED, S.WITHDRAWN)
 """Statuses whose periods count as (planned or actual) time at the host."""
 SERVED = (S.ACTIVE, S.COMPLETED, S.WITHDRAWN)
 """Statuses in which the teacher actually went."""
+BATCH = 500
+"""Teacher ids per query when a school's staff are looked up."""
 
 
 def days_served(secondment: Secondment, *, as_of: dt.date | None = None) -> int:
@@ -64,6 +68,32 @@ def at_host(tracker: Tracker, school: Key, on: dt.date | str) -> list[Secondment
     day = as_date(on)
     host = tracker.get(School, school)
     return list(overlapping(tracker, day, day, host_school_id=host.id))
+
+
+@attrs.frozen
+class Presence:
+    """A teacher at a school on a day: one of its own staff (``secondment`` is
+    ``None``), or a teacher seconded to it."""
+
+    teacher: Teacher
+    secondment: Secondment | None = None
+
+
+def present(tracker: Tracker, school: Key, on: dt.date | str) -> list[Presence]:
+    """Who was at ``school`` on day ``on``: its own teachers who were not seconded
+    elsewhere that day, by name, then the teachers seconded to it, by start date."""
+    day = as_date(on)
+    place = tracker.get(School, school)
+    staff = sorted(tracker.find(Teacher, school_id=place.id), key=lambda t: (t.name, t.id or 0))
+    away: set[int] = set()
+    for start in range(0, len(staff), BATCH):
+        ids = tuple(t.id for t in staff[start : start + BATCH])
+        away.update(s.teacher_id for s in overlapping(tracker, day, day, teacher_id=Op("in", ids)))
+    hosted = [
+        Presence(tracker.get(Teacher, s.teacher_id), s)
+        for s in overlapping(tracker, day, day, host_school_id=place.id)
+    ]
+    return [Presence(t) for t in staff if t.id not in away] + hosted
 
 
 def whereabouts(tracker: Tracker, teacher: Key, on: dt.date | str) -> Secondment | None:

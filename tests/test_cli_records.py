@@ -65,7 +65,8 @@ def test_adding_prints_what_was_stored(tmp_path: Path) -> None:
 def test_lists_print_tables_json_and_csv(db: Path) -> None:
     code, out, _ = invoke(db, "school", "list")
     lines = out.splitlines()
-    assert code == 0 and lines[0].split() == ["id", "ref", "name", "region", "stage", "rural"]
+    header = ["id", "ref", "name", "region", "stage", "rural", "kind"]
+    assert code == 0 and lines[0].split() == header
     assert "贞丰县第五中学" in lines[3]
     data = json.loads(invoke(db, "school", "list", "--json", "--region", "贞丰县")[1])
     assert [row[2] for row in data["tables"][0]["rows"]] == ["贞丰县第五中学"]
@@ -234,3 +235,104 @@ def test_bad_input_is_one_line_and_changes_nothing(db: Path, args: list[str], ne
     if code == 1:
         assert err.startswith("Error: ") and err.count("\n") == 1, err
     assert dump(db) == before
+
+
+def test_where_a_teacher_was_and_who_was_at_a_school_on_a_day(db: Path) -> None:
+    """陈志强 (HY-BD) is seconded to ZF-05 from 2025-09-01: away from home that day,
+    and listed at the host after its own staff; before it, at home."""
+    where = json.loads(invoke(db, "teacher", "where", "T-1", "--on", "2025-10-09", "--json")[1])
+    assert where["tables"][0]["rows"] == [
+        ["陈志强", "2025-10-09", "贞丰县第五中学", "S-1", "support", "2025-09-01", "2026-01-16",
+         "approved"]
+    ]  # fmt: skip
+    before = invoke(db, "teacher", "where", "T-1", "--on", "2025-08-31", "--csv")[1]
+    assert before.splitlines()[1] == "陈志强,2025-08-31,惠阳区半岛学校,,,,,"
+    who = list(csv.reader(io.StringIO(invoke(db, "school", "who", "ZF-05", "--on", "2025-10-09",
+                                             "--csv")[1])))  # fmt: skip
+    assert [row[:3] for row in who] == [
+        ["teacher", "home school", "secondment"],
+        ["田静", "贞丰县第五中学", ""],
+        ["罗明", "贞丰县第五中学", ""],
+        ["陈志强", "惠阳区半岛学校", "S-1"],
+    ]
+    home = invoke(db, "school", "who", "HY-BD", "--on", "2025-10-09", "--csv")[1]
+    assert home.splitlines()[1:] == []
+    zh = invoke(db, "--lang", "zh", "school", "who", "ZF-05", "--on", "2025-10-09")[1]
+    assert zh.splitlines()[0].split() == [
+        "教师",
+        "派出学校",
+        "交流",
+        "类型",
+        "开始",
+        "结束",
+        "状态",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["teacher", "where", "T-9"], "no teacher with ref 'T-9'"),
+        (["school", "who", "ZF-05", "--on", "2025-02-30"], "'2025-02-30'"),
+        (["school", "who", "NOPE"], "no school with ref 'NOPE'"),
+    ],
+)
+def test_where_and_who_refuse_unknown_names_and_days(db: Path, args: list[str], says: str) -> None:
+    before = dump(db)
+    code, out, err = invoke(db, *args)
+    assert code != 0 and out == "" and says in err
+    assert dump(db) == before
+
+
+def test_a_secondment_without_a_pairing_counts_under_the_partnership_it_names(
+    db: Path,
+) -> None:
+    """广清's 跟岗 teachers come from schools with no pairing: named with --partnership,
+    they count under it in every report's partnership filter, received by 广州."""
+    for args in (
+        ["partnership", "add", "广州—清远", "--supporting", "广州市", "--supported", "清远市",
+         "--ref", "GQ"],
+        ["school", "add", "广州市第六中学", "--region", "广州市", "--stage", "高中",
+         "--ref", "GZ-6"],
+        ["school", "add", "连州中学", "--region", "清远市连州市", "--stage", "高中",
+         "--ref", "QY-1"],
+        *(["teacher", "add", f"清远教师{i}", "--school", "QY-1", "--ref", f"Q-{i}"]
+          for i in range(3)),
+        *(["secondment", "add", f"Q-{i}", "GZ-6", "--kind", "跟岗", "--from", "2025-04-01",
+           "--to", "2025-04-30", "--partnership", "GQ"] for i in range(3)),
+    ):  # fmt: skip
+        assert invoke(db, *args)[0] == 0, args
+    for i in range(3):
+        invoke(db, "secondment", "approve", str(2 + i))
+        invoke(db, "secondment", "start", str(2 + i))
+    roster = json.loads(invoke(db, "report", "secondments", "--partnership", "GQ", "--json")[1])
+    assert [row[0] for row in roster["tables"][0]["rows"]] == [
+        "清远教师0",
+        "清远教师1",
+        "清远教师2",
+    ]
+    summary = json.loads(invoke(db, "report", "summary", "--partnership", "GQ", "--json")[1])
+    [overview] = summary["tables"][0]["rows"]
+    # received: the host lies in the partnership's supporting region (广州市)
+    assert overview[:5] == ["广州—清远", 2025, 0, 0, 3]
+    hy_zf = json.loads(invoke(db, "report", "secondments", "--partnership", "HY-ZF", "--json")[1])
+    assert [row[0] for row in hy_zf["tables"][0]["rows"]] == ["陈志强"]  # through its pairing
+
+
+def test_a_partnership_other_than_the_pairings_is_refused(db: Path) -> None:
+    invoke(db, "partnership", "add", "广州—清远", "--supporting", "广州市", "--supported", "清远市",
+           "--ref", "GQ")  # fmt: skip
+    before = dump(db)
+    for args in (
+        ["secondment", "add", "T-2", "HY-BD", "--kind", "跟岗", "--from", "2026-04-01",
+         "--to", "2026-04-30", "--pairing", "P-1", "--partnership", "GQ"],
+        ["activity", "add", "示范课", "公开课", "--on", "2025-05-01", "--pairing", "P-1",
+         "--partnership", "GQ"],
+    ):  # fmt: skip
+        code, out, err = invoke(db, *args)
+        assert code == 1 and out == "" and err.count("\n") == 1
+        assert "names partnership 2, but its pairing 1 belongs to partnership 1" in err
+    assert dump(db) == before
+    assert invoke(db, "secondment", "add", "T-2", "HY-BD", "--kind", "跟岗", "--from",
+                  "2026-04-01", "--to", "2026-04-30", "--pairing", "P-1",
+                  "--partnership", "HY-ZF")[0] == 0  # fmt: skip

@@ -38,9 +38,10 @@ def test_a_schema_1_file_is_upgraded_and_keeps_its_records(tmp_path: Path) -> No
     path = tmp_path / "old.db"
     schema_1_file(path)
     tracker = Tracker.open(f"sqlite:///{path}")
-    assert tracker.backend.schema_version() == SCHEMA_VERSION == 4
+    assert tracker.backend.schema_version() == SCHEMA_VERSION == 6
     old: Secondment = tracker.get(Secondment, 1)
     assert old.extensions == () and old.planned_end == dt.date(2025, 7, 15)
+    assert old.partnership_id is None  # m005 added the column, empty
     longer = tracker.extend(old, to="2025-08-31", reason="学期延长")
     assert longer.planned_end == dt.date(2025, 7, 15)
     assert tracker.define_programme("百千万", targets=(100, 1000, 10000)).id == 1

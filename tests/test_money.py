@@ -88,3 +88,24 @@ def test_one_allocation_per_pairing_and_year(kind: str) -> None:
         tracker.allocate(grant.pairing_id, year=2025, amount="5000")
     assert dump(tracker.backend) == before
     assert tracker.allocate(grant.pairing_id, year=2026, amount="100000").year == 2026
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+@pytest.mark.parametrize("overspend", [False, True])
+def test_an_expense_is_dated_within_its_allocations_year(kind: str, overspend: bool) -> None:
+    """A 2027 receipt against the 2026 grant is refused, an approved overspend too, on
+    add and on update; the last and first days of the year are in it."""
+    tracker = _open(kind)
+    grant = _envelope(tracker, Decimal(100000))
+    spend = {"category": "差旅补助", "allow_overspend": overspend}
+    for day in ("2024-12-31", "2026-01-01"):
+        before = dump(tracker.backend)
+        with pytest.raises(errors.RuleViolation, match=f"expense dated {day} is outside the year"):
+            tracker.spend(grant, "10", spent_on=day, **spend)
+        assert dump(tracker.backend) == before
+    first = tracker.spend(grant, "10", spent_on="2025-01-01", **spend)
+    assert tracker.spend(grant, "10", spent_on="2025-12-31", **spend).spent_on.year == 2025
+    before = dump(tracker.backend)
+    with pytest.raises(errors.RuleViolation, match=r"allocation 1 \(2025\)"):
+        tracker.update(attrs.evolve(first, spent_on="2026-01-05"))
+    assert dump(tracker.backend) == before

@@ -31,6 +31,7 @@ from exchange import (
 from exchange.quotas import (
     DEFAULT_QUOTAS,
     MEASURES,
+    ROLE_MEASURES,
     Quota,
     QuotaResult,
     QuotaStatus,
@@ -61,11 +62,7 @@ ROLES = [Role.BACKBONE, Role.PSYCHOLOGY, Role.FAMOUS]
 ROLE_SETS = st.tuples(*(st.booleans() for _ in ROLES)).map(
     lambda held: [r for r, h in zip(ROLES, held, strict=True) if h]
 )
-KINDS = [ActivityKind.TRAINING, ActivityKind.LECTURE]
-ROLE_SETS = st.tuples(*(st.booleans() for _ in ROLES)).map(
-    lambda held: [r for r, h in zip(ROLES, held, strict=True) if h]
-)
-KINDS = [ActivityKind.TRAINING, ActivityKind.LECTURE]
+KINDS = [ActivityKind.TRAINING, ActivityKind.LECTURE, ActivityKind.DEMONSTRATION_LESSON]
 PERCENT = st.one_of(
     st.integers(1, 100), st.decimals(Decimal("0.01"), Decimal("100"), places=2).map(str)
 )
@@ -100,7 +97,13 @@ POPULATIONS = st.fixed_dictionaries(
             max_size=4,
         ),
         "activities": st.lists(
-            st.tuples(st.sampled_from(KINDS), DAY, ARCHIVED),
+            st.tuples(
+                st.sampled_from(KINDS),
+                DAY,
+                ARCHIVED,
+                st.none() | st.integers(0, 3),  # where it was held
+                st.none() | st.integers(0, 7),  # who gave it
+            ),
             min_size=1,
             max_size=5,
         ),
@@ -126,8 +129,17 @@ def _store(tracker: Tracker, population: dict[str, list[Any]]) -> None:
         for i, (s, rs, _) in enumerate(population["teachers"])
     ]
     activities = [
-        tracker.add(Activity(kind=k, title="活动", held_on=_day(d), archived=a))
-        for k, d, a in population["activities"]
+        tracker.add(
+            Activity(
+                kind=k,
+                title="活动",
+                held_on=_day(d),
+                archived=a,
+                school_id=None if s is None else schools[s % len(schools)].id,
+                teacher_id=None if t is None else teachers[t % len(teachers)].id,
+            )
+        )
+        for k, d, a, s, t in population["activities"]
     ]
 
     def attempt(cls: type[Any], **values: Any) -> None:
@@ -206,6 +218,17 @@ def _recount(tracker: Tracker, region: str, year: int, quota: Quota) -> tuple[in
         for school in (p.supporting_school_id, p.supported_school_id)
     }
     role = quota.role or Role.PSYCHOLOGY
+    if quota.measure == "lesson-coverage":
+        holders = {t.id for t in every(Teacher) if role in t.roles}
+        reached = {
+            a.school_id
+            for a in every(Activity)
+            if a.kind is ActivityKind.DEMONSTRATION_LESSON
+            and a.held_on.year == year
+            and a.teacher_id in holders
+        }
+        paired_here = paired & schools
+        return len(paired_here & reached), len(paired_here)
     population = {t.id for t in eligible if role in t.roles and t.school_id in paired}
     trainings = {
         a.id for a in every(Activity) if a.kind is ActivityKind.TRAINING and a.held_on.year == year
@@ -223,7 +246,7 @@ def _recount(tracker: Tracker, region: str, year: int, quota: Quota) -> tuple[in
 @given(
     population=POPULATIONS,
     year=st.integers(2023, 2025) | st.sampled_from([2022, 2026]),
-    percents=st.tuples(PERCENT, PERCENT, PERCENT),
+    percents=st.tuples(PERCENT, PERCENT, PERCENT, PERCENT),
     role=st.sampled_from([None, *ROLES]),
 )
 def test_every_result_equals_a_brute_force_recount(
@@ -231,11 +254,11 @@ def test_every_result_equals_a_brute_force_recount(
     tmp_path_factory: pytest.TempPathFactory,
     population: dict[str, list[Any]],
     year: int,
-    percents: tuple[Any, Any, Any],
+    percents: tuple[Any, Any, Any, Any],
     role: Role | None,
 ) -> None:
     quotas = [
-        Quota(key=m, name=m, measure=m, at_least=p, role=role if m == "trained-coverage" else None)
+        Quota(key=m, name=m, measure=m, at_least=p, role=role if m in ROLE_MEASURES else None)
         for m, p in zip(MEASURES, percents, strict=True)
     ]
     with Tracker.open(_url(kind, tmp_path_factory.mktemp("quotas"))) as tracker:
@@ -320,6 +343,13 @@ def _zhenfeng(tracker: Tracker) -> None:
     later = tracker.add(Activity(kind="培训", title="心理教师培训", held_on="2026-01-05"))
     for activity in (lesson, later):  # not a training, not in 2025
         tracker.add(Participation(activity_id=activity.id, teacher_id=wz[2].id))
+    for where, by, day in (
+        (wuzhong, wz[0], "2025-04-18"),  # 心理 at a paired school: counts
+        (shuangfeng, sf[5], "2025-04-18"),  # given by a teacher who is not 心理教师
+        (shuangfeng, sf[0], "2026-04-18"),  # another year
+        (longchang, lc[0], "2025-04-18"),  # not paired: not asked for
+    ):
+        tracker.log_activity("示范课", "心理健康示范课", held_on=day, school=where, teacher=by)
 
 
 def test_the_worked_example(tracker: Tracker) -> None:
@@ -330,9 +360,12 @@ def test_the_worked_example(tracker: Tracker) -> None:
         f"backbone-share {ZHENFENG} 2025: 1 of 6 exchanged teachers (16.67 %) ≥ 20 %: not met",
         f"trained-coverage {ZHENFENG} 2025: 3 of 4 psychology teachers at paired schools "
         "(75.00 %) ≥ 100 %: not met",
+        f"lesson-coverage {ZHENFENG} 2025: 1 of 2 paired schools with a psychology lesson "
+        "(50.00 %) ≥ 100 %: not met",
     ]
-    assert [r.status.zh for r in results] == ["达标", "未达标", "未达标"]
-    assert [r.share for r in results] == [Decimal("12.00"), Decimal("16.67"), Decimal("75.00")]
+    assert [r.status.zh for r in results] == ["达标", "未达标", "未达标", "未达标"]
+    shares = [Decimal("12.00"), Decimal("16.67"), Decimal("75.00"), Decimal("50.00")]
+    assert [r.share for r in results] == shares
 
 
 def test_a_year_without_records_has_no_data(tracker: Tracker) -> None:
@@ -342,10 +375,11 @@ def test_a_year_without_records_has_no_data(tracker: Tracker) -> None:
         (QuotaStatus.NOT_MET, 0, 50),  # nobody exchanged: a real 0 %
         (QuotaStatus.NO_DATA, 0, 0),  # nobody exchanged, so no share of 骨干
         (QuotaStatus.NO_DATA, 0, 0),  # the pairings were signed in 2025
+        (QuotaStatus.NO_DATA, 0, 0),  # no paired school to give a lesson at
     ]
     assert results[1].share is None
     assert results[1].describe().endswith("(no data) ≥ 20 %: no data")
-    assert [r.status.zh for r in results] == ["未达标", "无数据", "无数据"]
+    assert [r.status.zh for r in results] == ["未达标", "无数据", "无数据", "无数据"]
 
 
 def test_exactly_the_quota_is_met_and_the_rounded_share_plays_no_part(tracker: Tracker) -> None:
@@ -393,8 +427,9 @@ def test_an_unknown_region_is_one_line_naming_it_and_the_closest_known(tracker: 
         evaluate(tracker, "黔西南州贞丰", 2025)
     message = str(caught.value)
     assert "\n" not in message and "'黔西南州贞丰'" in message
-    assert message.split("closest first: ")[1].startswith(ZHENFENG)
-    assert message.endswith("and 3 more")
+    # the names in use, and each level of them on its own: 黔西南州, 贵州省, 贞丰县
+    assert message.split("closest first: ")[1].startswith(f"黔西南州, {ZHENFENG}, 贞丰县")
+    assert message.endswith("and 6 more")
     with pytest.raises(errors.NotFound, match="贞丰"):
         evaluate(tracker, "贞丰", 2025, [])  # checked even with no quotas
 
@@ -415,7 +450,7 @@ def test_a_region_whose_schools_are_archived_has_no_data(tracker: Tracker) -> No
 def test_no_quotas_give_no_results(tracker: Tracker) -> None:
     tracker.add(School(name="贞丰中学", region=ZHENFENG, stage="高中"))
     assert evaluate(tracker, ZHENFENG, 2025, []) == []
-    assert len(evaluate(tracker, ZHENFENG, 2025, iter(DEFAULT_QUOTAS))) == 3
+    assert len(evaluate(tracker, ZHENFENG, 2025, iter(DEFAULT_QUOTAS))) == len(DEFAULT_QUOTAS) == 4
 
 
 @pytest.mark.parametrize("year", [1899, 3000, True, "2025", 2025.0])
@@ -461,7 +496,8 @@ def test_a_role_belongs_to_trained_coverage_only() -> None:
         key="k", name="班主任培训", measure="trained-coverage", at_least=100, role="班主任"
     )
     assert quota.role is Role.HEAD_TEACHER
-    with pytest.raises(errors.InvalidRecord, match="trained-coverage only"):
+    assert Quota(key="k", name="示范课", measure="lesson-coverage", at_least=100, role="名师").role
+    with pytest.raises(errors.InvalidRecord, match="trained-coverage and lesson-coverage only"):
         Quota(key="k", name="占比", measure="exchange-share", at_least=10, role=Role.BACKBONE)
     with pytest.raises(errors.InvalidRecord, match="Role"):
         Quota(key="k", name="占比", measure="trained-coverage", at_least=10, role="校工")
@@ -472,6 +508,7 @@ def test_the_default_quotas_and_statuses() -> None:
         ("exchange-share", 10),
         ("backbone-share", 20),
         ("trained-coverage", 100),
+        ("lesson-coverage", 100),
     ]
     assert QuotaStatus.parse("达标") is QuotaStatus.MET
     assert [s.zh for s in QuotaStatus] == ["达标", "未达标", "无数据"]

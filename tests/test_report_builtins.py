@@ -35,6 +35,7 @@ from exchange import (
     MentorshipStatus,
     Pairing,
     Partnership,
+    Role,
     School,
     Secondment,
     SecondmentKind,
@@ -48,6 +49,7 @@ from exchange.demo import build_demo
 from exchange.plugins import default_plugins
 from exchange.report import Report, Table
 from plugins.formats.values import head_line
+from plugins.reports.rural import Served
 
 ZHENFENG = "贵州省黔西南州贞丰县"
 REPORT_ARGS: dict[str, dict[str, Any]] = {
@@ -296,6 +298,8 @@ BASE = dt.date(2023, 1, 1)
 AS_OF = dt.date(2025, 6, 30)
 REGIONS = ["广东省惠州市惠阳区", ZHENFENG, "四川省甘孜州丹巴县"]
 PARTNERSHIP_NAMES = ["惠阳—贞丰东西部教育协作", "成华—丹巴教育结对帮扶", "长沙—怀化学校结对帮扶"]
+SUPPORTING = ["广东省惠州市惠阳区", "广东省", "四川省甘孜州"]
+"""Each partnership's supporting region: a county, a province, a prefecture."""
 NO_PARTNERSHIP = "no partnership"
 FATES = ["proposed", "approved", "active", "completed", "completed", "withdrawn", "cancelled"]
 SERVED = (S.ACTIVE, S.COMPLETED, S.WITHDRAWN)
@@ -324,6 +328,7 @@ PROGRAMMES = st.fixed_dictionaries(
                 st.sampled_from(FATES),
                 st.integers(0, 399),  # days until an early return
                 ARCHIVED,
+                st.none() | INDEX,  # a partnership of its own, when its pairing has none
             ),
             min_size=1,
             max_size=8,
@@ -358,17 +363,15 @@ def store_programme(tracker: Tracker, draw: dict[str, Any]) -> None:
         for i, (region, rural) in enumerate(draw["schools"])
     ]
     partnerships = [
-        tracker.add(
-            Partnership(name=name, supporting_region=REGIONS[0], supported_region=REGIONS[1])
-        )
-        for name in PARTNERSHIP_NAMES[: draw["partnerships"]]
+        tracker.add(Partnership(name=name, supporting_region=side, supported_region=REGIONS[1]))
+        for name, side in zip(PARTNERSHIP_NAMES[: draw["partnerships"]], SUPPORTING, strict=False)
     ]
-    pairings = []
-    for a, b, partnership, signed, _ in draw["pairings"]:
+    pairings, archived_pairings = [], []
+    for a, b, partnership, signed, archived in draw["pairings"]:
         first, second = a % len(schools), b % len(schools)
         second = (first + 1) % len(schools) if second == first else second
-        pairings.append(
-            tracker.pair_schools(
+        try:
+            pairing = tracker.pair_schools(
                 schools[first].id or 0,
                 schools[second].id or 0,
                 signed_on=day(signed),
@@ -378,14 +381,23 @@ def store_programme(tracker: Tracker, draw: dict[str, Any]) -> None:
                     else None
                 ),
             )
-        )
+        except errors.RuleViolation:
+            continue  # the same two schools, already paired
+        pairings.append(pairing)
+        archived_pairings.append(archived)
     teachers = [
         tracker.add(Teacher(name=f"教师{i}", school_id=schools[s % len(schools)].id or 0))
         for i, s in enumerate(draw["teachers"])
     ]
     moves = {"approved": 1, "active": 2, "completed": 2, "withdrawn": 2}
-    for t, p, h, kind, start, length, fate, back, archived in draw["secondments"]:
+    for t, p, h, kind, start, length, fate, back, archived, own in draw["secondments"]:
         pairing = pairings[p % len(pairings)] if p is not None and pairings else None
+        attributed = pairing is None or pairing.partnership_id is None
+        counted_under = (
+            partnerships[own % len(partnerships)].id
+            if own is not None and partnerships and attributed
+            else None
+        )
         sides = (
             [] if pairing is None else [pairing.supporting_school_id, pairing.supported_school_id]
         )
@@ -405,6 +417,7 @@ def store_programme(tracker: Tracker, draw: dict[str, Any]) -> None:
             starts_on=day(start),
             ends_on=day(start + length),
             pairing=None if pairing is None else pairing.id,
+            partnership=counted_under,
         )
         steps = [tracker.approve, tracker.start][: moves.get(fate, 0)]
         try:
@@ -425,6 +438,8 @@ def store_programme(tracker: Tracker, draw: dict[str, Any]) -> None:
     for kind, held, link, p, q, lessons, attendees, students, archived in draw["activities"]:
         partnership = partnerships[p % len(partnerships)].id if partnerships else None
         pairing = pairings[q % len(pairings)].id if pairings else None
+        if link == "both" and pairings and pairings[q % len(pairings)].partnership_id:
+            partnership = pairings[q % len(pairings)].partnership_id  # the rules ask it to agree
         activity = tracker.log_activity(
             kind,
             "活动",
@@ -438,7 +453,7 @@ def store_programme(tracker: Tracker, draw: dict[str, Any]) -> None:
         )
         if archived:
             tracker.archive(Activity, activity.id or 0)
-    for pairing, (*_, archived) in zip(pairings, draw["pairings"], strict=True):
+    for pairing, archived in zip(pairings, archived_pairings, strict=True):
         if archived:
             tracker.archive(Pairing, pairing.id or 0)
 
@@ -470,6 +485,10 @@ def recount(
     """
     pairings = {p.id: p for p in tracker.find(Pairing, include_archived=True)}
     homes = {t.id: t.school_id for t in tracker.find(Teacher, include_archived=True)}
+    regions = {s.id: s.region for s in tracker.find(School, include_archived=True)}
+    supporting = {
+        p.id: p.supporting_region for p in tracker.find(Partnership, include_archived=True)
+    }
 
     def at(*schools: int | None) -> bool:
         return places is None or bool(places & set(schools))
@@ -503,11 +522,15 @@ def recount(
         if not at(homes[secondment.teacher_id], secondment.host_school_id):
             continue
         pairing = pairings.get(secondment.pairing_id)
-        who = name(pairing.partnership_id if pairing else None)
+        own = secondment.partnership_id
+        who = name(own if own is not None else pairing.partnership_id if pairing else None)
         if inside(secondment.starts_on):
-            received = pairing is not None and (
-                secondment.host_school_id == pairing.supporting_school_id
-            )
+            if pairing is not None:
+                received = secondment.host_school_id == pairing.supporting_school_id
+            else:  # the host in the supporting region, its names written out in full
+                received = own is not None and regions[secondment.host_school_id].startswith(
+                    supporting[own]
+                )
             year = secondment.starts_on.year
             overview[who, year][2 if received else 1] += 1
             moves[who, year, secondment.kind][1 if received else 0] += 1
@@ -765,6 +788,28 @@ def test_rural_service_counts_overlapping_days_once_against_the_threshold(
                                               ["王涛", "惠阳区半岛学校", 30]]  # fmt: skip
     june = build(tracker, "rural-service", since="2024-06-15", until="2024-07-14", as_of=as_of)
     assert rows(june) == [["陈志强", "惠阳区半岛学校", 30, False]]
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 400), st.integers(0, 120)).map(
+            lambda p: (dt.date(2024, 1, 1) + dt.timedelta(days=p[0]), p[1])
+        ),
+        max_size=8,
+    )
+)
+def test_rural_days_are_the_days_of_the_union_of_the_periods(
+    periods: list[tuple[dt.date, int]],
+) -> None:
+    """Periods counted in order of their first day (as the report reads them) give as many
+    days as the set of days they cover, whatever their overlaps and nestings."""
+    count = Served("甲", "乙")
+    covered: set[dt.date] = set()
+    for first, length in sorted(periods, key=lambda p: p[0]):
+        last = first + dt.timedelta(days=length)
+        count.add(first, last)
+        covered |= {first + dt.timedelta(days=d) for d in range(length + 1)}
+    assert count.days == len(covered)
 
 
 def test_rural_service_refuses_a_threshold_below_one_day(tracker: Tracker) -> None:
@@ -1114,7 +1159,7 @@ def test_quotas_of_a_year_without_data_count_nothing(demo_db: Path) -> None:
     result = invoke(demo_db, "report", "quotas", "--region", ZHENFENG, "--year", "1999", "--csv")
     assert result.exit_code == 0 and result.stderr == ""
     found = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert len(found) == 3 and {row["counted"] for row in found} == {"0"}
+    assert len(found) == 4 and {row["counted"] for row in found} == {"0"}
     assert {row["status"] for row in found} <= {"not met", "no data"}
 
 
@@ -1221,3 +1266,82 @@ def test_the_installed_command_refuses_in_one_line(
     assert needle.format(tmp=tmp_path) in done.stderr
     assert dump(demo_db) == before
     assert [p.name for p in tmp_path.iterdir()] == ["a-file"]
+
+
+def test_summary_breaks_secondments_down_by_role_subject_stage_and_region_level() -> None:
+    """广清's 2017 跟岗: 12 principals beside 100 teachers, each counted under every role
+    they hold; home schools' stages and region levels; an unknown breakdown refused."""
+    tracker = Tracker.open("memory:")
+    home = tracker.add(School(name="清远市第一中学", region="广东省清远市清城区", stage="高中"))
+    small = tracker.add(School(name="连州市实验小学", region="清远市", stage=Stage.PRIMARY))
+    host = tracker.add(School(name="广州市第六中学", region="广东省广州市海珠区", stage="高中"))
+    ranks = [[Role.PRINCIPAL, Role.BACKBONE]] * 12 + [[Role.BACKBONE]] * 30 + [[]] * 58
+    for i, roles in enumerate(ranks):
+        school = small if i % 10 == 9 else home
+        teacher = tracker.add(
+            Teacher(name=f"教师{i}", school_id=school.id, roles=roles, subjects=["数学"])
+        )
+        s = tracker.second(teacher, host, kind="跟岗", starts_on="2025-09-01", ends_on="2025-09-10")
+        tracker.start(tracker.approve(s))
+    as_of = dt.date(2025, 12, 31)
+
+    def rows_by(by: str) -> dict[Any, list[int]]:
+        table = build(tracker, "summary", by=by, as_of=as_of).table("secondments")
+        assert [c.key for c in table.columns][2] == by
+        return {row[2]: list(row[3:]) for row in table.rows}
+
+    assert rows_by("role") == {
+        Role.PRINCIPAL: [12, 0, 120], Role.BACKBONE: [42, 0, 420], "no role": [58, 0, 580]
+    }  # fmt: skip
+    assert build(tracker, "summary", by="role", as_of=as_of).table("secondments").totals is None
+    assert rows_by("subject") == {"数学": [100, 0, 1000]}
+    assert rows_by("stage") == {Stage.SENIOR: [90, 0, 900], Stage.PRIMARY: [10, 0, 100]}
+    assert rows_by("province") == {"广东省": [100, 0, 1000]}  # 清远市 completed from 清城区
+    assert rows_by("county") == {"清城区": [90, 0, 900], "unknown": [10, 0, 100]}
+    kinds = build(tracker, "summary", as_of=as_of).table("secondments")
+    assert [list(r[2:]) for r in kinds.rows] == [[SecondmentKind.SHADOW, 100, 0, 1000]]
+    with pytest.raises(errors.InvalidRecord, match="cannot break down by 'gender'; choose one"):
+        build(tracker, "summary", by="gender")
+
+
+def test_coverage_counts_the_teachers_and_schools_activities_reached() -> None:
+    """广清's 优课解码 training: 25 seed teachers of 25 清远 schools (a 广州 teacher
+    there too is not of the region); a lecture reached two teachers of one school; a
+    training of another year and one of another partnership are left out."""
+    tracker = Tracker.open("memory:")
+    gq = tracker.add(
+        Partnership(name="广清", supporting_region="广州市", supported_region="清远市")
+    )
+    other = tracker.add(
+        Partnership(name="其他", supporting_region="深圳市", supported_region="清远市")
+    )
+    region = "广东省清远市"
+    schools = [
+        tracker.add(School(name=f"清远学校{i}", region=f"{region}清城区", stage=Stage.JUNIOR))
+        for i in range(25)
+    ]
+    guangzhou = tracker.add(School(name="天河中学", region="广东省广州市天河区", stage="初中"))
+    seeds = [
+        tracker.add(Teacher(name=f"种子教师{i}", school_id=s.id)) for i, s in enumerate(schools)
+    ]
+    visitor = tracker.add(Teacher(name="广州教师", school_id=guangzhou.id))
+    extra = tracker.add(Teacher(name="同校教师", school_id=schools[0].id))
+
+    def held(kind: str, on: str, people: list[Teacher], partnership: Partnership = gq) -> None:
+        activity = tracker.log_activity(kind, "优课解码", held_on=on, partnership=partnership)
+        for person in people:
+            tracker.take_part(activity, person)
+
+    held("培训", "2017-10-20", [*seeds, visitor])
+    held("专题讲座", "2017-11-03", [seeds[0], extra])
+    held("培训", "2018-03-01", seeds[:3])  # another year
+    held("培训", "2017-12-01", seeds[:5], other)  # another partnership
+    reach = build(tracker, "coverage", region="清远市", year=2017, partnership=gq.id)
+    assert rows(reach, "reach") == [
+        [ActivityKind.LECTURE, 1, 2, 1],
+        [ActivityKind.TRAINING, 1, 25, 25],
+    ]
+    assert list(reach.table("reach").totals or []) == ["", 2, 26, 25]
+    everyone = build(tracker, "coverage", region=region, year=2017)
+    assert rows(everyone, "reach")[1] == [ActivityKind.TRAINING, 2, 25, 25]
+    assert rows(everyone, "stages") == [[Stage.JUNIOR, 25, 0, 25, Decimal("0.0")]]  # 清城区 below

@@ -53,7 +53,7 @@ def test_report_command_prints_and_saves(demo_db: Path, tmp_path: Path) -> None:
         demo_db, "report", "quotas", "--region", "贵州省黔西南州贞丰县", "--year", "2025", "--csv"
     )
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert code == 0 and [r["status"] for r in rows] == ["met", "not met", "met"]
+    assert code == 0 and [r["status"] for r in rows] == ["met", "not met", "met", "not met"]
     target = tmp_path / "budget.xlsx"
     code, _, _ = run(demo_db, "report", "budget", "--format", "xlsx", "-o", str(target))
     assert code == 0 and target.read_bytes()[:2] == b"PK"

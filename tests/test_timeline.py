@@ -77,6 +77,18 @@ def test_as_of_answers_equal_a_brute_force_scan(rows: list, offset: int, kind: s
                 key=lambda s: (s.starts_on, s.id),
             )
             assert (found.id if found else None) == (expected[0].id if expected else None)
+        away = {s.teacher_id for s in every if present(s)}
+        at_home = tracker.present(home, day)
+        assert [(p.teacher.id, p.secondment) for p in at_home] == [
+            (t.id, None) for t in teachers if t.id not in away
+        ]  # by name: 教师0 … 教师3
+        for host in hosts:
+            assert [(p.teacher.id, p.secondment.id if p.secondment else 0) for p in
+                    tracker.present(host, day)] == [
+                (s.teacher_id, s.id)
+                for s in sorted(every, key=lambda s: (s.starts_on, s.id))
+                if s.host_school_id == host.id and present(s)
+            ]  # fmt: skip
         window_end = day + dt.timedelta(days=10)
         assert [s.id for s in tracker.overlapping(day, window_end)] == [
             s.id

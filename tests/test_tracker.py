@@ -220,6 +220,13 @@ BAD_CALLS: dict[str, BadCall] = {
     "school paired with itself": lambda t, p: t.pair_schools(
         p.home, "HY01", signed_on="2025-01-01"
     ),
+    "schools paired twice": lambda t, p: t.pair_schools(p.home, p.host, signed_on="2026-01-01"),
+    "schools paired twice the other way": lambda t, p: t.pair_schools(
+        p.host, p.home, signed_on="2024-01-01"
+    ),
+    "expense outside its allocation's year": lambda t, p: t.spend(
+        p.allocation, "10", category="设备", spent_on=f"{p.allocation.year + 1}-01-01"
+    ),
     "self mentoring": lambda t, p: t.pair_mentor(
         p.teacher, "T001", programme="百千万", starts_on="2025-01-01"
     ),
@@ -357,3 +364,43 @@ def test_actor_defaults_to_the_os_user(tmp_path: Path) -> None:
     with Tracker.open("memory:") as plain:
         plain.add(School(name="甲", region="r", stage="小学"))
         assert next(plain.changes()).actor == exchange.changelog.default_actor()
+
+
+def test_the_same_two_schools_pair_again_only_when_the_first_pairing_has_ended(
+    tracker: Tracker,
+) -> None:
+    """Periods that meet are refused, in a bulk load too (between its rows); ended
+    pairings leave room for a new one, and a pairing may be updated in place."""
+    a, b, c = (
+        tracker.add(School(name=n, region="贞丰县", stage="小学")) for n in ("甲校", "乙校", "丙校")
+    )
+    old = tracker.pair_schools(a, b, signed_on="2016-09-01")
+    old = tracker.update(attrs.evolve(old, ended_on=dt.date(2020, 8, 31)))
+    renewed = tracker.pair_schools(b, a, signed_on="2020-09-01")
+    assert tracker.update(attrs.evolve(renewed, annual_budget=Decimal(5000))).revision == 1
+    before = dump(tracker)
+    with pytest.raises(errors.RuleViolation, match=r"甲校.*乙校.*from 2020-09-01 \(pairing 2\)"):
+        tracker.update(attrs.evolve(old, ended_on=dt.date(2020, 9, 1)))
+    with pytest.raises(errors.RuleViolation, match="cannot be paired twice at once"):
+        tracker.bulk_add(
+            exchange.Pairing(supporting_school_id=x, supported_school_id=y, signed_on="2021-01-01")
+            for x, y in ((a.id, c.id), (c.id, a.id))
+        )
+    assert dump(tracker) == before
+
+
+def test_a_school_has_a_stage_and_other_organisations_have_none(tracker: Tracker) -> None:
+    bureau = tracker.add(School(name="丹巴县教育和体育局", region="丹巴县", kind="教育局"))
+    assert bureau.stage is None and not bureau.is_school
+    assert tracker.get(School, bureau.id).kind is exchange.OrganisationKind.BUREAU
+    staff = tracker.add(Teacher(name="干部", school_id=bureau.id))
+    assert [t.id for t in tracker.find(Teacher, school_id=bureau.id)] == [staff.id]
+    before = dump(tracker)
+    for values in (
+        {"stage": None},
+        {"stage": "", "kind": "学校"},
+        {"stage": "小学", "kind": "教研室"},
+    ):
+        with pytest.raises(errors.InvalidRecord, match="stage"):
+            tracker.add(School(name="某单位", region="丹巴县", **values))
+    assert dump(tracker) == before

@@ -27,7 +27,7 @@ from exchange.backend import newer_schema
 from exchange.errors import BackendError
 from exchange.i18n import message
 
-from ..indexes import M003_RECORD_TABLES, M004_LIST_ORDERS
+from ..indexes import M003_RECORD_TABLES, M004_LIST_ORDERS, M005_SECONDMENT_PARTNERSHIP_INDEX
 from .statements import IDS_TABLE, quote
 
 if TYPE_CHECKING:
@@ -353,6 +353,21 @@ STEPS = (
     Step("m002_mentoring_programmes_meetings_goals_participations", _MENTORING_AND_TAKING_PART),
     Step("m003_record_revisions", _REVISIONS),
     Step("m004_indexes_for_list_orders", M004_LIST_ORDERS),
+    Step(
+        "m005_secondment_partnerships",
+        (
+            'ALTER TABLE "secondments" ADD COLUMN "partnership_id" bigint '
+            'REFERENCES "partnerships" ("id")',
+            M005_SECONDMENT_PARTNERSHIP_INDEX,
+        ),
+    ),
+    Step(
+        "m006_organisations",
+        (
+            'ALTER TABLE "schools" ALTER COLUMN "stage" DROP NOT NULL',
+            'ALTER TABLE "schools" ADD COLUMN "kind" text NOT NULL DEFAULT \'school\'',
+        ),
+    ),
 )
 """Every migration this release knows, in order."""
 

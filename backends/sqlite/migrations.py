@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from exchange.backend import newer_schema
 
-from ..indexes import M003_RECORD_TABLES, M004_LIST_ORDERS
+from ..indexes import M003_RECORD_TABLES, M004_LIST_ORDERS, M005_SECONDMENT_PARTNERSHIP_INDEX
 
 if TYPE_CHECKING:
     from sqlite_utils.db import Database
@@ -352,6 +352,46 @@ def m004_indexes_for_list_orders(db: Database) -> None:
     """Index every field a CLI list sorts by together with the archived flag and the id."""
     for statement in M004_LIST_ORDERS:
         db.execute(statement)
+
+
+@_step
+def m005_secondment_partnerships(db: Database) -> None:
+    """Let a secondment name its partnership directly."""
+    db.execute(
+        'ALTER TABLE "secondments" ADD COLUMN "partnership_id" INTEGER '
+        'REFERENCES "partnerships" ("id")'
+    )
+    db.execute(M005_SECONDMENT_PARTNERSHIP_INDEX)
+
+
+@_step
+def m006_organisations(db: Database) -> None:
+    """Let a school be another organisation (``kind``: a bureau, a centre, an office),
+    which has no stage: ``stage`` loses its NOT NULL."""
+    _drop_not_null(db, "schools", '"stage" TEXT NOT NULL,', '"stage" TEXT,')
+    db.execute('ALTER TABLE "schools" ADD COLUMN "kind" TEXT NOT NULL DEFAULT \'school\'')
+
+
+def _drop_not_null(db: Database, table: str, old: str, new: str) -> None:
+    """Edit ``table``'s definition from ``old`` to ``new``, a NOT NULL removed, by the
+    procedure SQLite documents for such changes (they leave the stored rows valid as
+    they are): no copy of the table, so its ids, indexes and foreign keys stay."""
+    conn = db.conn
+    (sql,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    ).fetchone()
+    if old not in sql:
+        raise RuntimeError(f"{table}: {old} not found in {sql}")  # pragma: no cover
+    (version,) = conn.execute("PRAGMA schema_version").fetchone()
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        conn.execute(
+            "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
+            (sql.replace(old, new, 1), table),
+        )
+        conn.execute(f"PRAGMA schema_version = {version + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
 
 
 def known_names() -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from ..enums import (
     ActivityKind,
     ExpenseCategory,
     MentorshipStatus,
+    OrganisationKind,
     PartnershipKind,
     Role,
     SecondmentKind,
@@ -106,6 +107,7 @@ _TABLES: dict[type[Record], list[Column]] = {
         _col("region", "region county district", "所属地区 地区 所在地区 区县", cells.text),
         _col("stage", "stage", "学段", cells.choice(Stage)),
         _col("rural", "rural", "是否农村 农村学校 农村", cells.flag),
+        _col("kind", "kind organisation", "单位类型 机构类型", cells.choice(OrganisationKind)),
     ],
     Teacher: [
         _ref("工号 教师编号 编号"),
@@ -146,6 +148,7 @@ _TABLES: dict[type[Record], list[Column]] = {
         *_period("starts_on", "ends_on"),
         _col("status", "status", "状态", cells.choice(SecondmentStatus)),
         *_linked("pairing_id", "pairing", "结对 校校结对 结对编号", Pairing),
+        *_linked("partnership_id", "partnership", "协作关系 所属协作", Partnership),
         _col("post", "post", "挂职岗位 岗位", cells.text),
         _col("returned_on", "returned_on returned", "实际返回日期 返回日期", cells.day),
         _col("reason", "reason", "原因", cells.text),

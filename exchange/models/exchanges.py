@@ -48,6 +48,9 @@ class Secondment(Record):
     """The planned last day."""
     status: SecondmentStatus = fields.choice(SecondmentStatus, SecondmentStatus.PROPOSED)
     pairing_id: int | None = fields.link("pairings", required=False)
+    partnership_id: int | None = fields.link("partnerships", required=False)
+    """The partnership it counts under; a pairing's partnership when it names a pairing
+    (广清's 跟岗 teachers came from schools with no pairing)."""
     returned_on: dt.date | None = fields.day(required=False)
     """The actual last day, when it differs from the plan (an early return)."""
     post: str = fields.text(limit=fields.MAX_NAME)

@@ -9,7 +9,7 @@ from typing import ClassVar
 import attrs
 
 from .. import fields
-from ..enums import PartnershipKind, Role, Stage
+from ..enums import OrganisationKind, PartnershipKind, Role, Stage
 from ..errors import InvalidRecord
 from ..i18n import message
 from .base import Record, ordered
@@ -45,16 +45,37 @@ class Partnership(Record):
 
 @attrs.frozen(kw_only=True)
 class School(Record):
-    """A school or kindergarten (学校/幼儿园)."""
+    """A school or kindergarten (学校/幼儿园), or another organisation that employs
+    staff (``kind``): an education bureau, a teacher-development centre, a research
+    office. Each sends and hosts secondments and runs activities as a school does."""
 
     table: ClassVar[str] = "schools"
 
     name: str = fields.name()
     region: str = fields.name()
     """The county or district, as written in programme documents."""
-    stage: Stage = fields.choice(Stage)
+    stage: Stage | None = fields.choice(Stage, required=False)
+    """The stage a school serves; other organisations have none."""
     rural: bool = fields.flag()
     """A rural school; service there counts as rural teaching experience."""
+    kind: OrganisationKind = fields.choice(OrganisationKind, OrganisationKind.SCHOOL)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.kind is OrganisationKind.SCHOOL) != (self.stage is not None):
+            raise InvalidRecord(
+                message("{name}: a school needs a stage (学段)", name=self.name)
+                if self.stage is None
+                else message(
+                    "{name}: a {kind} has no stage; give a stage for schools only",
+                    name=self.name,
+                    kind=self.kind,
+                )
+            )
+
+    @property
+    def is_school(self) -> bool:
+        """Whether this is a school (not a bureau, centre or office)."""
+        return self.kind is OrganisationKind.SCHOOL
 
 
 @attrs.frozen(kw_only=True)

@@ -154,7 +154,7 @@ RACE_LIST = (
         "spend",
         _allocations,
         lambda tracker, n, worker: tracker.spend(
-            n, 10_000, category="training", spent_on=dt.date(2025, 6, 1)
+            n, 10_000, category="training", spent_on=dt.date(2015 + n, 6, 1)
         ),
         OverBudget,
         "allocation {n}",
@@ -167,6 +167,16 @@ RACE_LIST = (
         ),
         RuleViolation,
         "teacher {n} would mentor 2 teachers",
+    ),
+    Race(
+        "pairing",
+        lambda tracker: tracker.bulk_add(
+            School(name=f"学校{n}", region="贞丰县", stage=Stage.PRIMARY)
+            for n in range(1, 2 * RACES + 1)
+        ),
+        lambda tracker, n, worker: tracker.pair_schools(2 * n - 1, 2 * n, signed_on="2025-03-01"),
+        RuleViolation,
+        "the same two schools cannot be paired twice at once",
     ),
 )
 RACES_BY_NAME = {race.name: race for race in RACE_LIST}

@@ -10,8 +10,8 @@ overlapping days counted once.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from typing import Any
+
+import attrs
 
 from exchange import Tracker
 from exchange.errors import InvalidRecord
@@ -57,8 +57,7 @@ def rural_service(
         school=school,
     )
     today = as_of or dt.date.today()
-    spans: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-    teachers: dict[int, tuple[str, str]] = {}
+    served: dict[int, Served] = {}
     found = placements(tracker, scope, statuses=SERVED)
     for chunk, schools in with_schools(tracker, found):
         for placement in chunk:
@@ -67,13 +66,12 @@ def rural_service(
                 continue
             first, last = scope.clip(secondment.starts_on, min(last_day(secondment), today))
             if first <= last:
-                spans[secondment.teacher_id].append((first, last))
-                teachers[secondment.teacher_id] = (teacher.name, schools[teacher.school_id].name)
-    rows: list[list[Any]] = []
-    for teacher_id, periods in spans.items():
-        days = _days(periods)
-        rows.append([*teachers[teacher_id], days, days >= threshold])
-    rows.sort(key=lambda row: (-row[2], row[0]))
+                if secondment.teacher_id not in served:
+                    home = schools[teacher.school_id].name
+                    served[secondment.teacher_id] = Served(teacher.name, home)
+                served[secondment.teacher_id].add(first, last)
+    ranked = sorted(served.values(), key=lambda s: (-s.days, s.teacher))
+    rows = [[s.teacher, s.school, s.days, s.days >= threshold] for s in ranked]
     table = Table(
         name="rural_service",
         title="rural service",
@@ -89,14 +87,21 @@ def rural_service(
     return Report(title="rural service", parameters=parameters, tables=[table])
 
 
-def _days(periods: list[tuple[dt.date, dt.date]]) -> int:
-    """Days covered by the periods (both ends included), overlaps counted once."""
-    total = 0
+@attrs.define
+class Served:
+    """One teacher's days at rural hosts, counted as their periods come by first day:
+    a period is cut to start after the last day already counted, so overlapping days
+    count once, and only the running total and that last day are kept."""
+
+    teacher: str
+    school: str
+    days: int = 0
     reached: dt.date | None = None
-    for first, last in sorted(periods):
-        if reached is not None and first <= reached:
-            first = reached + dt.timedelta(days=1)
+
+    def add(self, first: dt.date, last: dt.date) -> None:
+        """Count ``first..last`` (both included); periods arrive by ``first``."""
+        if self.reached is not None and first <= self.reached:
+            first = self.reached + dt.timedelta(days=1)
         if first <= last:
-            total += (last - first).days + 1
-            reached = last
-    return total
+            self.days += (last - first).days + 1
+            self.reached = last

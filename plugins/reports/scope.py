@@ -164,6 +164,13 @@ class Placement:
     teacher: Teacher
     pairing: Pairing | None
 
+    @property
+    def partnership_id(self) -> int | None:
+        """The partnership it counts under: its own, else its pairing's."""
+        if self.secondment.partnership_id is not None:
+            return self.secondment.partnership_id
+        return None if self.pairing is None else self.pairing.partnership_id
+
 
 def placements(
     tracker: Tracker, scope: Scope, *, statuses: Iterable[SecondmentStatus] | None = None
@@ -182,17 +189,17 @@ def placements(
         teachers = lookup(tracker, Teacher, (s.teacher_id for s in chunk))
         pairings = lookup(tracker, Pairing, (s.pairing_id for s in chunk))
         for secondment in chunk:
-            teacher = teachers[secondment.teacher_id]
-            pairing = pairings.get(secondment.pairing_id or 0)
+            placed = Placement(
+                secondment,
+                teachers[secondment.teacher_id],
+                pairings.get(secondment.pairing_id or 0),
+            )
             if scope.since is not None and last_day(secondment) < scope.since:
                 continue
-            if scope.partnership is not None and (
-                pairing is None or pairing.partnership_id != scope.partnership.id
+            if scope.keeps(
+                placed.partnership_id, [placed.teacher.school_id, secondment.host_school_id]
             ):
-                continue
-            if not scope.touches([teacher.school_id, secondment.host_school_id]):
-                continue
-            yield Placement(secondment, teacher, pairing)
+                yield placed
 
 
 def with_schools(

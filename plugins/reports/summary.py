@@ -1,15 +1,11 @@
 """The ``summary`` report: the figures the programmes quote, per partnership and year.
 
 Activities are counted by the backend in one grouped query (by partnership,
-pairing, school, year and kind); pairings likewise. Secondments are streamed,
-because the days a teacher served follow the lifecycle rules of
-:mod:`exchange.timeline` (early returns, statuses), which live in the core and
-nowhere else.
-
-A secondment is *received* when its host is the supporting school of its
-pairing (the supported side's teacher came to learn, 跟岗), and *sent*
-otherwise; it is counted in the year it started. Teacher-days are split over
-the years they fall in and cut to the period and to ``as_of`` (today).
+pairing, school, year and kind); pairings likewise. Secondments are streamed
+and counted by :mod:`.moves`, because the days a teacher served follow the
+lifecycle rules of :mod:`exchange.timeline` (early returns, statuses), which
+live in the core and nowhere else; ``by`` chooses their breakdown (kind by
+default, or role, subject, stage, province, prefecture, county).
 """
 
 from __future__ import annotations
@@ -19,14 +15,13 @@ from collections import defaultdict
 from typing import Any
 
 from exchange import Activity, Pairing, Partnership, Tracker
-from exchange.enums import ActivityKind, SecondmentKind
+from exchange.enums import ActivityKind
 from exchange.i18n import Phrase
-from exchange.lifecycle import last_day
 from exchange.query import count, total
 from exchange.report import Chart, Column, Report, Table
-from exchange.timeline import SERVED
 
-from .scope import Scope, placements, resolve, schools_of
+from .moves import SHARED, count_moves
+from .scope import Scope, resolve, schools_of
 
 NO_PARTNERSHIP = Phrase("no partnership")
 MEASURES = {
@@ -35,6 +30,17 @@ MEASURES = {
     "attendees": total("attendees"),
     "students": total("students"),
 }
+MOVE_MEASURES = [
+    Column(key="sent", label="teachers sent", type="int"),
+    Column(key="received", label="teachers received", type="int"),
+    Column(key="teacher_days", label="teacher-days served", type="int"),
+]
+ACTIVITY_MEASURES = [
+    Column(key="activities", label="activities", type="int"),
+    Column(key="lessons", label="lessons", type="int"),
+    Column(key="attendees", label="attendees (person-times)", type="int"),
+    Column(key="students", label="students", type="int"),
+]
 Key = tuple[int | None, int]
 """(partnership id, year)"""
 
@@ -48,10 +54,12 @@ def summary(
     region: str | None = None,
     partnership: int | str | None = None,
     school: int | str | None = None,
+    by: str = "kind",
     as_of: dt.date | None = None,
 ) -> Report:
     """Pairings signed, teachers sent and received, teacher-days, activities,
-    lessons, person-times and students, per partnership and year."""
+    lessons, person-times and students, per partnership and year; secondments
+    broken down ``by`` kind, role, subject, stage or a region level."""
     scope = resolve(
         tracker,
         year=year,
@@ -63,77 +71,30 @@ def summary(
     )
     pairings = {p.id: p for p in tracker.find(Pairing, include_archived=True)}
     names = {p.id: p.name for p in tracker.find(Partnership, include_archived=True)}
-    activities = _activities(tracker, scope, pairings)
-    exchanges = _secondments(tracker, scope, as_of or dt.date.today())
-    signed = _pairings(tracker, scope)
-    keys = sorted(
-        {*signed, *(k[:2] for k in activities), *(k[:2] for k in exchanges)},
-        key=lambda k: (k[0] is None, names.get(k[0], ""), k[0] or 0, k[1]),
-    )
 
     def name(partnership_id: int | None) -> str:
         return names[partnership_id] if partnership_id is not None else NO_PARTNERSHIP
 
-    overview = []
-    for key in keys:
-        kinds = {k[2]: v for k, v in activities.items() if k[:2] == key}
-        moves = [v for k, v in exchanges.items() if k[:2] == key]
-        overview.append(
-            [
-                name(key[0]),
-                key[1],
-                signed.get(key, 0),
-                sum(m["sent"] for m in moves),
-                sum(m["received"] for m in moves),
-                sum(m["days"] for m in moves),
-                sum(v["activities"] for v in kinds.values()),
-                _of(kinds, ActivityKind.DEMONSTRATION_LESSON, "lessons"),
-                _of(kinds, ActivityKind.LIVE_LESSON, "lessons"),
-                _of(kinds, ActivityKind.TRAINING, "activities"),
-                sum(v["attendees"] for v in kinds.values()),
-                _of(kinds, ActivityKind.STUDY_TRIP, "students"),
-            ]
-        )
+    activities = _activities(tracker, scope, pairings)
+    moves = count_moves(tracker, scope, as_of or dt.date.today(), by)
+    signed = _pairings(tracker, scope)
+    keys = sorted(
+        {*signed, *(k[:2] for k in activities), *moves.overall},
+        key=lambda k: (k[0] is None, names.get(k[0], ""), k[0] or 0, k[1]),
+    )
+    overview = [
+        [name(key[0]), key[1], signed.get(key, 0), *moves.overall.get(key, [0, 0, 0]),
+         *_activity_figures({k[2]: v for k, v in activities.items() if k[:2] == key})]
+        for key in keys
+    ]  # fmt: skip
     tables = [
-        Table(
-            name="overview",
-            columns=[
-                Column(key="partnership", label="partnership"),
-                Column(key="year", label="year", type="int"),
-                Column(key="pairings", label="pairings signed", type="int"),
-                Column(key="sent", label="teachers sent", type="int"),
-                Column(key="received", label="teachers received", type="int"),
-                Column(key="teacher_days", label="teacher-days served", type="int"),
-                Column(key="activities", label="activities", type="int"),
-                Column(key="demonstration_lessons", label="demonstration lessons", type="int"),
-                Column(key="live_lessons", label="live-streamed lessons", type="int"),
-                Column(key="trainings", label="trainings", type="int"),
-                Column(key="attendees", label="attendees (person-times)", type="int"),
-                Column(key="study_trip_students", label="study-trip students", type="int"),
-            ],
-            rows=overview,
-            totals=_totals(overview, skip=2) if overview else None,
-        ),
-        _by_kind(
-            "secondments",
-            "secondments by kind",
-            [
-                Column(key="sent", label="teachers sent", type="int"),
-                Column(key="received", label="teachers received", type="int"),
-                Column(key="teacher_days", label="teacher-days served", type="int"),
-            ],
-            {k: [v["sent"], v["received"], v["days"]] for k, v in exchanges.items()},
-            name,
-        ),
+        _overview(overview),
+        _broken_down(by, moves.by, name),
         _by_kind(
             "activities",
             "activities by kind",
-            [
-                Column(key="activities", label="activities", type="int"),
-                Column(key="lessons", label="lessons", type="int"),
-                Column(key="attendees", label="attendees (person-times)", type="int"),
-                Column(key="students", label="students", type="int"),
-            ],
+            "kind",
+            ACTIVITY_MEASURES,
             {k: [v[m] for m in MEASURES] for k, v in activities.items()},
             name,
         ),
@@ -147,7 +108,48 @@ def summary(
         y=("activities",),
         series="kind",
     )
-    return Report(title="summary", parameters=scope.parameters, tables=tables, charts=[chart])
+    parameters = {**scope.parameters, **({} if by == "kind" else {"by": by})}
+    return Report(title="summary", parameters=parameters, tables=tables, charts=[chart])
+
+
+def _activity_figures(kinds: dict[Any, dict[str, int]]) -> list[int]:
+    """Activities, demonstration and live lessons, trainings, attendees, study-trip
+    students: the overview's activity columns for one partnership and year."""
+    return [
+        sum(v["activities"] for v in kinds.values()),
+        _of(kinds, ActivityKind.DEMONSTRATION_LESSON, "lessons"),
+        _of(kinds, ActivityKind.LIVE_LESSON, "lessons"),
+        _of(kinds, ActivityKind.TRAINING, "activities"),
+        sum(v["attendees"] for v in kinds.values()),
+        _of(kinds, ActivityKind.STUDY_TRIP, "students"),
+    ]
+
+
+def _overview(rows: list[list[Any]]) -> Table:
+    return Table(
+        name="overview",
+        columns=[
+            Column(key="partnership", label="partnership"),
+            Column(key="year", label="year", type="int"),
+            Column(key="pairings", label="pairings signed", type="int"),
+            *MOVE_MEASURES,
+            Column(key="activities", label="activities", type="int"),
+            Column(key="demonstration_lessons", label="demonstration lessons", type="int"),
+            Column(key="live_lessons", label="live-streamed lessons", type="int"),
+            Column(key="trainings", label="trainings", type="int"),
+            Column(key="attendees", label="attendees (person-times)", type="int"),
+            Column(key="study_trip_students", label="study-trip students", type="int"),
+        ],
+        rows=rows,
+        totals=_totals(rows, skip=2) if rows else None,
+    )
+
+
+def _broken_down(by: str, values: dict[tuple[int | None, int, Any], list[int]], name: Any) -> Table:
+    """The secondments table: sent, received and teacher-days per partnership, year and
+    ``by`` (no totals row where one secondment counts under several values)."""
+    title = f"secondments by {by}"
+    return _by_kind("secondments", title, by, MOVE_MEASURES, values, name, totals=by not in SHARED)
 
 
 def _of(kinds: dict[Any, dict[str, int]], kind: ActivityKind, measure: str) -> int:
@@ -162,11 +164,14 @@ def _totals(rows: list[list[Any]], *, skip: int) -> list[Any]:
 def _by_kind(
     name: str,
     title: str,
+    by: str,
     measures: list[Column],
     values: dict[tuple[int | None, int, Any], list[int]],
     partnership_name: Any,
+    *,
+    totals: bool = True,
 ) -> Table:
-    order = sorted(values, key=lambda k: (k[0] is None, partnership_name(k[0]), k[1], k[2]))
+    order = sorted(values, key=lambda k: (k[0] is None, partnership_name(k[0]), k[1], str(k[2])))
     rows = [[partnership_name(k[0]), k[1], k[2], *values[k]] for k in order]
     return Table(
         name=name,
@@ -174,11 +179,11 @@ def _by_kind(
         columns=[
             Column(key="partnership", label="partnership"),
             Column(key="year", label="year", type="int"),
-            Column(key="kind", label="kind"),
+            Column(key=by, label=by),
             *measures,
         ],
         rows=rows,
-        totals=_totals(rows, skip=3) if rows else None,
+        totals=_totals(rows, skip=3) if rows and totals else None,
     )
 
 
@@ -245,29 +250,4 @@ def _pairings(tracker: Tracker, scope: Scope) -> dict[Key, int]:
         schools = [group["supporting_school_id"], group["supported_school_id"]]
         if scope.keeps(group["partnership_id"], schools):
             out[group["partnership_id"], group["signed_on.year"]] += group["n"]
-    return out
-
-
-def _secondments(
-    tracker: Tracker, scope: Scope, as_of: dt.date
-) -> dict[tuple[int | None, int, SecondmentKind], dict[str, int]]:
-    """Sent, received and teacher-days per (partnership, year, kind)."""
-    out: dict[tuple[int | None, int, SecondmentKind], dict[str, int]] = {}
-
-    def add(key: tuple[int | None, int, SecondmentKind], measure: str, amount: int) -> None:
-        found = out.setdefault(key, {"sent": 0, "received": 0, "days": 0})
-        found[measure] += amount
-
-    for placement in placements(tracker, scope, statuses=SERVED):
-        secondment, pairing = placement.secondment, placement.pairing
-        partnership_id = pairing.partnership_id if pairing else None
-        received = pairing is not None and secondment.host_school_id == pairing.supporting_school_id
-        if scope.in_period(secondment.starts_on):
-            key = (partnership_id, secondment.starts_on.year, secondment.kind)
-            add(key, "received" if received else "sent", 1)
-        first, last = scope.clip(secondment.starts_on, min(last_day(secondment), as_of))
-        for year in range(first.year, last.year + 1):
-            start, end = max(first, dt.date(year, 1, 1)), min(last, dt.date(year, 12, 31))
-            if start <= end:
-                add((partnership_id, year, secondment.kind), "days", (end - start).days + 1)
     return out
