@@ -25,7 +25,10 @@ def subject(mentor: Profile, mentee: Profile) -> float:
 
 
 def stage(mentor: Profile, mentee: Profile) -> float:
-    """1 for schools of one stage; 0.5 between a nine-year school and a primary or junior one."""
+    """1 for schools of one stage; 0.5 between a nine-year school and a primary or junior
+    one; 0 where either works at an organisation without a stage (a bureau)."""
+    if mentor.stage is None or mentee.stage is None:
+        return 0.0
     if mentor.stage is mentee.stage:
         return 1.0
     stages = {mentor.stage, mentee.stage}

@@ -139,6 +139,12 @@ def test_within_keeps_candidates_in_one_prefecture(tracker: Tracker) -> None:
         assert len(regions) == 1
 
 
+def test_pool_regions_include_what_lies_below_them_however_written(tracker: Tracker) -> None:
+    short = {"mentors": {"region": "惠阳区"}, "mentees": {"region": "贵州省"}}
+    plan = tracker.match_mentors("惠贞师徒结对", criteria=short, starts_on=DAY)
+    assert plan.pairs == plan_of(tracker).pairs
+
+
 def test_no_cycle_is_proposed(tracker: Tracker) -> None:
     """罗明 already mentors 陈志强 in another programme: 陈 cannot mentor 罗."""
     tracker.define_programme("反向")

@@ -10,23 +10,34 @@ be above 0) or ``must_not`` (the value must be 0).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import attrs
 
 from ..enums import Role, Stage
 from ..models import School, Teacher
+from ..regions import LEVELS, Gazetteer
 
 
 @attrs.frozen
 class Place:
-    """A region split into its levels: 广东省 / 惠州市 / 惠阳区; a level the name does not
-    give is ``None``."""
+    """A school's region at each level, completed from the store's other names
+    (:mod:`exchange.regions`): 广东省 / 惠州市 / 惠阳区; a level not known is ``None``.
+    A name that does not read as administrative levels stands at every level, so it
+    is the same place only as itself."""
 
     province: str | None
     prefecture: str | None
     county: str | None
+
+    @classmethod
+    def of(cls, gazetteer: Gazetteer, region: str) -> Place:
+        """The place of ``region``, completed upward by ``gazetteer``."""
+        levels = gazetteer.levels(region)
+        if levels is None:
+            name = " ".join(region.split())
+            return cls(name, name, name)
+        return cls(*levels)
 
     def within(self, level: str) -> tuple[str | None, ...]:
         """The levels down to ``level`` (``province``, ``prefecture`` or ``county``)."""
@@ -46,30 +57,6 @@ class Place:
         return self.county is not None and self.county == other.county
 
 
-LEVELS = ("province", "prefecture", "county")
-"""The levels of a region, from the top."""
-
-_PROVINCE = re.compile(r"^(?:.+?(?:特别行政区|自治区|省)|北京市|天津市|上海市|重庆市)")
-_PREFECTURE = ("市", "州", "盟", "地区")
-"""Endings of a prefecture's name, tried in this order (惠州市: 市 before 州)."""
-
-
-def place(region: str) -> Place:
-    """``广东省惠州市惠阳区`` → Place(广东省, 惠州市, 惠阳区)."""
-    text = region.strip()
-    found = _PROVINCE.match(text)
-    province = found.group(0) if found else None
-    rest = text[len(province or "") :]
-    prefecture = None
-    for ending in _PREFECTURE:
-        at = rest.find(ending, 1)
-        if at > 0:
-            prefecture = rest[: at + len(ending)]
-            break
-    county = rest[len(prefecture or "") :] or None
-    return Place(province, prefecture, county)
-
-
 @attrs.frozen
 class Profile:
     """A teacher as the criteria see them: the record, the home school and its place,
@@ -87,8 +74,8 @@ class Profile:
     """The teacher's subjects."""
     roles: frozenset[Role] = attrs.field(init=False)
     """The teacher's roles (骨干教师, 名师 …)."""
-    stage: Stage = attrs.field(init=False)
-    """The home school's stage."""
+    stage: Stage | None = attrs.field(init=False)
+    """The home school's stage (``None`` at a bureau or another organisation)."""
 
     @id.default
     def _id(self) -> int:
@@ -103,7 +90,7 @@ class Profile:
         return frozenset(self.teacher.roles)
 
     @stage.default
-    def _stage(self) -> Stage:
+    def _stage(self) -> Stage | None:
         return self.school.stage
 
 

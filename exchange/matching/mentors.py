@@ -19,8 +19,9 @@ from ..enums import MentorshipStatus
 from ..errors import PluginError, RuleViolation
 from ..i18n import Message, message
 from ..models import Mentorship, Teacher
+from ..regions import Gazetteer
 from . import engine
-from .criteria import MatchCriterion, Profile, place
+from .criteria import MatchCriterion, Place, Profile
 from .inputs import Inputs
 from .plan import Contribution
 from .settings import MatchSettings, Pool
@@ -60,6 +61,9 @@ class MentorMatch:
                 self.active[pair.mentor_id].append(pair)
         self.active_mentors = {m for mentors in self.above.values() for m in mentors}
         """Teachers who mentor someone: only they can close a cycle as a mentee."""
+        self.gazetteer = Gazetteer(s.region for s in inputs.schools.values())
+        self.places_of: dict[str, Place] = {}
+        self._inside: dict[tuple[str, str], bool] = {}
         self.mentors = [self._profile(t) for t in self._mentor_pool()]
         taken = {p.id for p in self.mentors}
         self.mentees = [self._profile(t) for t in self._mentee_pool() if t.id not in taken]
@@ -81,7 +85,7 @@ class MentorMatch:
     def _in(self, teacher: Teacher, pool: Pool) -> bool:
         school = self.inputs.schools.get(teacher.school_id)
         if school is None or (
-            pool.region is not None and not school.region.startswith(pool.region)
+            pool.region is not None and not self._contains(pool.region, school.region)
         ):
             return False
         return not pool.roles or bool(set(pool.roles) & set(teacher.roles))
@@ -109,10 +113,18 @@ class MentorMatch:
             if teacher.id not in already and self._in(teacher, self.settings.mentees):
                 yield teacher
 
+    def _contains(self, region: str, other: str) -> bool:
+        key = (region, other)
+        if key not in self._inside:
+            self._inside[key] = self.gazetteer.contains(region, other)
+        return self._inside[key]
+
     def _profile(self, teacher: Teacher) -> Profile:
         school = self.inputs.schools[teacher.school_id]
         before = frozenset(self.mentored_by.get(teacher.id or 0, ()))
-        return Profile(teacher, school, place(school.region), before)
+        if school.region not in self.places_of:
+            self.places_of[school.region] = Place.of(self.gazetteer, school.region)
+        return Profile(teacher, school, self.places_of[school.region], before)
 
     # -- capacity -------------------------------------------------------------------------
 

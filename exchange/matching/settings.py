@@ -31,7 +31,7 @@ from ..definitions import unknown_keys
 from ..enums import Role
 from ..errors import InvalidRecord
 from ..i18n import message
-from .criteria import LEVELS
+from ..regions import LEVELS
 
 PairKey = tuple[int | str, int | str]
 """(mentee, mentor), each by id or ref."""
