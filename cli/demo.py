@@ -102,3 +102,26 @@ def _print_reports(state: State, tracker: Tracker, summary: DemoSummary) -> None
         click.echo()
         click.echo(f"== {title} " + "=" * max(0, 60 - len(title)))
         emit(state, report, "table")
+    _print_plan(state, tracker)
+
+
+def _print_plan(state: State, tracker: Tracker) -> None:
+    """The matching step: a plan for the 惠贞 pairs, and how to store it."""
+    from exchange.demo import DEMO_MATCH, demo_plan
+    from exchange.i18n import translator
+
+    plan = demo_plan(tracker).report()
+    title = translator(state.lang())(plan.title)
+    click.echo()
+    click.echo(f"== {title} " + "=" * max(0, 60 - len(title)))
+    emit(state, plan, "table")
+    regions = DEMO_MATCH["criteria"]
+    click.echo(
+        _(
+            "store it: exchange match mentors --programme {programme} --mentor-region "
+            "{mentors} --mentee-region {mentees} --apply",
+            programme=DEMO_MATCH["programme"],
+            mentors=regions["mentors"]["region"],
+            mentees=regions["mentees"]["region"],
+        )
+    )

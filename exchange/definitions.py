@@ -69,7 +69,8 @@ def read_file(source: str | Path) -> dict[str, Any]:
     return data
 
 
-def _unknown(where: str, data: Mapping[str, Any], known: set[str]) -> None:
+def unknown_keys(where: str, data: Mapping[str, Any], known: set[str]) -> None:
+    """Refuse ``data`` naming its keys outside ``known`` (``where`` says what it is)."""
     extra = sorted(set(data) - known)
     if extra:
         raise InvalidRecord(
@@ -87,7 +88,7 @@ def _check_criterion(data: Any, where: str) -> None:
         raise InvalidRecord(
             message("{where}: expected a table with key, name and weight", where=where)
         )
-    _unknown(where, data, _CRITERION_KEYS)
+    unknown_keys(where, data, _CRITERION_KEYS)
     missing = [k for k in ("key", "name") if k not in data]
     if missing:
         raise InvalidRecord(
@@ -99,7 +100,7 @@ def _check_criterion(data: Any, where: str) -> None:
 
 def rubric_arguments(data: Mapping[str, Any]) -> dict[str, Any]:
     """Keyword arguments for :meth:`~exchange.Tracker.define_rubric` from a rubric file."""
-    _unknown("rubric file", data, _RUBRIC_KEYS)
+    unknown_keys("rubric file", data, _RUBRIC_KEYS)
     for key in ("name", "target", "criteria"):
         if key not in data:
             raise InvalidRecord(message("rubric file: missing {key!r}", key=key))

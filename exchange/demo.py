@@ -41,6 +41,7 @@ from .models import (
 from .query import Measure, count, one_of, total
 
 if TYPE_CHECKING:
+    from .matching.plan import MentorPlan
     from .tracker import Key, Tracker
 
 DATA_FILE = "demo.json"
@@ -387,3 +388,20 @@ _STEPS: tuple[tuple[str, _Step], ...] = (
     ("expenses", _operation("spend", "expense")),
 )
 """Data key (a table name) and the step that stores its records, in link order."""
+
+
+# -- the matching step ------------------------------------------------------------
+
+DEMO_MATCH: dict[str, Any] = {
+    "programme": "惠贞师徒结对",
+    "criteria": {
+        "mentors": {"region": "广东省惠州市惠阳区"},
+        "mentees": {"region": "贵州省黔西南州贞丰县"},
+    },
+}
+"""The demo's matching step: 惠阳's mentors for 贞丰's teachers who have none yet."""
+
+
+def demo_plan(tracker: Tracker) -> MentorPlan:
+    """The plan of :data:`DEMO_MATCH`, computed on the demo store (nothing is stored)."""
+    return tracker.match_mentors(**DEMO_MATCH)

@@ -16,6 +16,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from .changelog import Change
+    from .matching.criteria import MatchCriterion
     from .models import Record
     from .registry import BackendSpec, FormatSpec, ImporterSpec, Registry, ReportSpec
     from .tariffs import TariffSpec
@@ -78,6 +79,18 @@ def register_tariffs(registry: Registry[TariffSpec]) -> None:
         the versions must follow each other without a gap.
 
     Called the first time a tariff is looked up (``Tracker.cost``).
+    """
+
+
+@hookspec
+def register_match_criteria(registry: Registry[MatchCriterion]) -> None:
+    """Add criteria that matching weighs (subject fit, stage fit, a plugin's own …).
+
+    :param registry: call ``registry.add(MatchCriterion(name=..., score=..., weight=...))``;
+        ``score(mentor, mentee)`` receives two :class:`exchange.matching.criteria.Profile`
+        and returns a value from 0 to 1.
+
+    Called the first time a plan is computed (``Tracker.match_mentors``).
     """
 
 

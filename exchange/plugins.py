@@ -29,6 +29,7 @@ from .registry import BackendSpec, FormatSpec, ImporterSpec, Registry, ReportSpe
 
 if TYPE_CHECKING:
     from .changelog import Change
+    from .matching.criteria import MatchCriterion
     from .models import Record
     from .tariffs import TariffSpec
     from .tracker import Tracker
@@ -42,6 +43,7 @@ BUILTIN_PLUGINS = (
     "backends.postgresql",
     "plugins.formats",
     "plugins.importers",
+    "plugins.matching",
     "plugins.reports",
 )
 """Modules of this distribution that are loaded as plugins, in order."""
@@ -222,6 +224,11 @@ class Plugins:
     def tariffs(self) -> Registry[TariffSpec]:
         """Per-day allowance tariffs by name."""
         return self._registry("register_tariffs", "tariff")
+
+    @functools.cached_property
+    def match_criteria(self) -> Registry[MatchCriterion]:
+        """Matching criteria by name."""
+        return self._registry("register_match_criteria", "matching criterion")
 
     def register_commands(self, cli: Any) -> None:
         """Let plugins add commands to the root click group; a name already taken is an error."""

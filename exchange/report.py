@@ -218,6 +218,8 @@ class Report:
         say = i18n.translator(code)
 
         def cell(value: Any) -> Any:
+            if isinstance(value, i18n.Message):
+                return i18n.localize(value, code)
             if isinstance(value, bool | enum.Enum | i18n.Phrase):
                 return i18n.word(value, code)
             return value

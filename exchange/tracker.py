@@ -24,7 +24,12 @@ from .query import Measure, Op, check_measures, check_order, normalize
 from .report import Report
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from .audit import RecordCheck
+    from .matching.plan import MentorPlan
+    from .matching.settings import MatchSettings
+    from .models import Mentorship
 
 R = TypeVar("R", bound=Record)
 Key = int | str | Record
@@ -300,6 +305,35 @@ class Tracker(Operations, Mentoring):
         from .audit import RecordCheck
 
         return RecordCheck(self.backend)
+
+    # -- matching (see exchange.matching) ----------------------------------------
+
+    def match_mentors(
+        self,
+        programme: str,
+        *,
+        criteria: MatchSettings | Mapping[str, Any] | str | None = None,
+        starts_on: dt.date | str | None = None,
+    ) -> MentorPlan:
+        """The optimal plan of new mentor pairs for ``programme``, as data: ``criteria``
+        is a :class:`~exchange.matching.settings.MatchSettings`, a mapping shaped like
+        the criteria file, or the path of one (TOML). Nothing is stored; review the
+        plan, then :meth:`apply_mentor_plan`."""
+        from .matching import planner
+
+        return planner.match_mentors(
+            self,
+            programme,
+            settings=planner.as_settings(criteria),
+            starts_on=planner.day(starts_on),
+        )
+
+    def apply_mentor_plan(self, plan: MentorPlan) -> list[Mentorship]:
+        """Store a plan's pairs in one transaction, through the rules of every write;
+        :class:`~exchange.errors.StaleRecord` if a record it read changed since."""
+        from .matching import planner
+
+        return planner.apply_mentor_plan(self, plan)
 
     # -- writes -----------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from exchange.entrypoints import may_declare
 from exchange.errors import PluginError
 from exchange.plugins import GROUP, Plugins, get_plugin_manager
 
-HEAVY = ("openpyxl", "psycopg", "psycopg_pool", "sqlite_utils")
+HEAVY = ("numpy", "openpyxl", "psycopg", "psycopg_pool", "scipy", "sqlite_utils")
 """Third-party modules no command imports until it needs them."""
 
 LOADED = """

@@ -30,6 +30,7 @@ from exchange import School, Stage, Tracker, hookimpl
 from exchange.backend import STORED_TYPES
 from exchange.changelog import Change
 from exchange.errors import ConfigurationError, PluginError, RuleViolation
+from exchange.matching.criteria import MatchCriterion
 from exchange.models import Record
 from exchange.plugins import BUILTIN_PLUGINS, GROUP, Plugins, default_plugins, get_plugin_manager
 from exchange.registry import BackendSpec, FormatSpec, ImporterSpec, Registry, ReportSpec
@@ -432,6 +433,10 @@ SPECS: dict[str, tuple[str, Any]] = {
     ),
     "register_formats": ("formats", FormatSpec(name="twin", render=_render_nothing)),
     "register_importers": ("importers", ImporterSpec(name="twin", read=lambda path: iter(()))),
+    "register_match_criteria": (
+        "match_criteria",
+        MatchCriterion(name="twin", score=lambda mentor, mentee: 0.0),
+    ),
 }
 
 

@@ -6,9 +6,7 @@ from exchange import Tracker
 from exchange.report import Column, Report, Table
 
 
-def quotas(
-    tracker: Tracker, *, region: str, year: int, programme: str | None = None
-) -> Report:
+def quotas(tracker: Tracker, *, region: str, year: int, programme: str | None = None) -> Report:
     """The default quotas for ``region`` in ``year``, at the thresholds ``programme``
     sets if given: status, figures and share."""
     results = tracker.quotas(region, year, programme=programme)

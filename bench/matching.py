@@ -1,0 +1,174 @@
+"""Mentor matching at province scale: the optimal plan against the greedy baseline.
+
+A generated province (``exchange.testing.provinces``): N mentees and N/5 mentors
+(名师 and 骨干教师) in 20 prefectures × 3 counties, mentors' capacities 1–5 (from
+the programmes' capacities less a pair each already has), candidates only in the
+same prefecture (``within = "prefecture"``), the five built-in criteria. Three
+sides, each in a process of its own (so its peak memory is its own), best of
+``--repeat``:
+
+- ``plan``: ``planner.plan`` on the records in memory: pools, capacities, scoring
+  every candidate pair, the exact solve (scipy), the greedy plan beside it and an
+  explanation for everyone left out — all a plan holds;
+- ``tracker``: ``tracker.match_mentors`` on a ``memory:`` store holding the province
+  (the same, plus reading the records);
+- ``greedy``: the baseline — the same candidates and scores, then one mentee at a
+  time takes their best mentor with a place left (no solver).
+
+Prints each side's wall and CPU seconds and peak RSS, the ratio plan ÷ greedy, the
+engine's solve alone, and both plans' pairs and totals. Then the average gap
+between the optimal and the greedy total over ``--provinces`` smaller generated
+provinces (1,000 mentees, 200 mentors each). Target: ``plan`` under 10 s and
+500 MB at 10,000 × 2,000.
+
+    python bench/matching.py [--mentees N [N ...]] [--repeat 3] [--provinces 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import time
+from typing import Any
+
+from _measure import add_sizes, best_of, emit, heading, print_table, ratio, run_sides, summary_row
+
+PREFECTURES = 20
+DAY = dt.date(2026, 3, 1)
+
+
+def request(mentees: int, seed: int = 7) -> tuple[Any, Any, Any]:
+    """The province's records, the settings and the built-in criteria."""
+    from exchange.matching import planner
+    from exchange.matching.settings import settings
+    from exchange.plugins import default_plugins
+    from exchange.testing import provinces
+
+    generated = provinces.province(
+        seed, mentors=mentees // 5, mentees=mentees, prefectures=PREFECTURES
+    )
+    chosen = settings({**provinces.SETTINGS, "within": "prefecture"})
+    criteria = planner.chosen_criteria(default_plugins().match_criteria, chosen)
+    return generated, chosen, criteria
+
+
+def run_plan(mentees: int, repeat: int) -> None:
+    """The plan side: ``planner.plan`` on the records in memory."""
+    from exchange.matching import engine, planner
+    from exchange.testing import provinces
+
+    generated, chosen, criteria = request(mentees)
+    read = provinces.inputs(generated)
+    section, plan = best_of(
+        repeat,
+        lambda: planner.plan(read, provinces.PROGRAMME, chosen, criteria, starts_on=DAY),
+    )
+    began = time.perf_counter()
+    engine.solve(plan.solved.problem)
+    emit(section, solve=time.perf_counter() - began, **_figures(plan))
+
+
+def run_tracker(mentees: int, repeat: int) -> None:
+    """The tracker side: ``tracker.match_mentors`` on a ``memory:`` store."""
+    from exchange import Tracker
+    from exchange.testing import provinces
+
+    generated, chosen, _ = request(mentees)
+    tracker = Tracker.open("memory:")
+    provinces.store(tracker, generated)
+    section, plan = best_of(
+        repeat,
+        lambda: tracker.match_mentors(provinces.PROGRAMME, criteria=chosen, starts_on=DAY),
+    )
+    emit(section, **_figures(plan))
+
+
+def run_greedy(mentees: int, repeat: int) -> None:
+    """The baseline: the same candidates and scores, placed one mentee at a time."""
+    from exchange.matching import engine
+    from exchange.matching.mentors import MentorMatch
+    from exchange.testing import provinces
+
+    generated, chosen, criteria = request(mentees)
+    read = provinces.inputs(generated)
+
+    def greedy() -> engine.Assignment:
+        match = MentorMatch(read, provinces.PROGRAMME, chosen, criteria)
+        return engine.greedy(match.problem())
+
+    section, found = best_of(repeat, greedy)
+    emit(section, pairs=found.count, total=found.total / 1000)
+
+
+def _figures(plan: Any) -> dict[str, Any]:
+    return {
+        "pairs": plan.score.pairs,
+        "total": plan.score.total,
+        "greedy_pairs": plan.greedy.pairs,
+        "greedy_total": plan.greedy.total,
+        "unmatched": len(plan.unmatched),
+        "candidates": sum(len(edges) for edges in plan.solved.problem.edges),
+    }
+
+
+def compare(mentees: int, repeat: int) -> dict[str, object]:
+    """Run the three sides at one size, print their figures; the summary row."""
+    heading(f"{mentees:,} mentees × {mentees // 5:,} mentors, {PREFECTURES} prefectures")
+    sides = run_sides(
+        __file__, ("plan", "tracker", "greedy"), "--mentees", mentees, "--repeat", repeat
+    )
+    plan, _, greedy = sides
+    figures = plan.extra
+    print(f"candidate pairs {figures['candidates']:,}; engine solve alone {figures['solve']:.2f} s")
+    print(
+        f"optimal: {figures['pairs']:,} pairs, total {figures['total']:,.1f}; "
+        f"greedy: {figures['greedy_pairs']:,} pairs, total {figures['greedy_total']:,.1f} "
+        f"({100 * (figures['total'] - figures['greedy_total']) / figures['total']:.1f}% lower); "
+        f"{figures['unmatched']:,} left out with a reason"
+    )
+    assert greedy.extra["total"] == figures["greedy_total"], "the greedy sides disagree"
+    print(f"plan ÷ greedy {ratio(plan, greedy).label()}  (target: plan < 10 s, < 500 MB)")
+    return summary_row(mentees, {"": ratio(plan, greedy)}, sides, unit="mentees")
+
+
+def gaps(count: int) -> None:
+    """The average optimal-vs-greedy gap over ``count`` generated provinces."""
+    from exchange.matching import planner
+    from exchange.testing import provinces
+
+    found = []
+    for seed in range(count):
+        generated, chosen, criteria = request(1000, seed=seed)
+        plan = planner.plan(
+            provinces.inputs(generated), provinces.PROGRAMME, chosen, criteria, starts_on=DAY
+        )
+        found.append((plan.score, plan.greedy))
+    score = [(s.total - g.total) / s.total for s, g in found]
+    pairs = [s.pairs - g.pairs for s, g in found]
+    heading(f"optimal against greedy on {count} provinces of 1,000 mentees × 200 mentors")
+    print(
+        f"total score gap: average {100 * sum(score) / count:.2f}%, "
+        f"least {100 * min(score):.2f}%, most {100 * max(score):.2f}%; "
+        f"pairs gained: average {sum(pairs) / count:.1f}, most {max(pairs)}"
+    )
+
+
+def main() -> None:
+    """Run the sides in child processes at each size, then the gaps."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    add_sizes(parser, (10_000,), flag="--mentees")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--provinces", type=int, default=20)
+    parser.add_argument("--child", choices=["plan", "tracker", "greedy"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run = {"plan": run_plan, "tracker": run_tracker, "greedy": run_greedy}[args.child]
+        run(args.mentees[0], args.repeat)
+        return
+    rows = [compare(mentees, args.repeat) for mentees in args.mentees]
+    gaps(args.provinces)
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()

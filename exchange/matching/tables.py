@@ -1,0 +1,137 @@
+"""A mentor plan and a pair's explanation as reports, so every format (html, xlsx …)
+and both languages print them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..i18n import Phrase
+from ..report import Column, Report, Table
+from .plan import MentorPlan, Why
+
+
+def plan_report(plan: MentorPlan) -> Report:
+    """Parameters (programme, start, score against the greedy plan, digest) and three
+    tables: proposed pairs with each criterion's points, who is left out and why,
+    and the criteria with their weights."""
+    parameters = {"programme": plan.programme, "starts": plan.starts_on, "digest": plan.digest}
+    return Report(
+        title="mentor plan",
+        parameters=parameters,
+        tables=[_summary(plan), _pairs(plan), _unmatched(plan), _criteria(plan)],
+    )
+
+
+def _number(value: float) -> float:
+    return round(value, 3) + 0.0  # no -0.0
+
+
+def _summary(plan: MentorPlan) -> Table:
+    rows = [
+        [Phrase("optimal"), plan.score.pairs, _number(plan.score.total)],
+        [Phrase("greedy, one mentee at a time"), plan.greedy.pairs, _number(plan.greedy.total)],
+    ]
+    columns = [
+        Column(key="plan", label="plan"),
+        Column(key="pairs", label="pairs", type="int"),
+        Column(key="total", label="total score", type="number"),
+    ]
+    return Table(
+        name="summary", title="the plan against the greedy one", columns=columns, rows=rows
+    )
+
+
+def _pairs(plan: MentorPlan) -> Table:
+    labels = plan.solved.match.criteria
+    columns = [
+        Column(key="mentee", label="mentee"),
+        Column(key="mentee_school", label="mentee's school"),
+        Column(key="mentor", label="mentor"),
+        Column(key="mentor_school", label="mentor's school"),
+        Column(key="total", label="total", type="number"),
+        *(Column(key=c.name, label=c.heading, type="number") for c in labels),
+        Column(key="pinned", label="pinned"),
+    ]
+    rows = [
+        [
+            *plan.names[p.mentee_id],
+            *plan.names[p.mentor_id],
+            _number(p.total),
+            *(_number(c.points) for c in p.contributions),
+            p.pinned,
+        ]
+        for p in plan.pairs
+    ]
+    return Table(name="pairs", title="proposed pairs", columns=columns, rows=rows)
+
+
+def _unmatched(plan: MentorPlan) -> Table:
+    columns = [
+        Column(key="teacher", label="teacher"),
+        Column(key="school", label="school"),
+        Column(key="side", label="side"),
+        Column(key="reason", label="reason"),
+    ]
+    rows = [[*plan.names[u.teacher_id], Phrase(u.side), u.reason] for u in plan.unmatched]
+    return Table(name="unmatched", title="left out", columns=columns, rows=rows)
+
+
+def _criteria(plan: MentorPlan) -> Table:
+    settings = plan.solved.match.settings
+    rows: list[list[Any]] = []
+    for criterion in plan.solved.match.criteria:
+        hard = (
+            Phrase("must")
+            if criterion.name in settings.must
+            else Phrase("must not")
+            if criterion.name in settings.must_not
+            else ""
+        )
+        rows.append([criterion.name, Phrase(criterion.heading), plan.weights[criterion.name], hard])
+    columns = [
+        Column(key="criterion", label="criterion"),
+        Column(key="heading", label="heading"),
+        Column(key="weight", label="weight", type="number"),
+        Column(key="hard", label="hard constraint"),
+    ]
+    return Table(name="criteria", columns=columns, rows=rows)
+
+
+def why_report(why: Why, names: dict[int, tuple[str, str]]) -> Report:
+    """The answer to "why not this pair?": the reason, the pair's contributions and,
+    when forcing it was worked out, whose mentor would change."""
+
+    def name(teacher: int | None) -> str:
+        return "" if teacher is None else names.get(teacher, (str(teacher), ""))[0]
+
+    contributions = Table(
+        name="contributions",
+        columns=[
+            Column(key="criterion", label="criterion"),
+            Column(key="value", label="value", type="number"),
+            Column(key="weight", label="weight", type="number"),
+            Column(key="points", label="points", type="number"),
+        ],
+        rows=[[c.criterion, c.value, c.weight, _number(c.points)] for c in why.contributions],
+    )
+    moves = Table(
+        name="moves",
+        title="what forcing the pair would change",
+        columns=[
+            Column(key="mentee", label="mentee"),
+            Column(key="planned", label="mentor in the plan"),
+            Column(key="forced", label="mentor if forced"),
+        ],
+        rows=[[name(m.mentee_id), name(m.planned), name(m.forced)] for m in why.moves],
+    )
+    answer = Table(
+        name="answer",
+        columns=[
+            Column(key="mentee", label="mentee"),
+            Column(key="mentor", label="mentor"),
+            Column(key="chosen", label="chosen"),
+            Column(key="reason", label="reason"),
+        ],
+        rows=[[name(why.mentee_id), name(why.mentor_id), why.chosen, why.reason]],
+    )
+    return Report(title="why this pair", tables=[answer, contributions, moves])

@@ -1,0 +1,119 @@
+"""The assignment engine: optimal against a brute force on small cases, never worse than
+the greedy plan, never over a capacity, the same answer every time."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from exchange.matching import engine
+from exchange.matching.engine import Problem
+from exchange.testing.provinces import brute_force
+
+
+@st.composite
+def problems(draw: st.DrawFn, most: int = 7) -> Problem:
+    """Up to ``most`` seekers and providers, capacities 0–3, any scores on sparse edges."""
+    seekers = draw(st.integers(0, most))
+    capacity = tuple(draw(st.lists(st.integers(0, 3), max_size=most)))
+    edge = st.dictionaries(
+        st.integers(0, max(0, len(capacity) - 1)),
+        st.integers(-5_000, 9_000),
+        max_size=len(capacity),
+    )
+    edges = tuple(draw(edge) if capacity else {} for _ in range(seekers))
+    return Problem(capacity=capacity, edges=edges)
+
+
+def check_feasible(problem: Problem, found: engine.Assignment) -> None:
+    used = [0] * len(problem.capacity)
+    for seeker, provider in found.chosen.items():
+        assert provider in problem.edges[seeker]  # only admissible pairs
+        used[provider] += 1
+    assert all(u <= c for u, c in zip(used, problem.capacity, strict=True))
+
+
+@given(problems())
+def test_the_plan_is_the_brute_force_optimum_and_keeps_every_capacity(problem: Problem) -> None:
+    found = engine.solve(problem)
+    check_feasible(problem, found)
+    assert (found.count, found.total) == brute_force(problem)
+
+
+@given(problems())
+def test_the_plan_is_never_worse_than_the_greedy_one(problem: Problem) -> None:
+    found, greedy = engine.solve(problem), engine.greedy(problem)
+    check_feasible(problem, greedy)
+    assert (found.count, found.total) >= (greedy.count, greedy.total)
+
+
+@given(problems())
+def test_the_sparse_solver_agrees_with_the_dense_one(problem: Problem) -> None:
+    dense = engine.solve(problem)
+    before, engine.DENSE_CELLS = engine.DENSE_CELLS, 0
+    try:
+        sparse = engine.solve(problem)
+    finally:
+        engine.DENSE_CELLS = before
+    check_feasible(problem, sparse)
+    assert (sparse.count, sparse.total) == (dense.count, dense.total)
+
+
+@given(problems())
+def test_same_input_same_output(problem: Problem) -> None:
+    assert engine.solve(problem) == engine.solve(problem)
+
+
+def test_ties_go_to_the_earlier_provider() -> None:
+    problem = Problem(capacity=(1, 1, 1), edges=({0: 5, 1: 5, 2: 5}, {1: 5, 2: 5}))
+    assert engine.solve(problem).chosen == {0: 0, 1: 1}
+
+
+def test_one_more_pair_beats_any_score() -> None:
+    # seeker 0 alone would take provider 0 (score 9); both placed only if it takes 1
+    problem = Problem(capacity=(1, 1), edges=({0: 9_000, 1: -5_000}, {0: 1}))
+    found = engine.solve(problem)
+    assert found.chosen == {0: 1, 1: 0}
+    assert (found.count, found.total) == (2, -4_999)
+
+
+def test_greedy_takes_one_seeker_at_a_time() -> None:
+    problem = Problem(capacity=(1, 1), edges=({0: 5, 1: 4}, {0: 5}))
+    assert engine.greedy(problem).chosen == {0: 0}
+    assert engine.solve(problem).chosen == {0: 1, 1: 0}
+
+
+def test_without_fixes_a_pair_outside_the_problem() -> None:
+    problem = Problem(capacity=(2,), edges=({0: 1}, {0: 2}))
+    rest = engine.without(problem, 0, 0)
+    assert rest.capacity == (1,) and rest.edges == ({}, {0: 2})
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_many_components_of_many_sizes(seed: int) -> None:
+    """Prefecture-like blocks of different sizes, solved together: the optimum is the sum
+    of the blocks' brute-force optima."""
+    rng = random.Random(seed)
+    capacity: list[int] = []
+    edges: list[dict[int, int]] = []
+    best = (0, 0)
+    for _ in range(6):
+        size = rng.randint(1, 6)
+        block = Problem(
+            capacity=tuple(rng.randint(0, 3) for _ in range(size)),
+            edges=tuple(
+                {p: rng.randint(-9, 9) for p in range(size) if rng.random() < 0.7}
+                for _ in range(rng.randint(0, 7))
+            ),
+        )
+        pairs, total = brute_force(block)
+        best = (best[0] + pairs, best[1] + total)
+        edges += [{len(capacity) + p: v for p, v in e.items()} for e in block.edges]
+        capacity += block.capacity
+    problem = Problem(capacity=tuple(capacity), edges=tuple(edges))
+    found = engine.solve(problem)
+    check_feasible(problem, found)
+    assert (found.count, found.total) == best

@@ -1,0 +1,93 @@
+"""Matching criteria from plugins: ``register_match_criteria`` adds one, the criteria
+file weighs it or makes it a hard constraint, and a criterion that misbehaves is named."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from exchange import School, Teacher, Tracker, hookimpl
+from exchange.errors import PluginError
+from exchange.matching.criteria import MatchCriterion, Profile
+from exchange.plugins import Plugins, get_plugin_manager
+from exchange.registry import Registry
+
+LANGUAGES = {"吴老师": {"侗语"}, "石老师": {"侗语", "苗语"}, "王老师": {"苗语"}}
+"""The plugin's own data: who speaks what (a teacher record does not say)."""
+
+
+def language(mentor: Profile, mentee: Profile) -> float:
+    """1 when mentor and mentee share a language besides Mandarin."""
+    shared = LANGUAGES.get(mentor.teacher.name, set()) & LANGUAGES.get(mentee.teacher.name, set())
+    return 1.0 if shared else 0.0
+
+
+class LanguagePlugin:
+    @hookimpl
+    def register_match_criteria(self, registry: Registry[MatchCriterion]) -> None:
+        registry.add(MatchCriterion(name="language", score=language, weight=4.0))
+
+
+class BrokenPlugin:
+    @hookimpl
+    def register_match_criteria(self, registry: Registry[MatchCriterion]) -> None:
+        registry.add(MatchCriterion(name="enthusiasm", score=lambda mentor, mentee: 2.0))
+
+
+def tracker_with(*plugins: object) -> Tracker:
+    pm = get_plugin_manager()
+    for plugin in plugins:
+        pm.register(plugin, name=type(plugin).__name__)
+    t = Tracker.open("memory:", plugins=Plugins(pm))
+    school = t.add(School(name="通道县一中", region="湖南省怀化市通道侗族自治县", stage="高中"))
+    host = t.add(School(name="长沙市南雅中学", region="湖南省长沙市雨花区", stage="高中"))
+    for name, at, roles in [
+        ("吴老师", school, []),
+        ("王老师", school, []),
+        ("石老师", host, ["名师"]),
+        ("刘老师", host, ["名师"]),
+    ]:
+        t.add(Teacher(name=name, school_id=at.id, subjects=["数学"], roles=roles, ref=name))
+    t.define_programme("长怀结对帮扶", mentor_capacity=1)
+    return t
+
+
+def names(tracker: Tracker, plan: Any) -> set[tuple[str, str]]:
+    return {
+        (tracker.get(Teacher, p.mentee_id).name, tracker.get(Teacher, p.mentor_id).name)
+        for p in plan.pairs
+    }
+
+
+def test_a_plugin_criterion_is_weighed_with_the_built_in_ones() -> None:
+    tracker = tracker_with(LanguagePlugin())
+    plan = tracker.match_mentors("长怀结对帮扶", criteria={"weights": {"language": 4}})
+    assert plan.weights["language"] == 4.0
+    assert tracker.plugins.match_criteria.owner("language") == "LanguagePlugin"
+    wu = next(p for p in plan.pairs if p.mentee_id == tracker.get(Teacher, "吴老师").id)
+    assert {c.criterion: c.points for c in wu.contributions}["language"] == 4.0
+    assert len(plan.pairs) == 2
+
+
+def test_a_plugin_criterion_as_a_hard_constraint() -> None:
+    tracker = tracker_with(LanguagePlugin())
+    plan = tracker.match_mentors("长怀结对帮扶", criteria={"must": ["language"]})
+    [(mentee, mentor)] = names(tracker, plan)  # 石老师 speaks with both, and takes one
+    assert mentor == "石老师" and mentee in {"吴老师", "王老师"}
+    [other] = [u for u in plan.unmatched if u.side == "mentee"]
+    assert other.reason == "every mentor who fits has no place left in this plan: 石老师"
+    report = plan.report().materialized()
+    assert "language" in [c.key for c in report.table("pairs").columns]
+
+
+def test_without_the_plugin_its_criterion_is_unknown() -> None:
+    tracker = tracker_with()
+    with pytest.raises(Exception, match="unknown matching criterion 'language'; known: nearby"):
+        tracker.match_mentors("长怀结对帮扶", criteria={"must": ["language"]})
+
+
+def test_a_criterion_out_of_range_is_named() -> None:
+    tracker = tracker_with(BrokenPlugin())
+    with pytest.raises(PluginError, match=r"matching criterion 'enthusiasm' gave 2\.0"):
+        tracker.match_mentors("长怀结对帮扶")
