@@ -9,10 +9,14 @@ them (docs/matching.md shows a plugin that adds a criterion from its own data).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from exchange import hookimpl
 from exchange.enums import Role, Stage
-from exchange.matching.criteria import MatchCriterion, Profile
-from exchange.registry import Registry
+
+if TYPE_CHECKING:  # imported when the criteria are registered: off every start-up
+    from exchange.matching.criteria import MatchCriterion, Profile
+    from exchange.registry import Registry
 
 STANDING = {Role.FAMOUS: 1.0, Role.BACKBONE: 0.6, Role.RESEARCHER: 0.6, Role.SEED: 0.3}
 """What a mentor's roles are worth: the highest of them counts (名师 1, 骨干教师 0.6 …)."""
@@ -53,22 +57,26 @@ def previous(mentor: Profile, mentee: Profile) -> float:
     return 1.0 if mentor.id in mentee.mentors_before else 0.0
 
 
-BUILTIN_CRITERIA = (
-    MatchCriterion(name="subject", score=subject, weight=3.0, label="subject fit",
-                   description="mentor and mentee teach a subject in common"),
-    MatchCriterion(name="stage", score=stage, weight=2.0, label="stage fit",
-                   description="their schools are of one stage"),
-    MatchCriterion(name="standing", score=standing, weight=1.0, label="mentor standing",
-                   description="名师 1, 骨干教师 or 教研员 0.6, 种子教师 0.3"),
-    MatchCriterion(name="nearby", score=nearby, weight=1.0, label="nearby",
-                   description="one county (1), prefecture (2/3) or province (1/3)"),
-    MatchCriterion(name="previous", score=previous, weight=-2.0, label="paired before",
-                   description="the mentor has mentored the mentee before: avoided"),
-)  # fmt: skip
+def builtin_criteria() -> tuple[MatchCriterion, ...]:
+    """The built-in criteria, each with its default weight."""
+    from exchange.matching.criteria import MatchCriterion
+
+    return (
+        MatchCriterion(name="subject", score=subject, weight=3.0, label="subject fit",
+                       description="mentor and mentee teach a subject in common"),
+        MatchCriterion(name="stage", score=stage, weight=2.0, label="stage fit",
+                       description="their schools are of one stage"),
+        MatchCriterion(name="standing", score=standing, weight=1.0, label="mentor standing",
+                       description="名师 1, 骨干教师 or 教研员 0.6, 种子教师 0.3"),
+        MatchCriterion(name="nearby", score=nearby, weight=1.0, label="nearby",
+                       description="one county (1), prefecture (2/3) or province (1/3)"),
+        MatchCriterion(name="previous", score=previous, weight=-2.0, label="paired before",
+                       description="the mentor has mentored the mentee before: avoided"),
+    )  # fmt: skip
 
 
 @hookimpl(trylast=True)
 def register_match_criteria(registry: Registry[MatchCriterion]) -> None:
     """The built-in matching criteria."""
-    for spec in BUILTIN_CRITERIA:
+    for spec in builtin_criteria():
         registry.add(spec)

@@ -69,6 +69,8 @@ def test_a_listing_imports_the_table_format_and_no_report(store: str) -> None:
     assert "backends.postgresql.store" not in modules
     assert "exchange.audit" not in modules
     assert implementations(modules, "exchange.importing") <= {"exchange.importing.problems"}
+    assert implementations(modules, "exchange.matching") == set()  # the criteria plugin too
+    assert "exchange.regions" not in modules
     if not importlib.metadata.entry_points(group=GROUP):  # no third-party plugin installed
         assert "importlib.metadata" not in modules
 
