@@ -54,3 +54,6 @@ M005_SECONDMENT_PARTNERSHIP_INDEX = (
     'CREATE INDEX "idx_secondments_partnership_id" ON "secondments" ("partnership_id")'
 )
 """Migration m005: secondments name their partnership (the column is each dialect's own)."""
+
+M008_PROGRAMME_TABLES = ("secondments", "activities", "expenses")
+"""Migration m008: the record tables that gain a ``programme`` column."""

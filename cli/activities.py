@@ -26,6 +26,7 @@ def activity() -> None:
 @click.option("--attendees", type=click.IntRange(min=0), default=0, help="Person-times (人次).")
 @click.option("--students", type=click.IntRange(min=0), default=0, help="Students taking part.")
 @click.option("--notes", default="", help="Anything else.")
+@click.option("--programme", default="", help="The programme it belongs to, by name.")
 @click.option("--ref", help="A unique code for the activity.")
 @pass_state
 def add(
@@ -41,6 +42,7 @@ def add(
     attendees: int,
     students: int,
     notes: str,
+    programme: str,
     ref: str | None,
 ) -> None:
     """Log an activity of KIND (示范课, 专题讲座, 培训 … or English) called TITLE.
@@ -61,6 +63,7 @@ def add(
         attendees=attendees,
         students=students,
         notes=notes,
+        programme=programme,
         ref=ref,
     )
     done(record, "logged")

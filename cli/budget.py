@@ -55,6 +55,7 @@ def allocate(
 @click.option(
     "--allow-overspend", is_flag=True, help="Record it even beyond the allocation (flagged)."
 )
+@click.option("--programme", default="", help="The programme it belongs to, by name.")
 @click.option("--ref", help="A unique code (e.g. the voucher number).")
 @pass_state
 def spend(
@@ -67,6 +68,7 @@ def spend(
     secondment: str | None,
     activity: str | None,
     allow_overspend: bool,
+    programme: str,
     ref: str | None,
 ) -> None:
     """Record AMOUNT yuan spent from an ALLOCATION (id or ref); overspending is refused.
@@ -85,6 +87,7 @@ def spend(
         secondment=secondment,
         activity=activity,
         allow_overspend=allow_overspend,
+        programme=programme,
         ref=ref,
     )
     left = tracker.balance(record.allocation_id)

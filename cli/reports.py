@@ -20,7 +20,12 @@ FILTERS: list[tuple[str, Any, str]] = [
     ("region", str, "A region, as written on its schools, e.g. 贵州省黔西南州贞丰县."),
     ("partnership", str, "A partnership, by id or ref."),
     ("school", str, "A school, by id or ref."),
-    ("programme", str, "A mentoring programme by name, e.g. 百千万 (mentoring)."),
+    (
+        "programme",
+        str,
+        "A programme by name, e.g. 百千万 (mentoring) or 两个全覆盖: its records only, "
+        "or its thresholds (quotas).",
+    ),
     ("rubric", str, "A rubric by id or ref (assessments)."),
     ("period", str, "An assessment period, e.g. 2023-2024学年 (assessments)."),
     ("threshold", click.IntRange(1), "Days of rural service asked for (rural-service; 365)."),

@@ -27,6 +27,7 @@ def secondment() -> None:
     help="The partnership it counts under, by id or ref (default: the pairing's).",
 )
 @click.option("--post", default="", help="Post held at the host, for 挂职 (e.g. 副校长).")
+@click.option("--programme", default="", help="The programme it belongs to, by name.")
 @click.option("--ref", help="A unique code for the secondment.")
 @pass_state
 def add(
@@ -38,6 +39,7 @@ def add(
     ends_on: str,
     pairing: str | None,
     partnership: str | None,
+    programme: str,
     post: str,
     ref: str | None,
 ) -> None:
@@ -55,6 +57,7 @@ def add(
         ends_on=ends_on,
         pairing=pairing,
         partnership=partnership,
+        programme=programme,
         post=post,
         ref=ref,
     )

@@ -30,7 +30,7 @@ from .query import Filters, Measure
 
 S = TypeVar("S", bound=Stored)
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """The schema version this release of the library writes."""
 
 

@@ -37,6 +37,9 @@ ADDED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("secondments", "partnership_id"),
     ("schools", "kind"),
     ("programmes", "thresholds"),
+    ("secondments", "programme"),
+    ("activities", "programme"),
+    ("expenses", "programme"),
 )
 """``(table, column)`` for each column a migration added to a record table, oldest
 first (``*`` for every table): rows loaded before it was added were digested

@@ -138,6 +138,7 @@ class Operations(Store):
         ends_on: dt.date | str,
         pairing: Key | None = None,
         partnership: Key | None = None,
+        programme: str = "",
         post: str = "",
         ref: str | None = None,
     ) -> Secondment:
@@ -153,6 +154,7 @@ class Operations(Store):
                 ends_on=ends_on,
                 pairing_id=self._id(Pairing, pairing),
                 partnership_id=self._id(Partnership, partnership),
+                programme=programme,
                 post=post,
                 ref=ref,
             )
@@ -172,6 +174,7 @@ class Operations(Store):
         attendees: int = 0,
         students: int = 0,
         notes: str = "",
+        programme: str = "",
         ref: str | None = None,
     ) -> Activity:
         """Record an activity with its lessons (节), attendee person-times (人次) and students."""
@@ -189,6 +192,7 @@ class Operations(Store):
                 attendees=attendees,
                 students=students,
                 notes=notes,
+                programme=programme,
                 ref=ref,
             )
         )
@@ -296,6 +300,7 @@ class Operations(Store):
         secondment: Key | None = None,
         activity: Key | None = None,
         allow_overspend: bool = False,
+        programme: str = "",
         ref: str | None = None,
     ) -> Expense:
         """Record an expense; one that would overspend the allocation is refused unless
@@ -311,6 +316,7 @@ class Operations(Store):
                 secondment_id=self._id(Secondment, secondment),
                 activity_id=self._id(Activity, activity),
                 overspend_approved=allow_overspend,
+                programme=programme,
                 ref=ref,
             )
         )

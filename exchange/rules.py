@@ -64,6 +64,7 @@ class Lookup:
         self._ids: dict[type[Stored], dict[int, bool]] = {}
         self.claims: dict[int, list[Secondment]] = {}
         """Approved or active secondments of this bulk load not yet stored, per teacher."""
+        self._programmes: dict[str, bool] = {}
 
     def get(self, cls: type[Stored], id: int) -> Any:
         """The record, or ``None``."""
@@ -86,6 +87,13 @@ class Lookup:
             else:
                 known[id] = self.backend.count(cls, {"id": Op("eq", id)}) > 0
         return known[id]
+
+    def programme_named(self, name: str) -> bool:
+        """Whether a programme of this name is stored."""
+        if name not in self._programmes:
+            named = {"name": Op("eq", name)}
+            self._programmes[name] = self.backend.count(Programme, named) > 0
+        return self._programmes[name]
 
     def need(self, cls: type[Stored], id: int, *, by: Stored, field: str) -> Any:
         """The record, or :class:`NotFound` naming who asked for it."""
@@ -162,8 +170,23 @@ def _secondment(record: Secondment, lookup: Lookup, backend: Backend) -> None:
         )
 
 
+def _defined_programme(record: Secondment | Activity | Expense, lookup: Lookup) -> None:
+    """A programme a record names is defined (a typo is not a new programme)."""
+    if record.programme and not lookup.programme_named(record.programme):
+        raise NotFound(
+            message(
+                "{kind} names programme {programme!r}, which is not defined; define it "
+                "with `exchange programme add`",
+                kind=noun(type(record)),
+                programme=record.programme,
+            )
+        )
+
+
 def attributed(record: Secondment | Activity, lookup: Lookup) -> None:
-    """A record that names both a pairing and a partnership names the pairing's own."""
+    """Its programme is defined, and a record that names both a pairing and a
+    partnership names the pairing's own."""
+    _defined_programme(record, lookup)
     if record.pairing_id is None or record.partnership_id is None:
         return
     pairing = lookup.need(Pairing, record.pairing_id, by=record, field="pairing_id")
@@ -264,6 +287,7 @@ def spent(
 
 
 def _expense(record: Expense, lookup: Lookup, backend: Backend) -> None:
+    _defined_programme(record, lookup)
     allocation: Allocation = lookup.get(Allocation, record.allocation_id)
     if record.spent_on.year != allocation.year:
         raise RuleViolation(

@@ -7,6 +7,7 @@ import io
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -362,3 +363,45 @@ def test_a_programme_sets_quota_thresholds_from_the_command_line(db: Path) -> No
                "两个全覆盖", "--json")[1]
     )  # fmt: skip
     assert [row[5] for row in quotas["tables"][0]["rows"]] == ["10", "20", "100", "90"]
+
+
+def test_records_name_their_programme_and_reports_keep_its_own(db: Path) -> None:
+    """优课解码's training, secondment and expense name it; reports asked for the
+    programme count those and leave out the rest; a programme not defined is refused."""
+    before = dump(db)
+    for args in (
+        ["activity", "add", "培训", "优课解码", "--on", "2025-04-01", "--programme", "优课解码"],
+        ["budget", "spend", "B-2025", "100", "--category", "培训", "--on", "2025-04-01",
+         "--programme", "优课解码"],
+    ):  # fmt: skip
+        code, out, err = invoke(db, *args)
+        assert code == 1 and out == "" and err.count("\n") == 1
+        assert "programme '优课解码', which is not defined" in err
+    assert dump(db) == before
+    for args in (
+        ["programme", "add", "优课解码"],
+        ["activity", "add", "培训", "优课解码第一期", "--on", "2025-04-01", "--attendees", "25",
+         "--partnership", "HY-ZF", "--programme", "优课解码"],
+        ["secondment", "add", "T-3", "HY-BD", "--kind", "跟岗", "--from", "2025-04-01",
+         "--to", "2025-04-10", "--programme", "优课解码", "--ref", "S-YK"],
+        ["secondment", "approve", "S-YK"], ["secondment", "start", "S-YK"],
+        ["budget", "spend", "B-2025", "2400", "--category", "培训", "--on", "2025-04-01",
+         "--programme", "优课解码"],
+        ["budget", "spend", "B-2025", "600", "--category", "差旅补助", "--on", "2025-04-02"],
+    ):  # fmt: skip
+        assert invoke(db, *args)[0] == 0, args
+
+    def report(*args: str) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(invoke(db, "report", *args, "--json")[1])
+        return data
+
+    everything = report("summary", "--year", "2025")["tables"][0]["totals"]
+    ours = report("summary", "--year", "2025", "--programme", "优课解码")["tables"][0]
+    assert [ours["totals"][i] for i in (2, 3, 4, 6, 10)] == [0, 1, 0, 1, 25]  # no pairings
+    assert everything[6] == 2  # the other training counts without the filter
+    roster = report("secondments", "--programme", "优课解码")["tables"][0]["rows"]
+    assert [row[0] for row in roster] == ["田静"]
+    budget = report("budget", "--programme", "优课解码")["tables"][0]["rows"]
+    assert [row[4] for row in budget] == ["2400.00"]  # spent: its own expense only
+    code, _, err = invoke(db, "report", "summary", "--programme", "三个全覆盖")
+    assert code == 1 and "no programme named '三个全覆盖'" in err

@@ -1079,7 +1079,9 @@ def test_each_report_names_the_filters_it_takes() -> None:
     period = {"[--year]", "[--since]", "[--until]"}
     places = {"[--region]", "[--partnership]", "[--school]"}
     for name in ("summary", "secondments", "rural-service"):
-        assert period | places <= set(listed[name].split()), name
+        assert period | places | {"[--programme]"} <= set(listed[name].split()), name
+    for name in ("coverage", "budget"):
+        assert "[--programme]" in listed[name].split(), name
     assert period | {"--region", "[--partnership]"} <= set(listed["coverage"].split())
     assert {"[--year]"} | places <= set(listed["budget"].split())
     assert set(listed["quotas"].split()) == {"--region", "--year", "[--programme]"}

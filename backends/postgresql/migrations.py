@@ -27,7 +27,12 @@ from exchange.backend import newer_schema
 from exchange.errors import BackendError
 from exchange.i18n import message
 
-from ..indexes import M003_RECORD_TABLES, M004_LIST_ORDERS, M005_SECONDMENT_PARTNERSHIP_INDEX
+from ..indexes import (
+    M003_RECORD_TABLES,
+    M004_LIST_ORDERS,
+    M005_SECONDMENT_PARTNERSHIP_INDEX,
+    M008_PROGRAMME_TABLES,
+)
 from .statements import IDS_TABLE, quote
 
 if TYPE_CHECKING:
@@ -371,6 +376,13 @@ STEPS = (
     Step(
         "m007_programme_thresholds",
         ('ALTER TABLE "programmes" ADD COLUMN "thresholds" json NOT NULL DEFAULT \'{}\'',),
+    ),
+    Step(
+        "m008_programme_attribution",
+        tuple(
+            f'ALTER TABLE "{table}" ADD COLUMN "programme" text NOT NULL DEFAULT \'\''
+            for table in M008_PROGRAMME_TABLES
+        ),
     ),
 )
 """Every migration this release knows, in order."""

@@ -23,7 +23,12 @@ from typing import TYPE_CHECKING
 
 from exchange.backend import newer_schema
 
-from ..indexes import M003_RECORD_TABLES, M004_LIST_ORDERS, M005_SECONDMENT_PARTNERSHIP_INDEX
+from ..indexes import (
+    M003_RECORD_TABLES,
+    M004_LIST_ORDERS,
+    M005_SECONDMENT_PARTNERSHIP_INDEX,
+    M008_PROGRAMME_TABLES,
+)
 
 if TYPE_CHECKING:
     from sqlite_utils.db import Database
@@ -376,6 +381,13 @@ def m006_organisations(db: Database) -> None:
 def m007_programme_thresholds(db: Database) -> None:
     """Let a programme set its own quota thresholds."""
     db.execute('ALTER TABLE "programmes" ADD COLUMN "thresholds" TEXT NOT NULL DEFAULT \'{}\'')
+
+
+@_step
+def m008_programme_attribution(db: Database) -> None:
+    """Let secondments, activities and expenses name their programme."""
+    for table in M008_PROGRAMME_TABLES:
+        db.execute(f'ALTER TABLE "{table}" ADD COLUMN "programme" TEXT NOT NULL DEFAULT \'\'')
 
 
 def _drop_not_null(db: Database, table: str, old: str, new: str) -> None:

@@ -93,6 +93,11 @@ def _ref(chinese: str) -> Column:
     return _col("ref", "ref code", chinese, cells.key)
 
 
+def _programme() -> Column:
+    """The programme a secondment, activity or expense belongs to, by name."""
+    return _col("programme", "programme program", "所属项目 项目名称", cells.text)
+
+
 def _period(start: str, end: str) -> list[Column]:
     return [
         _col(start, f"{start} start start_date", "开始日期 起始日期", cells.day),
@@ -149,6 +154,7 @@ _TABLES: dict[type[Record], list[Column]] = {
         _col("status", "status", "状态", cells.choice(SecondmentStatus)),
         *_linked("pairing_id", "pairing", "结对 校校结对 结对编号", Pairing),
         *_linked("partnership_id", "partnership", "协作关系 所属协作", Partnership),
+        _programme(),
         _col("post", "post", "挂职岗位 岗位", cells.text),
         _col("returned_on", "returned_on returned", "实际返回日期 返回日期", cells.day),
         _col("reason", "reason", "原因", cells.text),
@@ -175,6 +181,7 @@ _TABLES: dict[type[Record], list[Column]] = {
         _col("attendees", "attendees", "人次 参与人次 参加人次", cells.whole),
         _col("students", "students", "学生人数 学生数", cells.whole),
         _col("notes", "notes remarks", "备注", cells.text),
+        _programme(),
     ],
     Allocation: [
         _ref("编号 经费编号"),
@@ -193,6 +200,7 @@ _TABLES: dict[type[Record], list[Column]] = {
         *_linked("secondment_id", "secondment", "交流 交流编号", Secondment),
         *_linked("activity_id", "activity", "活动 活动编号", Activity),
         _col("overspend_approved", "overspend_approved", "批准超支 允许超支", cells.flag),
+        _programme(),
     ],
 }
 

@@ -51,6 +51,8 @@ class Secondment(Record):
     partnership_id: int | None = fields.link("partnerships", required=False)
     """The partnership it counts under; a pairing's partnership when it names a pairing
     (广清's 跟岗 teachers came from schools with no pairing)."""
+    programme: str = fields.text(limit=fields.MAX_NAME)
+    """The programme it belongs to, by name (两个全覆盖, 优课解码); empty for none."""
     returned_on: dt.date | None = fields.day(required=False)
     """The actual last day, when it differs from the plan (an early return)."""
     post: str = fields.text(limit=fields.MAX_NAME)
@@ -123,6 +125,8 @@ class Activity(Record):
     students: int = fields.count()
     """Students taking part (study trips, donations)."""
     notes: str = fields.text()
+    programme: str = fields.text(limit=fields.MAX_NAME)
+    """The programme it belongs to, by name (优课解码); empty for none."""
 
 
 @attrs.frozen(kw_only=True)

@@ -41,3 +41,5 @@ class Expense(Record):
     activity_id: int | None = fields.link("activities", required=False)
     overspend_approved: bool = fields.flag()
     """Set to allow an expense beyond the allocation; it is then flagged in reports."""
+    programme: str = fields.text(limit=fields.MAX_NAME)
+    """The programme it was spent for, by name; empty for none."""

@@ -1,5 +1,7 @@
 """The ``budget`` report: each allocation with what was spent, by category, and what is left.
 
+With a programme, the spending counted is the expenses that name it.
+
 Spending is summed by the backend, per allocation and category, in one grouped
 query (archived expenses were still spent). An allocation is *over* when its
 spending passes the amount granted; approved overspends are shown apart.
@@ -26,10 +28,13 @@ def budget(
     region: str | None = None,
     partnership: int | str | None = None,
     school: int | str | None = None,
+    programme: str | None = None,
 ) -> Report:
     """Allocations (of ``year``, or all) with spent, left, approved overspend and an
     overspend flag, then the spending of each by category."""
-    scope = resolve(tracker, region=region, partnership=partnership, school=school)
+    scope = resolve(
+        tracker, region=region, partnership=partnership, school=school, programme=programme
+    )
     spent: dict[int, dict[ExpenseCategory, Decimal]] = defaultdict(dict)
     over: dict[int, Decimal] = defaultdict(Decimal)
     for row in tracker.aggregate(
@@ -37,6 +42,7 @@ def budget(
         group_by=["allocation_id", "category", "overspend_approved"],
         measures={"spent": total("amount")},
         include_archived=True,
+        **scope.of_programme(),
     ):
         found = spent[row["allocation_id"]]
         found[row["category"]] = found.get(row["category"], Decimal(0)) + row["spent"]

@@ -10,7 +10,8 @@ its start. Schools are counted by stage; the uncovered ones are listed.
 region's teachers took part in (:class:`~exchange.models.Participation`), and
 how many distinct teachers and schools of the region they reached: 广清's 优课解码
 training reached 25 seed teachers (种子教师) of 25 schools. The totals row counts
-each teacher and school once across kinds.
+each teacher and school once across kinds. A programme filter keeps its
+activities only (the pairings count whatever the programme).
 """
 
 from __future__ import annotations
@@ -37,11 +38,18 @@ def coverage(
     since: dt.date | str | None = None,
     until: dt.date | str | None = None,
     partnership: int | str | None = None,
+    programme: str | None = None,
     as_of: dt.date | None = None,
 ) -> Report:
     """Schools of ``region`` by stage, with and without a pairing, and the share covered."""
     scope = resolve(
-        tracker, year=year, since=since, until=until, region=region, partnership=partnership
+        tracker,
+        year=year,
+        since=since,
+        until=until,
+        region=region,
+        partnership=partnership,
+        programme=programme,
     )
     end = scope.until or as_of or dt.date.today()
     groups = tracker.aggregate(
@@ -144,6 +152,8 @@ def _held(tracker: Tracker, scope: Scope, taken: dict[int, set[int]]) -> Iterato
         pairing = pairings.get(activity.pairing_id or 0)
         owner = activity.partnership_id or (pairing.partnership_id if pairing else None)
         ours = scope.partnership is None or owner == scope.partnership.id
+        if scope.programme is not None and activity.programme != scope.programme:
+            ours = False
         if ours and scope.in_period(activity.held_on):
             yield activity
 

@@ -61,6 +61,7 @@ def secondments(
     region: str | None = None,
     partnership: int | str | None = None,
     school: int | str | None = None,
+    programme: str | None = None,
     as_of: dt.date | None = None,
 ) -> Report:
     """Every secondment meeting the period, by start date, with days served; the
@@ -74,6 +75,7 @@ def secondments(
         region=region,
         partnership=partnership,
         school=school,
+        programme=programme,
     )
     tally = Tally(lambda: roster_rows(tracker, scope, as_of or dt.date.today()), [6], TOTALS)
     table = Table(name="secondments", columns=COLUMNS, rows=tally.rows, totals=tally.totals)

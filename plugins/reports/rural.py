@@ -36,6 +36,7 @@ def rural_service(
     region: str | None = None,
     partnership: int | str | None = None,
     school: int | str | None = None,
+    programme: str | None = None,
     as_of: dt.date | None = None,
 ) -> Report:
     """Per teacher who served at a rural host: days served there and whether
@@ -55,6 +56,7 @@ def rural_service(
         region=region,
         partnership=partnership,
         school=school,
+        programme=programme,
     )
     today = as_of or dt.date.today()
     served: dict[int, Served] = {}

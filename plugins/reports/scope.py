@@ -1,8 +1,9 @@
-"""What a report covers: a period, a region, a partnership, a school.
+"""What a report covers: a period, a region, a partnership, a programme, a school.
 
 Every built-in report takes the same filters, checked the same way here: a
 year or a date range (not both, and not ending before it starts), a region
-some school is in, and a partnership or school named by id or ref.
+some school is in, a partnership or school named by id or ref, and a programme
+by name (the secondments, activities and expenses that name it).
 """
 
 from __future__ import annotations
@@ -39,8 +40,14 @@ class Scope:
     region_school_ids: frozenset[int] = frozenset()
     partnership: Partnership | None = None
     school: School | None = None
+    programme: str | None = None
+    """A programme's name: only the records that name it."""
     parameters: dict[str, Any] = attrs.field(factory=dict)
     """The filters as given, for the report's parameters."""
+
+    def of_programme(self) -> dict[str, str]:
+        """The filter keeping the records of the chosen programme (none without one)."""
+        return {} if self.programme is None else {"programme": self.programme}
 
     def dates(self, field: str) -> dict[str, Op]:
         """Filters keeping a date ``field`` within the period."""
@@ -107,6 +114,7 @@ def resolve(
     region: str | None = None,
     partnership: int | str | None = None,
     school: int | str | None = None,
+    programme: str | None = None,
 ) -> Scope:
     """Check the filters and look up what they name; one clear error for the first wrong one."""
     given = {
@@ -116,6 +124,7 @@ def resolve(
         "region": region,
         "partnership": partnership,
         "school": school,
+        "programme": programme,
     }
     parameters: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     first = None if since is None else as_date(since)
@@ -141,6 +150,7 @@ def resolve(
         region_school_ids=ids,
         partnership=None if partnership is None else tracker.get(Partnership, partnership),
         school=None if school is None else tracker.get(School, school),
+        programme=None if programme is None else tracker.programme(programme).name,
         parameters=parameters,
     )
 
@@ -189,6 +199,7 @@ def placements(
         filters["ends_on"] = Op("ge", scope.since)
     if statuses is not None:
         filters["status"] = one_of(*statuses)
+    filters.update(scope.of_programme())
     found = tracker.find(Secondment, include_archived=True, order_by=["starts_on"], **filters)
     while chunk := list(itertools.islice(found, BATCH)):
         teachers = lookup(tracker, Teacher, (s.teacher_id for s in chunk))

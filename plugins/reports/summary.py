@@ -54,6 +54,7 @@ def summary(
     region: str | None = None,
     partnership: int | str | None = None,
     school: int | str | None = None,
+    programme: str | None = None,
     by: str = "kind",
     as_of: dt.date | None = None,
 ) -> Report:
@@ -68,6 +69,7 @@ def summary(
         region=region,
         partnership=partnership,
         school=school,
+        programme=programme,
     )
     pairings = {p.id: p for p in tracker.find(Pairing, include_archived=True)}
     names = {p.id: p.name for p in tracker.find(Partnership, include_archived=True)}
@@ -218,6 +220,7 @@ def _activities(
         measures=MEASURES,
         include_archived=True,
         **scope.dates("held_on"),
+        **scope.of_programme(),
     )
     out: dict[tuple[int | None, int, ActivityKind], dict[str, int]] = {}
     for group in groups:
@@ -233,6 +236,10 @@ def _activities(
 
 
 def _pairings(tracker: Tracker, scope: Scope) -> dict[Key, int]:
+    """Pairings signed per (partnership, year); none under a programme, which pairings
+    do not name."""
+    if scope.programme is not None:
+        return {}
     groups = tracker.aggregate(
         Pairing,
         group_by=[
