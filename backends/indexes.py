@@ -57,3 +57,8 @@ M005_SECONDMENT_PARTNERSHIP_INDEX = (
 
 M008_PROGRAMME_TABLES = ("secondments", "activities", "expenses")
 """Migration m008: the record tables that gain a ``programme`` column."""
+
+M009_ALLOCATION_HOLDER_INDEX = (
+    'CREATE INDEX "idx_allocations_school_id" ON "allocations" ("school_id")'
+)
+"""Migration m009: allocations held by an organisation, found by it."""

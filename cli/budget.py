@@ -15,31 +15,52 @@ def budget() -> None:
 
 
 @budget.command()
-@click.argument("pairing")
+@click.argument("pairing", required=False)
 @click.option("--year", required=True, type=click.IntRange(1900, 2999), help="Budget year.")
 @click.option("--amount", required=True, help="Yuan, e.g. 100000 or 2400.50.")
 @click.option("--source", default="", help="Who grants it, e.g. 长沙市教育局.")
+@click.option(
+    "--organisation", help="The school, bureau or centre that holds it, instead of a pairing."
+)
 @click.option("--ref", help="A unique code for the allocation.")
 @pass_state
 def allocate(
-    state: State, pairing: str, year: int, amount: str, source: str, ref: str | None
+    state: State,
+    pairing: str | None,
+    year: int,
+    amount: str,
+    source: str,
+    organisation: str | None,
+    ref: str | None,
 ) -> None:
-    """Grant money to a PAIRING (id or ref) for a year; one allocation per pairing and year.
+    """Grant money to a PAIRING (id or ref), or to one --organisation, for a year; one
+    allocation per holder and year.
 
     \b
     Example:
         exchange budget allocate CS-HH-1 --year 2025 --amount 100000 --source 长沙市教育局
+        exchange budget allocate --organisation CH-JYJ --year 2025 --amount 50000
     """
-    record = state.tracker().allocate(pairing, year=year, amount=amount, source=source, ref=ref)
-    click.echo(
-        _(
+    record = state.tracker().allocate(
+        pairing, year=year, amount=amount, source=source, organisation=organisation, ref=ref
+    )
+    if record.pairing_id is None:
+        line = _(
+            "allocated ¥{amount:,} to organisation {school_id} for {year} (allocation {record_id})",
+            amount=record.amount,
+            school_id=record.school_id,
+            year=year,
+            record_id=record.id,
+        )
+    else:
+        line = _(
             "allocated ¥{amount:,} to pairing {pairing_id} for {year} (allocation {record_id})",
             amount=record.amount,
             pairing_id=record.pairing_id,
             year=year,
             record_id=record.id,
         )
-    )
+    click.echo(line)
 
 
 @budget.command()

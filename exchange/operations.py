@@ -270,18 +270,21 @@ class Operations(Store):
 
     def allocate(
         self,
-        pairing: Key,
+        pairing: Key | None = None,
         *,
         year: int,
         amount: decimal.Decimal | int | str,
         source: str = "",
+        organisation: Key | None = None,
         ref: str | None = None,
     ) -> Allocation:
-        """Grant money to a pairing for a year (e.g. ¥100,000 per school per year)."""
+        """Grant money for a year to a pairing (e.g. ¥100,000 per school per year), or to
+        one ``organisation`` (a school, a bureau, a centre)."""
         return self.add(
             build(
                 Allocation,
-                pairing_id=self._need_id(Pairing, pairing),
+                pairing_id=self._id(Pairing, pairing),
+                school_id=self._id(School, organisation),
                 year=year,
                 amount=amount,
                 source=source,

@@ -480,6 +480,15 @@ def _participation(record: Participation, lookup: Lookup, backend: Backend) -> N
 
 
 def _allocation(record: Allocation, lookup: Lookup, backend: Backend) -> None:
+    if record.pairing_id is None:
+        holder = f"organisation {record.school_id}"
+        _unique(
+            record,
+            backend,
+            ("school_id", "year"),
+            f"an allocation to {holder} for {record.year} is",
+        )
+        return
     _unique(
         record,
         backend,

@@ -109,3 +109,33 @@ def test_an_expense_is_dated_within_its_allocations_year(kind: str, overspend: b
     with pytest.raises(errors.RuleViolation, match=r"allocation 1 \(2025\)"):
         tracker.update(attrs.evolve(first, spent_on="2026-01-05"))
     assert dump(tracker.backend) == before
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_an_organisation_holds_an_allocation_of_its_own(kind: str) -> None:
+    """成华区教育局's own grant: spent and reported like a pairing's, one per year, and
+    an allocation names a pairing or an organisation, never both or neither."""
+    tracker = _open(kind)
+    pairing_grant = _envelope(tracker, Decimal(100000))
+    bureau = tracker.add(School(name="成华区教育局", region="成华区", kind="教育局"))
+    grant = tracker.allocate(organisation=bureau, year=2025, amount="50000")
+    assert (grant.pairing_id, grant.school_id) == (None, bureau.id)
+    tracker.spend(grant, "1200", category="培训", spent_on="2025-05-01")
+    assert tracker.balance(grant) == Decimal("48800.00")
+    before = dump(tracker.backend)
+    with pytest.raises(errors.RuleViolation, match="organisation 3 for 2025 is already recorded"):
+        tracker.allocate(organisation=bureau, year=2025, amount="5")
+    with pytest.raises(errors.InvalidRecord, match="not both"):
+        tracker.allocate(pairing_grant.pairing_id, organisation=bureau, year=2026, amount="5")
+    with pytest.raises(errors.InvalidRecord, match="needs a pairing or an organisation"):
+        tracker.allocate(year=2026, amount="5")
+    assert dump(tracker.backend) == before
+    rows = tracker.report("budget", year=2025).table("allocations").rows
+    assert [list(r[:6]) for r in rows] == [
+        [2025, "雅礼中学", "靖州一中", Decimal(100000), Decimal(0), Decimal(100000)],
+        [2025, "成华区教育局", "", Decimal(50000), Decimal(1200), Decimal(48800)],
+    ]
+    held = tracker.report("budget", region="成华区").table("allocations").rows
+    assert [list(r) for r in held] == [
+        [2025, "成华区教育局", "", Decimal(50000), Decimal(1200), Decimal(48800), 0, False]
+    ]

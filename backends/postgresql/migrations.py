@@ -32,6 +32,7 @@ from ..indexes import (
     M004_LIST_ORDERS,
     M005_SECONDMENT_PARTNERSHIP_INDEX,
     M008_PROGRAMME_TABLES,
+    M009_ALLOCATION_HOLDER_INDEX,
 )
 from .statements import IDS_TABLE, quote
 
@@ -382,6 +383,14 @@ STEPS = (
         tuple(
             f'ALTER TABLE "{table}" ADD COLUMN "programme" text NOT NULL DEFAULT \'\''
             for table in M008_PROGRAMME_TABLES
+        ),
+    ),
+    Step(
+        "m009_organisation_allocations",
+        (
+            'ALTER TABLE "allocations" ALTER COLUMN "pairing_id" DROP NOT NULL',
+            'ALTER TABLE "allocations" ADD COLUMN "school_id" bigint REFERENCES "schools" ("id")',
+            M009_ALLOCATION_HOLDER_INDEX,
         ),
     ),
 )

@@ -28,6 +28,7 @@ from ..indexes import (
     M004_LIST_ORDERS,
     M005_SECONDMENT_PARTNERSHIP_INDEX,
     M008_PROGRAMME_TABLES,
+    M009_ALLOCATION_HOLDER_INDEX,
 )
 
 if TYPE_CHECKING:
@@ -388,6 +389,22 @@ def m008_programme_attribution(db: Database) -> None:
     """Let secondments, activities and expenses name their programme."""
     for table in M008_PROGRAMME_TABLES:
         db.execute(f'ALTER TABLE "{table}" ADD COLUMN "programme" TEXT NOT NULL DEFAULT \'\'')
+
+
+@_step
+def m009_organisation_allocations(db: Database) -> None:
+    """Let an organisation hold an allocation: ``pairing_id`` may be empty, and
+    ``school_id`` names the holder."""
+    _drop_not_null(
+        db,
+        "allocations",
+        '"pairing_id" INTEGER NOT NULL REFERENCES "pairings" ("id"),',
+        '"pairing_id" INTEGER REFERENCES "pairings" ("id"),',
+    )
+    db.execute(
+        'ALTER TABLE "allocations" ADD COLUMN "school_id" INTEGER REFERENCES "schools" ("id")'
+    )
+    db.execute(M009_ALLOCATION_HOLDER_INDEX)
 
 
 def _drop_not_null(db: Database, table: str, old: str, new: str) -> None:

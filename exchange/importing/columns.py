@@ -186,6 +186,7 @@ _TABLES: dict[type[Record], list[Column]] = {
     Allocation: [
         _ref("编号 经费编号"),
         *_linked("pairing_id", "pairing", "结对 校校结对 结对编号", Pairing),
+        *_linked("school_id", "organisation holder", "单位 承担单位 经费单位", School),
         _col("year", "year", "年度 年份", cells.whole),
         _col("amount", "amount", "金额 金额(元) 拨款金额", cells.money),
         _col("source", "source", "来源 经费来源 拨款单位", cells.text),

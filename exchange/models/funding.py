@@ -10,20 +10,33 @@ import attrs
 
 from .. import fields
 from ..enums import ExpenseCategory
+from ..errors import InvalidRecord
+from ..i18n import message
 from .base import Record
 
 
 @attrs.frozen(kw_only=True)
 class Allocation(Record):
-    """Money granted to a pairing for a year (专项经费)."""
+    """Money granted for a year (专项经费) to a pairing, or to one organisation (a school,
+    a bureau, a teacher-development centre)."""
 
     table: ClassVar[str] = "allocations"
 
-    pairing_id: int = fields.link("pairings")
+    pairing_id: int | None = fields.link("pairings", required=False)
     year: int = fields.number(1900, 2999)
     amount: decimal.Decimal = fields.money("allocation amount")
     source: str = fields.text(limit=fields.MAX_NAME)
     """Who grants it, e.g. 长沙市教育局."""
+    school_id: int | None = fields.link("schools", required=False)
+    """The organisation that holds it, when it is not a pairing's."""
+
+    def __attrs_post_init__(self) -> None:
+        if (self.pairing_id is None) == (self.school_id is None):
+            raise InvalidRecord(
+                message("an allocation goes to a pairing or to one organisation, not both")
+                if self.pairing_id is not None
+                else message("an allocation needs a pairing or an organisation to hold it")
+            )
 
 
 @attrs.frozen(kw_only=True)

@@ -1,6 +1,9 @@
 """The ``budget`` report: each allocation with what was spent, by category, and what is left.
 
-With a programme, the spending counted is the expenses that name it.
+With a programme, the spending counted is the expenses that name it. An
+allocation held by one organisation (a bureau, a centre) shows it in the
+supporting column and leaves the supported one blank; a partnership filter
+leaves it out.
 
 Spending is summed by the backend, per allocation and category, in one grouped
 query (archived expenses were still spent). An allocation is *over* when its
@@ -18,7 +21,7 @@ from exchange.enums import ExpenseCategory
 from exchange.query import total
 from exchange.report import Column, Report, Table
 
-from .scope import lookup, resolve, schools_of
+from .scope import Scope, lookup, resolve, schools_of
 
 
 def budget(
@@ -51,20 +54,15 @@ def budget(
     wanted: dict[str, Any] = {} if year is None else {"year": year}
     grants = list(tracker.find(Allocation, order_by=["year", "id"], **wanted))
     pairings = lookup(tracker, Pairing, (g.pairing_id for g in grants))
-    grants = [g for g in grants if scope.covers_pairing(pairings[g.pairing_id])]
+    grants = [g for g in grants if _covers(scope, g, pairings)]
+    held = (g.school_id for g in grants)
     schools = lookup(
-        tracker,
-        School,
-        [s for p in pairings.values() for s in schools_of(p)],
+        tracker, School, [*(s for p in pairings.values() for s in schools_of(p)), *held]
     )
     rows: list[list[Any]] = []
     by_category: list[list[Any]] = []
     for grant in grants:
-        pairing = pairings[grant.pairing_id]
-        names = [
-            schools[pairing.supporting_school_id].name,
-            schools[pairing.supported_school_id].name,
-        ]
+        names = _holders(grant, pairings, schools)
         used = sum(spent[grant.id or 0].values(), Decimal(0))
         left = grant.amount - used
         rows.append([grant.year, *names, grant.amount, used, left, over[grant.id or 0], left < 0])
@@ -102,6 +100,25 @@ def budget(
     )
     parameters = {**wanted, **scope.parameters}
     return Report(title="budget", parameters=parameters, tables=[allocations, categories])
+
+
+def _covers(scope: Scope, grant: Allocation, pairings: dict[int, Pairing]) -> bool:
+    """Whether the filters keep ``grant``: its pairing's, or its organisation's (which no
+    partnership filter keeps)."""
+    if grant.pairing_id is not None:
+        return scope.covers_pairing(pairings[grant.pairing_id])
+    return scope.partnership is None and scope.touches([grant.school_id])
+
+
+def _holders(
+    grant: Allocation, pairings: dict[int, Pairing], schools: dict[int, School]
+) -> list[str]:
+    """The supporting and supported school of the grant's pairing; or the organisation
+    that holds it, and a blank."""
+    if grant.pairing_id is None:
+        return [schools[grant.school_id or 0].name, ""]
+    pairing = pairings[grant.pairing_id]
+    return [schools[pairing.supporting_school_id].name, schools[pairing.supported_school_id].name]
 
 
 def _order(item: tuple[ExpenseCategory, Decimal]) -> int:
