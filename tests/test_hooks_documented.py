@@ -115,3 +115,14 @@ def test_the_guide_shows_the_example_package_as_it_is(name: str) -> None:
 
 def test_the_conformance_kit_has_its_section() -> None:
     assert "\n## Testing your backend with the conformance kit\n" in guide()
+
+
+def test_the_guide_names_every_built_in_plugin_and_counts_the_registry_hooks() -> None:
+    from exchange.plugins import BUILTIN_PLUGINS
+
+    guide = GUIDE.read_text(encoding="utf-8")
+    assert [name for name in BUILTIN_PLUGINS if f"`{name}`" not in guide] == []
+    registries = [name for name in dir(hookspecs) if re.fullmatch(r"register_\w+", name)]
+    registries.remove("register_commands")  # fills no registry
+    words = {4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
+    assert f"The {words[len(registries)]} `register_*` hooks that fill a registry" in guide
