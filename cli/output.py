@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -110,8 +109,7 @@ def open_output(path: Path | None, *, binary: bool) -> Iterator[IO[Any]]:
     try:
         with open(handle, "wb" if binary else "w", **text) as stream:
             yield stream
-        partial.chmod(0o666 & ~_umask())  # as an ordinary new file, not mkstemp's 0600
-        partial.replace(path)
+        partial.replace(path)  # mkstemp's 0600: the owner's alone, like the store
     except OSError as error:
         raise click.ClickException(
             _("cannot write {path}: {strerror}", path=path, strerror=error.strerror)
@@ -119,12 +117,6 @@ def open_output(path: Path | None, *, binary: bool) -> Iterator[IO[Any]]:
     finally:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def record_detail(record: Stored) -> Report:

@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
+import stat
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -37,6 +38,7 @@ from exchange import (
     School,
     Secondment,
     Teacher,
+    Tracker,
 )
 from exchange.backend import SCHEMA_VERSION, STORED_TYPES, Backend
 from exchange.changelog import GENESIS, Change, make_change
@@ -838,3 +840,30 @@ def test_two_processes_read_then_write_without_locking_errors(path: Path) -> Non
     store = SQLiteBackend(url)
     assert store.count(School, {}) == 2 * runs
     store.close()
+
+
+def test_stores_backups_and_exports_are_their_owners_alone(tmp_path: Path) -> None:
+    """New files are created 0600 whatever the umask; an existing store keeps its mode."""
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    old = os.umask(0o022)
+    try:
+        store = tmp_path / "bureau.db"
+        with Tracker.open(f"sqlite:///{store}") as tracker:
+            tracker.add(School(name="贞丰县第五中学", region="贞丰县", stage="初中"))
+            tracker.backend.backup(str(tmp_path / "backup.db"))
+        runner = CliRunner()
+        for output in ("schools.csv", "schools.xlsx"):
+            args = ["--db", str(store), "export", "schools", "-o", str(tmp_path / output)]
+            assert runner.invoke(cli, args).exit_code == 0
+        for name in ("bureau.db", "backup.db", "schools.csv", "schools.xlsx"):
+            assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
+        shared = tmp_path / "shared.db"
+        shared.touch(mode=0o640)
+        shared.chmod(0o640)
+        Tracker.open(f"sqlite:///{shared}").close()
+        assert stat.S_IMODE(shared.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)

@@ -19,6 +19,22 @@ def describe(location: Location) -> str:
     return message("the database file {path}", path=os.path.abspath(location.path))
 
 
+PRIVATE = 0o600
+"""The mode of the database files a store creates: its owner's alone (SQLite gives its
+-wal and -shm files the mode of the database)."""
+
+
+def create_private(path: str | os.PathLike[str]) -> None:
+    """Create ``path`` empty, readable and writable by its owner only, unless it exists
+    (SQLite takes an empty file for a new database)."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE))
+    except FileExistsError:
+        pass
+    except OSError:
+        pass  # SQLite says in its own words why it cannot open the file
+
+
 def connect(location: Location) -> sqlite3.Connection:
     """An autocommit connection (the store issues BEGIN and COMMIT) with the pragmas set.
 
@@ -27,6 +43,8 @@ def connect(location: Location) -> sqlite3.Connection:
     """
     where = describe(location)
     target, uri = location.path, False
+    if not location.in_memory and not location.read_only:
+        create_private(location.path)
     if location.read_only and not location.in_memory:
         target = f"file:{urllib.parse.quote(os.path.abspath(location.path))}?mode=ro"
         uri = True

@@ -28,7 +28,7 @@ from exchange.query import Filters, Measure
 from .. import keyset
 from ..conditions import NO_MATCH, Where
 from . import aggregate, bulk, diagnose, migrations
-from .connection import connect, describe
+from .connection import connect, create_private, describe
 from .errors import DRIVER_ERRORS, translate
 from .statements import statements
 from .url import parse
@@ -372,6 +372,7 @@ class SQLiteBackend:
             )
         partial = target.with_name(f".{target.name}.partial")
         try:
+            create_private(partial)
             copy = sqlite3.connect(partial)
             try:
                 self._conn.backup(copy)
