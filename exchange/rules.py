@@ -13,6 +13,8 @@ import decimal
 from collections.abc import Callable
 from typing import Any
 
+import attrs
+
 from . import cascade, lifecycle, scoring
 from .backend import STORED_TYPES, Backend
 from .codec import columns, per_type
@@ -430,6 +432,7 @@ def _meeting(record: Meeting, lookup: Lookup, backend: Backend) -> None:
     pair: Mentorship = lookup.need(
         Mentorship, record.mentorship_id, by=record, field="mentorship_id"
     )
+    _binding(record, pair, lookup)
     if record.confirmed_by is not None and record.confirmed_by != pair.mentee_id:
         raise RuleViolation(
             message(
@@ -454,6 +457,32 @@ def _meeting(record: Meeting, lookup: Lookup, backend: Backend) -> None:
                 until=until,
             )
         )
+
+
+def _binding(record: Meeting, pair: Mentorship, lookup: Lookup) -> None:
+    """A meeting is logged unconfirmed, and once its mentee confirms it, it is frozen
+    (it may still be archived): a correction is a new meeting."""
+    before: Meeting | None = None if record.id is None else lookup.get(Meeting, record.id)
+    if before is None and record.confirmed_by is not None:
+        raise RuleViolation(
+            message(
+                "a meeting of mentorship {pair_id} is logged unconfirmed; its mentee, "
+                "teacher {mentee_id}, confirms it afterwards",
+                pair_id=pair.id,
+                mentee_id=pair.mentee_id,
+            )
+        )
+    if before is not None and before.confirmed_by is not None:
+        kept = attrs.evolve(record, archived=before.archived, revision=before.revision)
+        if kept != before:
+            raise RuleViolation(
+                message(
+                    "meeting {meeting_id} was confirmed by teacher {confirmed_by} and cannot "
+                    "change; log a new meeting to correct it",
+                    meeting_id=before.id,
+                    confirmed_by=before.confirmed_by,
+                )
+            )
 
 
 def _unique(record: Stored, backend: Backend, names: tuple[str, ...], what: str) -> None:

@@ -386,6 +386,39 @@ def test_confirmation_by_anyone_but_the_mentee_is_refused(tracker: Tracker) -> N
     assert tracker.confirmed_minutes(p.active) == 0
 
 
+def test_a_meeting_is_logged_unconfirmed_and_frozen_once_confirmed(tracker: Tracker) -> None:
+    """The mentor cannot log a meeting already confirmed, alone or in bulk; after the
+    mentee confirms, neither minutes nor anything else changes (90 stays 90, it is not
+    unconfirmed), though it may be archived; a correction is a new meeting."""
+    p = _pairs(tracker)
+    confirmed = Meeting(
+        mentorship_id=p.active.id, held_on="2025-03-05", minutes=90, kind="听课",
+        confirmed_by=p.mentee,
+    )  # fmt: skip
+    for add in (lambda: tracker.add(confirmed), lambda: tracker.bulk_add([confirmed])):
+        message = _refused(tracker, add, errors.RuleViolation)
+        assert f"is logged unconfirmed; its mentee, teacher {p.mentee}, confirms it" in message
+    meeting = tracker.log_meeting(p.active, held_on="2025-03-05", minutes=90, kind="听课")
+    meeting = tracker.confirm_meeting(meeting, by=p.mentee)
+    for change in (
+        {"minutes": 600},
+        {"notes": "补记"},
+        {"held_on": dt.date(2025, 3, 6)},
+        {"confirmed_by": None},
+    ):
+        message = _refused(
+            tracker,
+            lambda c=change: tracker.update(attrs.evolve(meeting, **c)),
+            errors.RuleViolation,
+        )
+        assert (
+            f"meeting {meeting.id} was confirmed by teacher {p.mentee} and cannot change" in message
+        )
+    assert tracker.confirmed_minutes(p.active) == 90
+    tracker.archive(Meeting, meeting)
+    assert tracker.confirmed_minutes(p.active) == 0
+
+
 BAD_MEETINGS: dict[str, tuple[dict[str, Any], type[errors.ExchangeError], str]] = {
     "before the pair started": (
         {"held_on": "2024-12-31"},
