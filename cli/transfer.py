@@ -22,7 +22,12 @@ from .state import State, pass_state
     "-o", "--output-file", "path", type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (needed for xlsx); standard output otherwise.",
 )  # fmt: skip
-@click.option("--redact", is_flag=True, help="Leave out personal fields (phone, notes, reasons).")
+@click.option(
+    "--redact",
+    is_flag=True,
+    help="Leave out personal fields: a teacher's phone and notes, why a secondment or pair "
+    "ended, and notes on goals, meetings and assessments (not an activity's notes).",
+)
 @click.option("--bom", is_flag=True, help="Start a CSV with a UTF-8 byte-order mark, for Excel.")
 @pass_state
 def export(

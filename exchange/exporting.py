@@ -2,7 +2,8 @@
 
 Every stored field becomes a column under its field name (so the file imports
 back); ``redact`` leaves out the fields marked personal (a teacher's phone and
-notes, reasons for leaving). Lists of terms or words become one cell joined by
+notes, the reason a secondment or pair ended, and the notes on a mentee's goals
+and meetings and on an assessment). Lists of terms or words become one cell joined by
 ``, ``; nested values (extensions, milestones, criteria) become JSON text.
 """
 

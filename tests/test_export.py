@@ -7,12 +7,15 @@ import io
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
 from exchange import School, Teacher, Tracker
+from exchange.demo import build_demo
 from exchange.exporting import export_report
+from exchange.fields import is_personal
 from exchange.models import RECORD_TYPES
 
 
@@ -91,3 +94,54 @@ def test_every_record_type_exports(cls: type) -> None:
     assert len(report.tables[0].rows.materialize()) == 2
     for fmt in ("csv", "json", "table", "markdown"):
         report.render(fmt, io.StringIO())
+
+
+PERSONAL = {
+    cls.table: [f.name for f in attrs.fields(cls) if is_personal(f)] for cls in RECORD_TYPES
+}
+"""Each record type's fields declared personal: what the test reads, not a list kept by hand."""
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("export") / "demo.db"
+    with Tracker.open(f"sqlite:///{path}") as tracker:
+        build_demo(tracker)
+        teacher = next(tracker.find(Teacher))
+        tracker.update(attrs.evolve(teacher, phone="13912345678", notes="家访记录：母亲住院"))
+    return path
+
+
+@pytest.mark.parametrize("table", sorted(t for t, names in PERSONAL.items() if names))
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+def test_redact_leaves_out_every_personal_field_in_every_format(
+    demo_db: Path, tmp_path: Path, table: str, fmt: str
+) -> None:
+    """Neither the personal columns nor any of their stored values are in the file."""
+    target = tmp_path / f"{table}.{fmt}"
+    code, _, err = export(demo_db, table, "--redact", "--format", fmt, "-o", str(target))
+    assert code == 0, err
+    with Tracker.open(f"sqlite:///{demo_db}") as tracker:
+        cls = next(c for c in RECORD_TYPES if c.table == table)
+        values = {
+            str(getattr(record, name))
+            for record in tracker.find(cls, include_archived=True)
+            for name in PERSONAL[table]
+            if getattr(record, name)
+        }
+    text = _text(target, fmt)
+    assert not [name for name in PERSONAL[table] if f'"{name}"' in text or f",{name}" in text]
+    assert not [value for value in values if value in text]
+
+
+def _text(path: Path, fmt: str) -> str:
+    if fmt != "xlsx":
+        return path.read_text(encoding="utf-8")
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(path, read_only=True).active
+    assert sheet is not None
+    return "\n".join(
+        ",".join(json.dumps(c) if isinstance(c, str) else str(c) for c in row)
+        for row in sheet.iter_rows(values_only=True)
+    )

@@ -143,7 +143,8 @@ class Goal(Record):
     title: str = fields.name()
     milestones: tuple[Milestone, ...] = fields.parts(Milestone)
     achieved_on: dt.date | None = fields.day(required=False)
-    notes: str = fields.text()
+    notes: str = fields.text(personal=True)
+    """About the mentee's progress (personal)."""
 
     def __attrs_post_init__(self) -> None:
         titles = [m.title for m in self.milestones]
@@ -186,6 +187,7 @@ class Meeting(Record):
     held_on: dt.date = fields.day()
     minutes: int = fields.number(1, MAX_MINUTES)
     kind: MeetingKind = fields.choice(MeetingKind)
-    notes: str = fields.text()
+    notes: str = fields.text(personal=True)
+    """What the mentor noted of the mentee (personal)."""
     confirmed_by: int | None = fields.link("teachers", required=False)
     """The mentee who confirmed the meeting took place."""

@@ -276,7 +276,8 @@ class Assessment(Record):
     )
     """Leaf criterion key → score (a number, or a level name of that criterion); a dict
     is accepted."""
-    notes: str = fields.text()
+    notes: str = fields.text(personal=True)
+    """The assessor's remarks on the person assessed (personal)."""
 
     def score_of(self, key: str) -> float | str | None:
         """The score given for criterion ``key``, if any."""
