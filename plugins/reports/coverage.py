@@ -51,7 +51,28 @@ def coverage(
         partnership=partnership,
         programme=programme,
     )
-    end = scope.until or as_of or dt.date.today()
+    paired = _paired(tracker, scope, scope.until or as_of or dt.date.today())
+    schools = sorted(
+        (s for s in lookup(tracker, School, scope.region_school_ids).values() if s.is_school),
+        key=lambda s: (list(Stage).index(s.stage or Stage.KINDERGARTEN), s.name),
+    )
+    uncovered = Table(
+        name="uncovered",
+        title="schools without a pairing",
+        columns=[
+            Column(key="school", label="school"),
+            Column(key="stage", label="stage"),
+            Column(key="rural", label="rural"),
+        ],
+        rows=[[s.name, s.stage, s.rural] for s in schools if s.id not in paired],
+    )
+    tables = [_stages(schools, paired), uncovered, _reach(tracker, scope)]
+    return Report(title="coverage", parameters=scope.parameters, tables=tables)
+
+
+def _paired(tracker: Tracker, scope: Scope, end: dt.date) -> set[int]:
+    """The schools on either side of a pairing in force during the period (signed by
+    ``end``, not ended before it starts), of the chosen partnership if any."""
     groups = tracker.aggregate(
         Pairing,
         group_by=["supporting_school_id", "supported_school_id", "ended_on"],
@@ -65,18 +86,19 @@ def coverage(
         ended = group["ended_on"]
         if ended is None or scope.since is None or ended >= scope.since:
             paired.update((group["supporting_school_id"], group["supported_school_id"]))
-    schools = sorted(
-        (s for s in lookup(tracker, School, scope.region_school_ids).values() if s.is_school),
-        key=lambda s: (list(Stage).index(s.stage or Stage.KINDERGARTEN), s.name),
-    )
+    return paired
+
+
+def _stages(schools: list[School], paired: set[int]) -> Table:
+    """Per stage: the schools, how many are paired and not, and the share covered."""
     total: Counter[Any] = Counter(s.stage for s in schools)
     covered: Counter[Any] = Counter(s.stage for s in schools if s.id in paired)
     rows = [
         [stage, n, covered[stage], n - covered[stage], _share(covered[stage], n)]
         for stage, n in total.items()
     ]
-    all_schools, all_covered = sum(total.values()), sum(covered.values())
-    stages = Table(
+    everyone, reached = sum(total.values()), sum(covered.values())
+    return Table(
         name="stages",
         title="schools by stage",
         columns=[
@@ -87,28 +109,10 @@ def coverage(
             Column(key="share", label="share covered", type="percent"),
         ],
         rows=rows,
-        totals=[
-            "",
-            all_schools,
-            all_covered,
-            all_schools - all_covered,
-            _share(all_covered, all_schools),
-        ]
+        totals=["", everyone, reached, everyone - reached, _share(reached, everyone)]
         if rows
         else None,
     )
-    uncovered = Table(
-        name="uncovered",
-        title="schools without a pairing",
-        columns=[
-            Column(key="school", label="school"),
-            Column(key="stage", label="stage"),
-            Column(key="rural", label="rural"),
-        ],
-        rows=[[s.name, s.stage, s.rural] for s in schools if s.id not in paired],
-    )
-    tables = [stages, uncovered, _reach(tracker, scope)]
-    return Report(title="coverage", parameters=scope.parameters, tables=tables)
 
 
 def _reach(tracker: Tracker, scope: Scope) -> Table:
