@@ -41,6 +41,14 @@ ACTIVITY_MEASURES = [
     Column(key="attendees", label="attendees (person-times)", type="int"),
     Column(key="students", label="students", type="int"),
 ]
+CHART = Chart(
+    title="activities by kind and year",
+    kind="bar",
+    table="activity_kinds",
+    x="year",
+    y=("activities",),
+    series="kind",
+)
 Key = tuple[int | None, int]
 """(partnership id, year)"""
 
@@ -102,16 +110,8 @@ def summary(
         ),
         _kinds_by_year(activities),
     ]
-    chart = Chart(
-        title="activities by kind and year",
-        kind="bar",
-        table="activity_kinds",
-        x="year",
-        y=("activities",),
-        series="kind",
-    )
     parameters = {**scope.parameters, **({} if by == "kind" else {"by": by})}
-    return Report(title="summary", parameters=parameters, tables=tables, charts=[chart])
+    return Report(title="summary", parameters=parameters, tables=tables, charts=[CHART])
 
 
 def _activity_figures(kinds: dict[Any, dict[str, int]]) -> list[int]:
