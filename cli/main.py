@@ -172,6 +172,10 @@ def cli(ctx: click.Context, db: str | None, actor: str | None, lang: str | None)
         exchange --db bureau.db init
         exchange where
     """
+    if db is not None and not db.strip():
+        raise click.BadParameter(
+            _("is empty; give a file path or a URL (or leave --db out)"), param_hint="'--db'"
+        )
     ctx.obj = State(db=db, actor=actor, lang=lang)
     ctx.call_on_close(ctx.obj.close)
 

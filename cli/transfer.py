@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ from .state import State, pass_state
 @click.option("--format", "output", default="csv", show_default=True, help="csv, json, xlsx, …")
 @click.option(
     "-o", "--output-file", "path", type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (needed for xlsx); standard output otherwise.",
+    help="Write to this file (needed for xlsx); standard output otherwise, or with -o -.",
 )  # fmt: skip
 @click.option(
     "--redact",
@@ -45,6 +47,8 @@ def export(
     """
     from exchange.exporting import export_report
 
+    if path is not None and str(path) == "-":
+        path = None  # standard output
     spec = state.plugins().formats.get(output)
     if bom and output != "csv":
         raise click.UsageError(_("--bom is for --format csv"))
@@ -81,24 +85,55 @@ def import_(
     problems are listed by row and column. Rows whose ref is already stored
     update that record, so importing a file again changes nothing.
 
+    PATH - reads standard input (CSV unless --format says otherwise).
+
     \b
     Example:
         exchange import 教师名单.csv --type teachers --dry-run
         exchange import 教师名单.xlsx --type teachers
+        cat 教师名单.csv | exchange import - --type teachers
     """
+    shown = _("standard input") if str(path) == "-" else str(path)
+    with _readable(path, importer) as source:
+        _import(state, shown, source, kind, importer, dry_run)
+
+
+@contextlib.contextmanager
+def _readable(path: Path, importer: str | None) -> Iterator[Path]:
+    """``path``, or for ``-`` standard input kept in a private temporary file (named for
+    its format) while it is read, and removed afterwards."""
+    if str(path) != "-":
+        if not path.is_file():
+            raise click.ClickException(_("no file {path}", path=path))
+        yield path
+        return
+    import shutil
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=f".{importer or 'csv'}", delete=False) as spool:
+        shutil.copyfileobj(sys.stdin.buffer, spool)
+    try:
+        yield Path(spool.name)
+    finally:
+        Path(spool.name).unlink(missing_ok=True)
+
+
+def _import(
+    state: State, path: str, source: Path, kind: str | None, importer: str | None, dry_run: bool
+) -> None:
+    """Load the rows of ``source`` (named ``path`` in messages)."""
     from exchange import importing
 
-    if not path.is_file():
-        raise click.ClickException(_("no file {path}", path=path))
-    rows = importing.reader(path, plugins=state.plugins(), importer=importer)
+    rows = importing.reader(source, plugins=state.plugins(), importer=importer)
     if kind is None:
         kind = _guess(rows, path)
     progress = _Progress() if sys.stderr.isatty() else None
     try:
         counts = importing.load(state.tracker(), kind, rows, on_row=progress, dry_run=dry_run)
     except importing.ImportRefused as refused:
-        for problem in refused.problems:
-            click.echo(localized(problem.text()), err=True)
+        if refused.count > 1:  # a single problem is said in the one error line below
+            for problem in refused.problems:
+                click.echo(localized(problem.text()), err=True)
         more = refused.count - len(refused.problems)
         if more > 0:
             raise click.ClickException(
@@ -108,6 +143,14 @@ def import_(
                     path=path,
                     count=refused.count,
                     more=more,
+                )
+            ) from None
+        if refused.count == 1:
+            raise click.ClickException(
+                _(
+                    "{path}: nothing was imported: {problem}",
+                    path=path,
+                    problem=localized(refused.problems[0].text()),
                 )
             ) from None
         raise click.ClickException(
@@ -135,7 +178,7 @@ def import_(
     )
 
 
-def _guess(rows: Any, path: Path) -> str:
+def _guess(rows: Any, path: str) -> str:
     from exchange import importing
 
     first = next(iter(rows()), None)

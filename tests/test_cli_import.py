@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -132,3 +134,41 @@ def test_secondment_rows_that_break_the_rules(
     good = tmp_path / "good.csv"
     good.write_text(SECONDMENT_HEAD + "T-001,ZF-05,支教,2025年9月1日,2026/7/10,已批准\n", "utf-8")
     assert invoke(db, "import", str(good), "--type", "secondments")[0] == 0
+
+
+def test_one_problem_is_one_line(tmp_path: Path) -> None:
+    """A whole-file problem (an empty file) is said once, in the error line."""
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    result = CliRunner().invoke(
+        cli, ["--db", str(tmp_path / "x.db"), "import", str(empty), "--type", "schools"]
+    )
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {empty}: nothing was imported: the file is empty\n"
+
+
+def test_a_dash_reads_standard_input_and_writes_standard_output(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    text = "学校名称,所属地区,学段,学校代码\n贞丰县第五中学,贞丰县,初中,ZF-05\n"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--db", db, "import", "-", "--type", "schools"], input=text)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("imported standard input as schools: 1 added")
+    exported = runner.invoke(cli, ["--db", db, "export", "schools", "-o", "-"])
+    assert exported.exit_code == 0 and "贞丰县第五中学" in exported.stdout
+    assert not (tmp_path / "-").exists() and not Path("-").exists()
+    installed = Path(sys.executable).with_name("exchange")
+    piped = subprocess.run(
+        [str(installed), "--db", db, "import", "-", "--type", "schools", "--dry-run"],
+        input=text.encode("utf-8"),
+        capture_output=True,
+        check=False,
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert b"checked (nothing written) standard input as schools" in piped.stdout
+
+
+def test_an_empty_db_option_is_refused() -> None:
+    result = CliRunner().invoke(cli, ["--db", "", "school", "list"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--db': is empty; give a file path or a URL" in result.stderr
