@@ -28,20 +28,12 @@ _NOTHING = attrs.NOTHING
 _ATTRS_INITS: dict[type, Callable[..., None]] = {}
 
 
-def _unicode(text: str) -> bool:
-    """Whether ``text`` encodes to UTF-8 (no lone surrogates)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _clean(limit: int, subject: str = "x") -> str:
     """True when the text ``subject`` (then bound to ``x``) is within ``limit``, has no NUL
     and is valid Unicode: what the text validator asks of a ``str``."""
-    # printable text has no lone surrogates (they are not printable): no call for most names
-    clean = "x.isascii() or x.isprintable() or _unicode(x)"
+    # printable text has no lone surrogates, zero-width characters or direction marks
+    # (none is printable): any other text takes the converter, which removes the marks
+    clean = "x.isascii() or x.isprintable()"
     return f'len({subject}) <= {limit} and "\\x00" not in x and ({clean})'
 
 
@@ -53,6 +45,9 @@ def _guard(fast: tuple[Any, ...], i: int, namespace: dict[str, Any]) -> str:
         return f'type(x) is str and (x := x.strip()) != "" and {_clean(fast[1])}'
     if kind == "text":
         return f"type(x) is str and {_clean(fast[1], '(x := x.strip())')}"
+    if kind == "ref":  # ASCII as it stands; other text is folded (NFKC) by the converter
+        stripped = f'(x := x.strip()) != "" and {_clean(fast[1])}'
+        return f"x is None or (type(x) is str and x.isascii() and {stripped})"
     if kind == "optional":
         return f'x is None or (type(x) is str and (x := x.strip()) != "" and {_clean(fast[1])})'
     if kind == "date":
@@ -83,7 +78,7 @@ def _words(values: tuple[Any, ...], limit: int) -> bool:
     for x in values:
         if not (type(x) is str and x and x == x.strip() and len(x) <= limit):
             return False
-        if "\x00" in x or not (x.isascii() or x.isprintable() or _unicode(x)):
+        if "\x00" in x or not (x.isascii() or x.isprintable()):
             return False
     return len(set(values)) == len(values)
 
@@ -157,7 +152,6 @@ def compile_init(cls: type[Any]) -> None:
         "cls": cls,
         "_NOTHING": _NOTHING,
         "_date": dt.date,
-        "_unicode": _unicode,
         "_words": _words,
         "_terms": _terms,
     }

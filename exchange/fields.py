@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 from typing import Any
@@ -84,13 +85,34 @@ def _check_text(limit: int, *, required: bool) -> Validator:
     return check
 
 
+INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+        "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff\u180e")
+)  # fmt: skip
+"""Zero-width characters and direction marks, removed from every text: a name made of
+them alone is empty, and a ref that differs from another only by them is that ref."""
+
+
 def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+    """Text without invisible characters and surrounding space; other values as they are."""
+    if not isinstance(value, str):
+        return value
+    if not (value.isascii() or value.isprintable()):
+        value = value.translate(INVISIBLE)
+    return value.strip()
 
 
 def _blank_to_none(value: Any) -> Any:
     value = _strip(value)
     return None if value == "" else value
+
+
+def to_ref(value: Any) -> Any:
+    """A ref in its one written form: compatibility characters folded (NFKC: ＺＦ－０５ is
+    ZF-05), invisible ones removed, blank as none."""
+    if isinstance(value, str) and not value.isascii():
+        value = unicodedata.normalize("NFKC", value)
+    return _blank_to_none(value)
 
 
 def name() -> Any:
@@ -120,9 +142,9 @@ def ref() -> Any:
     """The optional external key (a staff number, a school code), unique per record type."""
     return attrs.field(
         default=None,
-        converter=_blank_to_none,
+        converter=to_ref,
         validator=_check_text(MAX_NAME, required=False),
-        metadata={"kind": "text", "fast": ("optional", MAX_NAME)},
+        metadata={"kind": "text", "fast": ("ref", MAX_NAME)},
     )
 
 

@@ -14,6 +14,7 @@ from .backend import Backend, BulkResult
 from .changelog import Change
 from .codec import columns, row_encoder
 from .errors import ConfigurationError, InvalidRecord, NotFound
+from .fields import to_ref
 from .i18n import message, noun
 from .mentoring import Mentoring
 from .models import Record, Stored, record_type
@@ -156,7 +157,8 @@ class Tracker(Operations, Mentoring):
                 )
             )
         if isinstance(key, str):
-            found = next(self.backend.find(kind, {"ref": Op("eq", key.strip())}, limit=1), None)
+            ref = to_ref(key) or ""  # in the one form refs are kept in
+            found = next(self.backend.find(kind, {"ref": Op("eq", ref)}, limit=1), None)
             if found is None and key.strip().isascii() and key.strip().isdigit():
                 found = self.backend.get(kind, int(key))  # text as typed on a command line
         else:

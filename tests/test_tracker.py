@@ -404,3 +404,22 @@ def test_a_school_has_a_stage_and_other_organisations_have_none(tracker: Tracker
         with pytest.raises(errors.InvalidRecord, match="stage"):
             tracker.add(School(name="某单位", region="丹巴县", **values))
     assert dump(tracker) == before
+
+
+def test_invisible_marks_are_removed_and_look_alike_refs_are_the_same_ref(
+    tracker: Tracker,
+) -> None:
+    """A name of zero-width characters and direction marks alone is empty; a ref that
+    differs from a stored one only by such marks or by full-width forms is that ref."""
+    school = tracker.add(
+        School(name="贞丰县\u200b第五中学\u200f", region="贞丰县", stage="初中", ref="ZF-05")
+    )
+    assert school.name == "贞丰县第五中学"
+    before = dump(tracker)
+    with pytest.raises(errors.InvalidRecord, match="name must not be empty"):
+        tracker.add(School(name="\u200b\u200e\u2066\ufeff", region="贞丰县", stage="初中"))
+    for look_alike in ("ZF-05\u200b", "\u202eZF-05", "ＺＦ－０５", " ZF-05 "):
+        with pytest.raises(errors.DuplicateRef, match="ZF-05"):
+            tracker.add(School(name="另一所学校", region="贞丰县", stage="小学", ref=look_alike))
+    assert dump(tracker) == before
+    assert tracker.get(School, "ＺＦ－０５").id == school.id  # found by either form

@@ -16,7 +16,7 @@ import functools
 from hypothesis import strategies as st
 
 from ..enums import Grade
-from ..fields import MAX_COUNT, MAX_NAME, MAX_TEXT
+from ..fields import INVISIBLE, MAX_COUNT, MAX_NAME, MAX_TEXT, to_ref
 from ..models import STANDARD_BANDS, Criterion, GradeBand
 from ..money import MAX_YUAN
 
@@ -47,7 +47,8 @@ _characters = st.one_of(
     st.sampled_from(_FULL_WIDTH),
     st.characters(min_codepoint=0x1F300, max_codepoint=0x1FAFF),  # emoji
     st.characters(min_codepoint=0x20000, max_codepoint=0x2A6DF),  # CJK extension B
-    st.characters(codec="utf-8", exclude_characters="\x00"),  # anything but NUL/surrogates
+    # anything but NUL, surrogates and the invisible marks records remove
+    st.characters(codec="utf-8", exclude_characters="\x00" + "".join(map(chr, INVISIBLE))),
 )
 _solid = _characters.filter(lambda c: not c.isspace())
 
@@ -78,8 +79,10 @@ def texts(*, limit: int = MAX_TEXT) -> st.SearchStrategy[str]:
 
 @functools.cache
 def refs() -> Refs:
-    """Optional external keys: ``None`` or a stripped, non-empty name."""
-    return st.none() | names()
+    """Optional external keys: ``None`` or a stripped, non-empty name in the one form a
+    ref is kept in (NFKC: full-width letters and signs folded)."""
+    folded = names().map(to_ref)
+    return st.none() | folded.filter(lambda s: s is not None and len(s) <= MAX_NAME)
 
 
 @functools.cache
