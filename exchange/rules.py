@@ -459,11 +459,11 @@ def _meeting(record: Meeting, lookup: Lookup, backend: Backend) -> None:
         )
 
 
-def _binding(record: Meeting, pair: Mentorship, lookup: Lookup) -> None:
-    """A meeting is logged unconfirmed, and once its mentee confirms it, it is frozen
-    (it may still be archived): a correction is a new meeting."""
-    before: Meeting | None = None if record.id is None else lookup.get(Meeting, record.id)
-    if before is None and record.confirmed_by is not None:
+def _logged_unconfirmed(record: Meeting, lookup: Lookup) -> None:
+    """One meeting added is logged unconfirmed: its mentee confirms it afterwards. (A
+    bulk load, an import or a copy of past meetings, keeps their confirmations.)"""
+    if record.id is None and record.confirmed_by is not None:
+        pair = lookup.need(Mentorship, record.mentorship_id, by=record, field="mentorship_id")
         raise RuleViolation(
             message(
                 "a meeting of mentorship {pair_id} is logged unconfirmed; its mentee, "
@@ -472,6 +472,12 @@ def _binding(record: Meeting, pair: Mentorship, lookup: Lookup) -> None:
                 mentee_id=pair.mentee_id,
             )
         )
+
+
+def _binding(record: Meeting, pair: Mentorship, lookup: Lookup) -> None:
+    """Once its mentee confirms a meeting, it is frozen (it may still be archived): a
+    correction is a new meeting."""
+    before: Meeting | None = None if record.id is None else lookup.get(Meeting, record.id)
     if before is not None and before.confirmed_by is not None:
         kept = attrs.evolve(record, archived=before.archived, revision=before.revision)
         if kept != before:
@@ -586,6 +592,8 @@ def check(record: Stored, lookup: Lookup, backend: Backend, *, bulk: bool = Fals
     if not bulk:
         check_links(record, lookup)
         check_ref(record, backend)
+        if isinstance(record, Meeting):
+            _logged_unconfirmed(record, lookup)
     rule = _RULES.get(type(record))
     if rule is not None:
         rule(record, lookup, backend)
