@@ -16,6 +16,16 @@ settings.register_profile(
     "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("dev", max_examples=30, deadline=None)
+# Mutation runs (`make mutate`): the same examples every run, so a mutant's verdict
+# does not depend on luck, and no example database shared between mutants.
+settings.register_profile(
+    "mutate",
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
