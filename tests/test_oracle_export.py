@@ -101,3 +101,13 @@ def test_a_table_of_chosen_fields() -> None:
     table = records_table(Teacher, teachers, ["name", "roles"])
     assert [c.key for c in table.columns] == ["name", "roles"]
     assert [list(row) for row in table.rows] == [["王老师", "psychology"]]
+
+
+def test_a_table_of_every_field_is_named_for_the_type_and_unredacted_by_default(
+    store: Tracker,
+) -> None:
+    teacher = store.get(Teacher, 1)
+    table = records_table(Teacher, [teacher])
+    assert table.name == "teachers"
+    assert [c.key for c in table.columns] == [f.name for f in attrs.fields(Teacher)]
+    assert "phone" in [c.key for c in export_report(store, "teachers").tables[0].columns]

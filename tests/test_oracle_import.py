@@ -91,3 +91,25 @@ def test_an_update_a_rule_refuses_names_its_row(tracker: Tracker, tmp_path: Path
     assert str(refused.value).startswith("nothing was imported into secondments: row 2: ")
     assert dump(tracker.backend) == before
     assert tracker.get(Secondment, "S1").status.value == "completed"
+
+
+def test_a_ref_repeated_in_the_file_is_one_problem_and_counted_once(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    importing.load(tracker, "teachers", _rows(tmp_path, "staff", STAFF[:2]))
+    table = [*STAFF, ("T3", "张敏", "B", ""), ("T2", "李强", "B", "数学")]
+    plan = importing.prepare(tracker, "teachers", _rows(tmp_path, "twice", table))
+    # row 2 (T1) as stored, rows 3 (T2) and 4 (T3) new, row 5 repeats T2
+    assert plan.counts == importing.Counts(added=2, unchanged=1)
+    assert [(p.row, p.column, p.message) for p in plan.problems] == [
+        (5, "工号", "ref 'T2' is also in row 3")
+    ]
+
+
+def test_an_archived_namesake_is_updated_even_when_nothing_else_is_stored(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    importing.load(tracker, "teachers", _rows(tmp_path, "staff", STAFF[:2]))
+    tracker.archive(Teacher, "T1")
+    plan = importing.prepare(tracker, "teachers", _rows(tmp_path, "moved", MOVED[:2]))
+    assert plan.counts == importing.Counts(updated=1)
