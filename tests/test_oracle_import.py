@@ -113,3 +113,22 @@ def test_an_archived_namesake_is_updated_even_when_nothing_else_is_stored(
     tracker.archive(Teacher, "T1")
     plan = importing.prepare(tracker, "teachers", _rows(tmp_path, "moved", MOVED[:2]))
     assert plan.counts == importing.Counts(updated=1)
+
+
+@pytest.mark.parametrize(
+    ("rewritten", "said"),
+    [
+        (STAFF[:2], "the file changed since it was checked"),  # a row fewer
+        ([*STAFF, ("T9", "周", "A", "")], "row 4: the row changed since it was checked"),
+    ],
+)
+def test_a_file_rewritten_before_apply_is_refused(
+    tracker: Tracker, tmp_path: Path, rewritten: list[tuple[str, ...]], said: str
+) -> None:
+    plan = importing.prepare(tracker, "teachers", _rows(tmp_path, "staff", STAFF))
+    _rows(tmp_path, "staff", rewritten)  # the same file, written again
+    before = dump(tracker.backend)
+    with pytest.raises(importing.ImportRefused) as refused:
+        importing.apply(tracker, plan)
+    assert str(refused.value) == f"nothing was imported into teachers: {said}"
+    assert dump(tracker.backend) == before
