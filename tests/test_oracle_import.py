@@ -132,3 +132,27 @@ def test_a_file_rewritten_before_apply_is_refused(
         importing.apply(tracker, plan)
     assert str(refused.value) == f"nothing was imported into teachers: {said}"
     assert dump(tracker.backend) == before
+
+
+def test_a_bad_row_leaves_the_rows_after_it_counted(tracker: Tracker, tmp_path: Path) -> None:
+    table = [HEADER, ("T1", "王芳", "A", ""), ("T2", "李强", "无此校", ""), ("T3", "张敏", "B", "")]
+    table += [("", "无工号", "B", "")]  # no ref: always new, whatever refs are stored
+    plan = importing.prepare(tracker, "teachers", _rows(tmp_path, "bad", table))
+    assert (plan.rows, plan.counts) == (4, importing.Counts(added=3))
+    assert [(p.row, p.column) for p in plan.problems] == [(3, "所在学校")]
+
+
+def test_a_blank_cell_keeps_the_stored_value(tracker: Tracker, tmp_path: Path) -> None:
+    with_phone = [(*HEADER, "联系电话"), ("T1", "王芳", "A", "语文", "13800000001")]
+    importing.load(tracker, "teachers", _rows(tmp_path, "phone", with_phone))
+    blank = [with_phone[0], ("T1", "王芳", "A", "语文", "")]
+    plan = importing.prepare(tracker, "teachers", _rows(tmp_path, "blank", blank))
+    assert plan.counts == importing.Counts(unchanged=1)
+    assert tracker.get(Teacher, "T1").phone == "13800000001"
+
+
+def test_prepare_reports_progress_every_thousand_rows(tracker: Tracker, tmp_path: Path) -> None:
+    table = [HEADER, *((f"N{i}", f"教师{i}", "A", "") for i in range(2_500))]
+    heard: list[int] = []
+    importing.prepare(tracker, "teachers", _rows(tmp_path, "many", table), on_row=heard.append)
+    assert heard == [1_000, 2_000, 2_500]
