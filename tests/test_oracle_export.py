@@ -7,11 +7,11 @@ import decimal
 
 import attrs
 import pytest
+from conftest import programme_tracker
 
 from exchange import Teacher, Tracker
 from exchange.backend import STORED_TYPES
 from exchange.exporting import export_report, records_table
-from exchange.testing.strategies import programme
 
 # DESIGN.md §11 and the export guide: a teacher's phone and notes, and the reasons
 # for leaving a secondment or a mentor pair, are personal. Nothing else is.
@@ -19,33 +19,25 @@ PERSONAL = {"teachers": ["phone", "notes"], "secondments": ["reason"], "mentorsh
 EXPORTED = [cls for cls in STORED_TYPES if "ref" in attrs.fields_dict(cls)]
 
 
-@pytest.fixture(scope="module")
-def store() -> Tracker:
-    tracker = Tracker.open("memory:")
-    for record in programme():
-        tracker.add(record)
-    return tracker
-
-
 @pytest.mark.parametrize("cls", EXPORTED, ids=lambda cls: cls.table)
 @pytest.mark.parametrize("redact", [False, True])
 def test_every_type_exports_its_fields_and_redaction_drops_only_the_personal(
-    store: Tracker, cls: type, redact: bool
+    programme_store: Tracker, cls: type, redact: bool
 ) -> None:
     names = [f.name for f in attrs.fields(cls)]
     dropped = PERSONAL.get(cls.table, []) if redact else []
-    report = export_report(store, cls.table, redact=redact)
+    report = export_report(programme_store, cls.table, redact=redact)
     [table] = report.tables
     assert [c.key for c in table.columns] == [n for n in names if n not in dropped]
     assert [c.label for c in table.columns] == [c.key for c in table.columns]
     assert report.parameters == {"record type": cls.table, "redacted": redact}
     rows = list(table.rows)
-    assert len(rows) == store.count(cls) > 0
+    assert len(rows) == programme_store.count(cls) > 0
     assert all(len(row) == len(table.columns) for row in rows)
 
 
-def test_cells_and_column_types_of_a_teacher_and_an_expense(store: Tracker) -> None:
-    [teachers] = export_report(store, "teachers").tables
+def test_cells_and_column_types_of_a_teacher_and_an_expense(programme_store: Tracker) -> None:
+    [teachers] = export_report(programme_store, "teachers").tables
     first = next(iter(teachers.rows))
     assert list(first) == [
         1,
@@ -66,15 +58,15 @@ def test_cells_and_column_types_of_a_teacher_and_an_expense(store: Tracker) -> N
         "int",
         "text",
     )
-    [expenses] = export_report(store, "expenses").tables
+    [expenses] = export_report(programme_store, "expenses").tables
     types = {c.key: c.type for c in expenses.columns}
     assert (types["amount"], types["spent_on"], types["allocation_id"]) == ("money", "date", "int")
     row = dict(zip([c.key for c in expenses.columns], next(iter(expenses.rows)), strict=True))
     assert (row["amount"], row["spent_on"]) == (decimal.Decimal("1234.56"), dt.date(2025, 3, 5))
 
 
-def test_nested_values_become_json_text(store: Tracker) -> None:
-    [goals] = export_report(store, "goals").tables
+def test_nested_values_become_json_text(programme_store: Tracker) -> None:
+    [goals] = export_report(programme_store, "goals").tables
     milestones = next(iter(goals.rows))[[c.key for c in goals.columns].index("milestones")]
     assert milestones == (
         '[{"title": "听课十节", "due_on": null, "done_on": "2025-03-01"}, '
@@ -83,9 +75,7 @@ def test_nested_values_become_json_text(store: Tracker) -> None:
 
 
 def test_archived_records_are_exported_and_filters_apply() -> None:
-    with Tracker.open("memory:") as tracker:
-        for record in programme():
-            tracker.add(record)
+    with programme_tracker("memory:") as tracker:
         head = tracker.head()
         tracker.archive(Teacher, 3)
         report = export_report(tracker, "teachers")
@@ -104,10 +94,10 @@ def test_a_table_of_chosen_fields() -> None:
 
 
 def test_a_table_of_every_field_is_named_for_the_type_and_unredacted_by_default(
-    store: Tracker,
+    programme_store: Tracker,
 ) -> None:
-    teacher = store.get(Teacher, 1)
+    teacher = programme_store.get(Teacher, 1)
     table = records_table(Teacher, [teacher])
     assert table.name == "teachers"
     assert [c.key for c in table.columns] == [f.name for f in attrs.fields(Teacher)]
-    assert "phone" in [c.key for c in export_report(store, "teachers").tables[0].columns]
+    assert "phone" in [c.key for c in export_report(programme_store, "teachers").tables[0].columns]

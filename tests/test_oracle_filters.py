@@ -17,11 +17,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from conftest import programme_tracker
 
 from exchange import Assessment, Goal, Pairing, Role, School, Secondment, Teacher, Tracker
 from exchange.models import Milestone, Stored
 from exchange.query import Op, between, ge, gt, has, le, lt, ne, one_of
-from exchange.testing.strategies import programme
 
 TEACHERS = [  # id: name, school, subjects, roles, ref
     ("李老师", 1, ("数学",), (Role.BACKBONE,), "T-1"),
@@ -206,9 +206,7 @@ def programme_store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Tracker]:
     url = _url(request, tmp_path_factory)
-    with Tracker.open(url) as tracker:
-        for record in programme():
-            tracker.add(record)
+    with programme_tracker(url) as tracker:
         yield tracker
 
 

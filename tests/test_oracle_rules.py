@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import attrs
 import pytest
+from conftest import programme_tracker
 
 from exchange import (
     Allocation,
@@ -36,14 +37,11 @@ from exchange import (
     Tracker,
     errors,
 )
-from exchange.testing.strategies import programme
 
 
 @pytest.fixture
 def tracker() -> Iterator[Tracker]:
-    with Tracker.open("memory:") as tracker:
-        for record in programme():
-            tracker.add(record)
+    with programme_tracker("memory:") as tracker:
         yield tracker
 
 

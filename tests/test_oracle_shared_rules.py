@@ -12,12 +12,12 @@ import re
 
 import attrs
 import pytest
+from conftest import programme_tracker
 
 from exchange import Tracker, errors
 from exchange.backend import STORED_TYPES
 from exchange.codec import columns
 from exchange.models import Secondment, Stored
-from exchange.testing.strategies import programme
 
 RECORD_TYPES = [cls for cls in STORED_TYPES if "ref" in attrs.fields_dict(cls)]
 LINKS = [(cls, c.name) for cls in RECORD_TYPES for c in columns(cls) if c.kind == "link"]
@@ -30,15 +30,6 @@ def test_the_declared_fields_give_the_cases() -> None:
     assert len(LINKS) >= 20
 
 
-@pytest.fixture(scope="module")
-def store() -> Tracker:
-    """A populated store: one or more records of every type (read only here)."""
-    tracker = Tracker.open("memory:")
-    for record in programme():
-        tracker.add(record)
-    return tracker
-
-
 def _first(tracker: Tracker, cls: type[Stored]) -> Stored:
     return next(iter(tracker.find(cls)))
 
@@ -49,21 +40,19 @@ def _count(tracker: Tracker, cls: type[Stored]) -> int:
 
 @pytest.mark.parametrize(("cls", "field"), LINKS, ids=lambda v: getattr(v, "__name__", v))
 def test_a_link_to_a_missing_record_is_refused(
-    store: Tracker, cls: type[Stored], field: str
+    programme_store: Tracker, cls: type[Stored], field: str
 ) -> None:
-    before = _count(store, cls)
-    bad = attrs.evolve(_first(store, cls), id=None, ref=None, **{field: MISSING})
+    before = _count(programme_store, cls)
+    bad = attrs.evolve(_first(programme_store, cls), id=None, ref=None, **{field: MISSING})
     pattern = rf" {field} names \w+ {MISSING}, which does not exist$"
     with pytest.raises(errors.NotFound, match=pattern):
-        store.add(bad)
-    assert _count(store, cls) == before
+        programme_store.add(bad)
+    assert _count(programme_store, cls) == before
 
 
 @pytest.mark.parametrize("cls", RECORD_TYPES, ids=lambda cls: cls.__name__)
 def test_a_ref_is_used_once_per_type(cls: type[Stored]) -> None:
-    with Tracker.open("memory:") as tracker:
-        for record in programme():
-            tracker.add(record)
+    with programme_tracker("memory:") as tracker:
         held = tracker.update(attrs.evolve(_first(tracker, cls), ref="R-1"))
         for archived in (True, False):  # updates that keep the ref
             held = tracker.update(attrs.evolve(held, archived=archived))
