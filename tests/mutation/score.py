@@ -62,16 +62,17 @@ def table(statuses: dict[str, str], same: dict[str, str]) -> tuple[list[str], in
     for name, status in statuses.items():
         kind = "equivalent" if name in same and status not in KILLED else status
         by_module.setdefault(module_of(name), Counter())[kind] += 1
-    rows = ["| module | mutants | killed | survived | no tests | equivalent | score |"]
-    rows.append("|---|---:|---:|---:|---:|---:|---:|")
+    rows = ["| module | mutants | checked | killed | survived | no tests | equivalent | score |"]
+    rows.append("|---|---:|---:|---:|---:|---:|---:|---:|")
     all_killed = all_scored = 0
     for module, counts in sorted(by_module.items()):
         killed = sum(counts[k] for k in KILLED)
-        scored = sum(counts.values()) - sum(counts[k] for k in UNCHECKED) - counts["equivalent"]
+        checked = sum(counts.values()) - sum(counts[k] for k in UNCHECKED)
+        scored = checked - counts["equivalent"]
         all_killed, all_scored = all_killed + killed, all_scored + scored
         score = f"{100 * killed / scored:.1f} %" if scored else "–"
         rows.append(
-            f"| {module} | {sum(counts.values())} | {killed} | {counts['survived']} | "
+            f"| {module} | {sum(counts.values())} | {checked} | {killed} | {counts['survived']} | "
             f"{counts['no tests']} | {counts['equivalent']} | {score} |"
         )
     return rows, all_killed, all_scored
@@ -89,7 +90,7 @@ def main() -> int:
         statuses = {name: s for name, s in statuses.items() if name in wanted}
     rows, killed, scored = table(statuses, same)
     overall = 100 * killed / scored if scored else 100.0
-    print("\n".join([*rows, f"| all | | {killed} | | | | {overall:.1f} % |"]))
+    print("\n".join([*rows, f"| all | | | {killed} | | | | {overall:.1f} % |"]))
     missed = [n for n, s in sorted(statuses.items()) if s in ("survived", "no tests")]
     unexplained = [n for n in missed if n not in same]
     stale = [n for n in same if statuses.get(n) in KILLED]
