@@ -8,10 +8,11 @@ total clamped to its range; these can.
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from exchange import Criterion, Grade, GradeBand, Rubric, errors
-from exchange.scoring import bounds, check_bands, combined, evaluate, leaf_value
+from exchange.scoring import bounds, check_bands, combined, evaluate, grade_for, leaf_value
 
 BANDS = [
     GradeBand(grade=Grade.EXCELLENT, min_total=90),
@@ -199,3 +200,57 @@ def test_bands_must_differ_and_reach_the_lowest_total() -> None:
         check_bands(_rubric(_leaf("a", 1), _leaf("b", 1), bands=high))
     points = Criterion(key="p", name="分", combine="sum", children=[_leaf("q", 1, top=9, bottom=3)])
     check_bands(_rubric(points, bands=[GradeBand(grade=Grade.PASS, min_total=3)]))  # exactly low
+
+
+def test_what_each_refusal_says() -> None:
+    cases = [
+        (
+            lambda: leaf_value(Criterion(key="k", name="带动", levels={"优秀": 95}), "良好"),
+            "带动 (k) has no level '良好'; levels: 优秀",
+        ),
+        (
+            lambda: leaf_value(Criterion(key="k", name="带动"), "良好"),
+            "带动 (k) has no level '良好'; levels: none (score it with a number)",
+        ),
+        (
+            lambda: leaf_value(Criterion(key="k", name="带动", max_score=10), 10.5),
+            "score 10.5 for 带动 (k) is off its scale 0–10",
+        ),
+        (
+            lambda: grade_for(
+                _rubric(_leaf("a", 1), bands=[GradeBand(grade=Grade.PASS, min_total=60)]), 59.5
+            ),
+            "rubric '交流教师考核': a total of 59.5 is below every grade band "
+            "(the lowest starts at 60)",
+        ),
+        (
+            lambda: evaluate(_rubric(_leaf("a", 1), _leaf("b", 1)), {"a": 1, "c": 2, "d": 3}),
+            "scores do not match rubric '交流教师考核' v1: unknown criteria ['c', 'd']; "
+            "missing criteria ['b']",
+        ),
+        (
+            lambda: evaluate(_rubric(_leaf("a", 1), _leaf("b", 1)), {"a": 1}),
+            "scores do not match rubric '交流教师考核' v1: missing criteria ['b']",
+        ),
+        (
+            lambda: check_bands(attrs.evolve(_rubric(_leaf("a", 1)), bands=())),
+            "rubric '交流教师考核' has no grade bands",
+        ),
+    ]
+    for call, said in cases:
+        with pytest.raises(errors.InvalidRecord) as refused:
+            call()
+        assert str(refused.value) == said
+
+
+def test_every_node_keeps_its_key_name_and_children() -> None:
+    result = evaluate(_rubric(*TREE), SCORES)
+    assert [(n.key, n.name) for n in result.nodes] == [
+        ("teaching", "教学成果"),
+        ("influence", "带动作用"),
+        ("cooperation", "合作交流"),
+    ]
+    assert [(n.key, n.name, n.children) for n in result.nodes[0].children] == [
+        ("a1", "指标a1", ()),
+        ("a2", "指标a2", ()),
+    ]
