@@ -7,12 +7,13 @@ half up), 5 of 32 is 15.625 % (15.63), 8 of 32 is exactly 25 %.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
-from exchange import School, Secondment, SecondmentStatus, Teacher, Tracker
-from exchange.quotas import Quota, QuotaStatus, evaluate
-from exchange.timeline import days_served, overlapping
+from exchange import Role, School, Secondment, SecondmentStatus, Teacher, Tracker, errors
+from exchange.quotas import Quota, QuotaResult, QuotaStatus, evaluate
+from exchange.timeline import as_date, days_served, overlapping
 
 S = SecondmentStatus
 
@@ -128,3 +129,50 @@ def test_overlapping_finds_periods_sharing_a_day_by_start() -> None:
             )
         found = overlapping(tracker, dt.date(2025, 3, 1), dt.date(2025, 3, 10))
         assert [s.teacher_id for s in found] == [ids[1], ids[4]]
+
+
+KNOWN = "known measures: exchange-share, backbone-share, trained-coverage"
+PERCENT = "quota q: at_least must be a percent above 0 and at most 100, such as 10 or '12.5%', not"
+
+
+@pytest.mark.parametrize(
+    ("measure", "at_least", "role", "said"),
+    [
+        ("nope", 10, None, f"quota q: unknown measure 'nope'; {KNOWN}"),
+        (5, 10, None, f"quota q: unknown measure 5; {KNOWN}"),
+        (
+            "exchange-share",
+            10.5,
+            None,
+            f"{PERCENT} 10.5; write a float such as 10.5 as text, '10.5'",
+        ),
+        ("exchange-share", "0", None, f"{PERCENT} Decimal('0')"),
+        ("exchange-share", "10X", None, f"{PERCENT} '10X'"),
+        ("exchange-share", 10, "骨干教师", "quota q: role applies to trained-coverage only"),
+    ],
+)
+def test_what_a_bad_quota_is_told(
+    measure: object, at_least: object, role: object, said: str
+) -> None:
+    with pytest.raises(errors.InvalidRecord) as refused:
+        Quota(key="q", name="交流教师占比", measure=measure, at_least=at_least, role=role)  # type: ignore[arg-type]
+    assert str(refused.value) == said
+
+
+def test_a_quota_reads_spaces_and_percent_signs() -> None:
+    quota = Quota(key="q", name="n", measure=" exchange-share ", at_least="10 ％")
+    assert (quota.measure, quota.at_least) == ("exchange-share", Decimal(10))
+
+
+def test_a_trained_coverage_line_names_its_role() -> None:
+    quota = Quota(key="t", name="n", measure="trained-coverage", at_least=100, role=Role.BACKBONE)
+    result = QuotaResult(quota, "贞丰县", 2025, QuotaStatus.MET, 3, 4, Decimal("75.00"))
+    assert result.describe() == (
+        "t 贞丰县 2025: 3 of 4 backbone teachers at paired schools (75.00 %) ≥ 100 %: met"
+    )
+
+
+def test_what_is_not_a_date() -> None:
+    with pytest.raises(errors.InvalidRecord) as refused:
+        as_date("2025-13-01")
+    assert str(refused.value) == "'2025-13-01' is not a date such as 2025-09-01"

@@ -191,8 +191,11 @@ def test_bands_must_differ_and_reach_the_lowest_total() -> None:
         GradeBand(grade=Grade.PASS, min_total=0),
     ]
     for bands in (twice, same_grade):
-        with pytest.raises(errors.InvalidRecord, match="must differ in grade and cut"):
+        with pytest.raises(errors.InvalidRecord) as refused:
             check_bands(_rubric(_leaf("a", 1), bands=bands))
+        assert str(refused.value) == (
+            "rubric '交流教师考核': grade bands must differ in grade and cut"
+        )
     high = [GradeBand(grade=Grade.PASS, min_total=0.5)]
     with pytest.raises(
         errors.InvalidRecord, match=r"lowest band starts at 0.5, but totals can be as low as 0;"
