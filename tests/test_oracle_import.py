@@ -156,3 +156,20 @@ def test_prepare_reports_progress_every_thousand_rows(tracker: Tracker, tmp_path
     heard: list[int] = []
     importing.prepare(tracker, "teachers", _rows(tmp_path, "many", table), on_row=heard.append)
     assert heard == [1_000, 2_000, 2_500]
+
+
+def test_a_row_whose_record_cannot_be_built_leaves_the_rows_after_it(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    importing.load(tracker, "teachers", _rows(tmp_path, "staff", STAFF))
+    header = ("编号", "教师工号", "接收学校", "类型", "开始日期", "结束日期")
+    table = [
+        header,
+        ("S1", "T1", "B", "送教", "2025-03-01", "2025-03-05"),
+        ("S2", "T2", "B", "送教", "2025-03-09", "2025-03-01"),  # ends before it starts
+        ("S3", "T2", "B", "送教", "2025-04-01", "2025-04-05"),
+        ("", "T1", "B", "送教", "2025-05-01", "2025-05-05"),  # no ref: new
+    ]
+    plan = importing.prepare(tracker, "secondments", _rows(tmp_path, "mixed", table))
+    assert plan.counts == importing.Counts(added=3)
+    assert [p.row for p in plan.problems] == [3]

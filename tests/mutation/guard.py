@@ -6,8 +6,8 @@ changed since ``MUTATE_BASE`` when set). It fails when the sample's score, less 
 recorded equivalents, is below ``MUTATE_TARGET`` percent. ``make mutate-guard`` runs
 it; docs/testing.md says how to read what it prints.
 
-Environment: ``MUTATE_SAMPLE`` (mutants, default 150), ``MUTATE_BUDGET`` (seconds for
-the mutants, default 900), ``MUTATE_SEED`` (default 19), ``MUTATE_CHILDREN``,
+Environment: ``MUTATE_SAMPLE`` (mutants, default 100), ``MUTATE_BUDGET`` (seconds for
+the mutants, default 600), ``MUTATE_SEED`` (default 19), ``MUTATE_CHILDREN``,
 ``MUTATE_TARGET`` (default 90) and ``MUTMUT`` (the command, as the Makefile builds it).
 """
 
@@ -106,10 +106,10 @@ def main() -> int:
     names = all_mutants([module(path) for path in paths])
     seed = int(_env("MUTATE_SEED", "19"))
     rng = random.Random(seed)
-    sample = sorted(rng.sample(names, min(int(_env("MUTATE_SAMPLE", "150")), len(names))))
+    sample = sorted(rng.sample(names, min(int(_env("MUTATE_SAMPLE", "100")), len(names))))
     listed = ROOT / "mutants" / "guard-sample.txt"
     listed.write_text("\n".join(sample) + "\n", encoding="utf-8")
-    budget = float(_env("MUTATE_BUDGET", "900"))
+    budget = float(_env("MUTATE_BUDGET", "600"))
     mutmut("run", "--max-children", children, *sample, timeout=budget)
     print(
         f"mutation guard: {len(sample)} of {len(names)} mutants, seed {seed}, "
