@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import attrs
 import pytest
 
 from exchange import (
@@ -23,6 +24,7 @@ from exchange import (
     errors,
 )
 from exchange.lifecycle import check_mentorship, check_transition, holds_place, require_move
+from exchange.models import Extension
 from exchange.timeline import days_served
 
 S = SecondmentStatus
@@ -225,3 +227,40 @@ def test_which_statuses_may_be_extended(status: S) -> None:
             errors.RuleViolation, match=rf"is {status.value} .* can no longer be extended"
         ):
             tracker.extend(record, to="2025-04-01", reason="续派")
+
+
+def test_extension_history_and_its_first_day_word_for_word() -> None:
+    tracker, record = _tracker_with(S.APPROVED)
+    with tracker:
+        late = Extension(
+            previous_end=dt.date(2025, 2, 15), new_end=dt.date(2025, 4, 1), reason="续"
+        )
+        with pytest.raises(errors.RuleViolation) as refused:
+            tracker.update(attrs.evolve(record, extensions=(late,), ends_on=late.new_end))
+        assert str(refused.value) == (
+            f"secondment {record.id} ends 2025-03-01; an extension must start from that day, "
+            "not 2025-02-15"
+        )
+        extended = tracker.extend(record, to="2025-04-01", reason="续派")
+        with pytest.raises(errors.RuleViolation) as refused:
+            tracker.update(attrs.evolve(extended, extensions=(), ends_on=dt.date(2025, 4, 1)))
+        assert str(refused.value) == (
+            f"secondment {record.id}: its extensions are history and cannot change"
+        )
+
+
+def test_a_finished_secondment_cannot_be_extended_word_for_word() -> None:
+    tracker, record = _tracker_with(S.COMPLETED)
+    with tracker, pytest.raises(errors.RuleViolation) as refused:
+        tracker.extend(record, to="2025-04-01", reason="续派")
+    assert str(refused.value) == (
+        f"secondment {record.id} is completed (已完成) and can no longer be extended"
+    )
+
+
+def test_a_withdrawal_without_a_return_day_word_for_word() -> None:
+    with pytest.raises(errors.InvalidRecord) as refused:
+        check_transition(None, _secondment(S.WITHDRAWN, returned_on=None))
+    assert str(refused.value) == (
+        "secondment 7: a withdrawal needs the actual return date, before the planned end 2025-03-01"
+    )
