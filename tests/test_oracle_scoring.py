@@ -197,10 +197,12 @@ def test_bands_must_differ_and_reach_the_lowest_total() -> None:
             "rubric '交流教师考核': grade bands must differ in grade and cut"
         )
     high = [GradeBand(grade=Grade.PASS, min_total=0.5)]
-    with pytest.raises(
-        errors.InvalidRecord, match=r"lowest band starts at 0.5, but totals can be as low as 0;"
-    ):
+    with pytest.raises(errors.InvalidRecord) as refused:
         check_bands(_rubric(_leaf("a", 1), _leaf("b", 1), bands=high))
+    assert str(refused.value) == (
+        "rubric '交流教师考核': the lowest band starts at 0.5, but totals can be as low as 0; "
+        "add a band from 0"
+    )
     points = Criterion(key="p", name="分", combine="sum", children=[_leaf("q", 1, top=9, bottom=3)])
     check_bands(_rubric(points, bands=[GradeBand(grade=Grade.PASS, min_total=3)]))  # exactly low
 
