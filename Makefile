@@ -53,14 +53,14 @@ test-lowest: $(LOWEST)/.installed
 # MUTATE_TARGET percent. `make mutate-guard` is the time-boxed sample CI runs.
 MUTATE_CHILDREN ?= 2
 MUTATE_TARGET ?= 90
-MUTMUT := HYPOTHESIS_PROFILE=mutate nice -n 19 $(BIN)/mutmut
+MUTMUT := nice -n 19 $(BIN)/mutmut
 
 $(VENV)/.mutate: $(VENV)/.installed setup.cfg
 	$(QUIET_INSTALL) $(BIN)/python -m pip install --quiet -e '.[test,mutate]'
 	touch $@
 
 mutate: $(VENV)/.mutate
-	$(MUTMUT) run --max-children $(MUTATE_CHILDREN) $(MUTANTS)
+	HYPOTHESIS_PROFILE=mutate $(MUTMUT) run --max-children $(MUTATE_CHILDREN) $(MUTANTS)
 	$(BIN)/python tests/mutation/score.py --at-least $(MUTATE_TARGET)
 
 mutate-guard: $(VENV)/.mutate
