@@ -20,6 +20,7 @@ import pytest
 from conftest import programme_tracker
 
 from exchange import Assessment, Goal, Pairing, Role, School, Secondment, Teacher, Tracker
+from exchange.changelog import Change
 from exchange.models import Milestone, Stored
 from exchange.query import Op, between, ge, gt, has, le, lt, ne, one_of
 
@@ -218,3 +219,11 @@ def test_has_on_mappings_and_nested_records(
 ) -> None:
     found = programme_store.backend.find(cls, {field: Op("has", value)})
     assert [r.id for r in found] == ids
+
+
+def test_times_compare_as_times(programme_store: Tracker) -> None:
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)
+    every = programme_store.backend.count(Change, {})
+    assert every > 0
+    assert programme_store.backend.count(Change, {"at": Op("le", later)}) == every
+    assert programme_store.backend.count(Change, {"at": Op("gt", later)}) == 0

@@ -176,3 +176,9 @@ def test_what_is_not_a_date() -> None:
     with pytest.raises(errors.InvalidRecord) as refused:
         as_date("2025-13-01")
     assert str(refused.value) == "'2025-13-01' is not a date such as 2025-09-01"
+
+
+def test_a_period_that_ends_before_it_starts() -> None:
+    with Tracker.open("memory:") as tracker, pytest.raises(errors.InvalidRecord) as refused:
+        list(overlapping(tracker, dt.date(2025, 3, 10), dt.date(2025, 3, 1)))
+    assert str(refused.value) == "the period ends (2025-03-01) before it starts (2025-03-10)"
