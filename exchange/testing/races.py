@@ -154,7 +154,7 @@ RACE_LIST = (
         "spend",
         _allocations,
         lambda tracker, n, worker: tracker.spend(
-            n, 10_000, category="training", spent_on=dt.date(2025, 6, 1)
+            n, 10_000, category="training", spent_on=dt.date(2015 + n, 6, 1)
         ),
         OverBudget,
         "allocation {n}",
