@@ -8,14 +8,28 @@ import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+if TYPE_CHECKING:
+    from exchange import Tracker
 
 settings.register_profile(
     "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("dev", max_examples=30, deadline=None)
+# Mutation runs (`make mutate`): the same examples every run, so a mutant's verdict
+# does not depend on luck, and no example database shared between mutants.
+settings.register_profile(
+    "mutate",
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
@@ -102,3 +116,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if marked and not os.environ.get("CI") and find_postgres_server()[0] is None:
         for item in marked:
             item.add_marker(pytest.mark.skip(reason=SKIP_POSTGRESQL))
+
+
+# -- the example programme, for the oracle tests -----------------------------------------
+
+
+def programme_tracker(url: str = "memory:") -> Tracker:
+    """A store holding :func:`exchange.testing.examples.programme` (ids as it says)."""
+    from exchange import Tracker
+    from exchange.testing.strategies import programme
+
+    tracker = Tracker.open(url)
+    for record in programme():
+        tracker.add(record)
+    return tracker
+
+
+@pytest.fixture(scope="module")
+def programme_store() -> Iterator[Tracker]:
+    """:func:`programme_tracker` shared by a module's tests, which must not change it."""
+    with programme_tracker() as tracker:
+        yield tracker

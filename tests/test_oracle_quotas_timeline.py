@@ -1,0 +1,184 @@
+"""Quota shares on exact halves and exact cuts, and days served on boundary days.
+
+The figures are worked out by hand in the comments: 1 of 32 is 3.125 % (shown 3.13,
+half up), 5 of 32 is 15.625 % (15.63), 8 of 32 is exactly 25 %.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from exchange import Role, School, Secondment, SecondmentStatus, Teacher, Tracker, errors
+from exchange.quotas import Quota, QuotaResult, QuotaStatus, evaluate
+from exchange.timeline import as_date, days_served, overlapping
+
+S = SecondmentStatus
+
+
+def _region(exchanged: int, *, staff: int = 32) -> Tracker:
+    """A region of ``staff`` teachers, ``exchanged`` of them seconded within 2025."""
+    tracker = Tracker.open("memory:")
+    home = tracker.add(School(name="贞丰县第五中学", region="贞丰县", stage="初中"))
+    host = tracker.add(School(name="惠阳区半岛学校", region="惠阳区", stage="初中"))
+    for n in range(staff):
+        teacher = tracker.add(Teacher(name=f"教师{n}", school_id=home.id))
+        if n < exchanged:
+            tracker.add(
+                Secondment(
+                    teacher_id=teacher.id,
+                    host_school_id=host.id,
+                    kind="support",
+                    status=S.APPROVED,
+                    starts_on="2025-03-01",
+                    ends_on="2025-07-01",
+                )
+            )
+    return tracker
+
+
+@pytest.mark.parametrize(
+    ("exchanged", "at_least", "share", "status"),
+    [
+        (1, "3.125", "3.13", QuotaStatus.MET),  # exactly on the cut; an exact half rounds up
+        (1, "3.126", "3.13", QuotaStatus.NOT_MET),  # the shown 3.13 plays no part
+        (5, "15.625", "15.63", QuotaStatus.MET),
+        (8, "25", "25.00", QuotaStatus.MET),
+        (7, "25", "21.88", QuotaStatus.NOT_MET),  # 21.875 → 21.88
+        (0, "10", "0.00", QuotaStatus.NOT_MET),
+        (32, "100", "100.00", QuotaStatus.MET),
+    ],
+)
+def test_exchange_share_on_exact_halves_and_cuts(
+    exchanged: int, at_least: str, share: str, status: QuotaStatus
+) -> None:
+    quota = Quota(key="q", name="交流教师占比", measure="exchange-share", at_least=at_least)
+    with _region(exchanged) as tracker:
+        [result] = evaluate(tracker, "贞丰县", 2025, [quota])
+    assert (result.numerator, result.denominator) == (exchanged, 32)
+    assert (str(result.share), result.status) == (share, status)
+
+
+def test_a_region_without_teachers_has_no_data() -> None:
+    quota = Quota(key="q", name="交流教师占比", measure="exchange-share", at_least=10)
+    with _region(0, staff=0) as tracker:
+        [result] = evaluate(tracker, "贞丰县", 2025, [quota])
+    assert (result.status, result.share, result.denominator) == (QuotaStatus.NO_DATA, None, 0)
+
+
+def _secondment(status: S, **changes: object) -> Secondment:
+    fields: dict[str, object] = {
+        "teacher_id": 1,
+        "host_school_id": 2,
+        "kind": "visit",
+        "status": status,
+        "starts_on": "2025-03-01",
+        "ends_on": "2025-03-10",
+    }
+    return Secondment(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "days"),
+    [
+        (None, 10),  # 1 March to 10 March, both counted
+        ("2025-02-28", 0),  # before the start: none, never negative
+        ("2025-03-01", 1),  # the first day counts
+        ("2025-03-09", 9),
+        ("2025-03-10", 10),
+        ("2025-12-31", 10),  # after the end: the whole period
+    ],
+)
+def test_days_served_on_boundary_days(as_of: str | None, days: int) -> None:
+    day = dt.date.fromisoformat(as_of) if as_of else None
+    assert days_served(_secondment(S.COMPLETED), as_of=day) == days
+
+
+def test_an_early_return_shortens_the_days() -> None:
+    back = _secondment(S.WITHDRAWN, returned_on="2025-03-04", reason="病假")
+    assert days_served(back) == 4
+    assert days_served(back, as_of=dt.date(2025, 3, 2)) == 2
+
+
+def test_overlapping_finds_periods_sharing_a_day_by_start() -> None:
+    with Tracker.open("memory:") as tracker:
+        home = tracker.add(School(name="长郡中学", region="长沙市", stage="高中"))
+        host = tracker.add(School(name="新晃一中", region="新晃县", stage="高中"))
+        ids = [tracker.add(Teacher(name=f"教师{n}", school_id=home.id)).id for n in range(5)]
+        rows = [  # teacher, status, start, end, returned
+            (ids[0], S.APPROVED, "2025-03-11", "2025-03-20", None),  # starts the day after
+            (ids[1], S.ACTIVE, "2025-02-01", "2025-03-01", None),  # ends on the first day
+            (ids[2], S.WITHDRAWN, "2025-02-01", "2025-03-20", "2025-02-28"),  # back before
+            (ids[3], S.PROPOSED, "2025-03-05", "2025-03-06", None),  # not counted
+            (ids[4], S.COMPLETED, "2025-03-10", "2025-04-01", None),  # starts on the last day
+        ]
+        for teacher, status, start, end, returned in rows:
+            reason = "病假" if returned else ""
+            tracker.add(
+                _secondment(
+                    status,
+                    teacher_id=teacher,
+                    host_school_id=host.id,
+                    starts_on=start,
+                    ends_on=end,
+                    returned_on=returned,
+                    reason=reason,
+                )
+            )
+        found = overlapping(tracker, dt.date(2025, 3, 1), dt.date(2025, 3, 10))
+        assert [s.teacher_id for s in found] == [ids[1], ids[4]]
+
+
+KNOWN = "known measures: exchange-share, backbone-share, trained-coverage"
+PERCENT = "quota q: at_least must be a percent above 0 and at most 100, such as 10 or '12.5%', not"
+
+
+@pytest.mark.parametrize(
+    ("measure", "at_least", "role", "said"),
+    [
+        ("nope", 10, None, f"quota q: unknown measure 'nope'; {KNOWN}"),
+        (5, 10, None, f"quota q: unknown measure 5; {KNOWN}"),
+        (
+            "exchange-share",
+            10.5,
+            None,
+            f"{PERCENT} 10.5; write a float such as 10.5 as text, '10.5'",
+        ),
+        ("exchange-share", "0", None, f"{PERCENT} Decimal('0')"),
+        ("exchange-share", "10X", None, f"{PERCENT} '10X'"),
+        ("exchange-share", 10, "骨干教师", "quota q: role applies to trained-coverage only"),
+    ],
+)
+def test_what_a_bad_quota_is_told(
+    measure: object, at_least: object, role: object, said: str
+) -> None:
+    with pytest.raises(errors.InvalidRecord) as refused:
+        Quota(key="q", name="交流教师占比", measure=measure, at_least=at_least, role=role)  # type: ignore[arg-type]
+    assert str(refused.value) == said
+
+
+def test_a_quota_reads_spaces_and_percent_signs() -> None:
+    quota = Quota(key="q", name="n", measure=" exchange-share ", at_least="10 ％")
+    assert (quota.measure, quota.at_least) == ("exchange-share", Decimal(10))
+
+
+def test_a_trained_coverage_line_names_its_role() -> None:
+    quota = Quota(key="t", name="n", measure="trained-coverage", at_least=100, role=Role.BACKBONE)
+    result = QuotaResult(quota, "贞丰县", 2025, QuotaStatus.MET, 3, 4, Decimal("75.00"))
+    assert result.describe() == (
+        "t 贞丰县 2025: 3 of 4 backbone teachers at paired schools (75.00 %) ≥ 100 %: met"
+    )
+
+
+def test_what_is_not_a_date() -> None:
+    with pytest.raises(errors.InvalidRecord) as refused:
+        as_date("2025-13-01")
+    assert str(refused.value) == "'2025-13-01' is not a date such as 2025-09-01"
+
+
+def test_a_period_that_ends_before_it_starts() -> None:
+    with Tracker.open("memory:") as tracker, pytest.raises(errors.InvalidRecord) as refused:
+        list(overlapping(tracker, dt.date(2025, 3, 10), dt.date(2025, 3, 1)))
+    assert str(refused.value) == "the period ends (2025-03-01) before it starts (2025-03-10)"
