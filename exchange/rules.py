@@ -475,11 +475,13 @@ def _logged_unconfirmed(record: Meeting, lookup: Lookup) -> None:
 
 
 def _binding(record: Meeting, pair: Mentorship, lookup: Lookup) -> None:
-    """Once its mentee confirms a meeting, it is frozen (it may still be archived): a
-    correction is a new meeting."""
+    """Once its mentee confirms a meeting, it is frozen (it may still be archived or given
+    a ref): a correction is a new meeting."""
     before: Meeting | None = None if record.id is None else lookup.get(Meeting, record.id)
     if before is not None and before.confirmed_by is not None:
-        kept = attrs.evolve(record, archived=before.archived, revision=before.revision)
+        kept = attrs.evolve(
+            record, archived=before.archived, revision=before.revision, ref=before.ref
+        )
         if kept != before:
             raise RuleViolation(
                 message(

@@ -122,13 +122,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def programme_tracker(url: str = "memory:") -> Tracker:
-    """A store holding :func:`exchange.testing.examples.programme` (ids as it says)."""
-    from exchange import Tracker
+    """A store holding :func:`exchange.testing.examples.programme` (ids as it says); its
+    confirmed meeting is logged, then confirmed by its mentee, as a meeting must be."""
+    import attrs
+
+    from exchange import Meeting, Tracker
     from exchange.testing.strategies import programme
 
     tracker = Tracker.open(url)
     for record in programme():
-        tracker.add(record)
+        if isinstance(record, Meeting) and record.confirmed_by is not None:
+            logged = tracker.add(attrs.evolve(record, confirmed_by=None))
+            tracker.confirm_meeting(logged, by=record.confirmed_by)
+        else:
+            tracker.add(record)
     return tracker
 
 

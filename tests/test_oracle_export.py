@@ -13,9 +13,17 @@ from exchange import Teacher, Tracker
 from exchange.backend import STORED_TYPES
 from exchange.exporting import export_report, records_table
 
-# DESIGN.md §11 and the export guide: a teacher's phone and notes, and the reasons
-# for leaving a secondment or a mentor pair, are personal. Nothing else is.
-PERSONAL = {"teachers": ["phone", "notes"], "secondments": ["reason"], "mentorships": ["reason"]}
+# DESIGN.md §11 and the export guide: a teacher's phone and notes, the reasons for
+# leaving a secondment or a mentor pair, and the notes on a mentee's goals and meetings
+# and on an assessment, are personal. Nothing else is.
+PERSONAL = {
+    "teachers": ["phone", "notes"],
+    "secondments": ["reason"],
+    "mentorships": ["reason"],
+    "goals": ["notes"],
+    "meetings": ["notes"],
+    "assessments": ["notes"],
+}
 EXPORTED = [cls for cls in STORED_TYPES if "ref" in attrs.fields_dict(cls)]
 
 

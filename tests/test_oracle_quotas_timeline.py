@@ -131,7 +131,7 @@ def test_overlapping_finds_periods_sharing_a_day_by_start() -> None:
         assert [s.teacher_id for s in found] == [ids[1], ids[4]]
 
 
-KNOWN = "known measures: exchange-share, backbone-share, trained-coverage"
+KNOWN = "known measures: exchange-share, backbone-share, trained-coverage, lesson-coverage"
 PERCENT = "quota q: at_least must be a percent above 0 and at most 100, such as 10 or '12.5%', not"
 
 
@@ -148,7 +148,12 @@ PERCENT = "quota q: at_least must be a percent above 0 and at most 100, such as 
         ),
         ("exchange-share", "0", None, f"{PERCENT} Decimal('0')"),
         ("exchange-share", "10X", None, f"{PERCENT} '10X'"),
-        ("exchange-share", 10, "骨干教师", "quota q: role applies to trained-coverage only"),
+        (
+            "exchange-share",
+            10,
+            "骨干教师",
+            "quota q: role applies to trained-coverage and lesson-coverage only",
+        ),
     ],
 )
 def test_what_a_bad_quota_is_told(

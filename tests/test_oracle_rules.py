@@ -216,11 +216,17 @@ def test_a_meeting_lies_within_its_pair_and_is_confirmed_by_the_mentee(
     tracker: Tracker,
 ) -> None:
     meeting = Meeting(mentorship_id=1, held_on=dt.date(2025, 1, 1), minutes=30, kind="observation")
-    tracker.add(meeting)  # on the first day
+    stored = tracker.add(meeting)  # on the first day
     assert _refused(tracker, attrs.evolve(meeting, held_on=dt.date(2024, 12, 31))) == (
         "meeting on 2024-12-31 is outside mentorship 1, which runs from 2025-01-01 to now"
     )
-    assert _refused(tracker, attrs.evolve(meeting, confirmed_by=3)) == (
+    assert _refused(tracker, attrs.evolve(meeting, confirmed_by=2)) == (
+        "a meeting of mentorship 1 is logged unconfirmed; its mentee, teacher 2, confirms it "
+        "afterwards"
+    )
+    with pytest.raises(errors.RuleViolation) as caught:
+        tracker.update(attrs.evolve(stored, confirmed_by=3))
+    assert str(caught.value) == (
         "meeting of mentorship 1 can only be confirmed by its mentee, teacher 2, not teacher 3"
     )
     done = tracker.complete_mentorship(1, on="2025-03-12")  # the last meeting's day
