@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .i18n import _
+from .params import DAY
 from .records import done, field, list_command
 from .state import State, pass_state
 
@@ -17,7 +18,7 @@ def activity() -> None:
 @activity.command(name="add")
 @click.argument("kind")
 @click.argument("title")
-@click.option("--on", "held_on", required=True, help="Day held, e.g. 2025-03-27.")
+@click.option("--on", "held_on", type=DAY, required=True, help="Day held, e.g. 2025-03-27.")
 @click.option("--school", help="Where, by id or ref.")
 @click.option("--teacher", help="Who gave it, by id or ref.")
 @click.option("--pairing", help="The pairing it belongs to, by id or ref.")

@@ -6,6 +6,7 @@ import click
 
 from .i18n import _
 from .output import emit, output_options
+from .params import DAY
 from .state import State, pass_state
 
 
@@ -69,7 +70,7 @@ def allocate(
 @click.option(
     "--category", required=True, help="差旅补助, 教研活动, 课程开发, 设备, 学生资助, 培训, 其他."
 )
-@click.option("--on", "spent_on", required=True, help="Day spent.")
+@click.option("--on", "spent_on", type=DAY, required=True, help="Day spent.")
 @click.option("--description", default="", help="What it paid for.")
 @click.option("--secondment", help="The secondment it paid for, by id or ref.")
 @click.option("--activity", help="The activity it paid for, by id or ref.")

@@ -11,6 +11,7 @@ import click
 
 from .i18n import _
 from .output import open_output, output_options
+from .params import DAY
 from .state import State, pass_state
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ PLAN_OPTIONS = [
     click.option(
         "--from",
         "starts_on",
-        type=click.DateTime(["%Y-%m-%d"]),
+        type=DAY,
         help="First day of the new pairs (default: today).",
     ),
 ]
@@ -81,7 +82,7 @@ def _plan(
     within: str | None,
     mentor_region: str | None,
     mentee_region: str | None,
-    starts_on: dt.datetime | None,
+    starts_on: dt.date | None,
 ) -> MentorPlan:
     import attrs
 
@@ -95,8 +96,7 @@ def _plan(
         mentors=attrs.evolve(settings.mentors, region=mentor_region or settings.mentors.region),
         mentees=attrs.evolve(settings.mentees, region=mentee_region or settings.mentees.region),
     )
-    day = starts_on.date() if starts_on is not None else None
-    return state.tracker().match_mentors(programme, criteria=settings, starts_on=day)
+    return state.tracker().match_mentors(programme, criteria=settings, starts_on=starts_on)
 
 
 def _weight(text: str) -> tuple[str, float]:

@@ -7,6 +7,7 @@ import click
 
 from .i18n import _
 from .output import emit, output_options
+from .params import DAY
 from .records import done, field, list_command, show_command
 from .state import State, pass_state
 
@@ -104,7 +105,7 @@ def mentor() -> None:
 @click.argument("mentor_key", metavar="MENTOR")
 @click.argument("mentee")
 @click.option("--programme", "programme_name", required=True, help="Programme name, e.g. 百千万.")
-@click.option("--from", "starts_on", required=True, help="First day, e.g. 2025-03-26.")
+@click.option("--from", "starts_on", type=DAY, required=True, help="First day, e.g. 2025-03-26.")
 @click.option("--ref", help="A unique code for the pair.")
 @pass_state
 def add_pair(
@@ -124,7 +125,7 @@ def add_pair(
 
 @mentor.command()
 @click.argument("key")
-@click.option("--on", "on", required=True, help="The last day.")
+@click.option("--on", "on", type=DAY, required=True, help="The last day.")
 @click.option("--reason", help="Give one to end the pair early (提前结束); omit to complete it.")
 @pass_state
 def end(state: State, key: str, on: str, reason: str | None) -> None:
@@ -144,7 +145,7 @@ def end(state: State, key: str, on: str, reason: str | None) -> None:
 
 @mentor.command()
 @click.argument("pair")
-@click.option("--on", "held_on", required=True, help="Day of the meeting.")
+@click.option("--on", "held_on", type=DAY, required=True, help="Day of the meeting.")
 @click.option("--minutes", required=True, type=click.IntRange(1, 1440), help="How long.")
 @click.option("--kind", required=True, help="听课, 评课, 集体备课, 线上交流 or 其他.")
 @click.option("--notes", default="", help="What was done.")
@@ -215,7 +216,7 @@ def goal(state: State, pair: str, title: str, milestones: tuple[str, ...]) -> No
 @mentor.command()
 @click.argument("goal_id", metavar="GOAL", type=int)
 @click.argument("milestone", required=False)
-@click.option("--on", "on", required=True, help="The day it was reached.")
+@click.option("--on", "on", type=DAY, required=True, help="The day it was reached.")
 @pass_state
 def reach(state: State, goal_id: int, milestone: str | None, on: str) -> None:
     """Mark a goal's MILESTONE reached, or the whole goal achieved when none is given.

@@ -21,6 +21,7 @@ from .i18n import _
 if TYPE_CHECKING:
     from exchange.models import Record, Stored
     from exchange.report import Report
+    from exchange.tracker import Tracker
 
     from .state import State
 
@@ -69,14 +70,18 @@ def emit(state: State, report: Report, output: str) -> None:
     report.render(output, sys.stdout, lang=state.lang(), plugins=plugins)
 
 
-def record_report(
-    title: str, cls: type[Record], records: Iterable[Record], fields: Sequence[str]
+def named_report(
+    tracker: Tracker, cls: type[Record], records: Iterable[Record], fields: Sequence[str]
 ) -> Report:
-    """A one-table report of ``records``, one column per field name."""
+    """A one-table report of ``records``, one column per field name and, beside each
+    link, the name of the record it links to."""
     from exchange.exporting import records_table
+    from exchange.lookups import with_names
     from exchange.report import Report
 
-    return Report(title=title, tables=[records_table(cls, records, fields)])
+    return Report(
+        title=cls.table, tables=[with_names(tracker, cls, records_table(cls, records, fields))]
+    )
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .output import emit, output_options
+from .params import DAY
 from .state import State, pass_state
 
 if TYPE_CHECKING:
@@ -17,8 +18,8 @@ if TYPE_CHECKING:
 DAY_HELP = "The day, e.g. 2025-10-09 (default: today)."
 
 
-def _day(on: dt.datetime | None) -> dt.date:
-    return on.date() if on is not None else dt.date.today()
+def _day(on: dt.date | None) -> dt.date:
+    return on if on is not None else dt.date.today()
 
 
 def _placement(secondment: Secondment | None) -> list[Any]:
@@ -47,10 +48,10 @@ def _columns(*first: Column) -> list[Column]:
 
 @click.command()
 @click.argument("teacher")
-@click.option("--on", type=click.DateTime(["%Y-%m-%d"]), help=DAY_HELP)
+@click.option("--on", type=DAY, help=DAY_HELP)
 @output_options
 @pass_state
-def where(state: State, teacher: str, on: dt.datetime | None, output: str) -> None:
+def where(state: State, teacher: str, on: dt.date | None, output: str) -> None:
     """Where a teacher was on a day: the host school of a secondment, or home.
 
     \b
@@ -81,10 +82,10 @@ def where(state: State, teacher: str, on: dt.datetime | None, output: str) -> No
 
 @click.command()
 @click.argument("school")
-@click.option("--on", type=click.DateTime(["%Y-%m-%d"]), help=DAY_HELP)
+@click.option("--on", type=DAY, help=DAY_HELP)
 @output_options
 @pass_state
-def who(state: State, school: str, on: dt.datetime | None, output: str) -> None:
+def who(state: State, school: str, on: dt.date | None, output: str) -> None:
     """Who was at a school on a day: its own teachers not seconded elsewhere, then
     the teachers seconded to it.
 

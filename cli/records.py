@@ -15,7 +15,7 @@ import click
 from exchange.i18n import noun, pmessage
 
 from .i18n import _
-from .output import emit, output_options, record_detail, record_report
+from .output import emit, named_report, output_options, record_detail
 from .state import State, pass_state
 
 
@@ -120,7 +120,7 @@ def _list_page(
             **wanted,
         )
     )
-    emit(state, record_report(cls.table, cls, found, fields), output)
+    emit(state, named_report(state.tracker(), cls, found, fields), output)
     if found.last is not None and found.count == options["limit"]:
         token = Cursor.of(found.last, check_order(cls, order_by)).token()
         click.echo(_("next page: --after {cursor}", cursor=token), err=True)

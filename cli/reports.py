@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import inspect
 from pathlib import Path
 from typing import Any
@@ -11,12 +10,13 @@ import click
 
 from .i18n import _
 from .output import emit, open_output, output_options
+from .params import DAY
 from .state import State, pass_state
 
 FILTERS: list[tuple[str, Any, str]] = [
     ("year", click.IntRange(1900, 2999), "The calendar year to report on."),
-    ("since", click.DateTime(["%Y-%m-%d"]), "First day of the period, e.g. 2024-09-01."),
-    ("until", click.DateTime(["%Y-%m-%d"]), "Last day of the period, e.g. 2025-07-15."),
+    ("since", DAY, "First day of the period, e.g. 2024-09-01."),
+    ("until", DAY, "Last day of the period, e.g. 2025-07-15."),
     ("region", str, "A region, as written on its schools, e.g. 贵州省黔西南州贞丰县."),
     ("partnership", str, "A partnership, by id or ref."),
     ("school", str, "A school, by id or ref."),
@@ -84,7 +84,7 @@ def report(
         state.language = lang
     plugins = state.plugins()
     spec = plugins.reports.get(name)
-    given = {k: _plain(v) for k, v in filters.items() if v is not None}
+    given = {k: v for k, v in filters.items() if v is not None}
     accepted = inspect.signature(spec.build).parameters
     takes_any = any(p.kind is p.VAR_KEYWORD for p in accepted.values())
     for option in given:
@@ -122,11 +122,6 @@ def report(
         )
     elif path is not None:
         click.echo(_("wrote {name} to {path}", name=name, path=path), err=True)
-
-
-def _plain(value: Any) -> Any:
-    """A click DateTime as the date it names."""
-    return value.date() if isinstance(value, dt.datetime) else value
 
 
 @click.command()

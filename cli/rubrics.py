@@ -6,6 +6,7 @@ import click
 
 from .i18n import _
 from .output import emit, output_options, record_detail
+from .params import DAY
 from .records import field, list_command
 from .state import State, pass_state
 
@@ -72,7 +73,7 @@ def show(state: State, key: str, output: str) -> None:
 @click.argument("target", type=int)
 @click.option("--period", required=True, help="For example 2025 or 2025-spring.")
 @click.option("--assessor", required=True, help="Who assessed, e.g. 贞丰县教育局.")
-@click.option("--on", "assessed_on", required=True, help="Day of the assessment.")
+@click.option("--on", "assessed_on", type=DAY, required=True, help="Day of the assessment.")
 @click.option(
     "--score",
     "scores",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from .params import DAY
 from .presence import where, who
 from .records import Filter, done, field, has_term, list_command, make, show_command
 from .state import State, pass_state
@@ -130,7 +131,7 @@ def pairing() -> None:
 @pairing.command(name="add")
 @click.argument("supporting")
 @click.argument("supported")
-@click.option("--signed", "signed_on", required=True, help="Day signed, e.g. 2025-03-26.")
+@click.option("--signed", "signed_on", type=DAY, required=True, help="Day signed, e.g. 2025-03-26.")
 @click.option("--partnership", help="The partnership, by id or ref.")
 @click.option("--budget", "annual_budget", help="Yuan per year agreed, e.g. 100000.")
 @click.option("--ref", help="A unique code for the pairing.")

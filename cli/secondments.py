@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from .params import DAY
 from .records import done, field, list_command, show_command, year_between
 from .state import State, pass_state
 
@@ -19,8 +20,8 @@ def secondment() -> None:
 @click.option(
     "--kind", required=True, help="支教, 跟岗, 挂职 or 送教 (or support/shadow/post/visit)."
 )
-@click.option("--from", "starts_on", required=True, help="First day, e.g. 2025-09-01.")
-@click.option("--to", "ends_on", required=True, help="Planned last day, e.g. 2026-07-10.")
+@click.option("--from", "starts_on", type=DAY, required=True, help="First day, e.g. 2025-09-01.")
+@click.option("--to", "ends_on", type=DAY, required=True, help="Planned last day, e.g. 2026-07-10.")
 @click.option("--pairing", help="The pairing it serves, by id or ref.")
 @click.option(
     "--partnership",
@@ -96,7 +97,7 @@ def cancel(state: State, key: str, reason: str) -> None:
 @secondment.command()
 @click.argument("key")
 @click.option("--reason", required=True, help="Why the teacher returned early.")
-@click.option("--returned", "returned_on", required=True, help="The actual last day.")
+@click.option("--returned", "returned_on", type=DAY, required=True, help="The actual last day.")
 @pass_state
 def withdraw(state: State, key: str, reason: str, returned_on: str) -> None:
     """active → withdrawn: an early return with its reason and last day.
@@ -110,7 +111,7 @@ def withdraw(state: State, key: str, reason: str, returned_on: str) -> None:
 
 @secondment.command()
 @click.argument("key")
-@click.option("--to", "new_end", required=True, help="The new planned last day.")
+@click.option("--to", "new_end", type=DAY, required=True, help="The new planned last day.")
 @click.option("--reason", required=True, help="Why it is extended.")
 @pass_state
 def extend(state: State, key: str, new_end: str, reason: str) -> None:

@@ -15,10 +15,11 @@ from typing import Any
 
 from exchange import Assessment, Mentorship, Pairing, Rubric, School, Secondment, Teacher, Tracker
 from exchange.enums import Grade, Target
+from exchange.lookups import lookup
 from exchange.report import Chart, Column, Report, Table
 from exchange.scoring import PLACES, Result, combined, evaluate
 
-from .scope import lookup, resolve, schools_of
+from .scope import resolve, schools_of
 
 
 def assessments(

@@ -18,10 +18,11 @@ from typing import Any
 
 from exchange import Allocation, Expense, Pairing, School, Tracker
 from exchange.enums import ExpenseCategory
+from exchange.lookups import lookup
 from exchange.query import total
 from exchange.report import Column, Report, Table
 
-from .scope import Scope, lookup, resolve, schools_of
+from .scope import Scope, resolve, schools_of
 
 
 def budget(

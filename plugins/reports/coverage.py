@@ -24,10 +24,11 @@ from typing import Any
 
 from exchange import Activity, Pairing, Participation, School, Teacher, Tracker
 from exchange.enums import ActivityKind, Stage
+from exchange.lookups import batches, lookup
 from exchange.query import count, le, one_of
 from exchange.report import Column, Report, Table
 
-from .scope import Scope, batches, lookup, resolve
+from .scope import Scope, resolve
 
 
 def coverage(

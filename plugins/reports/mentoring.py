@@ -17,10 +17,11 @@ from exchange import Meeting, Mentorship, Programme, School, Teacher, Tracker
 from exchange.cascade import COUNTING
 from exchange.errors import NotFound
 from exchange.i18n import message
+from exchange.lookups import lookup
 from exchange.query import ne, total
 from exchange.report import Column, Report, Table
 
-from .scope import lookup, resolve
+from .scope import resolve
 
 
 def mentoring(

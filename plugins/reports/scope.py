@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Iterator
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
@@ -20,13 +20,11 @@ from exchange.enums import SecondmentStatus
 from exchange.errors import InvalidRecord
 from exchange.i18n import message
 from exchange.lifecycle import last_day
-from exchange.models import Record
+from exchange.lookups import BATCH, lookup
 from exchange.query import Op, between, one_of
 from exchange.quotas import region_schools
 from exchange.timeline import as_date
 
-R = TypeVar("R", bound=Record)
-BATCH = 500
 """Ids per query when records are looked up by id."""
 
 
@@ -153,22 +151,6 @@ def resolve(
         programme=None if programme is None else tracker.programme(programme).name,
         parameters=parameters,
     )
-
-
-def batches(ids: Iterable[int | None]) -> Iterator[list[int]]:
-    """The distinct ids given (``None`` left out), in order, :data:`BATCH` at a time."""
-    wanted = sorted({i for i in ids if i is not None})
-    for start in range(0, len(wanted), BATCH):
-        yield wanted[start : start + BATCH]
-
-
-def lookup(tracker: Tracker, cls: type[R], ids: Iterable[int | None]) -> dict[int, R]:
-    """The records of type ``cls`` with these ids, fetched in batches (archived included)."""
-    found: dict[int, R] = {}
-    for batch in batches(ids):
-        for record in tracker.find(cls, include_archived=True, id=one_of(*batch)):
-            found[record.id or 0] = record
-    return found
 
 
 @attrs.frozen
