@@ -50,7 +50,8 @@ def add(
 
     \b
     Example:
-        exchange activity add 示范课 "《函数的概念》" --on 2025-03-27 --school ZF-05 --lessons 2
+        exchange activity add 示范课 "《函数的概念》" --on 2025-03-27 --school ZF-05 \\
+            --lessons 2 --ref A-1
     """
     record = state.tracker().log_activity(
         kind,
@@ -79,7 +80,7 @@ def attend(state: State, key: str, teachers: tuple[str, ...]) -> None:
 
     \b
     Example:
-        exchange activity attend A-7 T-201 T-202
+        exchange activity attend A-1 T-102 T-103
     """
     tracker = state.tracker()
     with tracker.transaction():

@@ -39,8 +39,9 @@ def allocate(
 
     \b
     Example:
-        exchange budget allocate CS-HH-1 --year 2025 --amount 100000 --source 长沙市教育局
-        exchange budget allocate --organisation CH-JYJ --year 2025 --amount 50000
+        exchange budget allocate HY-ZF-1 --year 2025 --amount 100000 --source 惠州市教育局 \\
+            --ref B-2025
+        exchange budget allocate --organisation DB-JTJ --year 2025 --amount 50000
     """
     record = state.tracker().allocate(
         pairing, year=year, amount=amount, source=source, organisation=organisation, ref=ref
@@ -97,7 +98,7 @@ def spend(
 
     \b
     Example:
-        exchange budget spend 1 2400 --category 差旅补助 --on 2025-09-01
+        exchange budget spend B-2025 2400 --category 差旅补助 --on 2025-09-01
     """
     tracker = state.tracker()
     record = tracker.spend(

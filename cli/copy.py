@@ -30,7 +30,6 @@ def copy_(state: State, source: str, destination: str, append: bool) -> None:
     Example:
         exchange copy bureau.db postgresql://exchange@db.example/province
         exchange copy postgresql://exchange@db.example/province backup.db
-        exchange copy county.db postgresql://exchange@db.example/province --append
     """
     from exchange import Tracker
     from exchange.copying import Copied, copy

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .i18n import _
+from .i18n import _, source_name
 from .output import emit
 from .state import State, pass_state
 
@@ -25,16 +25,16 @@ if TYPE_CHECKING:
     "--keep",
     metavar="PATH",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Build into this SQLite file and keep it. Without it (and without --db or "
-    "EXCHANGE_DB) the demo uses a temporary database that is removed afterwards.",
+    help="Build into this SQLite file and keep it. Without it (and without --db) the "
+    "demo uses a temporary database that is removed afterwards.",
 )
 @pass_state
 def demo(state: State, keep: Path | None) -> None:
     """Build a sample programme from the four seed articles and print its main reports.
 
     The programmes are 惠阳→贞丰, 长沙→怀化, 成华→丹巴 and 广州→清远: real schools,
-    pairings and figures, with illustrative teacher names. Your default store is
-    never touched unless --db or EXCHANGE_DB names it.
+    pairings and figures, with illustrative teacher names. It builds into --db
+    when given (an empty store), never into EXCHANGE_DB's or the default store.
 
     \b
     Example:
@@ -47,7 +47,9 @@ def demo(state: State, keep: Path | None) -> None:
         raise click.UsageError(_("give --db or --keep, not both: each names the store to build in"))
     with _store(state, keep) as (tracker, location):
         summary = build_demo(tracker)
-        click.echo(_("{url}  (from {source})", url=location.url, source=location.source))
+        click.echo(
+            _("{url}  (from {source})", url=location.url, source=source_name(location.source))
+        )
         if location.source == "temporary":
             click.echo(
                 _("a temporary database, deleted when the command ends; keep it with --keep PATH.")
@@ -57,13 +59,13 @@ def demo(state: State, keep: Path | None) -> None:
 
 @contextlib.contextmanager
 def _store(state: State, keep: Path | None) -> Iterator[tuple[Tracker, Location]]:
-    """The tracker to build in and where it is: --keep, --db/EXCHANGE_DB, or a temporary file."""
+    """The tracker to build in and where it is: --keep, --db, or a temporary file."""
     import tempfile
 
     from exchange import Tracker
     from exchange.urls import Location
 
-    if keep is None and state.location().source != "default":
+    if keep is None and state.location().source == "argument":
         tracker = state.tracker()  # closed by the root group
         yield tracker, Location(tracker.url, state.location().source)
         return

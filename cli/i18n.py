@@ -224,3 +224,16 @@ def localize_help_options(command: click.Command, ctx: click.Context) -> None:
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             localize_help_options(sub, ctx)
+
+
+def source_name(source: str) -> str:
+    """Where a store's URL came from (a :class:`~exchange.urls.Location` source), in the
+    invocation's language."""
+    from exchange.i18n import pmessage
+
+    words = {
+        "argument": pmessage("source", "--db"),
+        "default": pmessage("source", "the default location"),
+        "temporary": pmessage("source", "a temporary file"),
+    }
+    return localized(words.get(source, source))

@@ -10,7 +10,15 @@ from typing import Any
 
 import click
 
-from .i18n import _, click_text, language_in, localize_help_options, localized, speaking
+from .i18n import (
+    _,
+    click_text,
+    language_in,
+    localize_help_options,
+    localized,
+    source_name,
+    speaking,
+)
 from .output import emit, output_options
 from .state import State, pass_state
 
@@ -192,7 +200,9 @@ def where(state: State) -> None:
     from exchange.urls import redact
 
     location = state.location()
-    click.echo(_("{url}  (from {source})", url=redact(location.url), source=location.source))
+    click.echo(
+        _("{url}  (from {source})", url=redact(location.url), source=source_name(location.source))
+    )
 
 
 @cli.command()
@@ -260,9 +270,9 @@ def audit() -> None:
 @audit.command()
 @click.option(
     "--head",
-    metavar="HASH",
-    help="A hash printed earlier by `exchange audit head` and kept outside the store: "
-    "fail if the log no longer holds that entry.",
+    metavar="HASH|FILE",
+    help="A hash printed earlier by `exchange audit head` and kept outside the store "
+    "(or the file it was saved in): fail if the log no longer holds that entry.",
 )
 @pass_state
 def verify(state: State, head: str | None) -> None:
@@ -273,12 +283,12 @@ def verify(state: State, head: str | None) -> None:
     \b
     Example:
         exchange audit verify
-        exchange audit verify --head 3f2a…
+        exchange audit verify --head head-2025-11-23.txt
     """
     tracker = state.tracker()
     entries = tracker.verify_log()
     if head is not None:
-        tracker.verify_head(head)
+        tracker.verify_head(_kept_head(head))
     check = tracker.verify_records()
     found = 0
     for finding in check:
@@ -295,6 +305,17 @@ def verify(state: State, head: str | None) -> None:
             records=check.records,
         )
     )
+
+
+def _kept_head(given: str) -> str:
+    """The hash given, or the first line of the file of that name."""
+    from pathlib import Path
+
+    kept = Path(given)
+    if kept.is_file():
+        with kept.open(encoding="utf-8", errors="replace") as saved:
+            return saved.readline(200).strip()
+    return given
 
 
 @audit.command(name="head")

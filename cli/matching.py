@@ -164,10 +164,9 @@ def mentors(
     \b
     Example:
         exchange match mentors --programme 百千万 --within prefecture
+        exchange match mentors --programme 百千万 --format html -o plan.html
         exchange match mentors --programme 惠贞师徒结对 --mentor-region 广东省惠州市惠阳区 \\
             --mentee-region 贵州省黔西南州贞丰县 --apply
-        exchange match mentors --programme 百千万 --criteria bqw.toml --format html -o plan.html
-        exchange match mentors --programme 百千万 --criteria bqw.toml --apply --expect 3f2a…
     """
     if expect is not None and not apply_:
         raise click.UsageError(_("--expect goes with --apply"))

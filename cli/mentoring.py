@@ -46,6 +46,7 @@ def add_programme(
     Example:
         exchange programme add 百千万 --targets 100,1000,10000 --capacity 10
         exchange programme add 两个全覆盖 --quota trained-coverage=100 --quota lesson-coverage=100
+        exchange programme add 惠贞师徒结对 --capacity 3
     """
     from exchange import Programme
 
@@ -133,8 +134,7 @@ def end(state: State, key: str, on: str, reason: str | None) -> None:
 
     \b
     Example:
-        exchange mentor end M-1 --on 2026-01-16
-        exchange mentor end M-2 --on 2025-11-01 --reason 调离
+        exchange mentor end M-1 --on 2025-11-01 --reason 调离
     """
     tracker = state.tracker()
     if reason:
@@ -177,7 +177,7 @@ def confirm(state: State, meeting: int, by: str) -> None:
 
     \b
     Example:
-        exchange mentor confirm 12 --by T-102
+        exchange mentor confirm 1 --by T-102
     """
     record = state.tracker().confirm_meeting(meeting, by=by)
     total = state.tracker().confirmed_minutes(record.mentorship_id)

@@ -23,12 +23,12 @@ def add(state: State, source: str) -> None:
     """Define a rubric from a TOML or JSON FILE, or a shipped one by name.
 
     Defining a rubric of an existing name makes its next version; assessments
-    keep the version they were made under.
+    keep the version they were made under. The file holds the same fields as
+    ``Tracker.define_rubric`` takes (docs/domain.md, "Rubrics and assessments").
 
     \b
     Example:
         exchange rubric add exchange-teacher
-        exchange rubric add my-rubric.toml
     """
     from exchange.definitions import read_file, rubric_arguments
 
@@ -70,7 +70,7 @@ def show(state: State, key: str, output: str) -> None:
 
 @click.command()
 @click.argument("rubric_key", metavar="RUBRIC")
-@click.argument("target", type=int)
+@click.argument("target")
 @click.option("--period", required=True, help="For example 2025 or 2025-spring.")
 @click.option("--assessor", required=True, help="Who assessed, e.g. 贞丰县教育局.")
 @click.option("--on", "assessed_on", type=DAY, required=True, help="Day of the assessment.")
@@ -87,18 +87,19 @@ def show(state: State, key: str, output: str) -> None:
 def assess(
     state: State,
     rubric_key: str,
-    target: int,
+    target: str,
     period: str,
     assessor: str,
     assessed_on: str,
     scores: tuple[str, ...],
     notes: str,
 ) -> None:
-    """Record one assessor's scores of TARGET (an id of what the rubric assesses).
+    """Record one assessor's scores of TARGET (by id or ref: a secondment, pair,
+    pairing or school, as the rubric assesses).
 
     \b
     Example:
-        exchange assess 1 3 --period 2025 --assessor 贞丰县教育局 --on 2025-07-20 \\
+        exchange assess 1 S-1 --period 2025 --assessor 贞丰县教育局 --on 2025-07-20 \\
             --score lessons=优秀 --score results=88 --score leadership=良好 \\
             --score collaboration=9
     """

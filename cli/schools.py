@@ -41,8 +41,11 @@ def add_school(
 
     \b
     Example:
-        exchange school add 贞丰县第五中学 --region 贞丰县 --stage 初中 --rural --ref ZF-05
-        exchange school add 丹巴县教育和体育局 --region 丹巴县 --kind 教育局 --ref DB-JTJ
+        exchange school add 惠阳区半岛学校 --region 广东省惠州市惠阳区 --stage 初中 --ref HY-BD
+        exchange school add 贞丰县第五中学 --region 贵州省黔西南州贞丰县 --stage 初中 --rural \\
+            --ref ZF-05
+        exchange school add 丹巴县教育和体育局 --region 四川省甘孜州丹巴县 --kind 教育局 \\
+            --ref DB-JTJ
     """
     from exchange import School
 
@@ -98,7 +101,7 @@ def add_partnership(
     \b
     Example:
         exchange partnership add 惠阳—贞丰协作 --supporting 惠阳区 --supported 贞丰县 \\
-            --kind 东西部协作
+            --kind 东西部协作 --ref HY-ZF
     """
     from exchange import Partnership
 
@@ -149,7 +152,7 @@ def add_pairing(
 
     \b
     Example:
-        exchange pairing add HY-BD ZF-05 --signed 2025-03-26 --ref HY-ZF-1
+        exchange pairing add HY-BD ZF-05 --signed 2025-03-26 --partnership HY-ZF --ref HY-ZF-1
     """
     record = state.tracker().pair_schools(
         supporting,
@@ -205,6 +208,7 @@ def add_teacher(
     \b
     Example:
         exchange teacher add 李老师 --school HY-BD --subject 数学 --role 骨干教师 --ref T-001
+        exchange teacher add 罗明 --school ZF-05 --subject 数学 --ref T-102
     """
     from exchange import School, Teacher
 

@@ -48,7 +48,9 @@ def add(
 
     \b
     Example:
-        exchange secondment add T-001 ZF-05 --kind 支教 --from 2025-09-01 --to 2026-07-10
+        exchange secondment add T-001 ZF-05 --kind 支教 --from 2025-09-01 --to 2026-07-10 --ref S-1
+        exchange secondment add T-102 HY-BD --kind 跟岗 --from 2025-10-08 --to 2025-12-31 --ref S-2
+        exchange secondment add T-103 HY-BD --kind 跟岗 --from 2026-03-02 --to 2026-03-06 --ref S-3
     """
     record = state.tracker().second(
         teacher,
@@ -65,8 +67,9 @@ def add(
     done(record, "proposed")
 
 
-def _move(name: str, past: str, text: str) -> None:
-    help = f"{text}\n\n\b\nExample:\n    exchange secondment {name} S-1"
+def _move(name: str, past: str, text: str, *keys: str) -> None:
+    lines = "".join(f"\n    exchange secondment {name} {key}" for key in keys)
+    help = f"{text}\n\n\b\nExample:{lines}"
 
     @secondment.command(name=name, help=help)
     @click.argument("key")
@@ -75,9 +78,11 @@ def _move(name: str, past: str, text: str) -> None:
         done(getattr(state.tracker(), name)(key), past)
 
 
-_move("approve", "approved", "proposed → approved; the teacher's period is now taken.")
-_move("start", "started", "approved → active: the teacher has arrived at the host.")
-_move("complete", "completed", "active → completed: served to the planned end.")
+_move(
+    "approve", "approved", "proposed → approved; the teacher's period is now taken.", "S-1", "S-2"
+)
+_move("start", "started", "approved → active: the teacher has arrived at the host.", "S-1", "S-2")
+_move("complete", "completed", "active → completed: served to the planned end.", "S-1")
 
 
 @secondment.command()
@@ -89,7 +94,7 @@ def cancel(state: State, key: str, reason: str) -> None:
 
     \b
     Example:
-        exchange secondment cancel S-1 --reason 家庭原因
+        exchange secondment cancel S-3 --reason 家庭原因
     """
     done(state.tracker().cancel(key, reason=reason), "cancelled")
 
@@ -104,7 +109,7 @@ def withdraw(state: State, key: str, reason: str, returned_on: str) -> None:
 
     \b
     Example:
-        exchange secondment withdraw S-1 --reason 病假 --returned 2025-12-31
+        exchange secondment withdraw S-2 --reason 病假 --returned 2025-12-31
     """
     done(state.tracker().withdraw(key, reason=reason, returned_on=returned_on), "withdrew")
 
@@ -119,7 +124,7 @@ def extend(state: State, key: str, new_end: str, reason: str) -> None:
 
     \b
     Example:
-        exchange secondment extend S-1 --to 2026-01-16 --reason 延长一学期
+        exchange secondment extend S-2 --to 2026-01-16 --reason 延长一学期
     """
     done(state.tracker().extend(key, to=new_end, reason=reason), "extended")
 

@@ -90,7 +90,7 @@ def import_(
     \b
     Example:
         exchange import 教师名单.csv --type teachers --dry-run
-        exchange import 教师名单.xlsx --type teachers
+        exchange import 教师名单.csv --type teachers
         cat 教师名单.csv | exchange import - --type teachers
     """
     shown = _("standard input") if str(path) == "-" else str(path)

@@ -32,11 +32,9 @@ from .models import (
     Pairing,
     Partnership,
     Record,
-    Rubric,
     School,
     Secondment,
     Teacher,
-    record_type,
 )
 from .query import Measure, count, one_of, total
 
@@ -326,9 +324,7 @@ def _rubrics(tracker: Tracker, specs: Sequence[_Spec]) -> None:
 
 def _assessments(tracker: Tracker, specs: Sequence[_Spec]) -> None:
     for spec in specs:
-        rubric: Rubric = tracker.get(Rubric, spec["rubric"])
-        fields = _linked(tracker, spec, "target", record_type(rubric.target.value), "target_id")
-        tracker.assess(**_fields(tracker.assess, "assessment", fields))
+        tracker.assess(**_fields(tracker.assess, "assessment", spec))
 
 
 _LIFECYCLE = {"approved": ("approve",), "active": ("approve", "start")}

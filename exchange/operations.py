@@ -227,7 +227,7 @@ class Operations(Store):
     def assess(
         self,
         rubric: Key,
-        target_id: int,
+        target: Key,
         *,
         period: str,
         assessor: str,
@@ -236,12 +236,16 @@ class Operations(Store):
         notes: str = "",
         ref: str | None = None,
     ) -> Assessment:
-        """Record one assessor's scores for a target and period (考核)."""
+        """Record one assessor's scores for a target and period (考核); the target is
+        named by id, or by ref as a record of the type the rubric assesses."""
+        found: Rubric = self.get(Rubric, rubric)
+        if not isinstance(target, int):
+            target = self._need_id(rules.TARGETS[found.target], target)
         return self.add(
             build(
                 Assessment,
-                rubric_id=self._need_id(Rubric, rubric),
-                target_id=target_id,
+                rubric_id=found.id,
+                target_id=target,
                 period=period,
                 assessor=assessor,
                 scores=scores,

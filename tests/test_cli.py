@@ -25,7 +25,7 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_where_prefers_db_over_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EXCHANGE_DB", str(tmp_path / "env.db"))
     assert run("where")[1] == f"sqlite:///{tmp_path / 'env.db'}  (from EXCHANGE_DB)\n"
-    assert run("--db", "memory:", "where")[1] == "memory:  (from argument)\n"
+    assert run("--db", "memory:", "where")[1] == "memory:  (from --db)\n"
     monkeypatch.delenv("EXCHANGE_DB")
     code, out, _ = run("where")
     assert code == 0 and out.endswith("exchange.db  (from default)\n")

@@ -210,7 +210,7 @@ def test_place_names(region: str, short: str) -> None:
 def test_demo_command_prints_the_main_reports() -> None:
     code, out, _ = run("--lang", "zh", "demo")
     assert code == 0, out
-    assert "（来自 EXCHANGE_DB）" in out  # the test set-up points EXCHANGE_DB at tmp_path
+    assert "（来自 临时文件）" in out  # never into EXCHANGE_DB's store
     for title in ("工作总览", "结对覆盖", "师徒结对", "考核评价", "经费"):
         assert f"== {title} " in out
     # 成华→丹巴: 直播优质课6000余节 over 2020-2024, 培训6000余人次 in 2024
@@ -226,16 +226,19 @@ def test_demo_command_speaks_english_when_asked() -> None:
     assert "== summary " in out and "live-lesson" in out and "直播课" not in out
 
 
+@pytest.mark.parametrize("environment", [True, False])
 def test_demo_uses_a_temporary_store_by_default(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, environment: bool
 ) -> None:
-    monkeypatch.delenv("EXCHANGE_DB")
+    if not environment:
+        monkeypatch.delenv("EXCHANGE_DB")
     code, out, _ = run("demo")
     assert code == 0, out
-    found = re.match(r"sqlite:///(\S+)  \(from temporary\)", out)
+    found = re.match(r"sqlite:///(\S+)  \(from a temporary file\)", out)
     assert found, out
     assert not Path(found.group(1)).exists()  # removed with its folder
     assert not list((tmp_path / "data").glob("**/*.db"))  # the default store untouched
+    assert not (tmp_path / "default.db").exists()  # nor EXCHANGE_DB's
 
 
 def test_demo_keep_builds_a_file_that_verifies(tmp_path: Path) -> None:
