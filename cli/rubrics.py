@@ -115,11 +115,13 @@ def assess(
         notes=notes,
     )
     result = tracker.result(made)
+    from exchange.scoring import shown
+
     click.echo(
         _(
-            "assessment {made_id}: total {total:.1f}, grade {grade_zh}",
+            "assessment {made_id}: total {total}, grade {grade_zh}",
             made_id=made.id,
-            total=result.total,
+            total=shown(result.total),
             grade_zh=result.grade.zh,
         )
     )

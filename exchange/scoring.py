@@ -21,6 +21,7 @@ monotone in every leaf, so raising one score never lowers the total.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
@@ -31,6 +32,15 @@ from .models import Criterion, Rubric
 
 PLACES = 4
 """Totals are rounded to this many decimal places before grading."""
+
+SHOWN = Decimal("0.01")
+"""Totals and scores are shown to hundredths, everywhere (:func:`shown`)."""
+
+
+def shown(value: float) -> Decimal:
+    """A total or score as messages and reports show it: to hundredths, an exact half
+    rounded up (89.125 → 89.13), as the grade bands read the total kept to 4 places."""
+    return Decimal(repr(value)).quantize(SHOWN, rounding=ROUND_HALF_UP)
 
 
 @attrs.frozen

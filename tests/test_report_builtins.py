@@ -198,7 +198,8 @@ def check_xlsx_cell(cell: Any, value: Any, type: str) -> None:
         assert isinstance(cell.value, int | float) and cell.number_format == "0.00%", where
         assert Decimal(str(cell.value)) == Decimal(value).scaleb(-2), where
     elif type == "number":
-        assert isinstance(cell.value, int | float) and cell.value == value, where
+        exact = Decimal(str(cell.value)) if isinstance(value, Decimal) else cell.value
+        assert isinstance(cell.value, int | float) and exact == value, where
     else:
         assert cell.value == str(value), where
 

@@ -17,7 +17,7 @@ from exchange import Assessment, Mentorship, Pairing, Rubric, School, Secondment
 from exchange.enums import Grade, Target
 from exchange.lookups import lookup
 from exchange.report import Chart, Column, Report, Table
-from exchange.scoring import PLACES, Result, combined, evaluate
+from exchange.scoring import Result, combined, evaluate, shown
 
 from .scope import resolve, schools_of
 
@@ -59,10 +59,11 @@ def assessments(
         for (when, target), results in groups.items():
             result = combined(results, found)
             criteria = [
-                round(statistics.fmean(r.nodes[i].value for r in results), PLACES)
+                shown(statistics.fmean(r.nodes[i].value for r in results))
                 for i in range(len(found.criteria))
             ]
-            rows.append([names[target], when, len(results), *criteria, result.total, result.grade])
+            total = shown(result.total)
+            rows.append([names[target], when, len(results), *criteria, total, result.grade])
         label = f"{found.name} v{found.version}"
         tables.append(
             Table(
