@@ -171,8 +171,13 @@ class ExchangeGroup(click.Group):
     type=click.Choice(["en", "zh"]),
     help="Language of tables and reports: en or zh (default: from LANG).",
 )
+@click.option(
+    "-q", "--quiet", is_flag=True, help="No progress bars (none are drawn when not on a terminal)."
+)
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, actor: str | None, lang: str | None) -> None:
+def cli(
+    ctx: click.Context, db: str | None, actor: str | None, lang: str | None, quiet: bool
+) -> None:
     """Keep the records of teacher-exchange and mentoring programmes.
 
     \b
@@ -184,7 +189,7 @@ def cli(ctx: click.Context, db: str | None, actor: str | None, lang: str | None)
         raise click.BadParameter(
             _("is empty; give a file path or a URL (or leave --db out)"), param_hint="'--db'"
         )
-    ctx.obj = State(db=db, actor=actor, lang=lang)
+    ctx.obj = State(db=db, actor=actor, lang=lang, quiet=quiet)
     ctx.call_on_close(ctx.obj.close)
 
 

@@ -13,13 +13,17 @@ if TYPE_CHECKING:
 
 
 class State:
-    """The ``--db``/``--actor``/``--lang`` options and the tracker, opened lazily and
-    closed at exit."""
+    """The root options (``--db``, ``--actor``, ``--lang``, ``--quiet``) and the
+    tracker, opened lazily and closed at exit."""
 
-    def __init__(self, *, db: str | None, actor: str | None, lang: str | None = None) -> None:
+    def __init__(
+        self, *, db: str | None, actor: str | None, lang: str | None = None, quiet: bool = False
+    ) -> None:
         self.db = db
         self.actor = actor
         self.language = lang
+        self.quiet = quiet
+        """``--quiet``: no progress bars."""
         self._tracker: Tracker | None = None
 
     def lang(self) -> str:

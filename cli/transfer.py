@@ -14,6 +14,7 @@ from exchange.i18n import message, table_name
 
 from .i18n import _, current, localized
 from .output import open_output
+from .progress import progress
 from .state import State, pass_state
 
 
@@ -127,9 +128,11 @@ def _import(
     rows = importing.reader(source, plugins=state.plugins(), importer=importer)
     if kind is None:
         kind = _guess(rows, path)
-    progress = _Progress() if sys.stderr.isatty() else None
+    total = importing.estimated_rows(source, importer)
     try:
-        counts = importing.load(state.tracker(), kind, rows, on_row=progress, dry_run=dry_run)
+        label = _("checking") if dry_run else _("importing")
+        with progress(state, label, total, then=_("writing")) as tell:
+            counts = importing.load(state.tracker(), kind, rows, on_row=tell, dry_run=dry_run)
     except importing.ImportRefused as refused:
         if refused.count > 1:  # a single problem is said in the one error line below
             for problem in refused.problems:
@@ -160,9 +163,6 @@ def _import(
                 count=refused.count,
             )
         ) from None
-    finally:
-        if progress is not None:
-            progress.close()
     verb = message("checked (nothing written)") if dry_run else message("imported")
     click.echo(
         _(
@@ -190,13 +190,3 @@ def _guess(rows: Any, path: str) -> str:
             _("cannot tell what {path} holds from its headers; give --type", path=path)
         )
     return found
-
-
-class _Progress:
-    """A running count of rows on a terminal's stderr (nothing when piped)."""
-
-    def __call__(self, rows: int) -> None:
-        click.echo("\r" + _("{rows:,} rows", rows=rows), nl=False, err=True)
-
-    def close(self) -> None:
-        click.echo("\r" + " " * 30 + "\r", nl=False, err=True)

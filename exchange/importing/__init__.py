@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .load import load
     from .plan import Counts, Plan, prepare
     from .problems import ImportRefused, Problem, ReadError
-    from .sources import guess_kind, importer_for, reader
+    from .sources import estimated_rows, guess_kind, importer_for, reader
     from .write import apply
 
 EXTRA_CELLS = "(cells with no header)"
@@ -53,6 +53,7 @@ __all__ = [
     "Source",
     "apply",
     "columns",
+    "estimated_rows",
     "guess_kind",
     "importable",
     "importer_for",
@@ -78,6 +79,7 @@ __getattr__ = lazy_exports(
         "Rows": "check",
         "Source": "check",
         "apply": "write",
+        "estimated_rows": "sources",
         "columns": "columns",
         "guess_kind": "sources",
         "importable": "columns",

@@ -90,3 +90,17 @@ def guess_kind(headers: Iterable[str]) -> str | None:
     """The table the headers fit best (``teachers``), or ``None`` when no single one fits."""
     found = guess(headers)
     return None if found is None else found.table
+
+
+def estimated_rows(path: str | os.PathLike[str], importer: str | None = None) -> int | None:
+    """How many rows a CSV file holds below its header, counted by line ends (a cell
+    with a line break in it counts twice), for a progress bar's total; ``None`` for
+    other formats."""
+    name = os.fspath(path)
+    if (importer or os.path.splitext(name)[1].lstrip(".").lower()) != "csv":
+        return None
+    lines = 0
+    with open(name, "rb") as file:
+        while chunk := file.read(1 << 20):
+            lines += chunk.count(b"\n")
+    return max(lines - 1, 0)

@@ -1,0 +1,85 @@
+"""Progress bars for long commands: on a terminal's stderr, a bar with the count, the
+total when known, and the time left; nothing when stderr is not a terminal or under
+``--quiet``, so pipes and logs stay clean."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import click
+
+from .state import State
+
+Tell = Callable[[int], None]
+"""Told the number of rows handled so far."""
+
+
+class Bar:
+    """A click progress bar fed absolute counts; a count lower than the last starts
+    the next pass (an import reads its file, then writes it) under ``then``."""
+
+    def __init__(self, label: str, total: int | None, then: str) -> None:
+        self.total, self.then = total, then
+        self.last = 0
+        self._bar: Any = None
+        self._open(label)
+
+    def _open(self, label: str) -> None:
+        self._bar = click.progressbar(
+            length=self.total,
+            label=label,
+            file=sys.stderr,
+            show_pos=True,
+            show_eta=self.total is not None,
+            show_percent=self.total is not None,
+        )
+        self._bar.__enter__()
+
+    def __call__(self, done: int) -> None:
+        if done < self.last:
+            self.close()
+            self._open(self.then)
+            self.last = 0
+        if self.total is not None and done > self.total:
+            self.total = self._bar.length = done  # the estimate fell short
+        self._bar.update(done - self.last)
+        self.last = done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+def shows_progress(state: State) -> bool:
+    """Whether bars are drawn: stderr is a terminal and ``--quiet`` was not given."""
+    return not state.quiet and sys.stderr.isatty()
+
+
+@contextlib.contextmanager
+def progress(state: State, label: str, total: int | None, then: str = "") -> Iterator[Tell | None]:
+    """A :class:`Bar` to tell, or ``None`` when no bar is drawn."""
+    if not shows_progress(state):
+        yield None
+        return
+    bar = Bar(label, total, then or label)
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
+def counting(rows: Iterator[Any], tell: Tell | None, every: int = 1_000) -> Iterator[Any]:
+    """``rows`` passed through, telling ``tell`` the count every ``every`` rows and at the end."""
+    if tell is None:
+        yield from rows
+        return
+    done = 0
+    for done, row in enumerate(rows, 1):
+        if done % every == 0:
+            tell(done)
+        yield row
+    tell(done)
