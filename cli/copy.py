@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .i18n import _, current
+from .progress import progress
 from .state import State, pass_state
 
 
@@ -32,7 +33,7 @@ def copy_(state: State, source: str, destination: str, append: bool) -> None:
         exchange copy postgresql://exchange@db.example/province backup.db
     """
     from exchange import Tracker
-    from exchange.copying import Copied, copy
+    from exchange.copying import COPIED_TYPES, Copied, copy
     from exchange.i18n import table_name
 
     def report(copied: Copied) -> None:
@@ -49,7 +50,9 @@ def copy_(state: State, source: str, destination: str, append: bool) -> None:
     ):
         if origin.url == target.url:
             raise click.UsageError(_("SOURCE and DESTINATION are the same store"))
-        done = copy(origin, target, append=append)
+        total = sum(origin.backend.count(cls, {}) for cls in COPIED_TYPES)
+        with progress(state, _("copying"), total) as tell:
+            done = copy(origin, target, append=append, on_row=tell)
     for copied in done:  # printed once the copy has committed: a failed one printed nothing
         report(copied)
     total = sum(c.count for c in done)

@@ -5,13 +5,18 @@ total when known, and the time left; nothing when stderr is not a terminal or un
 from __future__ import annotations
 
 import contextlib
+import itertools
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import attrs
 import click
 
 from .state import State
+
+if TYPE_CHECKING:
+    from exchange.report import Report
 
 Tell = Callable[[int], None]
 """Told the number of rows handled so far."""
@@ -72,14 +77,19 @@ def progress(state: State, label: str, total: int | None, then: str = "") -> Ite
         bar.close()
 
 
-def counting(rows: Iterator[Any], tell: Tell | None, every: int = 1_000) -> Iterator[Any]:
-    """``rows`` passed through, telling ``tell`` the count every ``every`` rows and at the end."""
+def counted(report: Report, tell: Tell | None) -> tuple[Report, Callable[[], None]]:
+    """``report`` with its rows counted to ``tell`` as a format reads them, and a function
+    that tells the final count (call it once the report is written)."""
     if tell is None:
-        yield from rows
-        return
-    done = 0
-    for done, row in enumerate(rows, 1):
-        if done % every == 0:
-            tell(done)
-        yield row
-    tell(done)
+        return report, lambda: None
+    seen = itertools.count(1)
+    last = [0]
+
+    def passing(row: Any) -> Any:
+        last[0] = next(seen)
+        if last[0] % 1_000 == 0:
+            tell(last[0])
+        return row
+
+    tables = [attrs.evolve(table, rows=table.rows.map(passing)) for table in report.tables]
+    return attrs.evolve(report, tables=tables), lambda: tell(last[0])

@@ -14,7 +14,7 @@ from exchange.i18n import message, table_name
 
 from .i18n import _, current, localized
 from .output import open_output
-from .progress import progress
+from .progress import counted, progress
 from .state import State, pass_state
 
 
@@ -47,6 +47,7 @@ def export(
         exchange export secondments --format xlsx -o secondments.xlsx
     """
     from exchange.exporting import export_report
+    from exchange.models import record_type
 
     if path is not None and str(path) == "-":
         path = None  # standard output
@@ -58,10 +59,16 @@ def export(
             _("--format {output} writes a binary file; give -o FILE", output=output)
         )
     report = export_report(state.tracker(), kind, redact=redact)
-    with open_output(path, binary=spec.binary) as stream:
+    total = state.tracker().count(record_type(kind), include_archived=True)
+    with (
+        progress(state, _("exporting"), total) as tell,
+        open_output(path, binary=spec.binary) as stream,
+    ):
         if bom:
             stream.write("\ufeff")
+        report, finished = counted(report, tell)
         report.render(output, stream, plugins=state.plugins())
+        finished()
     if path is not None:
         click.echo(
             _("exported {kind} to {path}", kind=table_name(kind, current()), path=path), err=True

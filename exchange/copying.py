@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -66,12 +66,14 @@ def copy(
     destination: Tracker,
     *,
     append: bool = False,
+    on_row: Callable[[int], None] | None = None,
 ) -> list[Copied]:
     """Copy every record and change-log entry of ``source`` into ``destination``.
 
     The destination must be empty unless ``append``. Returns one :class:`Copied`
     per type, after its count and checksum were read back and matched; raises
-    :class:`CopyMismatch` (and writes nothing) when they do not.
+    :class:`CopyMismatch` (and writes nothing) when they do not. ``on_row`` hears the
+    number of rows copied so far, of all types, every 1,000 rows.
     """
     if not append:
         records = sum(destination.backend.count(cls, {}) for cls in RECORD_TYPES)
@@ -88,7 +90,29 @@ def copy(
             )
     with source.backend.transaction(), destination.transaction():
         step = _Exact(source.backend, destination.backend) if not append else _Append(source)
-        return [step.copy(cls, destination) for cls in COPIED_TYPES]
+        step.told = _Told(on_row)
+        copied = [step.copy(cls, destination) for cls in COPIED_TYPES]
+    if on_row is not None:
+        on_row(step.told.done)
+    return copied
+
+
+class _Told:
+    """Rows copied so far, told to ``on_row`` every 1,000."""
+
+    def __init__(self, on_row: Callable[[int], None] | None) -> None:
+        self.on_row = on_row
+        self.done = 0
+
+    def __call__(self, records: Iterable[S]) -> Iterator[S]:
+        if self.on_row is None:
+            yield from records
+            return
+        for record in records:
+            self.done += 1
+            if self.done % 1_000 == 0:
+                self.on_row(self.done)
+            yield record
 
 
 def _check(
@@ -136,10 +160,11 @@ class _Exact:
     def __init__(self, source: Backend, destination: Backend) -> None:
         self.source = source
         self.destination = destination
+        self.told = _Told(None)
 
     def copy(self, cls: type[Stored], destination: Tracker) -> Copied:
         counted = _Counted(cls, with_ids=True)
-        self.destination.restore(cls, counted(self.source.find(cls, {})))
+        self.destination.restore(cls, self.told(counted(self.source.find(cls, {}))))
         copied = Copied(cls.table, counted.count, counted.digest.hexdigest())
         return _check(cls, copied, self.destination.find(cls, {}), with_ids=True)
 
@@ -167,6 +192,7 @@ class _Append:
 
     def __init__(self, source: Tracker) -> None:
         self.source = source
+        self.told = _Told(None)
         self.ids: dict[str, _Ids] = {}
         self.rubrics: dict[int, str] = {}
 
@@ -176,7 +202,7 @@ class _Append:
             first, last = self._log(destination, counted)
         else:
             mapping = self.ids[cls.table] = _Ids()
-            result = destination.bulk_add(counted(self._rewritten(cls, mapping)))
+            result = destination.bulk_add(self.told(counted(self._rewritten(cls, mapping))))
             mapping.first = result.first_id or 0
             first, last = result.first_id, result.last_id
         copied = Copied(cls.table, counted.count, counted.digest.hexdigest())
@@ -224,5 +250,5 @@ class _Append:
                 prev = moved.hash
                 yield moved
 
-        result = backend.bulk_insert(Change, counted(chained()))
+        result = backend.bulk_insert(Change, self.told(counted(chained())))
         return result.first_id, result.last_id

@@ -118,3 +118,15 @@ def test_the_bar_speaks_chinese(small_file: Path) -> None:
         "--dry-run", cwd=small_file,
     )  # fmt: skip
     assert code == 0 and "检查中" in terminal
+
+
+def test_export_and_copy_draw_bars_too(small_file: Path) -> None:
+    db = new_store(small_file, "out.db")
+    load = ["--quiet", "--db", db, "import", "teachers.csv", "--type", "teachers"]
+    assert run_on_terminal(*load, cwd=small_file)[0] == 0
+    code, _, terminal = run_on_terminal(
+        "--db", db, "export", "teachers", "--format", "json", "-o", "out.json", cwd=small_file
+    )
+    assert code == 0 and re.search(r"exporting +\[#+\] +20000/20000 +100%", terminal)
+    code, _, terminal = run_on_terminal("copy", db, "copy.db", cwd=small_file)
+    assert code == 0 and re.search(r"copying +\[#+\] +(\d+)/\1 +100%", terminal)
