@@ -91,6 +91,9 @@ def open_output(path: Path | None, *, binary: bool) -> Iterator[IO[Any]]:
     if path is None:
         yield sys.stdout
         return
+    if path.exists() and not path.is_file() and not path.is_dir():
+        yield from _device(path, binary)  # a terminal, a pipe, /dev/null: written in place
+        return
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         from exchange.i18n import message
@@ -122,6 +125,18 @@ def open_output(path: Path | None, *, binary: bool) -> Iterator[IO[Any]]:
     finally:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
+
+
+def _device(path: Path, binary: bool) -> Iterator[IO[Any]]:
+    """``path``, a device or a named pipe, opened for writing as it is."""
+    text: dict[str, Any] = {} if binary else {"encoding": "utf-8", "newline": ""}
+    try:
+        with open(path, "wb" if binary else "w", **text) as stream:
+            yield stream
+    except OSError as error:
+        raise click.ClickException(
+            _("cannot write {path}: {strerror}", path=path, strerror=error.strerror)
+        ) from None
 
 
 def record_detail(record: Stored) -> Report:

@@ -32,6 +32,8 @@ MAX_CELL = 1_000_000
 """Longest cell accepted, in characters (far above any field's limit)."""
 HARD_CELL = 32 * MAX_CELL
 """Longer cells stop the CSV parser itself; the error then names only the row."""
+MAX_COLUMNS = 1_000
+"""Most columns a header may have (a record type has a few dozen fields at most)."""
 Row = dict[str, Any]
 
 
@@ -62,14 +64,27 @@ def encoding(path: str) -> str:
 
 
 def _header(cells: Sequence[str], row: int = 1) -> list[str | None]:
-    """The header's names, ``None`` for an empty one; a name given twice is refused."""
+    """The header's names, ``None`` for an empty one; a name given twice is refused, and
+    so is a header of more than :data:`MAX_COLUMNS` columns."""
+    if len(cells) > MAX_COLUMNS:
+        raise ReadError(
+            message(
+                "the header has {count:,} columns; the limit is {limit:,}",
+                count=len(cells),
+                limit=MAX_COLUMNS,
+            ),
+            row=row,
+        )
     names: list[str | None] = []
+    seen: set[str] = set()
     for cell in cells:
         name = str(cell).strip() if cell is not None else ""
-        if name and name in names:
+        if name in seen:
             raise ReadError(
                 message("the header names column {name!r} twice", name=name), row=row, column=name
             )
+        if name:
+            seen.add(name)
         names.append(name or None)
     return names
 
