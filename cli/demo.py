@@ -1,4 +1,4 @@
-"""``exchange demo``: build the sample programme from the seed articles and print its
+"""``exchange demo``: build a sample of four real programmes and print its
 main reports."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 )
 @pass_state
 def demo(state: State, keep: Path | None) -> None:
-    """Build a sample programme from the four seed articles and print its main reports.
+    """Build a sample of four real programmes (惠阳→贞丰, 长沙→怀化 …) and print its reports.
 
     The programmes are 惠阳→贞丰, 长沙→怀化, 成华→丹巴 and 广州→清远: real schools,
     pairings and figures, with illustrative teacher names. It builds into --db
@@ -96,8 +96,10 @@ def _print_reports(state: State, tracker: Tracker, summary: DemoSummary) -> None
 
     lang = state.lang()
     say = translator(lang)
-    stored = " · ".join(f"{table_name(t, lang)} {n}" for t, n in summary.records.items())
-    click.echo(f"{say('records')}: {stored}")
+    stored = [f"{table_name(t, lang)} {n}" for t, n in summary.records.items()]
+    for at in range(0, len(stored), 6):  # six to a line, so the line fits a terminal
+        lead = f"{say('records')}: " if at == 0 else "  "
+        click.echo(lead + " · ".join(stored[at : at + 6]))
     for name, filters in DEMO_REPORTS:
         report = tracker.report(name, **filters)
         title = say(report.title)

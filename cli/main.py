@@ -25,7 +25,7 @@ from .state import State, pass_state
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "demo": (
         "cli.demo",
-        "Build a sample programme from the four seed articles and print its main reports.",
+        "Build a sample of four real programmes (惠阳→贞丰, 长沙→怀化 …) and print its reports.",
     ),
     "school": ("cli.schools", "Schools and kindergartens (学校/幼儿园)."),
     "partnership": ("cli.schools", "Region-to-region partnerships (协作/帮扶关系)."),

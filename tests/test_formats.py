@@ -359,3 +359,23 @@ def test_a_row_must_fill_every_column() -> None:
         Table(name="long", columns=columns, rows=[], totals=(1, 2, 3))
     with pytest.raises(ValueError, match="unknown type"):
         Column(key="a", label="a", type="float")
+
+
+def test_a_label_wider_than_its_column_wraps_at_its_spaces() -> None:
+    table = Table(
+        name="t",
+        columns=[
+            Column(key="a", label="teacher-days served", type="int"),
+            Column(key="b", label="year"),
+        ],
+        rows=[[12, 2025]],
+    )
+    stream = io.StringIO()
+    Report(title="t", tables=[table]).render("table", stream)
+    lines = stream.getvalue().splitlines()
+    assert lines[:4] == [
+        "teacher-days  year",
+        "      served      ",
+        "------------  ----",
+        "          12  2025",
+    ]

@@ -71,17 +71,24 @@ def table_lines(table: Table, *, max_width: int = MAX_WIDTH, empty: str = NO_ROW
         ]
 
     first, rows = sample(table)
-    header = [clip(one_line(column.label), max_width) for column in table.columns]
+    labels = [clip(one_line(column.label), max_width) for column in table.columns]
     known = [] if table.totals_deferred or table.totals is None else [cells(table.totals)]
-    widths = [
-        max(1, *(display_width(cell) for cell in column))
-        for column in zip(header, *map(cells, first), *known, strict=True)
-    ]
+    widths = (
+        [
+            max(1, _longest_word(label), *(display_width(cell) for cell in column))
+            for label, column in zip(
+                labels, zip(*map(cells, first), *known, strict=True), strict=True
+            )
+        ]
+        if first or known
+        else [max(1, display_width(label)) for label in labels]
+    )
     if not first:  # room for "(no rows)" under the header
         widths[-1] += max(0, display_width(empty) - sum(widths) - len(GAP) * (len(widths) - 1))
     line = _Line(widths, right_aligned(table, first))
     rule = GAP.join("-" * width for width in widths)
-    yield from (line(header), rule)
+    yield from map(line, _header_lines(labels, widths))
+    yield rule
     for row in rows:
         yield line(cells(row))
     if not first:
@@ -108,3 +115,25 @@ class _Line:
 def _pad(text: str, width: int, right: bool) -> str:
     space = " " * max(0, width - display_width(text))
     return space + text if right else text + space
+
+
+def _longest_word(label: str) -> int:
+    return max((display_width(word) for word in label.split()), default=0)
+
+
+def _header_lines(labels: list[str], widths: list[int]) -> list[list[str]]:
+    """The header as lines of cells: a label wider than its column's cells wraps at its
+    spaces ("teacher-days served" over two lines), so wide labels do not widen a table."""
+    wrapped = [_wrap(label, width) for label, width in zip(labels, widths, strict=True)]
+    height = max(map(len, wrapped), default=1)
+    return [[lines[i] if i < len(lines) else "" for lines in wrapped] for i in range(height)]
+
+
+def _wrap(label: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in label.split(" "):
+        if lines and display_width(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
