@@ -105,23 +105,26 @@ def report(
         raise click.UsageError(_("format {output!r} writes a file; add -o FILE", output=output))
     if bom and output != "csv":
         raise click.UsageError(_("--bom is for --format csv"))
+    from exchange.i18n import translator
+
     built = state.tracker().report(name, **given)
     with open_output(path, binary=form.binary) as stream:
         if bom:
             stream.write("\ufeff")
         built.render(output, stream, lang=state.lang(), plugins=plugins)
+    title = translator(state.lang())(built.title)  # 工作总览, not summary, in Chinese
     if path is not None and built.head is not None:
         click.echo(
             _(
                 "wrote {name} to {path} (change log head {head})",
-                name=name,
+                name=title,
                 path=path,
                 head=built.head,
             ),
             err=True,
         )
     elif path is not None:
-        click.echo(_("wrote {name} to {path}", name=name, path=path), err=True)
+        click.echo(_("wrote {name} to {path}", name=title, path=path), err=True)
 
 
 @click.command()

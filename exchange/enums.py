@@ -7,9 +7,10 @@ term the programme documents use, and :meth:`Term.parse` accepts either.
 from __future__ import annotations
 
 import enum
+import re
 
 from .errors import InvalidRecord
-from .i18n import message
+from .i18n import Message, message, pmessage
 
 _NAMES: dict[type, dict[str, Term]] = {}
 """Per vocabulary: every accepted spelling → member (filled on first parse)."""
@@ -55,10 +56,16 @@ class Term(str, enum.Enum):
             message(
                 "{key!r} is not a {name}; choose one of: {choices}",
                 key=key,
-                name=cls.__name__,
+                name=term_noun(cls),
                 choices=choices,
             )
         )
+
+
+def term_noun(cls: type[Term]) -> Message:
+    """What a vocabulary is called, as a message: ``secondment kind`` for
+    :class:`SecondmentKind` (交流类型 in Chinese, ``msgctxt "term"``)."""
+    return pmessage("term", re.sub(r"(?<!^)(?=[A-Z])", " ", cls.__name__).lower())
 
 
 class Stage(Term):

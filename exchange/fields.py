@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from .errors import InvalidRecord
-from .i18n import message
+from .i18n import Message, message, noun
 from .money import to_yuan
 
 MAX_NAME = 200
@@ -34,8 +34,10 @@ MAX_COUNT = 10**12
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 
-def _where(instance: Any, attribute: attrs.Attribute[Any]) -> str:
-    return f"{type(instance).__name__.lower()} {attribute.name}"
+def _where(instance: Any, attribute: attrs.Attribute[Any]) -> Message:
+    """``secondment starts_on`` in English, 交流开始日期 in Chinese: the record type and
+    the field, by the words the column headings use."""
+    return message("{kind} {field}", kind=noun(type(instance)), field=message(attribute.name))
 
 
 def _check_text(limit: int, *, required: bool) -> Validator:

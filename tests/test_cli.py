@@ -28,7 +28,7 @@ def test_where_prefers_db_over_environment(tmp_path: Path, monkeypatch: pytest.M
     assert run("--db", "memory:", "where")[1] == "memory:  (from --db)\n"
     monkeypatch.delenv("EXCHANGE_DB")
     code, out, _ = run("where")
-    assert code == 0 and out.endswith("exchange.db  (from default)\n")
+    assert code == 0 and out.endswith("exchange.db  (from the default location)\n")
 
 
 def test_init_creates_the_store(tmp_path: Path) -> None:

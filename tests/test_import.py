@@ -383,7 +383,7 @@ def test_every_problem_is_listed_with_row_and_column(tracker: Tracker, tmp_path:
     plan = importing.prepare(tracker, "teachers", importing.reader(path))
     assert where(plan.problems) == [(3, "教师姓名"), (4, "所在学校"), (5, "角色"), (6, "工号")]
     assert "no school has the ref, id or name '不存在的学校'" in plan.problems[1].message
-    assert "'校长助理' is not a Role" in plan.problems[2].message
+    assert "'校长助理' is not a role" in plan.problems[2].message
     assert plan.problems[3].message == "ref 'T101' is also in row 2"
     error = refused(tracker, "teachers", path)
     assert error.count == 4 and error.problems == plan.problems

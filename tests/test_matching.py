@@ -269,7 +269,7 @@ def test_an_unknown_programme_or_criterion_is_one_clear_error(tracker: Tracker) 
         ({"pinned": [["a"]]}, "a pinned or forbidden pair is [mentee, mentor]"),
         ({"colour": 1}, "criteria: unknown keys ['colour']"),
         ({"mentors": {"age": 40}}, "criteria [mentors]: unknown keys ['age']"),
-        ({"mentors": {"roles": ["火箭"]}}, "'火箭' is not a Role"),
+        ({"mentors": {"roles": ["火箭"]}}, "'火箭' is not a role"),
     ],
 )
 def test_bad_settings_are_named(data: dict[str, Any], says: str) -> None:
