@@ -32,9 +32,21 @@ from .state import State, pass_state
     "ended, and notes on goals, meetings and assessments (not an activity's notes).",
 )
 @click.option("--bom", is_flag=True, help="Start a CSV with a UTF-8 byte-order mark, for Excel.")
+@click.option(
+    "--readable",
+    is_flag=True,
+    help="For people: the import headers in the --lang language, refs and names instead of "
+    "ids, words instead of codes, yes/no as 是/否; `exchange import` reads it back.",
+)
 @pass_state
 def export(
-    state: State, kind: str, output: str, path: Path | None, redact: bool, bom: bool
+    state: State,
+    kind: str,
+    output: str,
+    path: Path | None,
+    redact: bool,
+    bom: bool,
+    readable: bool,
 ) -> None:
     """Export every record of KIND (schools, teachers, secondments …), archived included.
 
@@ -45,6 +57,7 @@ def export(
     Example:
         exchange export teachers --redact --bom -o teachers.csv
         exchange export secondments --format xlsx -o secondments.xlsx
+        exchange --lang zh export teachers --readable --bom -o 教师名单-导出.csv
     """
     from exchange.exporting import export_report
     from exchange.models import record_type
@@ -58,7 +71,12 @@ def export(
         raise click.UsageError(
             _("--format {output} writes a binary file; give -o FILE", output=output)
         )
-    report = export_report(state.tracker(), kind, redact=redact)
+    if readable:
+        from exchange.readable import readable_report
+
+        report = readable_report(state.tracker(), kind, lang=state.lang(), redact=redact)
+    else:
+        report = export_report(state.tracker(), kind, redact=redact)
     total = state.tracker().count(record_type(kind), include_archived=True)
     with (
         progress(state, _("exporting"), total) as tell,
