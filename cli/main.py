@@ -48,7 +48,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "rubric": ("cli.rubrics", "Rubrics: weighted criterion trees with grade bands, versioned."),
     "assess": (
         "cli.rubrics",
-        "Record one assessor's scores of TARGET (an id of what the rubric assesses).",
+        "Record one assessor's scores of TARGET (by id or ref).",
     ),
     "assessment": ("cli.rubrics", "Assessments made under rubrics."),
     "budget": ("cli.budget", "Programme money (专项经费): allocate, spend, status."),

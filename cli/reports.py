@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from .i18n import _
+from .i18n import _, current
 from .output import emit, open_output, output_options
 from .params import DAY
 from .state import State, pass_state
@@ -112,7 +112,7 @@ def report(
         if bom:
             stream.write("\ufeff")
         built.render(output, stream, lang=state.lang(), plugins=plugins)
-    title = translator(state.lang())(built.title)  # 工作总览, not summary, in Chinese
+    title = translator(current())(built.title)  # 工作总览, not summary, in Chinese
     if path is not None and built.head is not None:
         click.echo(
             _(

@@ -94,8 +94,10 @@ def assess(
     scores: tuple[str, ...],
     notes: str,
 ) -> None:
-    """Record one assessor's scores of TARGET (by id or ref: a secondment, pair,
-    pairing or school, as the rubric assesses).
+    """Record one assessor's scores of TARGET (by id or ref).
+
+    TARGET is what the rubric assesses: a secondment, a mentor pair, a pairing or
+    a school.
 
     \b
     Example:

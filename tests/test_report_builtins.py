@@ -263,7 +263,8 @@ def test_each_report_in_each_format_and_language(
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     head = demo_reports[name].head
-    assert result.stderr == f"wrote {name} to {target} (change log head {head})\n"
+    title = demo_reports[name].title  # the messages speak the root --lang: English here
+    assert result.stderr == f"wrote {title} to {target} (change log head {head})\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]  # no partial file
     report = demo_reports[name].localized(lang)
     assert any(t.rows for t in report.tables), "the demo has data for every report"
