@@ -31,22 +31,26 @@ DEFAULT_FORMAT = "table"
 
 
 def output_options(command: F) -> F:
-    """Add ``--format NAME`` and its shortcuts ``--json`` and ``--csv``; the command
+    """Add ``--format NAME`` and its shortcuts ``--json``, ``--nl`` and ``--csv``; the command
     receives ``output``, the chosen format's name."""
 
     @click.option("--csv", "as_csv", is_flag=True, help="Shortcut for --format csv.")
+    @click.option("--nl", "as_lines", is_flag=True, help="Shortcut for --format jsonl.")
     @click.option("--json", "as_json", is_flag=True, help="Shortcut for --format json.")
     @click.option(
         "--format",
         "output",
         metavar="NAME",
         default=None,
-        help="Output format: table (default), json, csv, markdown, or a plugin's "
+        help="Output format: table (default), json, jsonl, csv, markdown, or a plugin's "
         "(see `exchange formats`).",
     )
     @functools.wraps(command)
-    def wrapper(*args: Any, output: str | None, as_json: bool, as_csv: bool, **kwargs: Any) -> Any:
-        chosen = [name for name, on in (("json", as_json), ("csv", as_csv)) if on]
+    def wrapper(
+        *args: Any, output: str | None, as_json: bool, as_lines: bool, as_csv: bool, **kwargs: Any
+    ) -> Any:
+        shortcuts = (("json", as_json), ("jsonl", as_lines), ("csv", as_csv))
+        chosen = [name for name, on in shortcuts if on]
         if output:
             chosen.append(output)
         if len(set(chosen)) > 1:

@@ -43,6 +43,7 @@ def readable_columns(cls: type[Record], *, redact: bool = False) -> list[ImportC
         for c in columns(cls)
         if not (isinstance(c.read, Link) and c.read.ids_only)
         and not (redact and is_personal(fields[c.field]))
+        and c.field != "archived"
     ]
 
 

@@ -208,8 +208,9 @@ def _parsed(text: str, what: str, row: int | None = None) -> Any:
 
 
 def read_json(path: str) -> Iterator[Row]:
-    """Records of a JSON file: a list of objects, ``{"records": [...]}``, or JSON Lines
-    (one object per line; the form to use for big files, as it is streamed)."""
+    """Records of a JSON file: a list of objects, ``{"records": [...]}``, JSON Lines
+    (one object per line; the form to use for big files, as it is streamed), or what
+    ``exchange export --format json`` writes (one table of rows)."""
     with open(path, encoding=encoding(path)) as text:
         first = text.readline()
         while first and not first.strip():
@@ -220,6 +221,9 @@ def read_json(path: str) -> Iterator[Row]:
             yield from _json_lines(text)
             return
         whole = _parsed(first + text.read(), "the file")
+    if isinstance(whole, dict) and (exported := _exported(whole)):
+        yield from exported
+        return
     records = whole.get("records") if isinstance(whole, dict) and _wrapper(whole) else whole
     if not isinstance(records, list):
         raise ReadError(
@@ -240,6 +244,22 @@ def _one_line(line: str) -> Any:
 def _wrapper(value: dict[str, Any]) -> bool:
     """Whether ``value`` is ``{"records": [...]}``."""
     return isinstance(value.get("records"), list)
+
+
+def _exported(report: dict[str, Any]) -> list[Row]:
+    """The records of a report written by the ``json`` format (an exact export): its
+    one table's rows keyed by column; empty when ``report`` is not such a report."""
+    tables = report.get("tables")
+    if not (isinstance(tables, list) and len(tables) == 1 and isinstance(tables[0], dict)):
+        return []
+    keys = [c.get("key") for c in tables[0].get("columns", []) if isinstance(c, dict)]
+    rows = tables[0].get("rows")
+    if not isinstance(rows, list) or not all(isinstance(k, str) for k in keys):
+        return []
+    return [
+        _record(dict(zip(keys, row, strict=False)) if isinstance(row, list) else row, number)
+        for number, row in enumerate(rows, start=2)
+    ]
 
 
 def _json_lines(lines: Iterable[str]) -> Iterator[Row]:

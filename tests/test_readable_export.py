@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,22 @@ def test_redact_leaves_personal_fields_out_of_the_readable_form_too(db: Path) ->
     code, out, _ = invoke(db, "--lang", "zh", "export", "teachers", "--readable", "--redact")
     header = out.splitlines()[0].split(",")
     assert code == 0 and "联系电话" not in header and "备注" not in header
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl", "xlsx"])
+def test_the_exact_export_imports_back_into_an_empty_store_as_the_same_records(
+    db: Path, tmp_path: Path, fmt: str
+) -> None:
+    assert invoke(db, "mentor", "end", "M-1", "--on", "2025-12-31")[0] == 0
+    with sqlite3.connect(db) as conn:  # an archived record keeps its flag
+        conn.execute("UPDATE teachers SET archived = 1 WHERE ref = 'T-3'")
+    copy = tmp_path / "copy.db"
+    for kind in ORDER:
+        file = tmp_path / f"{kind}.{fmt}"
+        code, _, err = invoke(db, "export", kind, "--format", fmt, "-o", str(file))
+        assert code == 0, err
+        code, _, err = invoke(copy, "import", str(file), "--type", kind)
+        assert code == 0, (kind, err)
+    for kind in ORDER:
+        assert exact(copy, kind) == exact(db, kind), kind
+    assert exact(copy, "teachers")[2]["archived"] == "yes"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import re
 import unicodedata
 from collections.abc import Callable
@@ -150,6 +151,20 @@ def words(value: Any) -> tuple[str, ...]:
     if value.__class__ is str and not _SEPARATORS.search(value):
         return (value.strip(),)  # one part: most cells, read without splitting
     return tuple(split(value))
+
+
+def parts(value: Any) -> list[Any]:
+    """A list written as JSON, as an exact export writes a secondment's extensions
+    (``[{"ends_on": "2026-01-16", "reason": "延长一学期"}]``)."""
+    if isinstance(value, list):
+        return value
+    try:
+        found = json.loads(str(value))
+    except ValueError:
+        found = None
+    if not isinstance(found, list):
+        raise InvalidRecord(message("{value!r} is not a JSON list", value=str(value)[:60]))
+    return found
 
 
 def choice(vocabulary: type[Term]) -> Read:

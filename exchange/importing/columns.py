@@ -46,8 +46,9 @@ from ..models import (
 from . import cells
 from .links import Link
 
-IGNORED = frozenset({"序号", "#", "no", "no."})
-"""Headers of columns left out of every import (row counters spreadsheets carry)."""
+IGNORED = frozenset({"序号", "#", "no", "no.", "id", "revision"})
+"""Headers of columns left out of every import: row counters spreadsheets carry, and the
+id and revision an exact export writes (the store gives its own)."""
 
 
 @attrs.frozen
@@ -158,6 +159,7 @@ _TABLES: dict[type[Record], list[Column]] = {
         _col("post", "post", "挂职岗位 岗位", cells.text),
         _col("returned_on", "returned_on returned", "实际返回日期 返回日期", cells.day),
         _col("reason", "reason", "原因", cells.text),
+        _col("extensions", "extensions", "延期记录", cells.parts),
     ],
     Mentorship: [
         _ref("编号 结对编号"),
@@ -204,6 +206,9 @@ _TABLES: dict[type[Record], list[Column]] = {
         _programme(),
     ],
 }
+
+for _listed in _TABLES.values():  # an exact export's flag; a readable one has none
+    _listed.append(_col("archived", "archived", "已归档 归档", cells.flag))
 
 KINDS: tuple[type[Record], ...] = tuple(_TABLES)
 """The record types files can be imported into, each after the types it links to."""

@@ -21,7 +21,7 @@ from exchange.registry import FormatSpec, Registry
 if TYPE_CHECKING:
     from .csv_format import csv_safe, render_csv
     from .html_format import render_html
-    from .json_format import render_json
+    from .json_format import render_json, render_json_lines
     from .markdown_format import render_markdown
     from .table_format import render_table
     from .values import cell_text, display_width, head_line, label
@@ -37,6 +37,7 @@ __all__ = [
     "render_csv",
     "render_html",
     "render_json",
+    "render_json_lines",
     "render_markdown",
     "render_table",
     "render_xlsx",
@@ -53,6 +54,7 @@ __getattr__ = lazy_exports(
         "render_csv": "csv_format",
         "render_html": "html_format",
         "render_json": "json_format",
+        "render_json_lines": "json_format",
         "render_markdown": "markdown_format",
         "render_table": "table_format",
         "render_xlsx": "xlsx_format",
@@ -64,7 +66,7 @@ formats imports none of them (see :mod:`exchange.deferred`)."""
 
 @hookimpl(trylast=True)
 def register_formats(registry: Registry[FormatSpec]) -> None:
-    """``json`` (one object), ``table`` (aligned text for a terminal), ``csv``
+    """``json`` (one object), ``jsonl`` (an object per row), ``table`` (aligned text), ``csv``
     (RFC 4180, formula-injection safe), ``markdown`` (GitHub pipe tables),
     ``html`` (one self-contained page with SVG charts) and ``xlsx`` (an Excel
     workbook, one typed worksheet per table). Each module is imported when its format
@@ -75,6 +77,12 @@ def register_formats(registry: Registry[FormatSpec]) -> None:
             render=deferred("plugins.formats.json_format:render_json"),
             extension="json",
             description="one JSON object",
+        ),
+        FormatSpec(
+            name="jsonl",
+            render=deferred("plugins.formats.json_format:render_json_lines"),
+            extension="jsonl",
+            description="JSON lines: one object per row, keyed by column",
         ),
         FormatSpec(
             name="table",

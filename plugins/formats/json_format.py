@@ -1,4 +1,5 @@
-"""The ``json`` format: the report as one JSON object, values kept as data.
+"""The ``json`` format: the report as one JSON object, values kept as data; and
+``jsonl``: one object per row.
 
 The object is written as it is read: each table's rows one per line, inside
 the indented object, so a table of any length takes the same memory.
@@ -51,6 +52,19 @@ def render_json(report: Report, stream: IO[str]) -> None:
         stream.write("null" if totals is None else _line(totals))
         stream.write(parts[2 * number + 2])
     stream.write("\n")
+
+
+def render_json_lines(report: Report, stream: IO[str]) -> None:
+    """Every row as one JSON object on a line of its own, keyed by column (``jq`` and
+    pandas read it a line at a time); with several tables, each object also names its
+    table under ``"table"``. Totals, titles and charts are left out."""
+    several = len(report.tables) > 1
+    for table in report.tables:
+        keys = [column.key for column in table.columns]
+        named = {"table": table.name} if several else {}
+        for row in table.rows:
+            item = named | {key: _plain(value) for key, value in zip(keys, row, strict=True)}
+            stream.write(json.dumps(item, ensure_ascii=False) + "\n")
 
 
 def _write_rows(table: Table, stream: IO[str], *, indent: str) -> None:
