@@ -47,6 +47,20 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     default_plugins.cache_clear()
 
 
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """A SQLite store holding what ``test_cli_records.SETUP`` adds through the command
+    line: two schools, a partnership, a pairing, three teachers, a secondment, a pair,
+    an activity and an allocation."""
+    from test_cli_records import SETUP, invoke
+
+    path = tmp_path / "bureau.db"
+    for args in SETUP:
+        code, _, err = invoke(path, *args)
+        assert code == 0, (args, err)
+    return path
+
+
 # -- PostgreSQL: asked once per run; without a server its tests skip with one reason -------
 
 SKIP_POSTGRESQL = "no PostgreSQL server (the reason is in the header of this run)"

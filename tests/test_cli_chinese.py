@@ -6,15 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_cli_records import SETUP, dump, invoke
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "bureau.db"
-    for args in SETUP:
-        assert invoke(path, *args)[0] == 0, args
-    return path
+from test_cli_records import dump, invoke
 
 
 def zh(db: Path, *args: str) -> tuple[int, str, str]:

@@ -10,15 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_cli_records import SETUP, dump, invoke
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "bureau.db"
-    for args in SETUP:
-        assert invoke(path, *args)[0] == 0, args
-    return path
+from test_cli_records import dump, invoke
 
 
 def test_a_header_a_million_columns_wide_is_refused_at_once(db: Path, tmp_path: Path) -> None:

@@ -11,20 +11,11 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_cli_records import SETUP, dump, invoke
+from test_cli_records import dump, invoke
 
 from cli.main import cli
 from exchange import School, Teacher, Tracker
 from exchange.lookups import BATCH
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "bureau.db"
-    for args in SETUP:
-        code, _, err = invoke(path, *args)
-        assert code == 0, (args, err)
-    return path
 
 
 def rows(db: Path, *args: str) -> list[dict[str, str]]:

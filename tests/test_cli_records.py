@@ -49,15 +49,6 @@ def dump(db: Path) -> list[str]:
         return list(conn.iterdump())
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "bureau.db"
-    for args in SETUP:
-        code, _, err = invoke(path, *args)
-        assert code == 0, (args, err)
-    return path
-
-
 def test_adding_prints_what_was_stored(tmp_path: Path) -> None:
     code, out, _ = invoke(tmp_path / "x.db", *SETUP[0])
     assert (code, out) == (0, "added school 1 (HY-BD) 惠阳区半岛学校\n")

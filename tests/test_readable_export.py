@@ -9,19 +9,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from test_cli_records import SETUP, invoke
+from test_cli_records import invoke
 
 ORDER = ["schools", "partnerships", "pairings", "teachers", "secondments", "mentorships",
          "activities", "allocations"]  # fmt: skip
 """Record types in the order their links need them."""
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "bureau.db"
-    for args in SETUP:
-        assert invoke(path, *args)[0] == 0, args
-    return path
 
 
 def exact(db: Path, kind: str) -> list[dict[str, str]]:
