@@ -290,15 +290,23 @@ def verify(state: State, head: str | None) -> None:
         exchange audit verify
         exchange audit verify --head head-2025-11-23.txt
     """
+    from exchange.changelog import Change
+    from exchange.models import RECORD_TYPES
+
+    from .progress import progress
+
     tracker = state.tracker()
-    entries = tracker.verify_log()
+    with progress(state, _("checking the change log"), tracker.backend.count(Change, {})) as tell:
+        entries = tracker.verify_log(on_row=tell)
     if head is not None:
         tracker.verify_head(_kept_head(head))
-    check = tracker.verify_records()
+    total = sum(tracker.backend.count(cls, {}) for cls in RECORD_TYPES)
     found = 0
-    for finding in check:
-        click.echo(localized(finding.text))
-        found += 1
+    with progress(state, _("checking the records"), total) as tell:
+        check = tracker.verify_records(on_row=tell)
+        for finding in check:
+            click.echo(localized(finding.text))
+            found += 1
     if found:
         raise click.ClickException(
             _("{found} differences between the records and the change log", found=found)

@@ -39,6 +39,7 @@ from .i18n import Message, joined, message, table_noun
 from .loads import BulkLoad, BulkLoads, Finding, bulk_loads, missing, stored_row
 from .models import RECORD_TYPES, Record
 from .money import from_fen
+from .progress import Progress, Told
 from .query import Op
 
 __all__ = ["Finding", "RecordCheck", "check_head"]
@@ -59,19 +60,21 @@ class RecordCheck:
     were read. Run it while no one writes: a change made during the check may show
     as a finding (run it again)."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, *, on_row: Progress | None = None) -> None:
         self.backend = backend
         self.records = 0
         """How many live records the check has read so far."""
+        self._told = Told(on_row)
 
     def __iter__(self) -> Iterator[Finding]:
         loads = bulk_loads(self.backend)
         for cls in RECORD_TYPES:
             yield from self._table(cls, loads.get(cls.table, []))
+        self._told.finish()
 
     def _table(self, cls: type[Record], loads: Sequence[BulkLoad]) -> Iterator[Finding]:
         ranges = BulkLoads(cls, loads)
-        rows = self.backend.find(cls, {}, order_by=())
+        rows = self._told(self.backend.find(cls, {}, order_by=()))
         for record_id, row, history in _merged(rows, histories(self.backend, cls.table)):
             self.records += row is not None
             yield from ranges.advance(record_id)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -35,6 +35,7 @@ from .codec import columns, row_encoder
 from .errors import ExchangeError
 from .i18n import message
 from .models import RECORD_TYPES, Assessment, Record, Rubric, Stored
+from .progress import Progress, Told
 from .query import between
 from .rules import TARGETS
 
@@ -66,7 +67,7 @@ def copy(
     destination: Tracker,
     *,
     append: bool = False,
-    on_row: Callable[[int], None] | None = None,
+    on_row: Progress | None = None,
 ) -> list[Copied]:
     """Copy every record and change-log entry of ``source`` into ``destination``.
 
@@ -90,29 +91,10 @@ def copy(
             )
     with source.backend.transaction(), destination.transaction():
         step = _Exact(source.backend, destination.backend) if not append else _Append(source)
-        step.told = _Told(on_row)
+        step.told = Told(on_row)
         copied = [step.copy(cls, destination) for cls in COPIED_TYPES]
-    if on_row is not None:
-        on_row(step.told.done)
+    step.told.finish()
     return copied
-
-
-class _Told:
-    """Rows copied so far, told to ``on_row`` every 1,000."""
-
-    def __init__(self, on_row: Callable[[int], None] | None) -> None:
-        self.on_row = on_row
-        self.done = 0
-
-    def __call__(self, records: Iterable[S]) -> Iterator[S]:
-        if self.on_row is None:
-            yield from records
-            return
-        for record in records:
-            self.done += 1
-            if self.done % 1_000 == 0:
-                self.on_row(self.done)
-            yield record
 
 
 def _check(
@@ -160,7 +142,7 @@ class _Exact:
     def __init__(self, source: Backend, destination: Backend) -> None:
         self.source = source
         self.destination = destination
-        self.told = _Told(None)
+        self.told = Told(None)
 
     def copy(self, cls: type[Stored], destination: Tracker) -> Copied:
         counted = _Counted(cls, with_ids=True)
@@ -192,7 +174,7 @@ class _Append:
 
     def __init__(self, source: Tracker) -> None:
         self.source = source
-        self.told = _Told(None)
+        self.told = Told(None)
         self.ids: dict[str, _Ids] = {}
         self.rubrics: dict[int, str] = {}
 

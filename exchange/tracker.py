@@ -21,6 +21,7 @@ from .models import Record, Stored, record_type
 from .operations import Operations
 from .paging import Cursor, position
 from .plugins import Plugins, default_plugins
+from .progress import Progress, Told
 from .query import Measure, Op, check_measures, check_order, normalize
 from .report import Report
 
@@ -285,10 +286,14 @@ class Tracker(Operations, Mentoring):
         head = self.head()
         return attrs.evolve(spec.build(self, **parameters), head=head)
 
-    def verify_log(self) -> int:
+    def verify_log(self, *, on_row: Progress | None = None) -> int:
         """Check the change log's hash chain; return the number of entries, or raise
-        :class:`~exchange.errors.ChainBroken` naming the first bad one."""
-        return changelog.verify(self.changes())
+        :class:`~exchange.errors.ChainBroken` naming the first bad one. ``on_row`` hears
+        how many entries were checked, every 1,000."""
+        told = Told(on_row)
+        checked = changelog.verify(told(self.changes()))
+        told.finish()
+        return checked
 
     def verify_head(self, head: str) -> None:
         """Check that ``head`` (an earlier :meth:`head`, kept outside the store) is still
@@ -299,14 +304,15 @@ class Tracker(Operations, Mentoring):
 
         check_head(self.backend, head)
 
-    def verify_records(self) -> RecordCheck:
+    def verify_records(self, *, on_row: Progress | None = None) -> RecordCheck:
         """Compare every live record with what the change log last recorded of it, and the
         rows of each bulk load with the load's digest, streaming. Iterate over the result
         for the findings (:class:`~exchange.audit.Finding`; none when all match);
-        its ``records`` is then how many live records were read."""
+        its ``records`` is then how many live records were read, which ``on_row`` hears
+        every 1,000."""
         from .audit import RecordCheck
 
-        return RecordCheck(self.backend)
+        return RecordCheck(self.backend, on_row=on_row)
 
     # -- matching (see exchange.matching) ----------------------------------------
 

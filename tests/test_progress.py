@@ -130,3 +130,13 @@ def test_export_and_copy_draw_bars_too(small_file: Path) -> None:
     assert code == 0 and re.search(r"exporting +\[#+\] +20000/20000 +100%", terminal)
     code, _, terminal = run_on_terminal("copy", db, "copy.db", cwd=small_file)
     assert code == 0 and re.search(r"copying +\[#+\] +(\d+)/\1 +100%", terminal)
+
+
+def test_audit_verify_draws_a_bar_for_the_log_and_one_for_the_records(small_file: Path) -> None:
+    db = new_store(small_file, "audit.db")
+    load = ["--quiet", "--db", db, "import", "teachers.csv", "--type", "teachers"]
+    assert run_on_terminal(*load, cwd=small_file)[0] == 0
+    code, out, terminal = run_on_terminal("--db", db, "audit", "verify", cwd=small_file)
+    assert code == 0 and "change log intact" in out
+    assert re.search(r"checking the change log +\[#+\] +(\d+)/\1 +100%", terminal)
+    assert re.search(r"checking the records +\[#+\] +20001/20001 +100%", terminal)

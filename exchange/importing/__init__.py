@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING
 from ..deferred import lazy_exports
 
 if TYPE_CHECKING:
-    from .check import Progress, Rows, Source
+    from ..progress import Progress
+    from .check import Rows, Source
     from .columns import KIND_NAMES, KINDS, Column, columns, importable, normal
     from .links import Link
     from .load import load

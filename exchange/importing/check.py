@@ -19,6 +19,8 @@ import attrs
 from ..errors import InvalidRecord
 from ..i18n import message
 from ..models import Record
+from ..progress import EVERY
+from ..progress import Progress as Progress  # re-exported as exchange.importing.Progress
 from .columns import link_fields
 from .layout import Found, Layout, Layouts
 from .links import Resolver
@@ -31,13 +33,9 @@ Rows = Iterable[Mapping[str, Any]]
 """Rows of one file: header → cell."""
 Source = Callable[[], Rows]
 """Opens the rows afresh each time it is called."""
-Progress = Callable[[int], None]
-"""Called with the number of rows handled so far."""
 
 FIRST_ROW = 2
 """The number of the first row below the header, as a spreadsheet shows it."""
-EVERY = 1_000
-"""Rows between two progress calls."""
 
 SKIP, ADD, UPDATE, SAME, BAD = range(5)
 """What a row comes to: nothing (blank), a new record, an update, nothing (unchanged),

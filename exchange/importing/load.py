@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import DuplicateRef
 from ..models import Record
-from .check import Check, Progress, Rows, Source, progress, reopener
+from ..progress import Progress
+from .check import Check, Rows, Source, progress, reopener
 from .columns import importable, link_targets
 from .plan import MAX_PROBLEMS, Counts, prepare
 from .problems import ROW_ERRORS, ImportRefused, ReadError, said

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..models import Record
+from ..progress import Progress
 from ..query import one_of
-from .check import ADD, SAME, UPDATE, Check, Progress, Rows, Source, progress, reopener
+from .check import ADD, SAME, UPDATE, Check, Rows, Source, progress, reopener
 from .columns import importable
 from .layout import Layout
 from .problems import ImportRefused, Problem, ReadError

@@ -10,7 +10,8 @@ import attrs
 
 from ..i18n import message, noun
 from ..models import Record
-from .check import ADD, FIRST_ROW, UPDATE, Progress, fingerprint, progress
+from ..progress import Progress
+from .check import ADD, FIRST_ROW, UPDATE, fingerprint, progress
 from .layout import Layouts
 from .plan import CHUNK, Counts, Plan, stored_namesakes
 from .problems import ROW_ERRORS, ImportRefused, Problem, said
