@@ -169,11 +169,11 @@ def meet(state: State, pair: str, held_on: str, minutes: int, kind: str, notes: 
 
 
 @mentor.command()
-@click.argument("meeting", type=int)
+@click.argument("meeting")
 @click.option("--by", "by", required=True, help="The mentee, by id or ref.")
 @pass_state
-def confirm(state: State, meeting: int, by: str) -> None:
-    """The mentee confirms a logged meeting; only confirmed minutes count.
+def confirm(state: State, meeting: str, by: str) -> None:
+    """The mentee confirms a logged MEETING (by id or ref); only confirmed minutes count.
 
     \b
     Example:
@@ -214,12 +214,12 @@ def goal(state: State, pair: str, title: str, milestones: tuple[str, ...]) -> No
 
 
 @mentor.command()
-@click.argument("goal_id", metavar="GOAL", type=int)
+@click.argument("goal_id", metavar="GOAL")
 @click.argument("milestone", required=False)
 @click.option("--on", "on", type=DAY, required=True, help="The day it was reached.")
 @pass_state
-def reach(state: State, goal_id: int, milestone: str | None, on: str) -> None:
-    """Mark a goal's MILESTONE reached, or the whole goal achieved when none is given.
+def reach(state: State, goal_id: str, milestone: str | None, on: str) -> None:
+    """Mark a GOAL's (by id or ref) MILESTONE reached, or the whole goal achieved.
 
     \b
     Example:
