@@ -85,28 +85,6 @@ def _steps(block: Block) -> list[tuple[str, str]]:
     return [*steps, (f"<{where}>", block.code)]
 
 
-_SIGNATURE = re.compile(r"def \w+\(.*\) -> .+")
-"""A block that is one ``def`` line without a body: a hook's signature, compiled only."""
-
-_RUNNER = """
-import json, sys
-namespace = {"__name__": "__doc_blocks__"}
-for where, code in json.load(sys.stdin):
-    exec(compile(code, where, "exec"), namespace)
-"""
-"""Runs the blocks it reads (JSON: ``[where, code]`` pairs) in order, in one namespace."""
-
-
-def _steps(block: Block) -> list[tuple[str, str]]:
-    """What running ``block`` takes: its set-up, if any, then its code."""
-    where = f"{block.path.relative_to(ROOT)}:{block.line}"
-    if _SIGNATURE.fullmatch(block.code.strip()):
-        stub = f"from __future__ import annotations\n{block.code.strip()}: ...\n"
-        return [(f"<signature {where}>", stub)]  # annotations left unevaluated
-    steps = [(f"<set-up of {where}>", block.setup)] if block.setup.strip() else []
-    return [*steps, (f"<{where}>", block.code)]
-
-
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_the_python_in_the_docs_runs(path: Path, tmp_path: Path) -> None:
     """Each file's blocks in a Python process of their own (a block may set environment
