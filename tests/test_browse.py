@@ -136,3 +136,33 @@ def test_browse_without_datasette_names_the_extra(tmp_path: Path) -> None:
         "(or pip install datasette)\n"
     )
     assert not (tmp_path / "x.db").exists()
+
+
+class _Settings:
+    """What the cells read of a Datasette instance: the plugin settings of the metadata."""
+
+    def __init__(self, lang: str | None) -> None:
+        self.lang = lang
+
+    def plugin_config(self, name: str) -> dict[str, str] | None:
+        return None if self.lang is None else {"lang": self.lang}
+
+
+def test_the_cells_show_money_flags_and_codes_and_leave_the_rest() -> None:
+    need_datasette()
+    from exchange.browsing.cells import render_cell, shown
+
+    kinds = {("allocations", "amount"), ("pairings", "annual_budget"), ("schools", "rural"),
+             ("secondments", "status"), ("expenses", "category")}  # fmt: skip
+    assert kinds <= set(shown())
+    zh, en, plain = _Settings("zh"), _Settings("en"), _Settings(None)
+    assert render_cell(1860050, "amount", "expenses", zh) == "¥18,600.50"
+    assert render_cell("active", "status", "secondments", zh) == "在岗"
+    assert render_cell("active", "status", "mentorships", zh) == "进行中"
+    assert render_cell(1, "archived", "schools", zh) == "是"
+    assert render_cell(0, "archived", "schools", en) == "no"
+    assert render_cell("active", "status", "secondments", plain) is None  # plain Datasette
+    assert render_cell("lost", "status", "secondments", zh) is None  # not a code: as stored
+    assert render_cell(None, "returned_on", "secondments", zh) is None
+    assert render_cell("陈老师", "name", "teachers", zh) is None
+    assert render_cell(5, "amount", "expense_lines", zh) is None  # views show yuan already
