@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from .i18n import _, current
@@ -64,13 +62,8 @@ def copy_(state: State, source: str, destination: str, append: bool) -> None:
 
 def _must_exist(url: str) -> None:
     """Refuse a SOURCE file that is not there, which opening would create empty."""
-    from urllib.parse import unquote
+    from exchange.urls import sqlite_file
 
-    from exchange.urls import normalise, scheme
-
-    full = normalise(url)
-    rest = full.partition(":")[2].partition("?")[0]
-    if scheme(full) == "sqlite" and rest.startswith("///") and rest != "///:memory:":
-        path = Path(unquote(rest[3:])).expanduser()
-        if not path.is_file():
-            raise click.ClickException(_("no store to copy from: {path} does not exist", path=path))
+    path = sqlite_file(url)
+    if path is not None and not path.is_file():
+        raise click.ClickException(_("no store to copy from: {path} does not exist", path=path))

@@ -60,6 +60,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "cli.reports",
         "List the reports (built-in and from plugins) and the options each takes.",
     ),
+    "browse": (
+        "cli.browse",
+        "Open the store in Datasette, with names, words and yuan (the browse extra).",
+    ),
     "copy": (
         "cli.copy:copy_",
         "Copy every record and the change log from the store SOURCE to DESTINATION.",

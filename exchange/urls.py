@@ -51,6 +51,18 @@ def scheme(url: str) -> str:
     return match.group(1).lower() if match else ""
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file a ``sqlite:///`` URL names (``~`` expanded, options dropped); ``None`` for
+    an in-memory database or any other kind of store."""
+    from urllib.parse import unquote
+
+    full = normalise(url)
+    rest = full.partition(":")[2].partition("?")[0]
+    if scheme(full) != "sqlite" or not rest.startswith("///") or rest == "///:memory:":
+        return None
+    return Path(unquote(rest[3:])).expanduser()
+
+
 def redact(url: str) -> str:
     """The URL with any password replaced by ``***``, for messages."""
     return re.sub(r"(://[^:/@]+:)[^@/]*@", r"\1***@", url)

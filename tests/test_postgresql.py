@@ -154,9 +154,11 @@ def _sqlite_schema(path: Path) -> dict[str, list[tuple[str, bool]]]:
 def _postgresql_schema(backend: PostgreSQLBackend) -> dict[str, list[tuple[str, bool]]]:
     with backend.connection() as conn:
         rows = conn.execute(
-            "SELECT table_name, column_name, is_nullable = 'NO' FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_%' "
-            "ORDER BY table_name, ordinal_position"
+            "SELECT c.table_name, c.column_name, c.is_nullable = 'NO' "
+            "FROM information_schema.columns AS c JOIN information_schema.tables AS t "
+            "USING (table_schema, table_name) WHERE t.table_type = 'BASE TABLE' "
+            "AND c.table_schema = current_schema() AND c.table_name NOT LIKE '\\_%' "
+            "ORDER BY c.table_name, c.ordinal_position"
         ).fetchall()
     out: dict[str, list[tuple[str, bool]]] = {}
     for table, column, required in rows:
@@ -218,7 +220,7 @@ def test_a_schema_1_store_is_upgraded_and_keeps_its_records(postgres_server: str
         )
         conn.execute("UPDATE _exchange_ids SET last_id = 1 WHERE table_name = 'schools'")
     with Tracker.open(url) as tracker:
-        assert tracker.backend.schema_version() == SCHEMA_VERSION == 9
+        assert tracker.backend.schema_version() == SCHEMA_VERSION == 10
         assert tracker.get(School, 1).name == "贞丰县第五中学"
         assert tracker.add(School(name="新", region="r", stage=Stage.PRIMARY)).id == 2
         assert tracker.define_programme("百千万", targets=(100, 1000, 10000)).id == 1

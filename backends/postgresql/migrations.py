@@ -3,7 +3,9 @@
 Each migration is written out in full and never edited once released: a later
 change to the models gets a new migration, named as the SQLite one is, so both
 stores carry the same tables and columns at every schema version
-(``tests/test_postgresql.py`` compares them). The number of migrations applied
+(``tests/test_postgresql.py`` compares them), and the same views
+(:mod:`backends.views`; a step that renames, drops or retypes a column a view reads
+must drop and recreate them). The number of migrations applied
 is the schema version, and the last must bring it to
 :data:`exchange.backend.SCHEMA_VERSION`.
 
@@ -34,6 +36,7 @@ from ..indexes import (
     M008_PROGRAMME_TABLES,
     M009_ALLOCATION_HOLDER_INDEX,
 )
+from ..views import M012_VIEWS, M012_VOCABULARY_ROWS, M012_VOCABULARY_TABLE
 from .statements import IDS_TABLE, quote
 
 if TYPE_CHECKING:
@@ -391,6 +394,14 @@ STEPS = (
             'ALTER TABLE "allocations" ALTER COLUMN "pairing_id" DROP NOT NULL',
             'ALTER TABLE "allocations" ADD COLUMN "school_id" bigint REFERENCES "schools" ("id")',
             M009_ALLOCATION_HOLDER_INDEX,
+        ),
+    ),
+    Step(
+        "m012_browse_views",
+        (
+            M012_VOCABULARY_TABLE.format(text='text COLLATE "C"'),
+            M012_VOCABULARY_ROWS,
+            *M012_VIEWS,
         ),
     ),
 )

@@ -5,6 +5,9 @@ change to the models gets a new migration (``m002_...``), so a file written by
 any release can be brought up to date. ``tests/test_sqlite_backend.py`` checks
 that the tables still match :func:`exchange.codec.columns`.
 
+The views of :mod:`backends.views` read the record tables: a step that renames, drops
+or retypes a column must drop and recreate them (see that module).
+
 The number of migrations is the schema version, and must equal
 :data:`exchange.backend.SCHEMA_VERSION`.
 
@@ -30,6 +33,7 @@ from ..indexes import (
     M008_PROGRAMME_TABLES,
     M009_ALLOCATION_HOLDER_INDEX,
 )
+from ..views import M012_VIEWS, M012_VOCABULARY_ROWS, M012_VOCABULARY_TABLE
 
 if TYPE_CHECKING:
     from sqlite_utils.db import Database
@@ -405,6 +409,17 @@ def m009_organisation_allocations(db: Database) -> None:
         'ALTER TABLE "allocations" ADD COLUMN "school_id" INTEGER REFERENCES "schools" ("id")'
     )
     db.execute(M009_ALLOCATION_HOLDER_INDEX)
+
+
+@_step
+def m012_browse_views(db: Database) -> None:
+    """Add the views people browse the store by, and the words for codes they read
+    (:mod:`backends.views`: a later step that changes a column a view reads must
+    drop and recreate the views)."""
+    db.execute(M012_VOCABULARY_TABLE.format(text="TEXT"))
+    db.execute(M012_VOCABULARY_ROWS)
+    for statement in M012_VIEWS:
+        db.execute(statement)
 
 
 def _drop_not_null(db: Database, table: str, old: str, new: str) -> None:
