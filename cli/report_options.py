@@ -119,7 +119,7 @@ class ReportCommand(click.Command):
         )
 
 
-class Number(click.ParamType):
+class Number(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.5 on
     """A decimal number, as :class:`decimal.Decimal`."""
 
     name = "number"

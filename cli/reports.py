@@ -89,7 +89,7 @@ def reports(state: State, as_json: bool) -> None:
         exchange reports --json
     """
     specs = state.plugins().reports
-    listed = [
+    listed: list[dict[str, Any]] = [
         {
             "name": spec.name,
             "description": localized(spec.description),
