@@ -7,6 +7,7 @@ a user would after ``pip install acme-exchange``.
 
 from __future__ import annotations
 
+import importlib.metadata
 import io
 import json
 import os
@@ -757,3 +758,22 @@ def test_a_plugin_cannot_replace_a_command(pm: pluggy.PluginManager) -> None:
 def test_report_parts_accept_lists() -> None:
     table = Table(name="t", columns=[Column(key="a", label="A")], rows=[["x"]])
     assert table.rows == (("x",),)
+
+
+def test_help_looks_for_plugin_commands_only_where_a_plugin_can_add_them(
+    pm: pluggy.PluginManager,
+) -> None:
+    """``exchange --help`` and shell completion load the plugins only when some installed
+    distribution declares the group: the built-ins add no command."""
+    from cli.main import PLUGIN_GROUP, plugins_may_add_commands
+
+    assert PLUGIN_GROUP == GROUP
+    assert pm.hook.register_commands.get_hookimpls() == []
+    assert plugins_may_add_commands() is bool(importlib.metadata.entry_points(group=GROUP))
+
+
+def test_no_plugin_commands_when_no_plugin_may_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cli.main import plugins_may_add_commands
+
+    monkeypatch.setenv("EXCHANGE_LOAD_PLUGINS", "")
+    assert plugins_may_add_commands() is False
