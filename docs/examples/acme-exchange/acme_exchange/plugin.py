@@ -74,23 +74,22 @@ def schools_per_stage(tracker: Tracker, *, region: str | None = None, at_least: 
     )
 
 
+AT_LEAST = ReportOption(
+    name="at_least", type="int", help=_("Leave out stages with fewer schools than this.")
+)
+"""The report's own option: ``exchange report acme-stages --at-least N``."""
+
+
 @hookimpl
 def register_reports(registry: Registry[ReportSpec]) -> None:
     """``acme-stages`` — schools per stage, with the option ``--at-least N``."""
-    registry.add(
-        ReportSpec(
-            name="acme-stages",
-            build=schools_per_stage,
-            description=_("schools per stage"),
-            options=[
-                ReportOption(
-                    name="at_least",
-                    type="int",
-                    help=_("Leave out stages with fewer schools than this."),
-                )
-            ],
-        )
+    stages = ReportSpec(
+        name="acme-stages",
+        build=schools_per_stage,
+        description=_("schools per stage"),
+        options=[AT_LEAST],
     )
+    registry.add(stages)
 
 
 # -- a format: acme-text ------------------------------------------------------------
