@@ -59,6 +59,13 @@ def filter_options(command: Any) -> Any:
     return command
 
 
+def report_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of NAME: the registered reports, plugins' included."""
+    from exchange.plugins import default_plugins
+
+    return [spec.name for spec in default_plugins().reports if spec.name.startswith(incomplete)]
+
+
 class ReportCommand(click.Command):
     """``exchange report``: adds the options NAME declares once NAME is on the line."""
 

@@ -10,12 +10,19 @@ import click
 
 from .i18n import _, localized
 from .output import open_output, output_options
-from .report_options import ReportCommand, check, described, filter_options, split
+from .report_options import (
+    ReportCommand,
+    check,
+    described,
+    filter_options,
+    report_names,
+    split,
+)
 from .state import State, pass_state
 
 
 @click.command(cls=ReportCommand)
-@click.argument("name")
+@click.argument("name", shell_complete=report_names)
 @filter_options
 @click.option(
     "-o", "--output-file", "path", type=click.Path(dir_okay=False, path_type=Path),

@@ -93,6 +93,7 @@ def test_the_command_is_in_help_and_in_shell_completion(acme_site: Path, tmp_pat
     asked = [
         ("exchange acme", "1", "plain,acme-census"),
         ("exchange report acme-stages --at", "3", "plain,--at-least"),
+        ("exchange report acme", "2", "plain,acme-stages"),
     ]
     for words, cword, offered in asked:
         completed = subprocess.run(
