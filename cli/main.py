@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import os
@@ -117,7 +118,7 @@ class ExchangeGroup(click.Group):
 
     def plugin_commands(self, ctx: click.Context) -> list[str]:
         """The names of the commands plugins added, loading them if a plugin may add one."""
-        if plugins_may_add_commands():
+        if not getattr(self, "_plugins_loaded", False) and plugins_may_add_commands():
             self._load_plugin_commands(ctx)
         return sorted(getattr(self, "_plugin_commands", ()))
 
@@ -362,18 +363,24 @@ def plugins_may_add_commands() -> bool:
     import the library when there is no such plugin."""
     if os.environ.get("EXCHANGE_LOAD_PLUGINS", None) == "":
         return False
+    return bool(_entrypoints().may_declare(PLUGIN_GROUP))
+
+
+@functools.cache
+def _entrypoints() -> Any:
+    """:mod:`exchange.entrypoints`, read from its file unless the library is imported
+    (the module imports nothing of the library)."""
     module = sys.modules.get("exchange.entrypoints")
-    if module is None:
-        spec = importlib.util.find_spec("exchange")
-        if spec is None or spec.origin is None:  # pragma: no cover - the CLI needs the library
-            return True
-        path = os.path.join(os.path.dirname(spec.origin), "entrypoints.py")
-        loader = importlib.util.spec_from_file_location("_exchange_entrypoints", path)
-        if loader is None or loader.loader is None:  # pragma: no cover
-            return True
-        module = importlib.util.module_from_spec(loader)
-        loader.loader.exec_module(module)
-    return bool(module.may_declare(PLUGIN_GROUP))
+    if module is not None:
+        return module
+    spec = importlib.util.find_spec("exchange")
+    path = os.path.join(os.path.dirname(spec.origin or ""), "entrypoints.py") if spec else ""
+    found = importlib.util.spec_from_file_location("_exchange_entrypoints", path)
+    if found is None or found.loader is None or not os.path.isfile(path):
+        return importlib.import_module("exchange.entrypoints")  # pragma: no cover - unusual
+    module = importlib.util.module_from_spec(found)
+    found.loader.exec_module(module)
+    return module
 
 
 def main() -> None:

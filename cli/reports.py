@@ -110,7 +110,8 @@ def reports(state: State, as_json: bool) -> None:
         return
     formatter = click.HelpFormatter()
     for entry in listed:
-        formatter.write_text(f"{entry['name']}: {entry['description']}")
+        title = f"{entry['name']}: {entry['description']}" if entry["description"] else ""
+        formatter.write_text(title or entry["name"])
         with formatter.indentation():
             formatter.write_dl([_option_row(option) for option in entry["options"]])
         formatter.write_paragraph()
