@@ -3,12 +3,11 @@ errors and report headings in Chinese; the library's catalogue behind it."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
@@ -118,9 +117,13 @@ def test_the_example_catalogue_is_what_its_po_file_compiles_to() -> None:
     folder = EXAMPLE_LOCALE / "zh_CN" / "LC_MESSAGES"
     with (folder / "acme_exchange.po").open(encoding="utf-8") as stream:
         source = read_po(stream, locale="zh_CN", domain="acme_exchange")
-    fresh = io.BytesIO()
-    write_mo(fresh, source)
-    assert (folder / "acme_exchange.mo").read_bytes() == fresh.getvalue(), (
+    with (folder / "acme_exchange.mo").open("rb") as stream:
+        have = read_mo(stream)
+    assert _entries(have) == _entries(source), (
         "run `make catalogues` after editing the example's acme_exchange.po"
     )
     assert all(message.string for message in source if message.id)
+
+
+def _entries(catalog: Catalog) -> dict[object, object]:
+    return {message.id: message.string for message in catalog if message.id}

@@ -92,7 +92,7 @@ def test_options_left_out_are_not_passed() -> None:
         (["report", "echo", "--min-days", "x"], "'x' is not a valid integer"),
         (["report", "echo", "--min-days", "1", "--share", "a lot"], "'a lot' is not a number"),
         (["report", "echo", "--min-days", "1", "--kind", "trip"], "'trip' is not one of"),
-        (["report", "summary", "--min-days", "1"], "No such option '--min-days'"),
+        (["report", "summary", "--min-days", "1"], "No such option"),  # click words it by version
         (["report", "picky"], "report 'picky' needs --colour"),
     ],
 )
