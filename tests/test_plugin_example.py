@@ -134,3 +134,15 @@ def test_backup_of_a_plugin_store_holds_its_records(acme_site: Path, tmp_path: P
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout == "SQLiteBackend ['贞丰县第五中学'] 1\n"
+
+
+def test_plugins_json_lists_the_example_with_its_hooks(acme_site: Path, tmp_path: Path) -> None:
+    listed = exchange(acme_site, tmp_path, "plugins", "--json")
+    assert listed.returncode == 0, listed.stderr
+    acme = {entry["name"]: entry for entry in json.loads(listed.stdout)}["acme"]
+    assert acme == {
+        "name": "acme",
+        "hooks": ["register_backends", "register_commands", "register_formats", "register_reports"],
+        "distribution": "acme-exchange",
+        "version": "0.1.0",
+    }
