@@ -112,8 +112,9 @@ def reports(state: State, as_json: bool) -> None:
     for entry in listed:
         title = f"{entry['name']}: {entry['description']}" if entry["description"] else ""
         formatter.write_text(title or entry["name"])
-        with formatter.indentation():
-            formatter.write_dl([_option_row(option) for option in entry["options"]])
+        if entry["options"]:
+            with formatter.indentation():
+                formatter.write_dl([_option_row(option) for option in entry["options"]])
         formatter.write_paragraph()
     click.echo(formatter.getvalue(), nl=False)
 

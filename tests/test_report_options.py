@@ -34,6 +34,11 @@ def picky(tracker: Tracker, *, colour: str, year: int | None = None) -> Report:
     return echo(tracker, colour=colour, year=year)
 
 
+def bare(tracker: Tracker) -> Report:
+    """A report that takes no option at all."""
+    return Report(title="bare")
+
+
 class EchoReports:
     """A plugin with reports that declare options of every type."""
 
@@ -49,6 +54,7 @@ class EchoReports:
         ]
         registry.add(ReportSpec(name="echo", build=echo, options=options))
         registry.add(ReportSpec(name="picky", build=picky))
+        registry.add(ReportSpec(name="bare", build=bare, description="no options at all"))
         registry.add(ReportSpec(name="clash", build=echo, options=[ReportOption(name="lang")]))
 
 
@@ -128,6 +134,7 @@ def test_reports_lists_declared_options_and_not_other_keyword_parameters() -> No
     line = next(line for line in text.splitlines() if "--min-days" in line)
     assert line.split() == ["--min-days", "INT", "(required)", "Days", "at", "least."]
     assert "…" not in text
+    assert "bare: no options at all\n\n" in text
 
 
 def test_a_report_option_is_checked_when_it_is_declared() -> None:
