@@ -127,3 +127,13 @@ def test_the_example_catalogue_is_what_its_po_file_compiles_to() -> None:
 
 def _entries(catalog: Catalog) -> dict[object, object]:
     return {message.id: message.string for message in catalog if message.id}
+
+
+def test_every_message_of_the_example_has_its_chinese() -> None:
+    import re
+
+    plugin = (EXAMPLE_LOCALE.parent / "plugin.py").read_text(encoding="utf-8")
+    marked = set(re.findall(r'\b_\(\s*"([^"]+)"', plugin))
+    with (EXAMPLE_LOCALE / "zh_CN" / "LC_MESSAGES" / "acme_exchange.po").open("rb") as stream:
+        translated = _entries(read_po(stream, locale="zh_CN"))
+    assert len(marked) == 6 and marked <= set(translated)
