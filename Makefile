@@ -85,10 +85,13 @@ bench: $(VENV)/.installed
 # message in the code is missing from exchange.po; `make catalogues` lists the messages
 # the code has (build/messages.pot) to copy new ones from. The .po
 # headers fix POT-Creation-Date, so compiling gives the same bytes at any time.
+# The example plugin's own catalogue (docs/plugins.md, "Translating a plugin") is compiled too.
+ACME := docs/examples/acme-exchange
 catalogues: $(VENV)/.installed
 	mkdir -p build && $(BIN)/pybabel --quiet extract -F babel.cfg --no-default-keywords --omit-header \
 		-k message -k _ -k pmessage:1c,2 --sort-by-file -o build/messages.pot .
 	$(BIN)/pybabel compile --statistics -d exchange/locale -D "exchange click"
+	$(BIN)/pybabel compile --statistics -d $(ACME)/acme_exchange/locale -D acme_exchange
 
 clean:
 	rm -rf $(VENV) $(LOWEST) build mutants *.egg-info .hypothesis .mypy_cache .ruff_cache .pytest_cache

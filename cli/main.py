@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
+import importlib.util
 import os
 import sys
 from collections.abc import Sequence
@@ -122,16 +124,28 @@ class ExchangeGroup(click.Group):
             self._plugins_loaded = True
             from exchange.plugins import default_plugins
 
+            before = set(self.commands)
             default_plugins().register_commands(self)
+            self._plugin_commands = set(self.commands) - before
+
+    def plugin_commands(self, ctx: click.Context) -> list[str]:
+        """The names of the commands plugins added, loading them if a plugin may add one."""
+        if not getattr(self, "_plugins_loaded", False) and plugins_may_add_commands():
+            self._load_plugin_commands(ctx)
+        return sorted(getattr(self, "_plugin_commands", ()))
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        """The built-in commands (plugin commands are listed by ``exchange plugins``)."""
-        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+        """The built-in commands and the plugins' (for ``--help`` and shell completion)."""
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS, *self.plugin_commands(ctx)})
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """The command list of ``--help``, without importing the lazy command modules."""
+        """The command lists of ``--help``, the built-in ones without importing the lazy
+        command modules, then the plugins' under a heading of their own."""
+        added = self.plugin_commands(ctx)
         rows = []
         for name in self.list_commands(ctx):
+            if name in added:
+                continue
             if name in LAZY_COMMANDS and name not in self.commands:
                 rows.append((name, LAZY_COMMANDS[name][1]))
             else:
@@ -139,6 +153,11 @@ class ExchangeGroup(click.Group):
                 rows.append((name, command.get_short_help_str(limit=formatter.width)))
         with formatter.section(click_text("Commands")):
             formatter.write_dl(rows)
+        if added:
+            with formatter.section(_("Commands from plugins")):
+                formatter.write_dl(
+                    [(n, self.commands[n].get_short_help_str(limit=formatter.width)) for n in added]
+                )
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         """Built-in commands first (importing their module on first use); plugin commands
@@ -160,7 +179,7 @@ class ExchangeGroup(click.Group):
     cls=ExchangeGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="Plugins can add commands; `exchange plugins` lists the plugins loaded and their "
-    "hooks. Plugins are loaded only when a command needs them, so this help stays fast.",
+    "hooks. Shell completion: see the README.",
 )
 @click.version_option(package_name="teacher-exchange", prog_name="exchange")
 @click.option(
@@ -368,6 +387,38 @@ def formats(state: State, output: str) -> None:
         rows=rows,
     )
     emit(state, Report(title="formats", tables=[table]), output)
+
+
+PLUGIN_GROUP = "teacher_exchange"
+""":data:`exchange.plugins.GROUP`, named here so that ``--help`` need not import the library."""
+
+
+def plugins_may_add_commands() -> bool:
+    """Whether a plugin may add commands: only a third party's can (no built-in plugin
+    implements ``register_commands``), and one is installed only if some distribution
+    declares the entry-point group. :func:`exchange.entrypoints.may_declare` knows that
+    cheaply; it is loaded from its file, so that ``--help`` and shell completion do not
+    import the library when there is no such plugin."""
+    if os.environ.get("EXCHANGE_LOAD_PLUGINS", None) == "":
+        return False
+    return bool(_entrypoints().may_declare(PLUGIN_GROUP))
+
+
+@functools.cache
+def _entrypoints() -> Any:
+    """:mod:`exchange.entrypoints`, read from its file unless the library is imported
+    (the module imports nothing of the library)."""
+    module = sys.modules.get("exchange.entrypoints")
+    if module is not None:
+        return module
+    spec = importlib.util.find_spec("exchange")
+    path = os.path.join(os.path.dirname(spec.origin or ""), "entrypoints.py") if spec else ""
+    found = importlib.util.spec_from_file_location("_exchange_entrypoints", path)
+    if found is None or found.loader is None or not os.path.isfile(path):
+        return importlib.import_module("exchange.entrypoints")  # pragma: no cover - unusual
+    module = importlib.util.module_from_spec(found)
+    found.loader.exec_module(module)
+    return module
 
 
 def main() -> None:

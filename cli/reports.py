@@ -2,53 +2,27 @@
 
 from __future__ import annotations
 
-import inspect
+import json
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .i18n import _, current
-from .output import emit, open_output, output_options
-from .params import DAY
+from .i18n import _, current, localized
+from .output import open_output, output_options
+from .report_options import (
+    ReportCommand,
+    check,
+    described,
+    filter_options,
+    report_names,
+    split,
+)
 from .state import State, pass_state
 
-FILTERS: list[tuple[str, Any, str]] = [
-    ("year", click.IntRange(1900, 2999), "The calendar year to report on."),
-    ("since", DAY, "First day of the period, e.g. 2024-09-01."),
-    ("until", DAY, "Last day of the period, e.g. 2025-07-15."),
-    ("region", str, "A region, as written on its schools, e.g. 贵州省黔西南州贞丰县."),
-    ("partnership", str, "A partnership, by id or ref."),
-    ("school", str, "A school, by id or ref."),
-    (
-        "programme",
-        str,
-        "A programme by name, e.g. 百千万 (mentoring) or 两个全覆盖: its records only, "
-        "or its thresholds (quotas).",
-    ),
-    ("rubric", str, "A rubric by id or ref (assessments)."),
-    ("period", str, "An assessment period, e.g. 2023-2024学年 (assessments)."),
-    ("threshold", click.IntRange(1), "Days of rural service asked for (rural-service; 365)."),
-    (
-        "by",
-        str,
-        "Break secondments down by kind (default), role, subject, stage, province, "
-        "prefecture or county (summary).",
-    ),
-]
-"""The report filters the command line offers; each report takes the ones its
-``build`` function names (see `exchange reports`)."""
 
-
-def filter_options(command: Any) -> Any:
-    """Add one ``--NAME`` option per report filter."""
-    for name, kind, text in reversed(FILTERS):
-        command = click.option(f"--{name}", type=kind, help=text)(command)
-    return command
-
-
-@click.command()
-@click.argument("name")
+@click.command(cls=ReportCommand)
+@click.argument("name", shell_complete=report_names)
 @filter_options
 @click.option(
     "-o", "--output-file", "path", type=click.Path(dir_okay=False, path_type=Path),
@@ -84,22 +58,8 @@ def report(
         state.language = lang
     plugins = state.plugins()
     spec = plugins.reports.get(name)
-    given = {k: v for k, v in filters.items() if v is not None}
-    accepted = inspect.signature(spec.build).parameters
-    takes_any = any(p.kind is p.VAR_KEYWORD for p in accepted.values())
-    for option in given:
-        if option not in accepted and not takes_any:
-            raise click.UsageError(
-                _("report {name!r} takes no --{option}", name=name, option=option)
-            )
-    needed = [
-        option
-        for option, parameter in accepted.items()
-        if parameter.kind is parameter.KEYWORD_ONLY and parameter.default is parameter.empty
-    ]
-    for option in needed:
-        if option not in given:
-            raise click.UsageError(_("report {name!r} needs --{option}", name=name, option=option))
+    shared, own = split(filters)
+    check(spec, shared)
     form = plugins.formats.get(output)
     if path is None and form.binary:
         raise click.UsageError(_("format {output!r} writes a file; add -o FILE", output=output))
@@ -107,7 +67,7 @@ def report(
         raise click.UsageError(_("--bom is for --format csv"))
     from exchange.i18n import translator
 
-    built = state.tracker().report(name, **given)
+    built = state.tracker().report(name, **shared, **own)
     with open_output(path, binary=form.binary) as stream:
         if bom:
             stream.write("\ufeff")
@@ -128,34 +88,44 @@ def report(
 
 
 @click.command()
-@output_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @pass_state
-def reports(state: State, output: str) -> None:
+def reports(state: State, as_json: bool) -> None:
     """List the reports (built-in and from plugins) and the options each takes.
 
     \b
     Example:
         exchange reports
+        exchange reports --json
     """
-    from exchange.report import Column, Report, Table
+    specs = state.plugins().reports
+    listed: list[dict[str, Any]] = [
+        {
+            "name": spec.name,
+            "description": localized(spec.description),
+            "plugin": specs.owner(spec.name),
+            "options": list(described(spec)),
+        }
+        for spec in specs
+    ]
+    if as_json:
+        click.echo(json.dumps(listed, ensure_ascii=False, indent=2))
+        return
+    formatter = click.HelpFormatter()
+    for entry in listed:
+        title = f"{entry['name']}: {entry['description']}" if entry["description"] else ""
+        formatter.write_text(title or entry["name"])
+        if entry["options"]:
+            with formatter.indentation():
+                formatter.write_dl([_option_row(option) for option in entry["options"]])
+        formatter.write_paragraph()
+    click.echo(formatter.getvalue(), nl=False)
 
-    rows = [[s.name, _options(s.build), s.description] for s in state.plugins().reports]
-    table = Table(
-        name="reports",
-        columns=[Column(key=k, label=k) for k in ("name", "options", "description")],
-        rows=rows,
-    )
-    emit(state, Report(title="reports", tables=[table]), output)
 
-
-def _options(build: Any) -> str:
-    parameters = list(inspect.signature(build).parameters.values())[1:]
-    return " ".join(
-        "[any]"
-        if p.kind is p.VAR_KEYWORD
-        else f"--{p.name}"
-        if p.default is p.empty
-        else f"[--{p.name}]"
-        for p in parameters
-        if p.name != "as_of"
-    )
+def _option_row(option: dict[str, Any]) -> tuple[str, str]:
+    """``--region TEXT`` and its help, marked when it must be given."""
+    text = option["help"]
+    if option["required"]:
+        text = _("(required) {help}", help=text)
+    kind = "" if option["type"] == "flag" else f" {option['type'].upper()}"
+    return f"{option['option']}{kind}", text

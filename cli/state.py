@@ -1,8 +1,17 @@
-"""What one command invocation shares: the chosen store, opened on first use."""
+"""What one command invocation shares: the chosen store, opened on first use.
+
+This is the public way for a plugin's command to reach the store the user chose
+(``--db``, else ``EXCHANGE_DB``, else the default file) with the ``--actor`` and
+``--lang`` of the invocation: decorate the command with :func:`pass_tracker` to
+receive the open :class:`~exchange.Tracker`, or with :func:`pass_state` to receive
+the :class:`State` (its tracker, its plugins and its language).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -58,4 +67,19 @@ class State:
             self._tracker.close()
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 pass_state = click.make_pass_decorator(State)
+"""Give a command the invocation's :class:`State` as its first argument."""
+
+
+def pass_tracker(command: F) -> F:
+    """Give a command the tracker of the store the invocation chose as its first
+    argument: opened on first use, closed when the command line ends."""
+
+    @pass_state
+    @functools.wraps(command)
+    def with_tracker(state: State, *args: Any, **kwargs: Any) -> Any:
+        return command(state.tracker(), *args, **kwargs)
+
+    return with_tracker  # type: ignore[return-value]

@@ -144,6 +144,39 @@ class Backend(Protocol):
         """Release the connection; the backend is unusable afterwards."""
 
 
+@runtime_checkable
+class BacksUp(Protocol):
+    """A backend that can copy itself to a new SQLite file: an optional method.
+
+    :meth:`Tracker.backup <exchange.tracker.Tracker.backup>` calls it when the backend
+    has it (``sqlite:`` uses SQLite's online backup API); for any other backend it
+    copies every record and the change log into a new SQLite file
+    (:func:`exchange.copying.backup`), so ``exchange backup`` works on every store.
+    """
+
+    def backup(self, destination: str) -> None:
+        """Write a consistent copy of the store to the new SQLite file ``destination``;
+        :class:`BackendError` if it exists, and no partial file is left on failure."""
+
+
+PROTOCOL_METHODS: tuple[str, ...] = tuple(
+    name for name, value in vars(Backend).items() if callable(value) and not name.startswith("_")
+)
+"""The methods of :class:`Backend`, in the order it declares them."""
+
+PROTOCOL_ATTRIBUTES: tuple[str, ...] = ("url",)
+"""The attributes of :class:`Backend` besides its methods."""
+
+
+def missing_members(backend: object) -> list[str]:
+    """The attributes and methods of :class:`Backend` that ``backend`` lacks
+    (a method must be callable), in the protocol's order."""
+    missing = [name for name in PROTOCOL_ATTRIBUTES if not hasattr(backend, name)]
+    return missing + [
+        name for name in PROTOCOL_METHODS if not callable(getattr(backend, name, None))
+    ]
+
+
 def restored_id(record: Stored, next_id: int) -> int:
     """The id ``record`` carries into :meth:`Backend.restore`, which must be at least
     ``next_id`` (the table's next id); :class:`BackendError` otherwise."""

@@ -101,7 +101,10 @@ def register_commands(cli: Any) -> None:
     :param cli: the root ``click.Group``; call ``cli.add_command(...)`` or use
         ``@cli.command()``.
 
-    Called once when the command line starts.
+    Called once per process, when the command line first needs the plugins'
+    commands: for a command name that is not a built-in one, for ``exchange --help``
+    and for shell completion. Plugin commands are listed in ``--help`` under their
+    own heading; a command reaches the chosen store through ``cli.state.pass_tracker``.
     """
 
 

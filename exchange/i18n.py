@@ -110,6 +110,9 @@ class Message(str):
     params: Mapping[str, Any]
     context: str | None = None
     """The catalogue's ``msgctxt`` for the template, when it needs one (:func:`noun`)."""
+    catalogue: Catalogue | None = None
+    """The plugin catalogue the template is translated in (:meth:`Catalogue.message`);
+    ``None`` for the library's own."""
 
 
 def message(template: str, /, **params: Any) -> Message:
@@ -120,6 +123,62 @@ def message(template: str, /, **params: Any) -> Message:
     text.template = template
     text.params = dict(params)
     return text
+
+
+class Catalogue:
+    """A plugin's own translations: the gettext catalogue ``DOMAIN.mo`` under
+    ``DIRECTORY/zh_CN/LC_MESSAGES/``, shipped inside the plugin's package.
+
+    Build the plugin's messages with :meth:`message` (or :meth:`pmessage`): they are
+    translated in this catalogue first and, for a template it lacks, in the
+    library's. An error, a report title or heading, a report option's help or a
+    line a command prints, made this way, is shown in Chinese under ``--lang zh``::
+
+        ACME = Catalogue("acme_exchange", Path(__file__).parent / "locale")
+        _ = ACME.message
+        raise PluginError(_("the acme store {name} is full", name=name))
+    """
+
+    def __init__(self, domain: str, directory: str | os.PathLike[str]) -> None:
+        self.domain = domain
+        self.directory = Path(directory)
+        self._loaded: dict[str, gettext.NullTranslations] = {}
+
+    def __repr__(self) -> str:
+        return f"Catalogue({self.domain!r}, {str(self.directory)!r})"
+
+    def translations(self, lang: str) -> gettext.NullTranslations:
+        """The compiled catalogue of ``lang``, falling back to the library's."""
+        if lang not in self._loaded:
+            folder = _CATALOGUES.get(lang)
+            found = (
+                gettext.translation(self.domain, self.directory, languages=[folder], fallback=True)
+                if folder is not None
+                else gettext.NullTranslations()
+            )
+            found.add_fallback(catalogue(lang))
+            self._loaded[lang] = found
+        return self._loaded[lang]
+
+    def message(self, template: str, /, **params: Any) -> Message:
+        """:func:`message`, translated in this catalogue."""
+        text = message(template, **params)
+        text.catalogue = self
+        return text
+
+    def pmessage(self, context: str, template: str, /, **params: Any) -> Message:
+        """:func:`pmessage`, translated in this catalogue."""
+        text = pmessage(context, template, **params)
+        text.catalogue = self
+        return text
+
+
+def translated(value: str, lang: str) -> str:
+    """A title or heading in ``lang``: a :class:`Message` through its catalogue, other
+    text looked up in the library's catalogue as it is."""
+    if isinstance(value, Message):
+        return localize(value, lang)
+    return translator(lang)(value)
 
 
 def pmessage(context: str, template: str, /, **params: Any) -> Message:
@@ -169,7 +228,7 @@ def scrubbed(text: str, secret: str, mask: str = "***") -> str:
             for key, value in text.params.items()
         }
         rebuilt = message(text.template, **params)
-        rebuilt.context = text.context
+        rebuilt.context, rebuilt.catalogue = text.context, text.catalogue
         if secret not in rebuilt:
             return rebuilt
     return str(text).replace(secret, mask)
@@ -188,7 +247,7 @@ def localize(text: object, lang: str) -> str:
     if not isinstance(text, Message) or lang == "en" or not text.template:
         return str(text)
     params = {key: _localized_value(value, lang) for key, value in text.params.items()}
-    found = catalogue(lang)
+    found = catalogue(lang) if text.catalogue is None else text.catalogue.translations(lang)
     if text.context is None:
         template = found.gettext(text.template)
     else:

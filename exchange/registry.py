@@ -39,13 +39,58 @@ class BackendSpec:
         return self.scheme
 
 
+OPTION_TYPES = frozenset({"text", "int", "number", "date", "flag", "choice"})
+"""The types a :class:`ReportOption` takes: its value reaches ``build`` as ``str``,
+``int``, ``decimal.Decimal``, ``datetime.date``, ``bool`` or one of its ``choices``."""
+
+
+def _option_name(option: ReportOption, _: object, name: str) -> None:
+    if not name.isidentifier() or not name.islower() or name.startswith("_"):
+        raise ValueError(f"report option {name!r} must be a lower-case Python name")
+
+
+def _option_type(option: ReportOption, _: object, kind: str) -> None:
+    if kind not in OPTION_TYPES:
+        raise ValueError(
+            f"report option {option.name!r}: unknown type {kind!r}; "
+            f"known: {', '.join(sorted(OPTION_TYPES))}"
+        )
+    if (kind == "choice") != bool(option.choices):
+        raise ValueError(f"report option {option.name!r}: choices go with type 'choice' only")
+
+
+@attrs.frozen(kw_only=True)
+class ReportOption:
+    """An option of one report, beyond the shared filters (``--year``, ``--region`` …):
+    ``exchange report NAME --OPTION VALUE`` passes it to ``build`` as the keyword
+    argument ``name`` (``--min-days`` for ``min_days``), converted to its ``type``."""
+
+    name: str = attrs.field(validator=_option_name)
+    type: str = attrs.field(default="text", validator=_option_type)
+    help: str = ""
+    """One line for ``exchange reports`` and ``--help``; a message from the plugin's
+    :class:`~exchange.i18n.Catalogue` is shown in the reader's language."""
+    required: bool = False
+    choices: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+    @property
+    def flag(self) -> str:
+        """The command-line option: ``--min-days`` for ``min_days``."""
+        return "--" + self.name.replace("_", "-")
+
+
 @attrs.frozen(kw_only=True)
 class ReportSpec:
-    """A named report: ``build(tracker, **parameters)`` returns a Report."""
+    """A named report: ``build(tracker, **parameters)`` returns a Report.
+
+    ``options`` are the report's own options (:class:`ReportOption`); the shared
+    filters it takes are read from ``build``'s keyword parameters.
+    """
 
     name: str
     build: Callable[..., Report]
     description: str = ""
+    options: tuple[ReportOption, ...] = attrs.field(default=(), converter=tuple)
 
 
 @attrs.frozen(kw_only=True)

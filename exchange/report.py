@@ -215,7 +215,9 @@ class Report:
         code = i18n.language(lang)
         if code == self.lang:
             return self
-        say = i18n.translator(code)
+
+        def say(label: str) -> str:
+            return i18n.translated(label, code)
 
         def cell(value: Any) -> Any:
             if isinstance(value, i18n.Message):

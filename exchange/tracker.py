@@ -13,7 +13,7 @@ from . import changelog, revisions, rules, urls
 from .backend import Backend, BulkResult
 from .changelog import Change
 from .codec import columns, row_encoder
-from .errors import ConfigurationError, InvalidRecord, NotFound
+from .errors import InvalidRecord, NotFound
 from .fields import to_ref
 from .i18n import message, noun
 from .mentoring import Mentoring
@@ -79,16 +79,12 @@ class Tracker(Operations, Mentoring):
         return self._actor
 
     def backup(self, destination: str) -> None:
-        """Write a consistent copy of the store to the new file ``destination``
-        (for backends that can, such as ``sqlite:``)."""
-        backup = getattr(self.backend, "backup", None)
-        if backup is None:
-            raise ConfigurationError(
-                message(
-                    "{url} cannot be backed up to a file; only sqlite: stores can", url=self.url
-                )
-            )
-        backup(destination)
+        """Write a consistent copy of the store to the new SQLite file ``destination``:
+        the backend's own ``backup`` where it has one (``sqlite:``), else a copy of every
+        record and the change log (:mod:`exchange.backup`)."""
+        from .backup import backup
+
+        backup(self, destination)
 
     def close(self) -> None:
         """Close the store."""

@@ -6,6 +6,10 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+import shutil
+import subprocess
+import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -158,3 +162,52 @@ def programme_store() -> Iterator[Tracker]:
     """:func:`programme_tracker` shared by a module's tests, which must not change it."""
     with programme_tracker() as tracker:
         yield tracker
+
+
+# -- the example plugin package, installed with pip ---------------------------------
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "examples" / "acme-exchange"
+
+
+@pytest.fixture(scope="session")
+def acme_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``docs/examples/acme-exchange`` built and installed with pip into a folder, once a
+    session; installed by hand from its ``pyproject.toml`` where pip cannot build it."""
+    work = tmp_path_factory.mktemp("acme")
+    source = work / "acme-exchange"  # a copy, so the build leaves docs/ clean
+    shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("build", "*.egg-info"))
+    site = work / "site"
+    pip = [sys.executable, "-m", "pip", "install", "--no-build-isolation", "--no-deps"]
+    pip += ["--no-index", "--quiet", "--target", str(site), str(source)]
+    result = subprocess.run(pip, capture_output=True, text=True, timeout=300, check=False)
+    if result.returncode != 0:
+        warnings.warn(
+            "pip could not build docs/examples/acme-exchange (the test environment needs "
+            "setuptools and wheel); installed it by hand instead:\n" + result.stderr[-2000:],
+            stacklevel=1,
+        )
+        shutil.rmtree(site, ignore_errors=True)
+        install_by_hand(source, site)
+    return site
+
+
+def install_by_hand(source: Path, site: Path) -> None:
+    """What pip leaves in ``site`` for the pure-Python project in ``source``: its packages
+    and a ``.dist-info`` with its metadata and entry points, read from ``pyproject.toml``."""
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((source / "pyproject.toml").read_text(encoding="utf-8"))
+    meta = project["project"]
+    for package in project["tool"]["setuptools"]["packages"]:
+        shutil.copytree(source / package, site / package)
+    info = site / f"{meta['name'].replace('-', '_')}-{meta['version']}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {meta['name']}\nVersion: {meta['version']}\n"
+    )
+    groups = meta.get("entry-points", {})
+    (info / "entry_points.txt").write_text(
+        "".join(
+            f"[{group}]\n" + "".join(f"{name} = {value}\n" for name, value in points.items())
+            for group, points in groups.items()
+        )
+    )

@@ -15,8 +15,10 @@ from hypothesis.stateful import run_state_machine_as_test
 
 from backends.memory import MemoryBackend
 from backends.sqlite import open_sqlite
-from exchange.backend import Backend
+from exchange import School, Tracker
+from exchange.backend import PROTOCOL_METHODS, Backend, BacksUp, missing_members
 from exchange.enums import Stage
+from exchange.errors import BackendError
 from exchange.models import Stored
 from exchange.paging import keys
 from exchange.query import Filters
@@ -173,3 +175,39 @@ def test_the_kit_compares_types_not_just_values() -> None:
     for got, want in ((Decimal("1"), Decimal("1.00")), ("junior", Stage.JUNIOR), (True, 1)):
         with pytest.raises(Mismatch):
             expect_same("typed", got, want)
+
+
+class NoMigrate:
+    """A backend that forgot ``migrate()`` and ``close()``: the memory backend's other
+    methods, delegated."""
+
+    def __init__(self) -> None:
+        self._inner = MemoryBackend("memory:")
+        self.url = "memory:"
+        for name in PROTOCOL_METHODS:
+            if name not in ("migrate", "close"):
+                setattr(self, name, getattr(self._inner, name))
+
+
+def test_the_protocol_test_names_the_missing_methods() -> None:
+    with pytest.raises(Mismatch) as caught:
+        TestMemoryConformance().test_follows_the_protocol(backend=NoMigrate())  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        "NoMigrate does not follow the Backend protocol: it has no migrate(), close()"
+    )
+    assert missing_members(MemoryBackend("memory:")) == []
+
+
+def test_backup_of_a_backend_without_its_own_copies_into_sqlite(tmp_path: Path) -> None:
+    """``memory:`` has no ``backup``: the copy is a new SQLite file with the same records,
+    and a failed copy leaves no file behind."""
+    assert not isinstance(MemoryBackend("memory:"), BacksUp)
+    with Tracker.open("memory:", actor="测试员") as tracker:
+        tracker.add(School(name="贞丰县第五中学", region="贞丰县", stage=Stage.JUNIOR))
+        tracker.backup(str(tmp_path / "copy.db"))
+        with pytest.raises(BackendError, match=r"folder .* does not exist"):
+            tracker.backup(str(tmp_path / "nowhere" / "copy.db"))
+    with Tracker.open(str(tmp_path / "copy.db")) as copied:
+        assert [s.name for s in copied.find(School)] == ["贞丰县第五中学"]
+        assert copied.verify_log() == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.db"]

@@ -102,14 +102,19 @@ def test_every_hook_is_exercised_by_a_test(hook: str) -> None:
     )
 
 
-TUTORIAL_FILES = ["pyproject.toml", "acme_exchange/plugin.py", "try_acme.py"]
+TUTORIAL_FILES = [
+    "pyproject.toml",
+    "acme_exchange/plugin.py",
+    "acme_exchange/locale/zh_CN/LC_MESSAGES/acme_exchange.po",
+    "try_acme.py",
+]
 
 
 @pytest.mark.parametrize("name", TUTORIAL_FILES)
 def test_the_guide_shows_the_example_package_as_it_is(name: str) -> None:
     """tests/test_plugins.py installs and runs the example; the guide must show that code."""
     content = (EXAMPLE / name).read_text(encoding="utf-8")
-    language = "toml" if name.endswith(".toml") else "python"
+    language = {"toml": "toml", "po": "po"}.get(name.rpartition(".")[2], "python")
     assert f"```{language}\n{content}```" in guide(), f"docs/plugins.md does not show {name} as is"
 
 

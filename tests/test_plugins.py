@@ -7,6 +7,7 @@ a user would after ``pip install acme-exchange``.
 
 from __future__ import annotations
 
+import importlib.metadata
 import io
 import json
 import os
@@ -14,7 +15,6 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -213,50 +213,6 @@ def test_an_unknown_scheme_names_it_and_lists_the_known_ones(pm: pluggy.PluginMa
 # -- a real third-party package, installed with pip -------------------------
 
 
-@pytest.fixture(scope="session")
-def acme_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``docs/examples/acme-exchange`` built and installed with pip into a folder, once a
-    session; installed by hand from its ``pyproject.toml`` where pip cannot build it."""
-    work = tmp_path_factory.mktemp("acme")
-    source = work / "acme-exchange"  # a copy, so the build leaves docs/ clean
-    shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("build", "*.egg-info"))
-    site = work / "site"
-    pip = [sys.executable, "-m", "pip", "install", "--no-build-isolation", "--no-deps"]
-    pip += ["--no-index", "--quiet", "--target", str(site), str(source)]
-    result = subprocess.run(pip, capture_output=True, text=True, timeout=300, check=False)
-    if result.returncode != 0:
-        warnings.warn(
-            "pip could not build docs/examples/acme-exchange (the test environment needs "
-            "setuptools and wheel); installed it by hand instead:\n" + result.stderr[-2000:],
-            stacklevel=1,
-        )
-        shutil.rmtree(site, ignore_errors=True)
-        install_by_hand(source, site)
-    return site
-
-
-def install_by_hand(source: Path, site: Path) -> None:
-    """What pip leaves in ``site`` for the pure-Python project in ``source``: its packages
-    and a ``.dist-info`` with its metadata and entry points, read from ``pyproject.toml``."""
-    tomllib = pytest.importorskip("tomllib")
-    project = tomllib.loads((source / "pyproject.toml").read_text(encoding="utf-8"))
-    meta = project["project"]
-    for package in project["tool"]["setuptools"]["packages"]:
-        shutil.copytree(source / package, site / package)
-    info = site / f"{meta['name'].replace('-', '_')}-{meta['version']}.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {meta['name']}\nVersion: {meta['version']}\n"
-    )
-    groups = meta.get("entry-points", {})
-    (info / "entry_points.txt").write_text(
-        "".join(
-            f"[{group}]\n" + "".join(f"{name} = {value}\n" for name, value in points.items())
-            for group, points in groups.items()
-        )
-    )
-
-
 @pytest.fixture
 def script_dir(tmp_path: Path) -> Path:
     """An empty folder to run scripts from (see :func:`run_python`)."""
@@ -296,7 +252,8 @@ def test_the_example_plugin_is_described_with_its_distribution(
     result = run_python(["-c", DESCRIBE], cwd=script_dir, path=[acme_site])
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert "acme acme-exchange 0.1.0 register_backends,register_formats" in lines
+    hooks = "register_backends,register_commands,register_formats,register_reports"
+    assert f"acme acme-exchange 0.1.0 {hooks}" in lines
     assert "backends.memory None None register_backends" in lines
     assert lines[-1] == "owner acme acme"
 
@@ -801,3 +758,22 @@ def test_a_plugin_cannot_replace_a_command(pm: pluggy.PluginManager) -> None:
 def test_report_parts_accept_lists() -> None:
     table = Table(name="t", columns=[Column(key="a", label="A")], rows=[["x"]])
     assert table.rows == (("x",),)
+
+
+def test_help_looks_for_plugin_commands_only_where_a_plugin_can_add_them(
+    pm: pluggy.PluginManager,
+) -> None:
+    """``exchange --help`` and shell completion load the plugins only when some installed
+    distribution declares the group: the built-ins add no command."""
+    from cli.main import PLUGIN_GROUP, plugins_may_add_commands
+
+    assert PLUGIN_GROUP == GROUP
+    assert pm.hook.register_commands.get_hookimpls() == []
+    assert plugins_may_add_commands() is bool(importlib.metadata.entry_points(group=GROUP))
+
+
+def test_no_plugin_commands_when_no_plugin_may_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cli.main import plugins_may_add_commands
+
+    monkeypatch.setenv("EXCHANGE_LOAD_PLUGINS", "")
+    assert plugins_may_add_commands() is False

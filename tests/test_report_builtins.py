@@ -1070,25 +1070,31 @@ def test_every_listed_option_is_an_option_of_exchange_report() -> None:
 
     taken = {option for param in report.params for option in param.opts}
     result = CliRunner().invoke(cli, ["reports", "--json"])
-    for name, listed, _ in json.loads(result.stdout)["tables"][0]["rows"]:
-        for option in listed.split():
-            assert option.strip("[]") in taken, (name, option)
+    for entry in json.loads(result.stdout):
+        for option in entry["options"]:
+            assert option["option"] in taken, (entry["name"], option)
 
 
 def test_each_report_names_the_filters_it_takes() -> None:
     """What `exchange reports` lists; the issue asks for partnership, region, year or date
     range and school on each report where they apply."""
     result = CliRunner().invoke(cli, ["reports", "--json"])
-    listed = {row[0]: row[1] for row in json.loads(result.stdout)["tables"][0]["rows"]}
+    listed = {
+        entry["name"]: {
+            option["option"] if option["required"] else f"[{option['option']}]"
+            for option in entry["options"]
+        }
+        for entry in json.loads(result.stdout)
+    }
     period = {"[--year]", "[--since]", "[--until]"}
     places = {"[--region]", "[--partnership]", "[--school]"}
     for name in ("summary", "secondments", "rural-service"):
-        assert period | places | {"[--programme]"} <= set(listed[name].split()), name
+        assert period | places | {"[--programme]"} <= listed[name], name
     for name in ("coverage", "budget"):
-        assert "[--programme]" in listed[name].split(), name
-    assert period | {"--region", "[--partnership]"} <= set(listed["coverage"].split())
-    assert {"[--year]"} | places <= set(listed["budget"].split())
-    assert set(listed["quotas"].split()) == {"--region", "--year", "[--programme]"}
+        assert "[--programme]" in listed[name], name
+    assert period | {"--region", "[--partnership]"} <= listed["coverage"]
+    assert {"[--year]"} | places <= listed["budget"]
+    assert listed["quotas"] == {"--region", "--year", "[--programme]"}
 
 
 # -- bad input on the command line ----------------------------------------------------

@@ -11,13 +11,13 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
 from exchange import backend
 from exchange.backend import BulkResult
+from exchange.backup import new_file
 from exchange.changelog import Change
 from exchange.codec import from_row, to_row
 from exchange.errors import BackendError, ExchangeError
@@ -358,18 +358,7 @@ class SQLiteBackend:
         failed backup leaves no partial file; an existing file is not replaced.
         """
         self._check_open()
-        target = Path(destination)
-        if target.exists():
-            raise BackendError(
-                message("{path} already exists; choose a new file for the backup", path=target)
-            )
-        if not target.parent.is_dir():
-            raise BackendError(
-                message(
-                    "cannot write the backup: folder {folder} does not exist",
-                    folder=target.parent,
-                )
-            )
+        target = new_file(destination)
         partial = target.with_name(f".{target.name}.partial")
         try:
             create_private(partial)

@@ -22,6 +22,7 @@ import hashlib
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import attrs
@@ -29,7 +30,14 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from ..backend import SCHEMA_VERSION, STORED_TYPES, Backend, BulkResult
+from ..backend import (
+    PROTOCOL_METHODS,
+    SCHEMA_VERSION,
+    STORED_TYPES,
+    Backend,
+    BulkResult,
+    missing_members,
+)
 from ..changelog import Change, make_change
 from ..enums import ActivityKind, Stage
 from ..errors import BackendError, DuplicateRef, NotFound, StaleRecord, StillReferenced
@@ -227,9 +235,16 @@ class BackendConformance(RestoreConformance):
     # -- the protocol ---------------------------------------------------------
 
     def test_follows_the_protocol(self, backend: Backend) -> None:
-        """It is a :class:`~exchange.backend.Backend` with a URL and the current schema."""
+        """It is a :class:`~exchange.backend.Backend` with a URL and the current schema;
+        a failure names every method (or attribute) it lacks."""
+        missing = missing_members(backend)
+        if missing:
+            raise Mismatch(
+                f"{type(backend).__name__} does not follow the Backend protocol: it has no "
+                + ", ".join(f"{name}()" if name in PROTOCOL_METHODS else name for name in missing)
+            )
         if not isinstance(backend, Backend) or not isinstance(backend.url, str):
-            raise Mismatch(f"{backend!r} does not follow the Backend protocol")
+            raise Mismatch(f"{backend!r} does not follow the Backend protocol: url is not text")
         expect_same("schema_version()", backend.schema_version(), SCHEMA_VERSION)
         expect_same("migrate() of a fresh store", backend.migrate(), 0)
 
@@ -689,6 +704,32 @@ class BackendConformance(RestoreConformance):
                 call()
                 raise Mismatch(f"call {i} on a closed backend did not raise BackendError")
         store.close()
+
+    # -- backup -----------------------------------------------------------------------
+
+    def test_backup_writes_the_store_to_a_new_sqlite_file(
+        self, stocked: Backend, tmp_path: Path
+    ) -> None:
+        """``exchange backup`` (:meth:`Tracker.backup`) works on every backend: the new
+        SQLite file holds every record with its id; an existing file is not replaced."""
+        from ..plugins import default_plugins
+        from ..tracker import Tracker
+
+        tracker = Tracker(stocked, plugins=default_plugins(), actor="测试员")
+        with tracker.transaction():
+            tracker.add(_school("备份学校", ref="BACKUP-1"))
+        folder = tmp_path / "backups"
+        folder.mkdir()
+        target = folder / "backup.db"
+        tracker.backup(str(target))
+        with Tracker.open(f"sqlite:///{target}", plugins=default_plugins()) as copied:
+            expect_same_dumps(dump(copied.backend), dump(stocked), " in the backup")
+        before = target.read_bytes()
+        with pytest.raises(BackendError, match="already exists"):
+            tracker.backup(str(target))
+        expect_same("the backup after a second one was refused", target.read_bytes(), before)
+        expect_same("files beside the backup", sorted(p.name for p in folder.iterdir()),
+                    ["backup.db"])  # fmt: skip
 
     # -- the stateful test ----------------------------------------------------------
 
