@@ -13,8 +13,15 @@ from .state import State, pass_state
 @click.option("-p", "--port", default=8001, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on.")  # fmt: skip
 @click.option("--open", "open_browser", is_flag=True, help="Open the store in the web browser.")
+@click.option(
+    "--get",
+    "page",
+    metavar="PATH",
+    help="Print the page at PATH (/bureau/secondment_roster.json …) and exit, instead of "
+    "serving: for scripts and checks.",
+)
 @pass_state
-def browse(state: State, host: str, port: int, open_browser: bool) -> None:
+def browse(state: State, host: str, port: int, open_browser: bool, page: str | None) -> None:
     """Open the store in Datasette, with names, words and yuan (the browse extra).
 
     Tables and columns are labelled in the language of --lang; the views
@@ -24,6 +31,7 @@ def browse(state: State, host: str, port: int, open_browser: bool) -> None:
 
     \b
     Example:
+        exchange --db bureau.db --lang zh browse --get /bureau/secondment_roster.json
         exchange --db bureau.db --lang zh browse --open
         exchange copy postgresql://exchange@db.example/province browse.db
         exchange --db browse.db browse --port 8002
@@ -43,6 +51,14 @@ def browse(state: State, host: str, port: int, open_browser: bool) -> None:
     if not path.is_file():
         raise click.ClickException(_("no store to browse: {path} does not exist", path=path))
     Tracker.open(url, plugins=state.plugins()).close()  # brings the views up to date
+    if page is not None:
+        from exchange.browsing.server import fetch
+
+        status, text = fetch(path, page, lang=current())
+        click.echo(text)
+        if status >= 400:
+            raise click.ClickException(_("{page}: HTTP {status}", page=page, status=status))
+        return
     where = f"http://{host}:{port}/"
     click.echo(_("browsing {path} at {where} (Ctrl-C stops)", path=path, where=where), err=True)
     if open_browser:

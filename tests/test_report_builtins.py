@@ -277,8 +277,29 @@ def test_each_report_in_each_format_and_language(
         assert list(csv.reader(io.StringIO(text, newline=""))) == expected_csv(report)
     elif fmt == "json":
         check_json(report, text)
+    elif fmt == "jsonl":
+        check_json_lines(report, text)
     else:
         check_text(report, fmt, text)
+
+
+def check_json_lines(report: Report, text: str) -> None:
+    """One object per row, keyed by column, naming its table when there are several."""
+    lines = [json.loads(line) for line in text.splitlines()]
+    several = len(report.tables) > 1
+    expected = [
+        ({"table": t.name} if several else {}) | dict(zip([c.key for c in t.columns], row))
+        for t in report.tables
+        for row in t.rows
+    ]
+    assert len(lines) == len(expected)
+    for line, want in zip(lines, expected, strict=True):
+        assert list(line) == list(want)
+        assert line == json.loads(json.dumps(want, ensure_ascii=False, default=plain_json))
+
+
+def plain_json(value: object) -> object:
+    return getattr(value, "value", None) or str(value)
 
 
 def test_the_demo_reports_use_every_column_type(demo_reports: dict[str, Report]) -> None:

@@ -57,3 +57,15 @@ def serve(path: Path, *, lang: str, host: str, port: int) -> None:
 
     app = datasette(path, lang).app()
     uvicorn.run(app, host=host, port=port, log_level="warning", lifespan="on", workers=1)
+
+
+def fetch(path: Path, page: str, *, lang: str) -> tuple[int, str]:
+    """The status and text of the page ``page`` (``/bureau/secondment_roster.json``) of
+    the store file ``path``, as the server would send it, without serving."""
+    shown = datasette(path, lang)
+
+    async def get() -> tuple[int, str]:
+        response = await shown.client.get(page)
+        return response.status_code, response.text
+
+    return asyncio.run(get())
