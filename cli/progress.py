@@ -5,7 +5,6 @@ total when known, and the time left; nothing when stderr is not a terminal or un
 from __future__ import annotations
 
 import contextlib
-import itertools
 import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -16,10 +15,8 @@ import click
 from .state import State
 
 if TYPE_CHECKING:
+    from exchange.progress import Progress
     from exchange.report import Report
-
-Tell = Callable[[int], None]
-"""Told the number of rows handled so far."""
 
 
 class Bar:
@@ -65,7 +62,9 @@ def shows_progress(state: State) -> bool:
 
 
 @contextlib.contextmanager
-def progress(state: State, label: str, total: int | None, then: str = "") -> Iterator[Tell | None]:
+def progress(
+    state: State, label: str, total: int | None, then: str = ""
+) -> Iterator[Progress | None]:
     """A :class:`Bar` to tell, or ``None`` when no bar is drawn."""
     if not shows_progress(state):
         yield None
@@ -77,19 +76,13 @@ def progress(state: State, label: str, total: int | None, then: str = "") -> Ite
         bar.close()
 
 
-def counted(report: Report, tell: Tell | None) -> tuple[Report, Callable[[], None]]:
+def counted(report: Report, tell: Progress | None) -> tuple[Report, Callable[[], None]]:
     """``report`` with its rows counted to ``tell`` as a format reads them, and a function
     that tells the final count (call it once the report is written)."""
-    if tell is None:
-        return report, lambda: None
-    seen = itertools.count(1)
-    last = [0]
+    from exchange.progress import Told
 
-    def passing(row: Any) -> Any:
-        last[0] = next(seen)
-        if last[0] % 1_000 == 0:
-            tell(last[0])
-        return row
-
-    tables = [attrs.evolve(table, rows=table.rows.map(passing)) for table in report.tables]
-    return attrs.evolve(report, tables=tables), lambda: tell(last[0])
+    told = Told(tell)
+    tables = [
+        attrs.evolve(table, rows=lambda rows=table.rows: told(rows)) for table in report.tables
+    ]
+    return attrs.evolve(report, tables=tables), told.finish
