@@ -68,7 +68,7 @@ _SIGNATURE = re.compile(r"def \w+\(.*\) -> .+")
 
 _RUNNER = """
 import json, sys
-namespace = {"__name__": "__doc_blocks__"}
+namespace = {"__name__": "__doc_blocks__", "__file__": "doc_blocks.py"}  # a module of its folder
 for where, code in json.load(sys.stdin):
     exec(compile(code, where, "exec"), namespace)
 """

@@ -500,7 +500,7 @@ def test_a_role_belongs_to_trained_coverage_only() -> None:
     assert Quota(key="k", name="示范课", measure="lesson-coverage", at_least=100, role="名师").role
     with pytest.raises(errors.InvalidRecord, match="trained-coverage and lesson-coverage only"):
         Quota(key="k", name="占比", measure="exchange-share", at_least=10, role=Role.BACKBONE)
-    with pytest.raises(errors.InvalidRecord, match="Role"):
+    with pytest.raises(errors.InvalidRecord, match="is not a role"):
         Quota(key="k", name="占比", measure="trained-coverage", at_least=10, role="校工")
 
 

@@ -105,12 +105,20 @@ def test_a_plugin_report_gets_the_head_never_newer_than_its_data(
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f != "jsonl"])  # rows only, below
 def test_every_format_shows_the_head(tracker: Tracker, fmt: str, lang: str) -> None:
     head = tracker.head()
     report = tracker.report("summary", year=2025).localized(lang)
     shown = heads_shown(fmt, rendered(report, fmt))
     assert len(report.tables) > 1 and shown == {head}
+
+
+def test_json_lines_hold_the_rows_only(tracker: Tracker) -> None:
+    """jsonl is one object per row, to stream into another program: no head, no title."""
+    report = tracker.report("summary", year=2025)
+    lines = rendered(report, "jsonl").decode("utf-8").splitlines()
+    assert not heads_shown("jsonl", rendered(report, "jsonl"))
+    assert len(lines) == sum(len(t.rows.materialize()) for t in report.tables)
 
 
 def test_a_single_table_csv_stays_a_plain_table(tracker: Tracker) -> None:

@@ -118,7 +118,7 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 
 def _longest_word(label: str) -> int:
-    return max((display_width(word) for word in label.split()), default=0)
+    return max((display_width(word) for word in label.split(" ")), default=0)
 
 
 def _header_lines(labels: list[str], widths: list[int]) -> list[list[str]]:
