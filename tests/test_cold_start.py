@@ -107,7 +107,8 @@ def test_opening_a_store_that_needs_migrating_still_migrates(tmp_path: Path) -> 
 
 def test_the_listings_of_formats_and_reports_are_whole() -> None:
     plugins = Plugins(get_plugin_manager())
-    assert [f.name for f in plugins.formats] == ["csv", "html", "json", "jsonl", "markdown", "table", "xlsx"]
+    names = [f.name for f in plugins.formats]
+    assert names == ["csv", "html", "json", "jsonl", "markdown", "table", "xlsx"]
     assert len(plugins.reports) == 8
     for spec in plugins.reports:
         assert inspect.signature(spec.build).parameters  # the real function's, imported

@@ -288,7 +288,7 @@ def check_json_lines(report: Report, text: str) -> None:
     lines = [json.loads(line) for line in text.splitlines()]
     several = len(report.tables) > 1
     expected = [
-        ({"table": t.name} if several else {}) | dict(zip([c.key for c in t.columns], row))
+        ({"table": t.name} if several else {}) | dict(zip([c.key for c in t.columns], row, strict=True))
         for t in report.tables
         for row in t.rows
     ]
