@@ -288,8 +288,9 @@ def check_json_lines(report: Report, text: str) -> None:
     lines = [json.loads(line) for line in text.splitlines()]
     several = len(report.tables) > 1
     expected = [
-        ({"table": t.name} if several else {}) | dict(zip([c.key for c in t.columns], row, strict=True))
+        ({"table": t.name} if several else {}) | dict(zip(keys, row, strict=True))
         for t in report.tables
+        for keys in [[c.key for c in t.columns]]
         for row in t.rows
     ]
     assert len(lines) == len(expected)
