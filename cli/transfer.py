@@ -25,39 +25,56 @@ from .state import State, pass_state
     help="Write to this file (needed for xlsx); standard output otherwise, or with -o -.",
 )  # fmt: skip
 @click.option(
-    "--redact",
+    "--with-personal",
     is_flag=True,
-    help="Leave out personal fields: a teacher's phone and notes, why a secondment or pair "
-    "ended, and notes on goals, meetings and assessments (not an activity's notes).",
+    help="Include the personal fields (a teacher's phone and notes, why a secondment or "
+    "pair ended, notes on goals, meetings and assessments); the change log records who "
+    "asked.",
+)
+@click.option(
+    "--redact", is_flag=True, help="Leave out the personal fields (the default; kept for scripts)."
 )
 @click.option("--bom", is_flag=True, help="Start a CSV with a UTF-8 byte-order mark, for Excel.")
 @pass_state
 def export(
-    state: State, kind: str, output: str, path: Path | None, redact: bool, bom: bool
+    state: State,
+    kind: str,
+    output: str,
+    path: Path | None,
+    with_personal: bool,
+    redact: bool,
+    bom: bool,
 ) -> None:
-    """Export every record of KIND (schools, teachers, secondments …), archived included.
+    """Export every record of KIND (schools, teachers, secondments …), archived included,
+    without personal fields unless --with-personal.
 
     CSV cells that start with = + - @ are neutralised so spreadsheets do not run
     them as formulas.
 
     \b
     Example:
-        exchange export teachers --redact --bom -o teachers.csv
+        exchange export teachers --bom -o teachers.csv
+        exchange export teachers --with-personal -o teachers-full.csv
         exchange export secondments --format xlsx -o secondments.xlsx
     """
     from exchange.exporting import export_report
+    from exchange.models import record_type
 
     if path is not None and str(path) == "-":
         path = None  # standard output
     spec = state.plugins().formats.get(output)
+    if redact and with_personal:
+        raise click.UsageError(_("--redact and --with-personal contradict each other"))
     if bom and output != "csv":
         raise click.UsageError(_("--bom is for --format csv"))
     if spec.binary and path is None:
         raise click.UsageError(
             _("--format {output} writes a binary file; give -o FILE", output=output)
         )
-    report = export_report(state.tracker(), kind, redact=redact)
-    with open_output(path, binary=spec.binary) as stream:
+    tracker = state.tracker()
+    record_type(kind)  # an unknown kind is refused before a file is opened
+    with open_output(path, binary=spec.binary) as stream:  # logged only once it opens
+        report = export_report(tracker, kind, with_personal=with_personal)
         if bom:
             stream.write("\ufeff")
         report.render(output, stream, plugins=state.plugins())

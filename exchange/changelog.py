@@ -27,7 +27,7 @@ from .models import Stored
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first entry."""
 
-ACTIONS = ("add", "update", "archive", "delete", "bulk")
+ACTIONS = ("add", "update", "archive", "delete", "bulk", "export")
 
 
 @attrs.frozen(kw_only=True)
@@ -41,7 +41,8 @@ class Change(Stored):
     actor: str = fields.name()
     """Who: the actor given to the tracker, or the operating-system user."""
     action: str = fields.name()
-    """One of ``add``, ``update``, ``archive``, ``delete``, ``bulk``."""
+    """One of ``add``, ``update``, ``archive``, ``delete``, ``bulk``, or ``export`` (personal
+    fields read out: ``after`` names them and the filters)."""
     record_type: str = fields.name()
     """The table of the record changed, e.g. ``secondments``."""
     record_id: int | None = attrs.field(default=None, metadata={"kind": "int"})

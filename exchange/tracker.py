@@ -405,6 +405,15 @@ class Tracker(Operations, Mentoring):
             self.backend.delete(type(before), before.id or 0)
             self._log("delete", type(before), before.id, changelog.snapshot(before), None)
 
+    def log_disclosure(
+        self, cls: type[Record], personal: Sequence[str], filters: Mapping[str, Any]
+    ) -> None:
+        """Record in the change log that the actor read out the ``personal`` fields of
+        ``cls`` records (an export ``with_personal``), and by which filters."""
+        after = changelog.canonical({"fields": list(personal), "filters": sorted(filters)})
+        with self.transaction():
+            self._log("export", cls, None, None, after)
+
     def bulk_add(self, records: Iterable[R], *, batch_size: int = 10_000) -> BulkResult:
         """Store many new records of one type in one transaction, streaming.
 
