@@ -45,8 +45,10 @@ def export(
     redact: bool,
     bom: bool,
 ) -> None:
-    """Export every record of KIND (schools, teachers, secondments …), archived included,
-    without personal fields unless --with-personal.
+    """Export every record of KIND (schools, teachers …), personal fields left out.
+
+    Archived records are included; the personal fields only with --with-personal,
+    which the change log records with the actor.
 
     CSV cells that start with = + - @ are neutralised so spreadsheets do not run
     them as formulas.

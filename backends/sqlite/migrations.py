@@ -29,6 +29,7 @@ from ..indexes import (
     M005_SECONDMENT_PARTNERSHIP_INDEX,
     M008_PROGRAMME_TABLES,
     M009_ALLOCATION_HOLDER_INDEX,
+    M011_PERSONAL_KEYS_INDEX,
 )
 
 if TYPE_CHECKING:
@@ -405,6 +406,20 @@ def m009_organisation_allocations(db: Database) -> None:
         'ALTER TABLE "allocations" ADD COLUMN "school_id" INTEGER REFERENCES "schools" ("id")'
     )
     db.execute(M009_ALLOCATION_HOLDER_INDEX)
+
+
+@_step
+def m011_personal_keys(db: Database) -> None:
+    """Keep each person's key for the personal values sealed in the change log; a purge
+    deletes it. No foreign key: a key outlives its teacher's deletion."""
+    db.execute(
+        """CREATE TABLE "personal_keys" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "person_id" INTEGER NOT NULL,
+    "key" TEXT NOT NULL
+)"""
+    )
+    db.execute(M011_PERSONAL_KEYS_INDEX)
 
 
 def _drop_not_null(db: Database, table: str, old: str, new: str) -> None:
