@@ -68,3 +68,6 @@ M011_PERSONAL_KEYS_INDEX = (
 )
 """Migration m011: a person's key, found by the person (the table is each dialect's own;
 the tracker keeps one key per person, the store does not insist)."""
+
+M011_MEETING_CORRECTS_INDEX = 'CREATE INDEX "idx_meetings_corrects" ON "meetings" ("corrects")'
+"""Migration m011: the correction of a confirmed meeting, found by the meeting it corrects."""

@@ -19,13 +19,22 @@ Two measurements, each side in its own process on a fresh SQLite file:
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from _measure import Section, add_sizes, emit, heading, positive, print_table, ratio, run_script
-from _measure import summary_row
+from _measure import (
+    Section,
+    add_sizes,
+    emit,
+    heading,
+    positive,
+    print_table,
+    ratio,
+    run_script,
+    summary_row,
+)
+from _stores import raw_insert
 
 SCHOOLS = 100
 
@@ -58,20 +67,11 @@ def run_bulk(path: Path, n: int) -> Section:
 
 
 def run_raw(path: Path, n: int) -> Section:
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA foreign_keys=ON")
     sql = (
         "INSERT INTO teachers (ref, archived, revision, name, school_id, subjects, roles, phone,"
         " notes) VALUES (NULL, 0, 0, ?, ?, '[]', '[]', ?, ?)"
     )
-    with Section() as section:
-        conn.execute("BEGIN")
-        conn.executemany(sql, rows(n))
-        conn.execute("COMMIT")
-    conn.close()
-    return section
+    return raw_insert(path, sql, rows(n))
 
 
 def run_single(path: Path, m: int, *, personal: bool) -> Section:
@@ -117,9 +117,10 @@ def main() -> None:
     if args.child:
         child(args.child, args.rows[0])
         return
-    table = [compare(("raw", "tracker"), n, "teachers in bulk, with phones") for n in args.rows]
-    table.append(compare(("plain", "sealed"), args.adds, "single adds, sealed vs not"))
-    print_table(table)
+    bulk = [compare(("raw", "tracker"), n, "teachers in bulk, with phones") for n in args.rows]
+    single = [compare(("plain", "sealed"), args.adds, "single adds, sealed vs not")]
+    print_table(bulk)
+    print_table(single)
 
 
 if __name__ == "__main__":

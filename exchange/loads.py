@@ -41,6 +41,7 @@ ADDED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("activities", "programme"),
     ("expenses", "programme"),
     ("allocations", "school_id"),
+    ("meetings", "corrects"),
 )
 """``(table, column)`` for each column a migration added to a record table, oldest
 first (``*`` for every table): rows loaded before it was added were digested

@@ -433,6 +433,8 @@ def _meeting(record: Meeting, lookup: Lookup, backend: Backend) -> None:
         Mentorship, record.mentorship_id, by=record, field="mentorship_id"
     )
     _binding(record, pair, lookup)
+    if record.corrects is not None:
+        _correction(record, lookup, backend)
     if record.confirmed_by is not None and record.confirmed_by != pair.mentee_id:
         raise RuleViolation(
             message(
@@ -489,6 +491,31 @@ def _binding(record: Meeting, pair: Mentorship, lookup: Lookup) -> None:
                     "change; log a new meeting to correct it",
                     meeting_id=before.id,
                     confirmed_by=before.confirmed_by,
+                )
+            )
+
+
+def _correction(record: Meeting, lookup: Lookup, backend: Backend) -> None:
+    """A correction names a confirmed meeting of its own pair that no other meeting
+    corrects already."""
+    corrected: Meeting = lookup.need(Meeting, record.corrects or 0, by=record, field="corrects")
+    if corrected.mentorship_id != record.mentorship_id or corrected.confirmed_by is None:
+        raise RuleViolation(
+            message(
+                "meeting {meeting_id} cannot be corrected by a meeting of mentorship "
+                "{pair_id}: only a confirmed meeting of the same pair is corrected",
+                meeting_id=corrected.id,
+                pair_id=record.mentorship_id,
+            )
+        )
+    for other in backend.find(Meeting, {"corrects": Op("eq", corrected.id)}, limit=2):
+        if other.id != record.id:
+            raise RuleViolation(
+                message(
+                    "meeting {meeting_id} is corrected already, by meeting {other_id}; "
+                    "correct that one instead",
+                    meeting_id=corrected.id,
+                    other_id=other.id,
                 )
             )
 

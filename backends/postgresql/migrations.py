@@ -33,6 +33,7 @@ from ..indexes import (
     M005_SECONDMENT_PARTNERSHIP_INDEX,
     M008_PROGRAMME_TABLES,
     M009_ALLOCATION_HOLDER_INDEX,
+    M011_MEETING_CORRECTS_INDEX,
     M011_PERSONAL_KEYS_INDEX,
 )
 from .statements import IDS_TABLE, quote
@@ -404,6 +405,8 @@ STEPS = (
 )""",
             M011_PERSONAL_KEYS_INDEX,
             _ids_for("personal_keys"),
+            'ALTER TABLE "meetings" ADD COLUMN "corrects" bigint REFERENCES "meetings" ("id")',
+            M011_MEETING_CORRECTS_INDEX,
         ),
     ),
 )

@@ -29,6 +29,7 @@ from ..indexes import (
     M005_SECONDMENT_PARTNERSHIP_INDEX,
     M008_PROGRAMME_TABLES,
     M009_ALLOCATION_HOLDER_INDEX,
+    M011_MEETING_CORRECTS_INDEX,
     M011_PERSONAL_KEYS_INDEX,
 )
 
@@ -411,7 +412,8 @@ def m009_organisation_allocations(db: Database) -> None:
 @_step
 def m011_personal_keys(db: Database) -> None:
     """Keep each person's key for the personal values sealed in the change log; a purge
-    deletes it. No foreign key: a key outlives its teacher's deletion."""
+    deletes it. No foreign key: a key outlives its teacher's deletion. And let a meeting
+    name the confirmed meeting it corrects (a correction is a new, linked entry)."""
     db.execute(
         """CREATE TABLE "personal_keys" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -420,6 +422,8 @@ def m011_personal_keys(db: Database) -> None:
 )"""
     )
     db.execute(M011_PERSONAL_KEYS_INDEX)
+    db.execute('ALTER TABLE "meetings" ADD COLUMN "corrects" INTEGER REFERENCES "meetings" ("id")')
+    db.execute(M011_MEETING_CORRECTS_INDEX)
 
 
 def _drop_not_null(db: Database, table: str, old: str, new: str) -> None:
