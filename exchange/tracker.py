@@ -75,9 +75,12 @@ class Tracker(Operations, Mentoring):
 
     @property
     def actor(self) -> str:
-        """Who the change log records as making changes."""
+        """Who the change log records as making changes: the actor given to :meth:`open`,
+        else the login the database authenticated (for backends that have one, such as
+        ``postgresql:``), else the operating-system user."""
         if self._actor is None:
-            self._actor = changelog.default_actor()
+            login = getattr(self.backend, "login", None)
+            self._actor = login() if login is not None else changelog.default_actor()
         return self._actor
 
     def backup(self, destination: str) -> None:

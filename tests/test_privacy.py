@@ -308,3 +308,18 @@ def test_the_registry_drives_the_purge(db: Path) -> None:
             "teachers", "secondments", "mentorships", "goals", "meetings", "assessments"
         }  # fmt: skip
         assert all(not getattr(r, n) for r in records for n in personal_names(type(r)))
+
+
+@pytest.mark.postgresql
+def test_on_postgresql_the_actor_is_the_login_unless_given(postgres_server: str) -> None:
+    from backends.postgresql.testing import with_options
+
+    url = with_options(postgres_server, schema="privacy_actor")
+    with Tracker.open(url) as tracker:
+        tracker.add(School(name="甲校", region="乙县", stage="小学"))
+        [entry] = tracker.changes()
+        [(login,)] = tracker.backend._fetch("SELECT session_user")  # type: ignore[attr-defined]
+        assert entry.actor == login == "exchange"
+    with Tracker.open(url, actor="惠阳区教育局") as tracker:
+        tracker.add(School(name="丙校", region="乙县", stage="小学"))
+        assert list(tracker.changes())[-1].actor == "惠阳区教育局"
