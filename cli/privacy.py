@@ -45,10 +45,10 @@ def _unscrubbed() -> str:
 
 @click.command(name="retention")
 @click.option("--years", type=int, required=True, help="Keep personal data this many years.")
-@click.option("--dry-run", "mode", flag_value="dry-run", help="List who is due; erase nothing.")
-@click.option("--apply", "mode", flag_value="apply", help="Erase the personal data of who is due.")
+@click.option("--dry-run", is_flag=True, help="List who is due; erase nothing.")
+@click.option("--apply", is_flag=True, help="Erase the personal data of who is due.")
 @pass_state
-def retention(state: State, years: int, mode: str | None) -> None:
+def retention(state: State, years: int, dry_run: bool, apply: bool) -> None:
     """Erase the personal data of teachers with no secondment or pair for --years years.
 
     A teacher is due when their last secondment or pair ended (or, with none, they
@@ -62,11 +62,11 @@ def retention(state: State, years: int, mode: str | None) -> None:
     """
     from exchange import retention as rules
 
-    if mode is None:
+    if dry_run == apply:
         raise click.UsageError(_("give --dry-run to list who is due, or --apply to erase"))
     tracker = state.tracker()
-    listed = rules.apply(tracker, years) if mode == "apply" else rules.due(tracker, years)
+    listed = rules.apply(tracker, years) if apply else rules.due(tracker, years)
     for due in listed:
         click.echo(f"{due.teacher_id}\t{due.ref or ''}\t{due.name}\t{due.last.isoformat()}")
-    verb = _("purged") if mode == "apply" else _("due (nothing erased)")
+    verb = _("purged") if apply else _("due (nothing erased)")
     click.echo(_("{count:,} teachers {verb}", count=len(listed), verb=verb))
