@@ -508,16 +508,7 @@ def _correction(record: Meeting, lookup: Lookup, backend: Backend) -> None:
                 pair_id=record.mentorship_id,
             )
         )
-    for other in backend.find(Meeting, {"corrects": Op("eq", corrected.id)}, limit=2):
-        if other.id != record.id:
-            raise RuleViolation(
-                message(
-                    "meeting {meeting_id} is corrected already, by meeting {other_id}; "
-                    "correct that one instead",
-                    meeting_id=corrected.id,
-                    other_id=other.id,
-                )
-            )
+    _unique(record, backend, ("corrects",), f"a correction of meeting {corrected.id} is")
 
 
 def _unique(record: Stored, backend: Backend, names: tuple[str, ...], what: str) -> None:

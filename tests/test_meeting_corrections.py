@@ -65,7 +65,9 @@ def test_refused_corrections_change_nothing(tracker: Tracker) -> None:
     with pytest.raises(NotFound):
         tracker.correct_meeting(99, minutes=30)
     first = tracker.correct_meeting(1, minutes=60)
-    with pytest.raises(RuleViolation, match=f"corrected already, by meeting {first.id}"):
+    with pytest.raises(
+        RuleViolation, match=rf"correction of meeting 1 is already recorded \(meeting {first.id}\)"
+    ):
         tracker.correct_meeting(1, minutes=70)
     elsewhere = tracker.log_meeting(2, held_on="2025-10-03", minutes=45, kind="评课")
     with pytest.raises(RuleViolation, match="only a confirmed meeting of the same pair"):
@@ -90,9 +92,6 @@ def test_the_command_line_corrects_and_refuses_in_one_line(tmp_path: Path) -> No
     )
     again = runner.invoke(cli, ["--db", str(db), "mentor", "correct", "1", "--minutes", "70"])
     assert again.exit_code == 1
-    assert (
-        again.stderr
-        == "Error: meeting 1 is corrected already, by meeting 2; correct that one instead\n"
-    )
+    assert again.stderr == "Error: a correction of meeting 1 is already recorded (meeting 2)\n"
     confirmed = runner.invoke(cli, ["--db", str(db), "mentor", "confirm", "2", "--by", "2"])
     assert "the pair has 60 confirmed minutes" in confirmed.stdout
