@@ -62,3 +62,12 @@ M009_ALLOCATION_HOLDER_INDEX = (
     'CREATE INDEX "idx_allocations_school_id" ON "allocations" ("school_id")'
 )
 """Migration m009: allocations held by an organisation, found by it."""
+
+M011_PERSONAL_KEYS_INDEX = (
+    'CREATE INDEX "idx_personal_keys_person_id" ON "personal_keys" ("person_id")'
+)
+"""Migration m011: a person's key, found by the person (the table is each dialect's own;
+the tracker keeps one key per person, the store does not insist)."""
+
+M011_MEETING_CORRECTS_INDEX = 'CREATE INDEX "idx_meetings_corrects" ON "meetings" ("corrects")'
+"""Migration m011: the correction of a confirmed meeting, found by the meeting it corrects."""

@@ -230,7 +230,7 @@ class MemoryBackend:
         """Store many new records; with the transaction, all or nothing."""
         self._check_open()
         encode = row_encoder(cls)
-        digest = RowDigest()
+        digest = RowDigest(cls)
         first_next = self._next_id[cls.table]
         added: list[int] = []
 

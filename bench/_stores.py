@@ -8,9 +8,14 @@ every side of a benchmark. :func:`command` runs the ``exchange`` CLI of this ven
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
+
+from _measure import Section
 
 SCHOOLS = 1_000
 BASE = dt.date(2016, 1, 1)
@@ -58,3 +63,23 @@ def prepare_apart(path: Path, *, teachers: int, secondments: int = 0) -> None:
 
 if __name__ == "__main__":
     prepare(Path(sys.argv[1]), teachers=int(sys.argv[2]), secondments=int(sys.argv[3]))
+
+
+def raw_connection(path: Path) -> sqlite3.Connection:
+    """An autocommit ``sqlite3`` connection with the store's pragmas: a raw side's."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn
+
+
+def raw_insert(path: Path, sql: str, rows: Iterable[Any]) -> Section:
+    """``executemany(sql, rows)`` in one transaction on :func:`raw_connection`; its figures."""
+    conn = raw_connection(path)
+    with Section() as section:
+        conn.execute("BEGIN")
+        conn.executemany(sql, rows)
+        conn.execute("COMMIT")
+    conn.close()
+    return section

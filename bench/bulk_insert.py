@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sqlite3
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,6 +37,7 @@ from _measure import (
     run_sides,
     summary_row,
 )
+from _stores import raw_insert
 
 SCHOOLS, TEACHERS = 1_000, 10_000
 BASE = dt.date(2016, 1, 1)
@@ -82,22 +82,13 @@ def run_tracker(path: Path, n: int) -> Section:
 
 def run_raw(path: Path, n: int) -> Section:
     """Store the same rows with ``sqlite3.executemany`` in one transaction; its figures."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA foreign_keys=ON")
     sql = (
         "INSERT INTO secondments (ref, archived, teacher_id, host_school_id, kind, starts_on,"
         " ends_on, status, pairing_id, returned_on, post, reason)"
         " VALUES (NULL, 0, ?, ?, ?, ?, ?, 'proposed', NULL, NULL, '', '')"
     )
     rows = ((t, h, k, s.isoformat(), e.isoformat()) for t, h, k, s, e in plan(n))
-    with Section() as section:
-        conn.execute("BEGIN")
-        conn.executemany(sql, rows)
-        conn.execute("COMMIT")
-    conn.close()
-    return section
+    return raw_insert(path, sql, rows)
 
 
 def child(which: str, n: int) -> None:

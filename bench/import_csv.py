@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -46,6 +45,7 @@ from _measure import (
     run_sides,
     summary_row,
 )
+from _stores import raw_connection
 
 SCHOOLS = 1_000
 RUNS = ("raw", "load", "two-pass")
@@ -103,10 +103,7 @@ def run_import(db: Path, source: Path, which: str) -> Section:
 
 def run_raw(db: Path, source: Path) -> Section:
     """Read the file with ``csv`` and insert its cells with ``executemany``; the figures."""
-    conn = sqlite3.connect(db, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA foreign_keys=ON")
+    conn = raw_connection(db)
     schools = dict(conn.execute("SELECT ref, id FROM schools"))
     sql = (
         "INSERT INTO teachers (ref, archived, name, school_id, subjects, roles, phone, notes)"

@@ -76,7 +76,12 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "export": (
         "cli.transfer",
-        "Export every record of KIND (schools, teachers, secondments …), archived included.",
+        "Export every record of KIND (schools, teachers …), personal fields left out.",
+    ),
+    "purge": ("cli.privacy", "Erase TEACHER's personal data everywhere, the change log included."),
+    "retention": (
+        "cli.privacy",
+        "Erase the personal data of teachers with no secondment or pair for --years years.",
     ),
 }
 """Command name → (``module`` or ``module:attribute`` defining it, its short help), imported

@@ -191,6 +191,44 @@ def confirm(state: State, meeting: str, by: str) -> None:
 
 
 @mentor.command()
+@click.argument("meeting", type=int)
+@click.option("--on", "held_on", help="The right day, if it was wrong.")
+@click.option("--minutes", type=click.IntRange(1, 1440), help="The right length, if it was wrong.")
+@click.option("--kind", help="The right kind, if it was wrong.")
+@click.option("--notes", help="The right notes, if they were wrong.")
+@pass_state
+def correct(
+    state: State,
+    meeting: int,
+    held_on: str | None,
+    minutes: int | None,
+    kind: str | None,
+    notes: str | None,
+) -> None:
+    """Correct a confirmed meeting: log a new, linked one for the mentee to confirm.
+
+    A confirmed meeting is frozen. The correction names it, changes what is given,
+    and counts instead of it once the mentee confirms the correction.
+
+    \b
+    Example:
+        exchange mentor correct 12 --minutes 60
+    """
+    record = state.tracker().correct_meeting(
+        meeting, held_on=held_on, minutes=minutes, kind=kind, notes=notes
+    )
+    click.echo(
+        _(
+            "logged meeting {record_id}, correcting meeting {corrects}: {minutes} minutes, "
+            "awaiting the mentee",
+            record_id=record.id,
+            corrects=record.corrects,
+            minutes=record.minutes,
+        )
+    )
+
+
+@mentor.command()
 @click.argument("pair")
 @click.argument("title")
 @click.option("--milestone", "milestones", multiple=True, help="A step towards it; repeat.")

@@ -6,7 +6,7 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +17,9 @@ from .output import open_output
 from .progress import counted, progress
 from .state import State, pass_state
 
+if TYPE_CHECKING:
+    from exchange.report import Report
+
 
 @click.command(name="export")
 @click.argument("kind")
@@ -26,10 +29,14 @@ from .state import State, pass_state
     help="Write to this file (needed for xlsx); standard output otherwise, or with -o -.",
 )  # fmt: skip
 @click.option(
-    "--redact",
+    "--with-personal",
     is_flag=True,
-    help="Leave out personal fields: a teacher's phone and notes, why a secondment or pair "
-    "ended, and notes on goals, meetings and assessments (not an activity's notes).",
+    help="Include the personal fields (a teacher's phone and notes, why a secondment or "
+    "pair ended, notes on goals, meetings and assessments); the change log records who "
+    "asked.",
+)
+@click.option(
+    "--redact", is_flag=True, help="Leave out the personal fields (the default; kept for scripts)."
 )
 @click.option("--bom", is_flag=True, help="Start a CSV with a UTF-8 byte-order mark, for Excel.")
 @click.option(
@@ -44,44 +51,46 @@ def export(
     kind: str,
     output: str,
     path: Path | None,
+    with_personal: bool,
     redact: bool,
     bom: bool,
     readable: bool,
 ) -> None:
-    """Export every record of KIND (schools, teachers, secondments …), archived included.
+    """Export every record of KIND (schools, teachers …), personal fields left out.
+
+    Archived records are included; the personal fields only with --with-personal,
+    which the change log records with the actor.
 
     CSV cells that start with = + - @ are neutralised so spreadsheets do not run
     them as formulas.
 
     \b
     Example:
-        exchange export teachers --redact --bom -o teachers.csv
+        exchange export teachers --bom -o teachers.csv
+        exchange export teachers --with-personal -o teachers-full.csv
         exchange export secondments --format xlsx -o secondments.xlsx
         exchange --lang zh export teachers --readable --bom -o 教师名单-导出.csv
     """
-    from exchange.exporting import export_report
     from exchange.models import record_type
 
     if path is not None and str(path) == "-":
         path = None  # standard output
     spec = state.plugins().formats.get(output)
+    if redact and with_personal:
+        raise click.UsageError(_("--redact and --with-personal contradict each other"))
     if bom and output != "csv":
         raise click.UsageError(_("--bom is for --format csv"))
     if spec.binary and path is None:
         raise click.UsageError(
             _("--format {output} writes a binary file; give -o FILE", output=output)
         )
-    if readable:
-        from exchange.readable import readable_report
-
-        report = readable_report(state.tracker(), kind, lang=state.lang(), redact=redact)
-    else:
-        report = export_report(state.tracker(), kind, redact=redact)
-    total = state.tracker().count(record_type(kind), include_archived=True)
+    tracker = state.tracker()
+    cls = record_type(kind)  # an unknown kind is refused before a file is opened
     with (
-        progress(state, _("exporting"), total) as tell,
-        open_output(path, binary=spec.binary) as stream,
+        progress(state, _("exporting"), tracker.count(cls, include_archived=True)) as tell,
+        open_output(path, binary=spec.binary) as stream,  # logged only once it opens
     ):
+        report = _export_report(state, kind, readable=readable, with_personal=with_personal)
         if bom:
             stream.write("\ufeff")
         report, finished = counted(report, tell)
@@ -91,6 +100,19 @@ def export(
         click.echo(
             _("exported {kind} to {path}", kind=table_name(kind, current()), path=path), err=True
         )
+
+
+def _export_report(state: State, kind: str, *, readable: bool, with_personal: bool) -> Report:
+    """The exact form of an export, or the readable one in the invocation's language."""
+    if readable:
+        from exchange.readable import readable_report
+
+        return readable_report(
+            state.tracker(), kind, lang=state.lang(), with_personal=with_personal
+        )
+    from exchange.exporting import export_report
+
+    return export_report(state.tracker(), kind, with_personal=with_personal)
 
 
 @click.command(name="import")

@@ -41,6 +41,7 @@ from .models import RECORD_TYPES, Record
 from .money import from_fen
 from .progress import Progress, Told
 from .query import Op
+from .sealing import ERASED, Sealer
 
 __all__ = ["Finding", "RecordCheck", "check_head"]
 
@@ -62,6 +63,8 @@ class RecordCheck:
 
     def __init__(self, backend: Backend, *, on_row: Progress | None = None) -> None:
         self.backend = backend
+        self.sealer = Sealer(backend)
+        """Opens the personal values the log sealed, while their person's key lasts."""
         self.records = 0
         """How many live records the check has read so far."""
         self._told = Told(on_row)
@@ -79,8 +82,8 @@ class RecordCheck:
             self.records += row is not None
             yield from ranges.advance(record_id)
             if history is not None:
-                yield from _compared(cls, record_id, row, history)
-            loaded = _as_loaded(cls, row, history)
+                yield from _compared(cls, record_id, row, history, self.sealer)
+            loaded = _as_loaded(cls, row, history, self.sealer)
             if loaded is not None and not ranges.fold(record_id, loaded):
                 yield Finding(
                     table=cls.table,
@@ -133,7 +136,7 @@ def _merged(
 
 
 def _compared(
-    cls: type[Record], record_id: int, row: Record | None, history: History
+    cls: type[Record], record_id: int, row: Record | None, history: History, sealer: Sealer
 ) -> Iterator[Finding]:
     """What differs between a live row (or its absence) and its last entry."""
     last, table = history.last, table_noun(cls.table)
@@ -152,7 +155,7 @@ def _compared(
     elif last.action != "delete" and row is None:
         yield missing(cls.table, record_id, last.id or 0)
     elif row is not None:
-        differences = list(_differences(cls, row, last.after))
+        differences = list(_differences(cls, row, sealer.opened(cls.table, last.after)))
         if differences:
             yield Finding(
                 table=cls.table,
@@ -167,12 +170,12 @@ def _compared(
             )
 
 
-def _differences(cls: type[Record], row: Record, after: str | None) -> Iterator[Message]:
-    """Each key the entry recorded whose value the live row no longer has."""
+def _differences(cls: type[Record], row: Record, logged: dict[str, Any]) -> Iterator[Message]:
+    """Each key the entry recorded whose value the live row no longer has (a personal
+    value whose key was destroyed can no longer be compared)."""
     live = json.loads(changelog.snapshot(row) or "{}")
-    logged = json.loads(after or "{}")
     for name, value in logged.items():
-        if name in live and live[name] != value:
+        if name in live and value is not ERASED and live[name] != value:
             yield message(
                 "{field} is {here} here but {logged} in the change log",
                 field=name,
@@ -190,7 +193,7 @@ def _shown(cls: type[Record], name: str, value: Any) -> str:
 
 
 def _as_loaded(
-    cls: type[Record], row: Record | None, history: History | None
+    cls: type[Record], row: Record | None, history: History | None, sealer: Sealer
 ) -> tuple[Any, ...] | None:
     """The stored row as it was first stored, if not by ``add``: the live row when the
     library never changed it, else its first entry's ``before``."""
@@ -199,8 +202,12 @@ def _as_loaded(
     before = history.first.before
     if before is None:
         return None
-    snapshot = json.loads(before)
-    return (None, *(snapshot.get(c.name) for c in columns(cls)[1:]))  # ids left out, as loaded
+    snapshot = sealer.opened(cls.table, before)  # a value erased is left out of new digests
+    return (None, *(_unless_erased(snapshot.get(c.name)) for c in columns(cls)[1:]))
+
+
+def _unless_erased(value: Any) -> Any:
+    return None if value is ERASED else value
 
 
 def check_head(backend: Backend, head: str) -> None:

@@ -27,14 +27,15 @@ from .errors import BackendError, DuplicateRef, NotFound, StaleRecord, StillRefe
 from .i18n import Message, message, noun, noun_named, table_noun
 from .models import RECORD_TYPES, Stored
 from .query import Filters, Measure
+from .sealing import PersonalKey
 
 S = TypeVar("S", bound=Stored)
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 """The schema version this release of the library writes."""
 
 
-STORED_TYPES: tuple[type[Stored], ...] = (*RECORD_TYPES, Change)
+STORED_TYPES: tuple[type[Stored], ...] = (*RECORD_TYPES, Change, PersonalKey)
 """Every type a backend stores, each after the types it links to."""
 
 

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import attrs
 
 from . import fields
-from .codec import columns, to_row
+from .codec import columns, row_without, to_row
 from .errors import ChainBroken
 from .i18n import message
 from .models import Stored
@@ -27,7 +27,7 @@ from .models import Stored
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first entry."""
 
-ACTIONS = ("add", "update", "archive", "delete", "bulk")
+ACTIONS = ("add", "update", "archive", "delete", "bulk", "export", "purge")
 
 
 @attrs.frozen(kw_only=True)
@@ -41,7 +41,9 @@ class Change(Stored):
     actor: str = fields.name()
     """Who: the actor given to the tracker, or the operating-system user."""
     action: str = fields.name()
-    """One of ``add``, ``update``, ``archive``, ``delete``, ``bulk``."""
+    """One of ``add``, ``update``, ``archive``, ``delete``, ``bulk``, ``export`` (personal
+    fields read out: ``after`` names them and the filters) or ``purge`` (personal fields
+    blanked)."""
     record_type: str = fields.name()
     """The table of the record changed, e.g. ``secondments``."""
     record_id: int | None = attrs.field(default=None, metadata={"kind": "int"})
@@ -84,6 +86,20 @@ def snapshot(record: Stored | None) -> str | None:
         return None
     names = [c.name for c in columns(type(record))]
     return canonical(dict(zip(names, to_row(record), strict=True)))
+
+
+UNDIGESTED = "not digested"
+"""A bulk-load entry's ``personal`` when its digest leaves the personal fields out
+(every load since personal values could be purged; earlier ones digested them)."""
+
+
+def bulk_after(cls: type[Stored], result: Any) -> str:
+    """The ``after`` of a bulk-load entry: the :class:`~exchange.backend.BulkResult`,
+    and for a type with personal fields, that its digest leaves them out."""
+    after = attrs.asdict(result)
+    if fields.personal_names(cls):
+        after["personal"] = UNDIGESTED
+    return canonical(after)
 
 
 def default_actor() -> str:
@@ -145,15 +161,20 @@ def verify(entries: Iterable[Change]) -> int:
 
 
 class RowDigest:
-    """A running SHA-256 over stored rows, for the bulk-load entry."""
+    """A running SHA-256 over stored rows, for the bulk-load entry. Given the rows'
+    type, it leaves their personal fields out (:func:`exchange.fields.is_personal`):
+    a purge blanks them, and the load must still verify."""
 
-    def __init__(self) -> None:
+    def __init__(self, cls: type[Stored] | None = None) -> None:
         from hashlib import sha256
 
         self._hash = sha256()
+        self._keep = None if cls is None else row_without(cls, fields.personal_names(cls))
 
     def add(self, row: tuple[Any, ...]) -> None:
         """Fold one stored row (from :func:`exchange.codec.to_row`) into the digest."""
+        if self._keep is not None:
+            row = self._keep(row)
         self._hash.update(repr(row).encode())
 
     def hexdigest(self) -> str:

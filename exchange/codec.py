@@ -26,7 +26,7 @@ import datetime as dt
 import functools
 import json
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import attrs
@@ -242,3 +242,15 @@ def _trusted_json(decode: Callable[[Any], Any], convert: Any, empty: str) -> Cal
         return () if text == empty else convert(decode(text))
 
     return decoded
+
+
+def row_without(
+    cls: type[Stored], dropped: Iterable[str]
+) -> Callable[[tuple[Any, ...]], tuple[Any, ...]] | None:
+    """A function that leaves the columns named ``dropped`` out of a stored row of
+    ``cls`` (``None`` when none of them is a column: the row as it is)."""
+    gone = set(dropped)
+    keep = [i for i, column in enumerate(columns(cls)) if column.name not in gone]
+    if len(keep) == len(columns(cls)):
+        return None
+    return operator.itemgetter(*keep)  # a tuple: ``id`` and more are always kept

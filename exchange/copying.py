@@ -38,14 +38,17 @@ from .models import RECORD_TYPES, Assessment, Record, Rubric, Stored
 from .progress import Progress, Told
 from .query import between
 from .rules import TARGETS
+from .sealing import PersonalKey
 
 if TYPE_CHECKING:
     from .tracker import Tracker
 
 S = TypeVar("S", bound=Stored)
 
-COPIED_TYPES: tuple[type[Stored], ...] = (*RECORD_TYPES, Change)
-"""What a copy moves, in the order it moves them: records in link order, then the log."""
+COPIED_TYPES: tuple[type[Stored], ...] = (*RECORD_TYPES, Change, PersonalKey)
+"""What a copy moves, in the order it moves them: records in link order, the log, then
+the keys of the personal values the log seals (an appending copy leaves the keys
+behind: the entries it moves name their people by the source's ids)."""
 
 
 @attrs.frozen
@@ -180,6 +183,8 @@ class _Append:
 
     def copy(self, cls: type[Stored], destination: Tracker) -> Copied:
         counted = _Counted(cls, with_ids=False)
+        if cls is PersonalKey:
+            return Copied(cls.table, 0, counted.digest.hexdigest())
         if cls is Change:
             first, last = self._log(destination, counted)
         else:

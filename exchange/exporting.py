@@ -1,10 +1,12 @@
 """Records of one type as a report table, for export to CSV, JSON, XLSX or any format.
 
 Every stored field becomes a column under its field name (so the file imports
-back); ``redact`` leaves out the fields marked personal (a teacher's phone and
-notes, the reason a secondment or pair ended, and the notes on a mentee's goals
-and meetings and on an assessment). Lists of terms or words become one cell joined by
-``, ``; nested values (extensions, milestones, criteria) become JSON text.
+back), except the fields declared personal (:func:`exchange.fields.is_personal`: a
+teacher's phone and notes, the reason a secondment or pair ended, and the notes on a
+mentee's goals and meetings and on an assessment): an export leaves them out unless
+asked ``with_personal``, and then the change log records who read them out. Lists of
+terms or words become one cell joined by ``, ``; nested values (extensions,
+milestones, criteria) become JSON text.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ if TYPE_CHECKING:
 _TYPES = {"money": "money", "date": "date", "int": "int", "id": "int", "link": "int"}
 
 
-def exported_fields(cls: type[Record], *, redact: bool = False) -> list[attrs.Attribute[Any]]:
-    """The fields an export of ``cls`` writes, in order."""
-    return [f for f in attrs.fields(cls) if not (redact and is_personal(f))]
+def exported_fields(cls: type[Record], *, with_personal: bool = True) -> list[attrs.Attribute[Any]]:
+    """The fields an export of ``cls`` writes, in order: the personal ones only
+    ``with_personal``."""
+    return [f for f in attrs.fields(cls) if with_personal or not is_personal(f)]
 
 
 def _cell(field: attrs.Attribute[Any], value: Any) -> Any:
@@ -68,16 +71,18 @@ def _table(
 
 
 def export_report(
-    tracker: Tracker, kind: type[Record] | str, *, redact: bool = False, **filters: Any
+    tracker: Tracker, kind: type[Record] | str, *, with_personal: bool = False, **filters: Any
 ) -> Report:
     """Every record of ``kind`` matching ``filters`` (archived ones included), one row
-    each; the report carries the change-log head read before the records."""
+    each, without the personal fields unless ``with_personal`` (which the change log
+    records, with the tracker's actor); the report carries the change-log head read
+    before the records."""
     cls = record_type(kind)
+    chosen = exported_fields(cls, with_personal=with_personal)
+    personal = [f.name for f in chosen if is_personal(f)]
+    if personal:
+        tracker.log_disclosure(cls, personal, filters)
     head = tracker.head()
-    table = _table(
-        cls,
-        lambda: tracker.find(cls, include_archived=True, **filters),
-        exported_fields(cls, redact=redact),
-    )
-    parameters = {"record type": cls.table, "redacted": redact}
+    table = _table(cls, lambda: tracker.find(cls, include_archived=True, **filters), chosen)
+    parameters = {"record type": cls.table, "redacted": not with_personal}
     return Report(title=cls.table, parameters=parameters, tables=[table], head=head)

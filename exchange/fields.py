@@ -129,8 +129,8 @@ def name() -> Any:
 def text(*, limit: int = MAX_TEXT, personal: bool = False) -> Any:
     """Optional free text, stripped; empty by default.
 
-    ``personal`` marks text about a person (notes, a reason for leaving) that
-    redacted exports drop.
+    ``personal`` marks text about a person (notes, a reason for leaving): see
+    :func:`is_personal`.
     """
     return attrs.field(
         default="",
@@ -162,8 +162,20 @@ def optional_text(*, limit: int = MAX_NAME, personal: bool = False) -> Any:
 
 
 def is_personal(field: attrs.Attribute[Any]) -> bool:
-    """Whether redacted exports drop the field."""
+    """Whether the field is personal: the one declaration that exports (left out unless
+    asked), the change log (sealed per person), purges and retention all read."""
     return bool(field.metadata.get("personal"))
+
+
+_PERSONAL: dict[type, tuple[str, ...]] = {}
+
+
+def personal_names(cls: type) -> tuple[str, ...]:
+    """The names of the attrs class ``cls``'s personal fields, in field order."""
+    names = _PERSONAL.get(cls)
+    if names is None:
+        names = _PERSONAL[cls] = tuple(f.name for f in attrs.fields(cls) if is_personal(f))
+    return names
 
 
 def _to_date(value: Any) -> Any:

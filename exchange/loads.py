@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import collections
 import json
-import operator
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import attrs
 
 from .backend import Backend
-from .changelog import Change, RowDigest
-from .codec import columns, row_encoder
+from .changelog import UNDIGESTED, Change, RowDigest
+from .codec import columns, row_encoder, row_without
+from .fields import personal_names
 from .i18n import Message, message, table_noun
 from .models import Stored
 from .query import Op
@@ -41,10 +41,15 @@ ADDED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("activities", "programme"),
     ("expenses", "programme"),
     ("allocations", "school_id"),
+    ("meetings", "corrects"),
 )
 """``(table, column)`` for each column a migration added to a record table, oldest
 first (``*`` for every table): rows loaded before it was added were digested
 without it."""
+
+
+Keep = Callable[[tuple[Any, ...]], tuple[Any, ...]] | None
+"""What a digest keeps of a row (``None``: all of it)."""
 
 
 @attrs.frozen
@@ -71,7 +76,10 @@ class BulkLoad:
     first_id: int
     last_id: int
     digest: str
-    digests: list[RowDigest] = attrs.Factory(list)
+    personal: bool = True
+    """Whether the digest covers the personal fields (loads written before they could
+    be purged); later loads leave them out."""
+    digests: list[tuple[RowDigest, Keep]] = attrs.Factory(list)
     read: int = 0
     next_id: int = 0
     """The id after the last one read in the range (consecutive loads only)."""
@@ -95,6 +103,7 @@ def bulk_loads(backend: Backend) -> dict[str, list[BulkLoad]]:
                     first_id=result["first_id"],
                     last_id=result["last_id"],
                     digest=result["digest"],
+                    personal=result.get("personal") != UNDIGESTED,
                     next_id=result["first_id"],
                 )
             )
@@ -124,10 +133,9 @@ class BulkLoads:
 
     def __init__(self, cls: type[Stored], loads: Sequence[BulkLoad]) -> None:
         self.table = cls.table
-        self._variants = _variants(cls)
         self._loads = collections.deque(loads)
         for load in loads:
-            load.digests = [RowDigest() for _ in self._variants]
+            load.digests = [(RowDigest(), keep) for keep in _variants(cls, load.personal)]
 
     def advance(self, record_id: int) -> Sequence[Finding]:
         """Close the loads that end before ``record_id``; name the ids skipped before it."""
@@ -150,7 +158,7 @@ class BulkLoads:
         if load is None or not load.first_id <= record_id <= load.last_id:
             return False
         load.read += 1
-        for digest, keep in zip(load.digests, self._variants, strict=True):
+        for digest, keep in load.digests:
             digest.add(row if keep is None else keep(row))
         return True
 
@@ -167,7 +175,7 @@ class BulkLoads:
 
     def _closed(self, load: BulkLoad) -> Iterator[Finding]:
         yield from self._skipped(load, load.last_id + 1)
-        if load.read == load.count and any(d.hexdigest() == load.digest for d in load.digests):
+        if load.read == load.count and any(d.hexdigest() == load.digest for d, _ in load.digests):
             return
         text = message(
             "{table} {first_id}–{last_id}: the rows loaded in bulk do not match their digest "
@@ -182,14 +190,13 @@ class BulkLoads:
         yield Finding(table=self.table, record_id=load.first_id, text=text)
 
 
-def _variants(cls: type[Stored]) -> list[Callable[[tuple[Any, ...]], tuple[Any, ...]] | None]:
+def _variants(
+    cls: type[Stored], digested: bool
+) -> list[Callable[[tuple[Any, ...]], tuple[Any, ...]] | None]:
     """What each digest keeps of a row: all of it (``None``), then the row without the
-    newest added column, without the two newest, and so on."""
+    newest added column, without the two newest, and so on; all of these without the
+    personal fields unless the load ``digested`` them."""
     names = [c.name for c in columns(cls)]
     added = [name for table, name in ADDED_COLUMNS if table in (cls.table, "*") and name in names]
-    variants: list[Callable[[tuple[Any, ...]], tuple[Any, ...]] | None] = [None]
-    for k in range(len(added) - 1, -1, -1):
-        dropped = set(added[k:])
-        keep = [i for i, name in enumerate(names) if name not in dropped]
-        variants.append(operator.itemgetter(*keep))  # a tuple: ``id`` and more are kept
-    return variants
+    personal = () if digested else personal_names(cls)
+    return [row_without(cls, (*personal, *added[k:])) for k in range(len(added), -1, -1)]

@@ -171,11 +171,41 @@ class Mentoring(Store):
         )
 
     def confirm_meeting(self, meeting: Key, *, by: Key) -> Meeting:
-        """The mentee ``by`` confirms a logged meeting took place; anyone else is refused."""
-        return self._revise(
-            Meeting,
-            meeting,
-            lambda current: evolve(current, confirmed_by=self._need_id(Teacher, by)),
+        """The mentee ``by`` confirms a logged meeting took place; anyone else is refused.
+        Confirming a correction archives the meeting it corrects, in the same transaction."""
+        with self.transaction():
+            confirmed: Meeting = self._revise(
+                Meeting,
+                meeting,
+                lambda current: evolve(current, confirmed_by=self._need_id(Teacher, by)),
+            )
+            if confirmed.corrects is not None:
+                self.archive(Meeting, confirmed.corrects)
+        return confirmed
+
+    def correct_meeting(
+        self,
+        meeting: Key,
+        *,
+        held_on: dt.date | str | None = None,
+        minutes: int | None = None,
+        kind: MeetingKind | str | None = None,
+        notes: str | None = None,
+        ref: str | None = None,
+    ) -> Meeting:
+        """Log a correction of a confirmed (frozen) meeting: a new, unconfirmed meeting of
+        the same pair that names it in ``corrects``, with the fields given changed; it
+        counts instead of the original once the mentee confirms it."""
+        original: Meeting = self.get(Meeting, meeting)
+        changed = {"held_on": held_on, "minutes": minutes, "kind": kind, "notes": notes}
+        return self.add(
+            build(
+                Meeting,
+                mentorship_id=original.mentorship_id,
+                **{k: getattr(original, k) if v is None else v for k, v in changed.items()},
+                corrects=original.id,
+                ref=ref,
+            )
         )
 
     def confirmed_minutes(self, mentorship: Key) -> int:

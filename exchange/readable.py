@@ -34,15 +34,15 @@ if TYPE_CHECKING:
 _TYPES = {"money": "money", "date": "date", "int": "int"}
 
 
-def readable_columns(cls: type[Record], *, redact: bool = False) -> list[ImportColumn]:
+def readable_columns(cls: type[Record], *, with_personal: bool = False) -> list[ImportColumn]:
     """The import columns a readable export of ``cls`` writes: each field once (a link
-    by ref, not by id), personal fields left out when ``redact``."""
+    by ref, not by id), the personal fields only ``with_personal``."""
     fields = attrs.fields_dict(cls)
     return [
         c
         for c in columns(cls)
         if not (isinstance(c.read, Link) and c.read.ids_only)
-        and not (redact and is_personal(fields[c.field]))
+        and (with_personal or not is_personal(fields[c.field]))
         and c.field != "archived"
     ]
 
@@ -53,12 +53,17 @@ def heading(column: ImportColumn, lang: str) -> str:
 
 
 def readable_report(
-    tracker: Tracker, kind: type[Record] | str, *, lang: str, redact: bool = False
+    tracker: Tracker, kind: type[Record] | str, *, lang: str, with_personal: bool = False
 ) -> Report:
-    """Every record of ``kind`` (archived included) in the readable form, in ``lang``."""
+    """Every record of ``kind`` (archived included) in the readable form, in ``lang``;
+    the personal fields only ``with_personal``, which the change log records as
+    :func:`~exchange.exporting.export_report` does."""
     cls = importable(kind)
-    chosen = readable_columns(cls, redact=redact)
+    chosen = readable_columns(cls, with_personal=with_personal)
     fields = attrs.fields_dict(cls)
+    personal = [c.field for c in chosen if is_personal(fields[c.field])]
+    if personal:
+        tracker.log_disclosure(cls, personal, {})
     table = Table(
         name=cls.table,
         columns=[
@@ -71,7 +76,7 @@ def readable_report(
         ],
         rows=lambda: _rows(tracker, cls, chosen, lang),
     )
-    parameters = {"record type": cls.table, "redacted": redact, "form": "readable"}
+    parameters = {"record type": cls.table, "redacted": not with_personal, "form": "readable"}
     return Report(title=cls.table, parameters=parameters, tables=[table], head=tracker.head())
 
 

@@ -433,6 +433,8 @@ def _meeting(record: Meeting, lookup: Lookup, backend: Backend) -> None:
         Mentorship, record.mentorship_id, by=record, field="mentorship_id"
     )
     _binding(record, pair, lookup)
+    if record.corrects is not None:
+        _correction(record, lookup, backend)
     if record.confirmed_by is not None and record.confirmed_by != pair.mentee_id:
         raise RuleViolation(
             message(
@@ -491,6 +493,22 @@ def _binding(record: Meeting, pair: Mentorship, lookup: Lookup) -> None:
                     confirmed_by=before.confirmed_by,
                 )
             )
+
+
+def _correction(record: Meeting, lookup: Lookup, backend: Backend) -> None:
+    """A correction names a confirmed meeting of its own pair that no other meeting
+    corrects already."""
+    corrected: Meeting = lookup.need(Meeting, record.corrects or 0, by=record, field="corrects")
+    if corrected.mentorship_id != record.mentorship_id or corrected.confirmed_by is None:
+        raise RuleViolation(
+            message(
+                "meeting {meeting_id} cannot be corrected by a meeting of mentorship "
+                "{pair_id}: only a confirmed meeting of the same pair is corrected",
+                meeting_id=corrected.id,
+                pair_id=record.mentorship_id,
+            )
+        )
+    _unique(record, backend, ("corrects",), f"a correction of meeting {corrected.id} is")
 
 
 def _unique(record: Stored, backend: Backend, names: tuple[str, ...], what: str) -> None:

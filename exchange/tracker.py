@@ -24,6 +24,7 @@ from .plugins import Plugins, default_plugins
 from .progress import Progress, Told
 from .query import Measure, Op, check_measures, check_order, normalize
 from .report import Report
+from .sealing import Sealer
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from .matching.plan import MentorPlan
     from .matching.settings import MatchSettings
     from .models import Mentorship
+    from .purging import Purged
 
 R = TypeVar("R", bound=Record)
 Key = int | str | Record
@@ -51,6 +53,7 @@ class Tracker(Operations, Mentoring):
         self._actor = actor
         self._depth = 0
         self._pending: list[Change] = []
+        self._sealer = Sealer(backend)
 
     @classmethod
     def open(
@@ -73,9 +76,12 @@ class Tracker(Operations, Mentoring):
 
     @property
     def actor(self) -> str:
-        """Who the change log records as making changes."""
+        """Who the change log records as making changes: the actor given to :meth:`open`,
+        else the login the database authenticated (for backends that have one, such as
+        ``postgresql:``), else the operating-system user."""
         if self._actor is None:
-            self._actor = changelog.default_actor()
+            login = getattr(self.backend, "login", None)
+            self._actor = login() if login is not None else changelog.default_actor()
         return self._actor
 
     def backup(self, destination: str) -> None:
@@ -108,12 +114,19 @@ class Tracker(Operations, Mentoring):
                 yield self
         except BaseException:
             del self._pending[mark:]
+            self._sealer.forget()  # a key made in the block undone is gone
             raise
         finally:
             self._depth -= 1
         if self._depth == 0:
+            self._sealer.forget()
             committed, self._pending = self._pending, []
             self.plugins.changes_committed(committed)
+
+    def _snapshot(self, record: Stored) -> str | None:
+        """``record`` as the change log keeps it: personal values sealed
+        (:mod:`exchange.sealing`)."""
+        return self._sealer.snapshot(record)
 
     def _log(
         self,
@@ -367,7 +380,7 @@ class Tracker(Operations, Mentoring):
         with self.transaction():
             self._check(record, rules.Lookup(self.backend))
             stored = self.backend.add(record)
-            self._log("add", type(record), stored.id, None, changelog.snapshot(stored))
+            self._log("add", type(record), stored.id, None, self._snapshot(stored))
         return stored
 
     def update(self, record: R) -> R:
@@ -381,8 +394,8 @@ class Tracker(Operations, Mentoring):
                 "update",
                 type(record),
                 record.id,
-                changelog.snapshot(before),
-                changelog.snapshot(stored),
+                self._snapshot(before),
+                self._snapshot(stored),
             )
         return stored
 
@@ -395,8 +408,8 @@ class Tracker(Operations, Mentoring):
                 "archive",
                 type(before),
                 before.id,
-                changelog.snapshot(before),
-                changelog.snapshot(stored),
+                self._snapshot(before),
+                self._snapshot(stored),
             )
         return stored
 
@@ -405,7 +418,24 @@ class Tracker(Operations, Mentoring):
         with self.transaction():
             before = self.current(cls, key)
             self.backend.delete(type(before), before.id or 0)
-            self._log("delete", type(before), before.id, changelog.snapshot(before), None)
+            self._log("delete", type(before), before.id, self._snapshot(before), None)
+
+    def log_disclosure(
+        self, cls: type[Record], personal: Sequence[str], filters: Mapping[str, Any]
+    ) -> None:
+        """Record in the change log that the actor read out the ``personal`` fields of
+        ``cls`` records (an export ``with_personal``), and by which filters."""
+        after = changelog.canonical({"fields": list(personal), "filters": sorted(filters)})
+        with self.transaction():
+            self._log("export", cls, None, None, after)
+
+    def purge(self, teacher: Key) -> Purged:
+        """Erase the teacher's personal data everywhere, the change log included
+        (:mod:`exchange.purging`); :class:`~exchange.purging.NothingToPurge` if none is
+        left. ``verify_log`` and ``verify_records`` still pass afterwards."""
+        from .purging import purge
+
+        return purge(self, teacher)
 
     def bulk_add(self, records: Iterable[R], *, batch_size: int = 10_000) -> BulkResult:
         """Store many new records of one type in one transaction, streaming.
@@ -428,8 +458,7 @@ class Tracker(Operations, Mentoring):
                     self._checked(cls, itertools.chain([first], stream), lookup, bulk=True),
                     batch_size=batch_size,
                 )
-            after = changelog.canonical(attrs.asdict(result))
-            self._log("bulk", cls, None, None, after)
+            self._log("bulk", cls, None, None, changelog.bulk_after(cls, result))
         return result
 
     def _checked(
@@ -459,7 +488,7 @@ class Tracker(Operations, Mentoring):
             yield record
 
     def _add_one_by_one(self, cls: type[R], records: Iterable[R]) -> BulkResult:
-        digest, encode = changelog.RowDigest(), row_encoder(cls)
+        digest, encode = changelog.RowDigest(cls), row_encoder(cls)
         ids = []
         for record in self._checked(cls, records, rules.Lookup(self.backend), bulk=False):
             digest.add(encode(record))

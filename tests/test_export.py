@@ -1,4 +1,4 @@
-"""``exchange export``: every record type, redaction, formula-safe CSV, the BOM."""
+"""``exchange export``: every record type, private by default, formula-safe CSV, the BOM."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from exchange.demo import build_demo
 from exchange.exporting import export_report
 from exchange.fields import is_personal
 from exchange.models import RECORD_TYPES
+from exchange.plugins import default_plugins
 
 
 @pytest.fixture
@@ -43,15 +44,40 @@ def export(db: Path, *args: str) -> tuple[int, str, str]:
 
 
 def test_csv_neutralises_formulas_and_keeps_the_fields(db: Path) -> None:
-    code, out, _ = export(db, "teachers")
+    code, out, _ = export(db, "teachers", "--with-personal")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and rows[0]["name"] == '\'=HYPERLINK("http://x")'
     assert (rows[0]["phone"], rows[0]["subjects"]) == ("13800000000", "数学, 心理健康")
 
 
-def test_redact_drops_personal_fields(db: Path) -> None:
-    header = next(csv.reader(io.StringIO(export(db, "teachers", "--redact")[1])))
+@pytest.mark.parametrize("args", [[], ["--redact"]], ids=["default", "redact"])
+def test_personal_fields_are_left_out_unless_asked(db: Path, args: list[str]) -> None:
+    with Tracker.open(f"sqlite:///{db}") as tracker:
+        entries = tracker.verify_log()
+    header = next(csv.reader(io.StringIO(export(db, "teachers", *args)[1])))
     assert "phone" not in header and "notes" not in header and "name" in header
+    with Tracker.open(f"sqlite:///{db}") as tracker:
+        assert tracker.verify_log() == entries  # nothing personal read out: nothing logged
+
+
+def test_an_export_with_personal_fields_is_logged_with_its_actor(db: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["--db", str(db), "--actor", "贞丰县教育局", "export", "teachers", "--with-personal"]
+    )
+    assert result.exit_code == 0 and "13800000000" in result.stdout
+    with Tracker.open(f"sqlite:///{db}") as tracker:
+        last = list(tracker.changes())[-1]
+        assert (last.action, last.actor, last.record_type) == ("export", "贞丰县教育局", "teachers")
+        assert json.loads(last.after or "") == {"fields": ["phone", "notes"], "filters": []}
+        assert tracker.verify_log() and not list(tracker.verify_records())
+
+
+def test_schools_have_nothing_personal_so_nothing_is_logged(db: Path) -> None:
+    with Tracker.open(f"sqlite:///{db}") as tracker:
+        entries = tracker.verify_log()
+    assert export(db, "schools", "--with-personal")[0] == 0
+    with Tracker.open(f"sqlite:///{db}") as tracker:
+        assert tracker.verify_log() == entries
 
 
 def test_bom_and_file_output(db: Path, tmp_path: Path) -> None:
@@ -75,11 +101,15 @@ def test_json_export(db: Path) -> None:
         (["teachers", "--format", "pdf"], "unknown format"),
         (["teachers", "--format", "json", "--bom"], "--bom"),
         (["teachers", "-o", "/no/such/dir/t.csv"], "cannot write"),
+        (["teachers", "--with-personal", "-o", "/no/such/dir/t.csv"], "cannot write"),
+        (["teachers", "--with-personal", "--redact"], "contradict"),
     ],
 )
 def test_bad_exports_are_one_line(db: Path, args: list[str], needle: str) -> None:
     code, _, err = export(db, *args)
     assert code in (1, 2) and needle in err and "Traceback" not in err
+    with Tracker.open(f"sqlite:///{db}") as tracker:
+        assert not [c for c in tracker.changes() if c.action == "export"]
 
 
 @pytest.mark.parametrize("cls", RECORD_TYPES, ids=lambda c: c.table)
@@ -112,14 +142,19 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+FORMATS = sorted(spec.name for spec in default_plugins().formats)
+"""Every registered format: what the test reads, not a list kept by hand."""
+
+
 @pytest.mark.parametrize("table", sorted(t for t, names in PERSONAL.items() if names))
-@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
-def test_redact_leaves_out_every_personal_field_in_every_format(
-    demo_db: Path, tmp_path: Path, table: str, fmt: str
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("args", [[], ["--redact"]], ids=["default", "redact"])
+def test_every_personal_field_is_left_out_of_every_format_by_default(
+    demo_db: Path, tmp_path: Path, table: str, fmt: str, args: list[str]
 ) -> None:
     """Neither the personal columns nor any of their stored values are in the file."""
     target = tmp_path / f"{table}.{fmt}"
-    code, _, err = export(demo_db, table, "--redact", "--format", fmt, "-o", str(target))
+    code, _, err = export(demo_db, table, *args, "--format", fmt, "-o", str(target))
     assert code == 0, err
     with Tracker.open(f"sqlite:///{demo_db}") as tracker:
         cls = next(c for c in RECORD_TYPES if c.table == table)
@@ -132,6 +167,11 @@ def test_redact_leaves_out_every_personal_field_in_every_format(
     text = _text(target, fmt)
     assert not [name for name in PERSONAL[table] if f'"{name}"' in text or f",{name}" in text]
     assert not [value for value in values if value in text]
+
+
+def test_the_personal_fields_and_formats_read_are_the_registry_s() -> None:
+    assert {"teachers", "secondments", "assessments"} <= {t for t, n in PERSONAL.items() if n}
+    assert {"csv", "json", "xlsx", "html", "markdown", "table"} <= set(FORMATS)
 
 
 def _text(path: Path, fmt: str) -> str:

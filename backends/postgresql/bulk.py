@@ -51,7 +51,7 @@ def insert(
     propagate for the caller to translate.
     """
     last_id = _lock_counter(conn, cls)
-    digest = RowDigest()
+    digest = RowDigest(cls)
     stored = _send(conn, cls, _numbered(cls, records, digest, last_id + 1), batch_size)
     if not stored:
         return BulkResult(count=0, first_id=None, last_id=None, digest=digest.hexdigest())

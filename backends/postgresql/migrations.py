@@ -35,6 +35,8 @@ from ..indexes import (
     M005_SECONDMENT_PARTNERSHIP_INDEX,
     M008_PROGRAMME_TABLES,
     M009_ALLOCATION_HOLDER_INDEX,
+    M011_MEETING_CORRECTS_INDEX,
+    M011_PERSONAL_KEYS_INDEX,
 )
 from ..views import M012_VIEWS, M012_VOCABULARY_ROWS, M012_VOCABULARY_TABLE
 from .statements import IDS_TABLE, quote
@@ -394,6 +396,20 @@ STEPS = (
             'ALTER TABLE "allocations" ALTER COLUMN "pairing_id" DROP NOT NULL',
             'ALTER TABLE "allocations" ADD COLUMN "school_id" bigint REFERENCES "schools" ("id")',
             M009_ALLOCATION_HOLDER_INDEX,
+        ),
+    ),
+    Step(
+        "m011_personal_keys",
+        (
+            """CREATE TABLE "personal_keys" (
+    "id" bigint PRIMARY KEY,
+    "person_id" bigint NOT NULL,
+    "key" text COLLATE "C" NOT NULL
+)""",
+            M011_PERSONAL_KEYS_INDEX,
+            _ids_for("personal_keys"),
+            'ALTER TABLE "meetings" ADD COLUMN "corrects" bigint REFERENCES "meetings" ("id")',
+            M011_MEETING_CORRECTS_INDEX,
         ),
     ),
     Step(

@@ -179,6 +179,12 @@ class PostgreSQLBackend:
             except DRIVER_ERRORS as exc:
                 raise self._error(exc) from exc
 
+    def login(self) -> str:
+        """The role the server authenticated (``session_user``): who the change log
+        records when the tracker is given no actor."""
+        [(user,)] = self._fetch("SELECT session_user")
+        return str(user)
+
     def schema_version(self) -> int:
         """How many schema migrations the store has had."""
         with self._connection() as conn:

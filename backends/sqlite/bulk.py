@@ -41,7 +41,7 @@ def insert(
     translate.
     """
     size = batch_size if batch_size > 0 else DEFAULT_BATCH
-    digest = RowDigest()
+    digest = RowDigest(cls)
     last: list[tuple[Any, ...]] = [()]
     rows = _encoded(cls, records, digest, last)
     small = _holds_fewer(conn, cls, size)

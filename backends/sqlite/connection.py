@@ -63,6 +63,7 @@ def connect(location: Location) -> sqlite3.Connection:
 
 def _set_pragmas(conn: sqlite3.Connection, location: Location) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA secure_delete = ON")  # what a purge or an update frees is zeroed
     conn.execute(f"PRAGMA busy_timeout = {int(location.timeout * 1000)}")
     if location.in_memory or location.read_only:
         return

@@ -32,6 +32,8 @@ from ..indexes import (
     M005_SECONDMENT_PARTNERSHIP_INDEX,
     M008_PROGRAMME_TABLES,
     M009_ALLOCATION_HOLDER_INDEX,
+    M011_MEETING_CORRECTS_INDEX,
+    M011_PERSONAL_KEYS_INDEX,
 )
 from ..views import M012_VIEWS, M012_VOCABULARY_ROWS, M012_VOCABULARY_TABLE
 
@@ -409,6 +411,23 @@ def m009_organisation_allocations(db: Database) -> None:
         'ALTER TABLE "allocations" ADD COLUMN "school_id" INTEGER REFERENCES "schools" ("id")'
     )
     db.execute(M009_ALLOCATION_HOLDER_INDEX)
+
+
+@_step
+def m011_personal_keys(db: Database) -> None:
+    """Keep each person's key for the personal values sealed in the change log; a purge
+    deletes it. No foreign key: a key outlives its teacher's deletion. And let a meeting
+    name the confirmed meeting it corrects (a correction is a new, linked entry)."""
+    db.execute(
+        """CREATE TABLE "personal_keys" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "person_id" INTEGER NOT NULL,
+    "key" TEXT NOT NULL
+)"""
+    )
+    db.execute(M011_PERSONAL_KEYS_INDEX)
+    db.execute('ALTER TABLE "meetings" ADD COLUMN "corrects" INTEGER REFERENCES "meetings" ("id")')
+    db.execute(M011_MEETING_CORRECTS_INDEX)
 
 
 @_step

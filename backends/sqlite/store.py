@@ -350,6 +350,14 @@ class SQLiteBackend:
             raise self._error(exc) from exc
         return aggregate.rows(cls, group_by, measures, results)
 
+    def scrub(self) -> bool:
+        """Fold the write-ahead log into the file and empty it, so that what was deleted
+        or overwritten (zeroed by ``secure_delete``) is in neither file; ``False`` when
+        a reader kept part of the log in use (run it again once readers close)."""
+        self._check_open()
+        busy, _, _ = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return not busy
+
     def backup(self, destination: str) -> None:
         """Copy the store to a new file at ``destination`` with SQLite's online backup API,
         which gives a consistent copy while other processes write.

@@ -191,3 +191,6 @@ class Meeting(Record):
     """What the mentor noted of the mentee (personal)."""
     confirmed_by: int | None = fields.link("teachers", required=False)
     """The mentee who confirmed the meeting took place."""
+    corrects: int | None = fields.link("meetings", required=False)
+    """The confirmed meeting of the same pair this one corrects: once this one is
+    confirmed, the meeting it corrects is archived and this one counts instead."""

@@ -44,6 +44,7 @@ from ..models import (
     Teacher,
 )
 from ..money import MAX_YUAN
+from ..sealing import PersonalKey
 from .values import MAX_ID
 
 _LONG_NAME = ("惠阳—贞丰，教育协作😀" * MAX_NAME)[:MAX_NAME]
@@ -144,6 +145,7 @@ def samples() -> list[Stored]:
                 kind=MeetingKind.JOINT_PREPARATION,
                 notes=t,
                 confirmed_by=b if extra else None,
+                corrects=1 if extra else None,
                 **extra,
             ),
             Activity(
@@ -217,6 +219,7 @@ def samples() -> list[Stored]:
                 if extra
                 else dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc),
             ),
+            PersonalKey(person_id=MAX_ID if extra else 1, key=_LONG_NAME if extra else "k"),
         ]
     return sorted(out, key=lambda r: STORED_TYPES.index(type(r)))
 

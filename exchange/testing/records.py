@@ -50,6 +50,7 @@ from ..models import (
     Stored,
     Teacher,
 )
+from ..sealing import PersonalKey
 from .values import (
     MAX_ID,
     Ids,
@@ -404,6 +405,11 @@ def changes() -> st.SearchStrategy[Change]:
     )
 
 
+def personal_keys() -> st.SearchStrategy[PersonalKey]:
+    """Keys of people's sealed values, as a backend stores them."""
+    return st.builds(PersonalKey, person_id=st.integers(1, MAX_ID), key=names())
+
+
 def _need(ids: Mapping[str, Ids], table: str, what: str) -> Ids:
     if table not in ids:
         raise ValueError(f"records({what}) needs ids for {table!r} to link to")
@@ -451,6 +457,7 @@ def records(
             need("allocations"), got.get("secondments"), got.get("activities"), refs=refs
         ),
         Change: changes,
+        PersonalKey: personal_keys,
     }
     return builders[cls]()
 
