@@ -212,7 +212,7 @@ def correct(
 
     \b
     Example:
-        exchange mentor correct 12 --minutes 60
+        exchange mentor correct 1 --minutes 60
     """
     record = state.tracker().correct_meeting(
         meeting, held_on=held_on, minutes=minutes, kind=kind, notes=notes

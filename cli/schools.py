@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from .params import DAY
@@ -194,32 +196,22 @@ def teacher() -> None:
 @click.option("--subject", "subjects", multiple=True, help="A subject taught; repeat for more.")
 @click.option("--role", "roles", multiple=True, help="骨干教师, 名师, 心理教师 …; repeat for more.")
 @click.option("--ref", help="Staff number (工号), unique.")
+@click.option("--phone", help="Contact number (personal: see docs/privacy.md).")
 @pass_state
-def add_teacher(
-    state: State,
-    name: str,
-    school: str,
-    subjects: tuple[str, ...],
-    roles: tuple[str, ...],
-    ref: str | None,
-) -> None:
+def add_teacher(state: State, /, name: str, school: str, **values: Any) -> None:
     """Add a teacher at their home school.
 
     \b
     Example:
-        exchange teacher add 李老师 --school HY-BD --subject 数学 --role 骨干教师 --ref T-001
+        exchange teacher add 李老师 --school HY-BD --subject 数学 --role 骨干教师 --ref T-001 \\
+            --phone 13800000000
         exchange teacher add 罗明 --school ZF-05 --subject 数学 --ref T-102
     """
     from exchange import School, Teacher
 
     tracker = state.tracker()
     home = tracker.get(School, school)
-    done(
-        tracker.add(
-            make(Teacher, name=name, school_id=home.id, subjects=subjects, roles=roles, ref=ref)
-        ),
-        "added",
-    )
+    done(tracker.add(make(Teacher, name=name, school_id=home.id, **values)), "added")
 
 
 teacher.add_command(

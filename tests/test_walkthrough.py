@@ -26,14 +26,14 @@ STORY = [
     "school add", "school list", "school show", "partnership add", "partnership list",
     "pairing add", "pairing list", "pairing show", "teacher add", "teacher list", "teacher show",
     "import", "programme add", "programme list", "programme show", "programme threshold",
-    "mentor add", "mentor list", "mentor show", "mentor meet", "mentor confirm", "mentor goal",
+    "mentor add", "mentor list", "mentor show", "mentor meet", "mentor confirm", "mentor correct", "mentor goal",
     "mentor reach", "mentor tree", "match mentors", "match why",
     "secondment add", "secondment list", "secondment show", "secondment approve",
     "secondment start", "secondment extend", "secondment withdraw", "secondment complete",
     "secondment cancel", "teacher where", "school who",
     "activity add", "activity attend", "activity list",
     "rubric add", "rubric list", "rubric show", "assess", "assessment list",
-    "budget allocate", "budget spend", "budget status", "mentor end",
+    "budget allocate", "budget spend", "budget status", "mentor end", "purge", "retention",
     "reports", "report", "formats", "plugins", "export",
     "audit head", "audit verify", "backup", "copy", "browse", "demo",
 ]  # fmt: skip
@@ -154,8 +154,8 @@ def prepare_readme_files(folder: Path) -> None:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.append(["教师姓名", "工号", "所在学校", "任教学科"])
-    sheet.append(["李老师", "T-001", "HY-BD", "数学"])
+    sheet.append(["教师姓名", "工号", "所在学校", "任教学科", "联系电话"])
+    sheet.append(["李老师", "T-001", "HY-BD", "数学", "13800000000"])
     book.save(folder / "teachers.xlsx")
 
 
