@@ -38,7 +38,7 @@ def _cell(field: attrs.Attribute[Any], value: Any) -> Any:
         return value
     if "encode" in field.metadata:
         return json.dumps(field.metadata["encode"](value), ensure_ascii=False)
-    return ", ".join(str(getattr(v, "value", v)) for v in value)
+    return tuple(str(getattr(v, "value", v)) for v in value)  # text joins it, JSON lists it
 
 
 def records_table(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sqlite3
 from pathlib import Path
 
@@ -89,3 +90,15 @@ def test_the_exact_export_imports_back_into_an_empty_store_as_the_same_records(
     for kind in ORDER:
         assert exact(copy, kind) == exact(db, kind), kind
     assert exact(copy, "teachers")[2]["archived"] == "yes"
+
+
+def test_json_and_json_lines_keep_a_list_a_list(db: Path) -> None:
+    code, out, _ = invoke(db, "export", "teachers", "--format", "jsonl")
+    first = json.loads(out.splitlines()[0])
+    assert code == 0 and (first["subjects"], first["roles"]) == (["数学"], ["famous"])
+    code, out, _ = invoke(db, "export", "teachers", "--format", "json")
+    (table,) = json.loads(out)["tables"]
+    roles = [c["key"] for c in table["columns"]].index("roles")
+    assert table["rows"][0][roles] == ["famous"]
+    code, out, _ = invoke(db, "export", "teachers")
+    assert next(csv.DictReader(io.StringIO(out)))["roles"] == "famous"

@@ -27,6 +27,8 @@ def _plain(value: Any) -> Any:
         return value.value
     if isinstance(value, dt.date | decimal.Decimal):
         return str(value)
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
     return value
 
 
