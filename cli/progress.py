@@ -21,22 +21,29 @@ if TYPE_CHECKING:
 
 class Bar:
     """A click progress bar fed absolute counts; a count lower than the last starts
-    the next pass (an import reads its file, then writes it) under ``then``."""
+    the next pass (an import reads its file, then writes it) under ``then``. Without
+    a total (a JSON file, a report's rows) it is a running count instead."""
 
     def __init__(self, label: str, total: int | None, then: str) -> None:
         self.total, self.then = total, then
+        self.label = label
         self.last = 0
+        self.counted = False
+        """Whether a running count (no total) is on the line."""
         self._bar: Any = None
         self._open(label)
 
     def _open(self, label: str) -> None:
+        self.label = label
+        if self.total is None:
+            return
         self._bar = click.progressbar(
             length=self.total,
             label=label,
             file=sys.stderr,
             show_pos=True,
-            show_eta=self.total is not None,
-            show_percent=self.total is not None,
+            show_eta=True,
+            show_percent=True,
         )
         self._bar.__enter__()
 
@@ -45,25 +52,33 @@ class Bar:
             self.close()
             self._open(self.then)
             self.last = 0
-        if self.total is not None and done > self.total:
-            self.total = self._bar.length = done  # the estimate fell short
-        self._bar.update(done - self.last)
+        if self._bar is None:
+            click.echo(f"\r{self.label}  {done:,}", nl=False, err=True)
+            self.counted = True
+        else:
+            if done > self.total:  # type: ignore[operator]  # the estimate fell short
+                self.total = self._bar.length = done
+            self._bar.update(done - self.last)
         self.last = done
 
     def close(self) -> None:
         if self._bar is not None:
             self._bar.__exit__(None, None, None)
             self._bar = None
+        elif self.counted:
+            click.echo(err=True)
+            self.counted = False
 
 
-def shows_progress(state: State) -> bool:
-    """Whether bars are drawn: stderr is a terminal and ``--quiet`` was not given."""
-    return not state.quiet and sys.stderr.isatty()
+def shows_progress(state: State | None) -> bool:
+    """Whether bars are drawn: stderr is a terminal and ``--quiet`` was not given
+    (``None``: never)."""
+    return state is not None and not state.quiet and sys.stderr.isatty()
 
 
 @contextlib.contextmanager
 def progress(
-    state: State, label: str, total: int | None, then: str = ""
+    state: State | None, label: str, total: int | None, then: str = ""
 ) -> Iterator[Progress | None]:
     """A :class:`Bar` to tell, or ``None`` when no bar is drawn."""
     if not shows_progress(state):

@@ -10,6 +10,7 @@ import click
 
 from .i18n import _, current, localized
 from .output import open_output, output_options
+from .progress import counted, progress
 from .report_options import (
     ReportCommand,
     check,
@@ -68,10 +69,15 @@ def report(
     from exchange.i18n import translator
 
     built = state.tracker().report(name, **shared, **own)
-    with open_output(path, binary=form.binary) as stream:
+    with (
+        progress(state if path else None, _("writing"), None) as tell,  # a bar beside a file only
+        open_output(path, binary=form.binary) as stream,
+    ):
         if bom:
             stream.write("\ufeff")
+        built, finished = counted(built, tell)
         built.render(output, stream, lang=state.lang(), plugins=plugins)
+        finished()
     title = translator(current())(built.title)  # 工作总览, not summary, in Chinese
     if path is not None and built.head is not None:
         click.echo(

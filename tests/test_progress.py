@@ -140,3 +140,23 @@ def test_audit_verify_draws_a_bar_for_the_log_and_one_for_the_records(small_file
     assert code == 0 and "change log intact" in out
     assert re.search(r"checking the change log +\[#+\] +(\d+)/\1 +100%", terminal)
     assert re.search(r"checking the records +\[#+\] +20001/20001 +100%", terminal)
+
+
+def test_without_a_total_a_running_count_is_shown(small_file: Path) -> None:
+    db = new_store(small_file, "count.db")
+    load = ["--quiet", "--db", db, "import", "teachers.csv", "--type", "teachers"]
+    assert run_on_terminal(*load, cwd=small_file)[0] == 0
+    code, _, terminal = run_on_terminal(
+        "--db", db, "export", "teachers", "--format", "jsonl", "-o", "t.jsonl", cwd=small_file
+    )
+    assert code == 0
+    other = new_store(small_file, "other.db")
+    code, out, terminal = run_on_terminal(
+        "--db", other, "import", "t.jsonl", "--type", "teachers", cwd=small_file
+    )  # a JSON file has no row count up front
+    assert code == 0 and "20,000 added" in out
+    assert re.search(r"\rimporting  20,000\r?\n", terminal)
+    code, _, terminal = run_on_terminal(
+        "--db", db, "report", "secondments", "-o", "r.csv", cwd=small_file
+    )
+    assert code == 0 and terminal.startswith("\rwriting  0\r\nwrote ")
