@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -251,6 +252,26 @@ def test_same_records_same_plan_and_digest(tracker: Tracker) -> None:
     first, second = plan_of(tracker), plan_of(tracker)
     assert first.pairs == second.pairs and first.digest == second.digest
     assert plan_of(tracker, capacity=1).digest != first.digest
+
+
+def test_the_digest_depends_on_the_records_and_request_not_on_the_day(
+    tracker: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan reviewed before midnight (no --from) is the same plan after it."""
+    from exchange.matching import planner
+
+    class Tomorrow(dt.date):
+        @classmethod
+        def today(cls) -> dt.date:
+            return dt.date(2026, 3, 2)
+
+    before = tracker.match_mentors("惠贞师徒结对", criteria=REGIONS)
+    monkeypatch.setattr(planner.dt, "date", Tomorrow)
+    after = tracker.match_mentors("惠贞师徒结对", criteria=REGIONS)
+    assert after.starts_on == dt.date(2026, 3, 2) and after.digest == before.digest
+    assert plan_of(tracker).digest != before.digest  # a day asked for is part of the request
+    tracker.update(attrs.evolve(tracker.get(Teacher, "tian"), subjects=["数学"]))
+    assert tracker.match_mentors("惠贞师徒结对", criteria=REGIONS).digest != before.digest
 
 
 def test_an_unknown_programme_or_criterion_is_one_clear_error(tracker: Tracker) -> None:
