@@ -62,3 +62,29 @@ M009_ALLOCATION_HOLDER_INDEX = (
     'CREATE INDEX "idx_allocations_school_id" ON "allocations" ("school_id")'
 )
 """Migration m009: allocations held by an organisation, found by it."""
+
+M010_PLACEMENT_TABLES = ("placement_needs", "applications")
+"""Migration m010: the record tables of placements (host schools' needs, teachers'
+applications); their ``CREATE TABLE`` is each dialect's own."""
+
+M010_PLACEMENT_INDEXES = (
+    *(
+        f'CREATE UNIQUE INDEX "idx_{table}_ref" ON "{table}" ("ref")'
+        for table in M010_PLACEMENT_TABLES
+    ),
+    *(
+        f'CREATE INDEX "idx_{table}_{column}" ON "{table}" ("{column}")'
+        for table, column in (
+            ("placement_needs", "host_school_id"),
+            ("placement_needs", "starts_on"),
+            ("applications", "teacher_id"),
+            ("applications", "year"),
+        )
+    ),
+    *(
+        f'CREATE INDEX "idx_{table}_archived_id" ON "{table}" ("archived", "id")'
+        for table in M010_PLACEMENT_TABLES
+    ),
+)
+"""Migration m010: unique refs, every link, the day and year a plan selects by, and the
+``(archived, id)`` order lists read."""

@@ -30,7 +30,7 @@ from .query import Filters, Measure
 
 S = TypeVar("S", bound=Stored)
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 """The schema version this release of the library writes."""
 
 

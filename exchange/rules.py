@@ -24,12 +24,14 @@ from .i18n import Message, message, noun
 from .models import (
     Activity,
     Allocation,
+    Application,
     Assessment,
     Expense,
     Meeting,
     Mentorship,
     Pairing,
     Participation,
+    PlacementNeed,
     Programme,
     Record,
     Rubric,
@@ -172,7 +174,9 @@ def _secondment(record: Secondment, lookup: Lookup, backend: Backend) -> None:
         )
 
 
-def _defined_programme(record: Secondment | Activity | Expense, lookup: Lookup) -> None:
+def _defined_programme(
+    record: Secondment | Activity | Expense | PlacementNeed | Application, lookup: Lookup
+) -> None:
     """A programme a record names is defined (a typo is not a new programme)."""
     if record.programme and not lookup.programme_named(record.programme):
         raise NotFound(
@@ -560,6 +564,22 @@ def _pairing(record: Pairing, lookup: Lookup, backend: Backend) -> None:
             )
 
 
+def _placement_need(record: PlacementNeed, lookup: Lookup, backend: Backend) -> None:
+    _defined_programme(record, lookup)
+
+
+def _application(record: Application, lookup: Lookup, backend: Backend) -> None:
+    """Its programme is defined, and a teacher applies once per year and programme."""
+    _defined_programme(record, lookup)
+    programme = f" to {record.programme}" if record.programme else ""
+    _unique(
+        record,
+        backend,
+        ("teacher_id", "year", "programme"),
+        f"an application of teacher {record.teacher_id}{programme} for {record.year} is",
+    )
+
+
 def _rubric(record: Rubric, lookup: Lookup, backend: Backend) -> None:
     scoring.check_bands(record)
 
@@ -576,10 +596,12 @@ _RULES: dict[type[Stored], Callable[[Any, Lookup, Backend], None]] = {
     Secondment: _secondment,
     Assessment: _assessment,
     Expense: _expense,
+    PlacementNeed: _placement_need,
+    Application: _application,
 }
 
 READS_OWN_TYPE = frozenset(
-    {Assessment, Expense, Mentorship, Programme, Participation, Allocation, Pairing}
+    {Assessment, Expense, Mentorship, Programme, Participation, Allocation, Pairing, Application}
 )
 """Types whose rules read other records of the same type, so a bulk load of them must
 store each row before checking the next."""

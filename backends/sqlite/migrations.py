@@ -29,6 +29,7 @@ from ..indexes import (
     M005_SECONDMENT_PARTNERSHIP_INDEX,
     M008_PROGRAMME_TABLES,
     M009_ALLOCATION_HOLDER_INDEX,
+    M010_PLACEMENT_INDEXES,
 )
 
 if TYPE_CHECKING:
@@ -405,6 +406,47 @@ def m009_organisation_allocations(db: Database) -> None:
         'ALTER TABLE "allocations" ADD COLUMN "school_id" INTEGER REFERENCES "schools" ("id")'
     )
     db.execute(M009_ALLOCATION_HOLDER_INDEX)
+
+
+_PLACEMENT_TABLES = (
+    """CREATE TABLE "placement_needs" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "ref" TEXT,
+    "archived" INTEGER NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
+    "host_school_id" INTEGER NOT NULL REFERENCES "schools" ("id"),
+    "subject" TEXT NOT NULL,
+    "stage" TEXT,
+    "places" INTEGER NOT NULL,
+    "starts_on" TEXT NOT NULL,
+    "ends_on" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "programme" TEXT NOT NULL,
+    "notes" TEXT NOT NULL
+)""",
+    """CREATE TABLE "applications" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "ref" TEXT,
+    "archived" INTEGER NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
+    "teacher_id" INTEGER NOT NULL REFERENCES "teachers" ("id"),
+    "year" INTEGER NOT NULL,
+    "programme" TEXT NOT NULL,
+    "subject" TEXT NOT NULL,
+    "available_from" TEXT,
+    "available_until" TEXT,
+    "notes" TEXT NOT NULL
+)""",
+)
+
+
+@_step
+def m010_placement_needs(db: Database) -> None:
+    """Add host schools' placement needs and teachers' applications, and the number of
+    teachers a school keeps at home."""
+    for statement in (*_PLACEMENT_TABLES, *M010_PLACEMENT_INDEXES):
+        db.execute(statement)
+    db.execute('ALTER TABLE "schools" ADD COLUMN "keep_at_home" INTEGER')
 
 
 def _drop_not_null(db: Database, table: str, old: str, new: str) -> None:

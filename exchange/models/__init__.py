@@ -14,6 +14,7 @@ from .base import Record, Stored
 from .exchanges import Activity, Extension, Participation, Secondment
 from .funding import Allocation, Expense
 from .mentoring import Goal, Meeting, Mentorship, Milestone, Programme
+from .placements import Application, PlacementNeed
 from .rubrics import STANDARD_BANDS, Assessment, Criterion, GradeBand, Rubric
 from .schools import Pairing, Partnership, School, Teacher
 
@@ -33,6 +34,8 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Assessment,
     Allocation,
     Expense,
+    PlacementNeed,
+    Application,
 )
 """Every record type, in an order where each refers only to earlier ones."""
 
@@ -59,6 +62,7 @@ __all__ = [
     "STANDARD_BANDS",
     "Activity",
     "Allocation",
+    "Application",
     "Assessment",
     "Criterion",
     "Expense",
@@ -71,6 +75,7 @@ __all__ = [
     "Pairing",
     "Participation",
     "Partnership",
+    "PlacementNeed",
     "Programme",
     "Record",
     "Rubric",

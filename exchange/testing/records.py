@@ -28,11 +28,12 @@ from ..enums import (
     Stage,
     Target,
 )
-from ..fields import MAX_NAME, MAX_TEXT
+from ..fields import MAX_COUNT, MAX_NAME, MAX_TEXT
 from ..models import (
     RECORD_TYPES,
     Activity,
     Allocation,
+    Application,
     Assessment,
     Expense,
     Extension,
@@ -43,6 +44,7 @@ from ..models import (
     Pairing,
     Participation,
     Partnership,
+    PlacementNeed,
     Programme,
     Rubric,
     School,
@@ -128,6 +130,7 @@ def schools(*, refs: Refs | None = None) -> st.SearchStrategy[School]:
         region=names(),
         stage=st.sampled_from(Stage),
         rural=st.booleans(),
+        keep_at_home=st.none() | counts(),
     )
 
 
@@ -387,6 +390,54 @@ def expenses(
     )
 
 
+def placement_needs(
+    school_ids: Ids, *, refs: Refs | None = None
+) -> st.SearchStrategy[PlacementNeed]:
+    """Needs of one of ``school_ids``: a subject or none, a stage or none, 1 place or more."""
+
+    common = st.fixed_dictionaries(_common(refs))
+
+    @st.composite
+    def build(draw: st.DrawFn) -> PlacementNeed:
+        starts, ends = _ordered_days(draw)
+        return PlacementNeed(
+            **draw(common),
+            host_school_id=draw(school_ids),
+            subject=draw(texts(limit=MAX_NAME)),
+            stage=draw(st.none() | st.sampled_from(Stage)),
+            places=draw(st.integers(1, MAX_COUNT)),
+            starts_on=starts,
+            ends_on=ends,
+            kind=draw(st.sampled_from(SecondmentKind)),
+            programme=draw(texts(limit=MAX_NAME)),
+            notes=draw(texts()),
+        )
+
+    return build()
+
+
+def applications(teacher_ids: Ids, *, refs: Refs | None = None) -> st.SearchStrategy[Application]:
+    """Applications of one of ``teacher_ids`` for a year, perhaps between two days."""
+
+    common = st.fixed_dictionaries(_common(refs))
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Application:
+        first, last = _ordered_days(draw)
+        return Application(
+            **draw(common),
+            teacher_id=draw(teacher_ids),
+            year=draw(st.integers(1900, 2999)),
+            programme=draw(texts(limit=MAX_NAME)),
+            subject=draw(texts(limit=MAX_NAME)),
+            available_from=_maybe(draw, first),
+            available_until=_maybe(draw, last),
+            notes=draw(texts()),
+        )
+
+    return build()
+
+
 def changes() -> st.SearchStrategy[Change]:
     """Change-log entries as a backend stores them (the hash chain is not checked here)."""
     hexes = st.text("0123456789abcdef", min_size=64, max_size=64)
@@ -450,6 +501,8 @@ def records(
         Expense: lambda: expenses(
             need("allocations"), got.get("secondments"), got.get("activities"), refs=refs
         ),
+        PlacementNeed: lambda: placement_needs(need("schools"), refs=refs),
+        Application: lambda: applications(need("teachers"), refs=refs),
         Change: changes,
     }
     return builders[cls]()
