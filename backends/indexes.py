@@ -88,3 +88,11 @@ M010_PLACEMENT_INDEXES = (
 )
 """Migration m010: unique refs, every link, the day and year a plan selects by, and the
 ``(archived, id)`` order lists read."""
+
+M010_ALTERATIONS = (
+    'ALTER TABLE "schools" ADD COLUMN "keep_at_home" {integer}',
+    'ALTER TABLE "secondments" ADD COLUMN "need_id" {integer} REFERENCES "placement_needs" ("id")',
+    'CREATE INDEX "idx_secondments_need_id" ON "secondments" ("need_id")',
+)
+"""Migration m010: the teachers a school keeps at home, and the need a secondment fills
+(``{integer}`` is each dialect's integer type)."""

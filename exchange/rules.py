@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from . import cascade, lifecycle, scoring
+from . import cascade, lifecycle, needs, scoring
 from .backend import STORED_TYPES, Backend
 from .codec import columns, per_type
 from .enums import MentorshipStatus, Target
@@ -69,6 +69,8 @@ class Lookup:
         self.claims: dict[int, list[Secondment]] = {}
         """Approved or active secondments of this bulk load not yet stored, per teacher."""
         self._programmes: dict[str, bool] = {}
+        self.needs: dict[int, int] = {}
+        """Secondments of this bulk load not yet stored that fill each need."""
 
     def get(self, cls: type[Stored], id: int) -> Any:
         """The record, or ``None``."""
@@ -162,6 +164,7 @@ def _secondment(record: Secondment, lookup: Lookup, backend: Backend) -> None:
     if lifecycle.holds_place(record):
         _no_overlap(record, lookup, backend)
     attributed(record, lookup)
+    needs.fills_need(record, lookup, backend)
     teacher = lookup.need(Teacher, record.teacher_id, by=record, field="teacher_id")
     if teacher.school_id == record.host_school_id:
         host = lookup.get(School, record.host_school_id)

@@ -33,6 +33,7 @@ from ..indexes import (
     M005_SECONDMENT_PARTNERSHIP_INDEX,
     M008_PROGRAMME_TABLES,
     M009_ALLOCATION_HOLDER_INDEX,
+    M010_ALTERATIONS,
     M010_PLACEMENT_INDEXES,
     M010_PLACEMENT_TABLES,
 )
@@ -432,7 +433,7 @@ STEPS = (
             *_PLACEMENT_TABLES,
             *M010_PLACEMENT_INDEXES,
             _ids_for(*M010_PLACEMENT_TABLES),
-            'ALTER TABLE "schools" ADD COLUMN "keep_at_home" bigint',
+            *(statement.format(integer="bigint") for statement in M010_ALTERATIONS),
         ),
     ),
 )

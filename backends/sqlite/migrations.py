@@ -29,6 +29,7 @@ from ..indexes import (
     M005_SECONDMENT_PARTNERSHIP_INDEX,
     M008_PROGRAMME_TABLES,
     M009_ALLOCATION_HOLDER_INDEX,
+    M010_ALTERATIONS,
     M010_PLACEMENT_INDEXES,
 )
 
@@ -442,11 +443,12 @@ _PLACEMENT_TABLES = (
 
 @_step
 def m010_placement_needs(db: Database) -> None:
-    """Add host schools' placement needs and teachers' applications, and the number of
-    teachers a school keeps at home."""
+    """Add host schools' placement needs and teachers' applications, the number of
+    teachers a school keeps at home, and the need a secondment fills."""
     for statement in (*_PLACEMENT_TABLES, *M010_PLACEMENT_INDEXES):
         db.execute(statement)
-    db.execute('ALTER TABLE "schools" ADD COLUMN "keep_at_home" INTEGER')
+    for statement in M010_ALTERATIONS:
+        db.execute(statement.format(integer="INTEGER"))
 
 
 def _drop_not_null(db: Database, table: str, old: str, new: str) -> None:

@@ -23,6 +23,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     School,
     Teacher,
     Pairing,
+    PlacementNeed,
     Secondment,
     Programme,
     Mentorship,
@@ -34,7 +35,6 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Assessment,
     Allocation,
     Expense,
-    PlacementNeed,
     Application,
 )
 """Every record type, in an order where each refers only to earlier ones."""

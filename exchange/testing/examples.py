@@ -115,6 +115,7 @@ def samples() -> list[Stored]:
                 )
                 if extra
                 else (),
+                need_id=b if extra else None,
                 **extra,
             ),
             Programme(

@@ -175,12 +175,18 @@ def pairings(
 
 
 def secondments(
-    teacher_ids: Ids, school_ids: Ids, pairing_ids: Ids | None = None, *, refs: Refs | None = None
+    teacher_ids: Ids,
+    school_ids: Ids,
+    pairing_ids: Ids | None = None,
+    *,
+    refs: Refs | None = None,
+    need_ids: Ids | None = None,
 ) -> st.SearchStrategy[Secondment]:
-    """Secondments of every kind and status; the return, if any, is after the start."""
+    """Secondments of every kind and status; the return, if any, is after the start;
+    the need it fills from ``need_ids``, or none."""
 
     common = st.fixed_dictionaries(_common(refs))
-    pairings_ = _optional(pairing_ids)
+    pairings_, needs_ = _optional(pairing_ids), _optional(need_ids)
 
     @st.composite
     def build(draw: st.DrawFn) -> Secondment:
@@ -199,6 +205,7 @@ def secondments(
             post=draw(texts(limit=MAX_NAME)),
             reason=draw(texts()),
             extensions=draw(extension_histories(ends, starts)),
+            need_id=draw(needs_),
         )
 
     return build()
@@ -481,7 +488,11 @@ def records(
         Teacher: lambda: teachers(need("schools"), refs=refs),
         Pairing: lambda: pairings(need("schools"), got.get("partnerships"), refs=refs),
         Secondment: lambda: secondments(
-            need("teachers"), need("schools"), got.get("pairings"), refs=refs
+            need("teachers"),
+            need("schools"),
+            got.get("pairings"),
+            refs=refs,
+            need_ids=got.get("placement_needs"),
         ),
         Programme: lambda: programmes(refs=refs),
         Mentorship: lambda: mentorships(need("teachers"), refs=refs),
