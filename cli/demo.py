@@ -125,3 +125,23 @@ def _print_plan(state: State, tracker: Tracker) -> None:
             mentees=regions["mentees"]["region"],
         )
     )
+    _print_placements(state, tracker)
+
+
+def _print_placements(state: State, tracker: Tracker) -> None:
+    """The placement step: 2026's applicants for 贞丰's and 怀化's needs."""
+    from exchange.demo import DEMO_PLACEMENTS, demo_placements
+    from exchange.i18n import translator
+
+    plan = demo_placements(tracker).report()
+    title = translator(state.lang())(plan.title)
+    click.echo()
+    click.echo(f"== {title} " + "=" * max(0, 60 - len(title)))
+    emit(state, plan, "table")
+    click.echo(
+        _(
+            "store it: exchange match placements --year {year} --must {must} --apply",
+            year=DEMO_PLACEMENTS["year"],
+            must=" --must ".join(DEMO_PLACEMENTS["criteria"]["must"]),
+        )
+    )
