@@ -400,7 +400,7 @@ def _why_placed(
     within: str | None,
     **mentor_only: Any,
 ) -> tuple[Report, Any]:
-    from exchange import PlacementNeed, Teacher
+    from exchange import Need, Teacher
     from exchange.matching.placement_tables import placement_why_report
 
     if any(value is not None for value in mentor_only.values()):
@@ -409,7 +409,5 @@ def _why_placed(
         )
     plan = _placement_plan(state, year, programme, criteria_file, weights, must, within)
     tracker = state.tracker()
-    answer = plan.why(
-        tracker.get(Teacher, teacher).id or 0, tracker.get(PlacementNeed, need).id or 0
-    )
+    answer = plan.why(tracker.get(Teacher, teacher).id or 0, tracker.get(Need, need).id or 0)
     return placement_why_report(answer, plan), answer.reason

@@ -30,9 +30,9 @@ from .models import (
     Criterion,
     Expense,
     Mentorship,
+    Need,
     Pairing,
     Partnership,
-    PlacementNeed,
     Record,
     Rubric,
     School,
@@ -349,7 +349,7 @@ def _store_secondments(tracker: Tracker, specs: Sequence[_Spec]) -> None:
 def _placement_needs(tracker: Tracker, specs: Sequence[_Spec]) -> None:
     for spec in specs:
         fields = _linked(tracker, spec, "host_school", School, "host_school_id")
-        tracker.add(PlacementNeed(**_fields(PlacementNeed, "placement need", fields)))
+        tracker.add(Need(**_fields(Need, "placement need", fields)))
 
 
 def _applications(tracker: Tracker, specs: Sequence[_Spec]) -> None:

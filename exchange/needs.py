@@ -1,4 +1,4 @@
-"""What a host school's need (:class:`~exchange.models.PlacementNeed`) allows: the
+"""What a host school's need (:class:`~exchange.models.Need`) allows: the
 secondments that fill it go to its host school, and no more of them than its places."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from .enums import SecondmentStatus as S
 from .errors import RuleViolation
 from .i18n import message
-from .models import PlacementNeed, Secondment
+from .models import Need, Secondment
 from .query import Op
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def fills_need(record: Secondment, lookup: Lookup, backend: Backend) -> None:
     """A secondment that names a need goes to its host school and finds a place left."""
     if record.need_id is None or record.status not in FILLING:
         return
-    need: PlacementNeed = lookup.need(PlacementNeed, record.need_id, by=record, field="need_id")
+    need: Need = lookup.need(Need, record.need_id, by=record, field="need_id")
     if need.host_school_id != record.host_school_id:
         raise RuleViolation(
             message(

@@ -28,10 +28,10 @@ from .models import (
     Expense,
     Extension,
     GradeBand,
+    Need,
     Pairing,
     Participation,
     Partnership,
-    PlacementNeed,
     Programme,
     Record,
     Rubric,
@@ -146,7 +146,7 @@ class Operations(Store):
     ) -> Secondment:
         """Propose a secondment of ``teacher`` to ``host_school`` (支教, 跟岗, 挂职 or 送教),
         counted under ``partnership``, or the partnership of ``pairing``; ``need`` is the
-        host school's :class:`~exchange.models.PlacementNeed` it fills, if any."""
+        host school's :class:`~exchange.models.Need` it fills, if any."""
         return self.add(
             build(
                 Secondment,
@@ -160,7 +160,7 @@ class Operations(Store):
                 programme=programme,
                 post=post,
                 ref=ref,
-                need_id=self._id(PlacementNeed, need),
+                need_id=self._id(Need, need),
             )
         )
 

@@ -29,9 +29,9 @@ from .models import (
     Expense,
     Meeting,
     Mentorship,
+    Need,
     Pairing,
     Participation,
-    PlacementNeed,
     Programme,
     Record,
     Rubric,
@@ -178,7 +178,7 @@ def _secondment(record: Secondment, lookup: Lookup, backend: Backend) -> None:
 
 
 def _defined_programme(
-    record: Secondment | Activity | Expense | PlacementNeed | Application, lookup: Lookup
+    record: Secondment | Activity | Expense | Need | Application, lookup: Lookup
 ) -> None:
     """A programme a record names is defined (a typo is not a new programme)."""
     if record.programme and not lookup.programme_named(record.programme):
@@ -567,7 +567,7 @@ def _pairing(record: Pairing, lookup: Lookup, backend: Backend) -> None:
             )
 
 
-def _placement_need(record: PlacementNeed, lookup: Lookup, backend: Backend) -> None:
+def _placement_need(record: Need, lookup: Lookup, backend: Backend) -> None:
     _defined_programme(record, lookup)
 
 
@@ -599,7 +599,7 @@ _RULES: dict[type[Stored], Callable[[Any, Lookup, Backend], None]] = {
     Secondment: _secondment,
     Assessment: _assessment,
     Expense: _expense,
-    PlacementNeed: _placement_need,
+    Need: _placement_need,
     Application: _application,
 }
 

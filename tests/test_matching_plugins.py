@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from exchange import Application, PlacementNeed, School, Teacher, Tracker, hookimpl
+from exchange import Application, Need, School, Teacher, Tracker, hookimpl
 from exchange.errors import PluginError
 from exchange.matching.criteria import MatchCriterion, Opening, PlacementCriterion, Profile
 from exchange.plugins import Plugins, get_plugin_manager
@@ -118,9 +118,7 @@ def test_a_plugin_placement_criterion_decides_who_goes_where() -> None:
     )
     for school in (host, other):
         tracker.add(
-            PlacementNeed(
-                host_school_id=school.id, places=1, starts_on="2026-09-01", ends_on="2026-12-31"
-            )
+            Need(host_school_id=school.id, places=1, starts_on="2026-09-01", ends_on="2026-12-31")
         )
     for name in ("石老师", "刘老师"):
         tracker.add(Application(teacher_id=tracker.get(Teacher, name).id, year=2026))

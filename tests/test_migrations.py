@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from backends.sqlite.migrations import applied_names, known_names, migration_set, pending_count
-from exchange import Application, PlacementNeed, School, Secondment, Tracker
+from exchange import Application, Need, School, Secondment, Tracker
 from exchange.backend import SCHEMA_VERSION
 
 
@@ -44,7 +44,7 @@ def test_a_schema_1_file_is_upgraded_and_keeps_its_records(tmp_path: Path) -> No
     assert old.partnership_id is None  # m005 added the column, empty
     assert tracker.get(School, 1).keep_at_home is None  # m010 added the column, empty
     need = tracker.add(
-        PlacementNeed(host_school_id=1, places=2, starts_on="2026-09-01", ends_on="2027-01-20")
+        Need(host_school_id=1, places=2, starts_on="2026-09-01", ends_on="2027-01-20")
     )
     assert tracker.add(Application(teacher_id=1, year=2026)).id == need.id == 1
     longer = tracker.extend(old, to="2025-08-31", reason="学期延长")

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import attrs
 
 from ..enums import Role, Stage
-from ..models import PlacementNeed, School, Teacher
+from ..models import Need, School, Teacher
 from ..regions import LEVELS, Gazetteer
 
 
@@ -125,7 +125,7 @@ class Opening:
     """A host school's need as placement criteria see it: the record, the host school
     and its place, the schools paired with it and the teachers who served there."""
 
-    need: PlacementNeed
+    need: Need
     school: School
     place: Place
     partners: frozenset[int] = frozenset()

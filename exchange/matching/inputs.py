@@ -22,8 +22,8 @@ from ..i18n import Message, message, noun
 from ..models import (
     Application,
     Mentorship,
+    Need,
     Pairing,
-    PlacementNeed,
     Programme,
     Record,
     School,
@@ -59,7 +59,7 @@ class PlacementInputs:
 
     teachers: Mapping[int, Teacher]
     schools: Mapping[int, School]
-    needs: tuple[PlacementNeed, ...]
+    needs: tuple[Need, ...]
     applications: tuple[Application, ...]
     secondments: tuple[Secondment, ...]
     pairings: tuple[Pairing, ...]
@@ -100,7 +100,7 @@ def read_placements(tracker: Tracker) -> PlacementInputs:
     return PlacementInputs(
         teachers=_by_id(tracker, Teacher),
         schools=_by_id(tracker, School),
-        needs=_all(tracker, PlacementNeed),
+        needs=_all(tracker, Need),
         applications=_all(tracker, Application),
         secondments=_all(tracker, Secondment),
         pairings=_all(tracker, Pairing),

@@ -20,7 +20,7 @@ import attrs
 from .. import needs as filling
 from ..enums import SecondmentStatus
 from ..i18n import Message, message
-from ..models import Application, PlacementNeed, School, Secondment
+from ..models import Application, Need, School, Secondment
 from ..regions import Gazetteer
 from . import engine
 from .criteria import Opening, Place, PlacementCriterion, Profile
@@ -86,7 +86,7 @@ class PlacementMatch:
     def _wanted(self, programme: str) -> bool:
         return self.programme is None or programme == self.programme
 
-    def _this_year(self, need: PlacementNeed) -> bool:
+    def _this_year(self, need: Need) -> bool:
         return need.starts_on.year == self.year and self._wanted(need.programme)
 
     def _applications(self) -> dict[int, list[Application]]:
@@ -125,7 +125,7 @@ class PlacementMatch:
             self._places[school.region] = Place.of(self.gazetteer, school.region)
         return self._places[school.region]
 
-    def _opening(self, need: PlacementNeed) -> Opening:
+    def _opening(self, need: Need) -> Opening:
         school = self.inputs.schools[need.host_school_id]
         partners = {
             other
@@ -144,7 +144,7 @@ class PlacementMatch:
         }
         return Opening(need, school, self._place(school), frozenset(partners), frozenset(served))
 
-    def _left(self, need: PlacementNeed) -> int:
+    def _left(self, need: Need) -> int:
         taken = sum(
             1
             for s in self.inputs.secondments
@@ -290,7 +290,7 @@ class PlacementMatch:
         return found
 
 
-def _available(application: Application, need: PlacementNeed) -> bool:
+def _available(application: Application, need: Need) -> bool:
     """Whether the need's period lies within the application's availability."""
     first = application.available_from or dt.date.min
     last = application.available_until or dt.date.max

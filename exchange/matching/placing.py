@@ -10,7 +10,7 @@ import attrs
 
 from ..errors import ConfigurationError, InvalidRecord
 from ..i18n import Message, message
-from ..models import Pairing, PlacementNeed, Secondment, Teacher
+from ..models import Need, Pairing, Secondment, Teacher
 from . import engine, inputs
 from .criteria import PlacementCriterion
 from .explain import better_plan, forcing, listed, tally
@@ -39,7 +39,7 @@ def match_placements(
     """The optimal plan of new secondments for ``year``'s needs (see :mod:`exchange.matching`)."""
     _for_placements(settings)
     forbidden = [
-        (tracker.get(Teacher, teacher).id or 0, tracker.get(PlacementNeed, need).id or 0)
+        (tracker.get(Teacher, teacher).id or 0, tracker.get(Need, need).id or 0)
         for teacher, need in settings.forbidden
     ]
     name = programme.strip() if programme is not None else None
@@ -246,7 +246,7 @@ def apply_placement_plan(tracker: Tracker, plan: PlacementPlan) -> list[Secondme
         return stored
 
 
-def _pairing(pairings: Iterable[Pairing], school_id: int, need: PlacementNeed) -> int | None:
+def _pairing(pairings: Iterable[Pairing], school_id: int, need: Need) -> int | None:
     """The pairing of the two schools in force on the need's first day, if any."""
     for p in pairings:
         if (

@@ -14,7 +14,7 @@ from .base import Record, Stored
 from .exchanges import Activity, Extension, Participation, Secondment
 from .funding import Allocation, Expense
 from .mentoring import Goal, Meeting, Mentorship, Milestone, Programme
-from .placements import Application, PlacementNeed
+from .placements import Application, Need
 from .rubrics import STANDARD_BANDS, Assessment, Criterion, GradeBand, Rubric
 from .schools import Pairing, Partnership, School, Teacher
 
@@ -23,7 +23,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     School,
     Teacher,
     Pairing,
-    PlacementNeed,
+    Need,
     Secondment,
     Programme,
     Mentorship,
@@ -72,10 +72,10 @@ __all__ = [
     "Meeting",
     "Mentorship",
     "Milestone",
+    "Need",
     "Pairing",
     "Participation",
     "Partnership",
-    "PlacementNeed",
     "Programme",
     "Record",
     "Rubric",

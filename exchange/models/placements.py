@@ -1,6 +1,6 @@
 """Placements: what a host school asks for, and the teachers who apply to go.
 
-A :class:`PlacementNeed` (岗位需求) is a host school's stated need: a subject and
+A :class:`Need` (岗位需求) is a host school's stated need: a subject and
 stage, a number of places, the dates and the programme; an :class:`Application`
 (申请) is a teacher asking to be seconded in a year's programme. A placement plan
 (:mod:`exchange.matching.placements`) proposes secondments from the two.
@@ -19,7 +19,7 @@ from .base import Record, ordered
 
 
 @attrs.frozen(kw_only=True)
-class PlacementNeed(Record):
+class Need(Record):
     """A host school's stated need for seconded teachers (岗位需求): 贞丰县第五中学
     lacks a 心理健康 teacher for the autumn term."""
 

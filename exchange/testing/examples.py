@@ -34,10 +34,10 @@ from ..models import (
     Meeting,
     Mentorship,
     Milestone,
+    Need,
     Pairing,
     Participation,
     Partnership,
-    PlacementNeed,
     Programme,
     Rubric,
     School,
@@ -209,7 +209,7 @@ def samples() -> list[Stored]:
                 overspend_approved=bool(extra),
                 **extra,
             ),
-            PlacementNeed(
+            Need(
                 host_school_id=b,
                 subject=_LONG_NAME if extra else "",
                 stage=Stage.SPECIAL if extra else None,

@@ -41,10 +41,10 @@ from ..models import (
     Meeting,
     Mentorship,
     Milestone,
+    Need,
     Pairing,
     Participation,
     Partnership,
-    PlacementNeed,
     Programme,
     Rubric,
     School,
@@ -397,17 +397,15 @@ def expenses(
     )
 
 
-def placement_needs(
-    school_ids: Ids, *, refs: Refs | None = None
-) -> st.SearchStrategy[PlacementNeed]:
+def placement_needs(school_ids: Ids, *, refs: Refs | None = None) -> st.SearchStrategy[Need]:
     """Needs of one of ``school_ids``: a subject or none, a stage or none, 1 place or more."""
 
     common = st.fixed_dictionaries(_common(refs))
 
     @st.composite
-    def build(draw: st.DrawFn) -> PlacementNeed:
+    def build(draw: st.DrawFn) -> Need:
         starts, ends = _ordered_days(draw)
-        return PlacementNeed(
+        return Need(
             **draw(common),
             host_school_id=draw(school_ids),
             subject=draw(texts(limit=MAX_NAME)),
@@ -512,7 +510,7 @@ def records(
         Expense: lambda: expenses(
             need("allocations"), got.get("secondments"), got.get("activities"), refs=refs
         ),
-        PlacementNeed: lambda: placement_needs(need("schools"), refs=refs),
+        Need: lambda: placement_needs(need("schools"), refs=refs),
         Application: lambda: applications(need("teachers"), refs=refs),
         Change: changes,
     }
