@@ -5,6 +5,7 @@ applied through the rules, refused when stale."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 import attrs
@@ -195,7 +196,9 @@ def test_a_need_s_places_are_a_rule_of_every_write(tracker: Tracker) -> None:
 def test_a_plan_on_changed_records_is_refused_and_nothing_is_stored(tracker: Tracker) -> None:
     plan = tracker.match_placements(2026, criteria=SUBJECT)
     tracker.update(attrs.evolve(tracker.get(Need, "pre"), places=2))
-    with pytest.raises(errors.StaleRecord, match=r"the plan is out of date: need pre was changed \(places: 2\)"):
+    with pytest.raises(
+        errors.StaleRecord, match=r"the plan is out of date: need pre was changed \(places: 2\)"
+    ):
         tracker.apply_placement_plan(plan)
     assert tracker.count(Secondment) == 0
 
@@ -338,3 +341,35 @@ def test_the_optimal_placements_beat_greedy_on_generated_provinces() -> None:
         assert (plan.score.pairs, plan.score.total) >= (plan.greedy.pairs, plan.greedy.total)
         gaps.append((plan.score.total - plan.greedy.total) / plan.score.total)
     assert min(gaps) >= 0 and sum(gaps) / len(gaps) > 0
+
+
+def test_two_coordinators_apply_placements_at_once_and_one_wins(shared_store: str) -> None:
+    """On SQLite and PostgreSQL: each computes the same plan, then both apply at once
+    (released together by a barrier); one stores it, the other is told it is stale."""
+    url = shared_store
+    with Tracker.open(url) as setup:
+        placing.store(setup, placing.province(5, applicants=12, needs=6, prefectures=1))
+    barrier, outcomes = threading.Barrier(2, timeout=60), []
+
+    def coordinator() -> None:
+        with Tracker.open(url) as mine:
+            plan = mine.match_placements(placing.YEAR)
+            barrier.wait()
+            try:
+                outcomes.append(len(mine.apply_placement_plan(plan)))
+            except errors.StaleRecord as error:
+                outcomes.append(str(error))
+
+    workers = [threading.Thread(target=coordinator) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    stored = [o for o in outcomes if isinstance(o, int)]
+    refused = [o for o in outcomes if isinstance(o, str)]
+    assert len(stored) == 1 and len(refused) == 1, outcomes
+    assert stored[0] > 0 and "the plan is out of date" in refused[0]
+    with Tracker.open(url) as after:
+        assert after.count(Secondment) == stored[0]
+        check_places_and_home_minimum(after)
+        assert after.verify_log()
