@@ -232,27 +232,38 @@ def mentors(
         exchange match mentors --programme 百千万 --criteria bqw.toml --format html -o plan.html
         exchange match mentors --programme 百千万 --criteria bqw.toml --apply --expect 3f2a…
     """
-    if expect is not None and not apply_:
-        raise click.UsageError(_("--expect goes with --apply"))
+    _checked(apply_, expect)
     plan = _plan(state, **request)
     if apply_:
-        _apply(state, plan, expect)
-    _write(state, plan.report(), output, path, lang)
-    if not apply_:
-        _review(plan.digest)
+        _expected(plan.digest, expect)
+        stored = state.tracker().apply_mentor_plan(plan)
+        _stored(
+            _("stored {count} mentor pairs of plan {digest}", count=len(stored), digest=plan.digest)
+        )
+    _shown(state, plan.report(), plan.digest, apply_, (output, path, lang))
 
 
-def _apply(state: State, plan: MentorPlan, expect: str | None) -> None:
-    _expected(plan.digest, expect)
-    stored = state.tracker().apply_mentor_plan(plan)
-    click.echo(
-        _(
-            "stored {count} mentor pairs of plan {digest}",
-            count=len(stored),
-            digest=plan.digest,
-        ),
-        err=True,
-    )
+def _checked(apply_: bool, expect: str | None) -> None:
+    if expect is not None and not apply_:
+        raise click.UsageError(_("--expect goes with --apply"))
+
+
+def _stored(said: str) -> None:
+    click.echo(said, err=True)
+
+
+def _shown(
+    state: State,
+    built: Report,
+    digest: str,
+    applied: bool,
+    where: tuple[str, Path | None, str | None],
+) -> None:
+    """Write the plan's report; unless it was applied, say how to apply it."""
+    output, path, lang = where
+    _write(state, built, output, path, lang)
+    if not applied:
+        _review(digest)
 
 
 def _expected(digest: str, expect: str | None) -> None:
@@ -303,23 +314,16 @@ def placements(
         exchange match placements --year 2026 --format html -o placements.html
         exchange match placements --year 2026 --apply --expect 3f2a…
     """
-    if expect is not None and not apply_:
-        raise click.UsageError(_("--expect goes with --apply"))
+    _checked(apply_, expect)
     plan = _placement_plan(state, **request)
     if apply_:
         _expected(plan.digest, expect)
         stored = state.tracker().apply_placement_plan(plan)
-        click.echo(
-            _(
-                "stored {count} proposed secondments of plan {digest}",
-                count=len(stored),
-                digest=plan.digest,
-            ),
-            err=True,
+        count, digest = len(stored), plan.digest
+        _stored(
+            _("stored {count} proposed secondments of plan {digest}", count=count, digest=digest)
         )
-    _write(state, plan.report(), output, path, lang)
-    if not apply_:
-        _review(plan.digest)
+    _shown(state, plan.report(), plan.digest, apply_, (output, path, lang))
 
 
 WHY_OPTIONS = [

@@ -6,38 +6,16 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import run_cli as run
 
-from cli.main import cli
 from exchange import Secondment, Tracker
-from exchange.demo import build_demo
 
 PLAN = ["match", "placements", "--year", "2026", "--must", "subject"]
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("placements") / "demo.db"
-    with Tracker.open(f"sqlite:///{path}") as tracker:
-        build_demo(tracker)
-    return path
-
-
-@pytest.fixture
-def demo_db(built: Path, tmp_path: Path) -> Path:
-    """A copy of the demo store each test may change."""
-    return Path(shutil.copy(built, tmp_path / "demo.db"))
-
-
-def run(db: Path, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["--db", str(db), *args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 def secondments(db: Path) -> int:

@@ -36,6 +36,15 @@ def check_feasible(problem: Problem, found: engine.Assignment) -> None:
     assert all(u <= c for u, c in zip(used, problem.capacity, strict=True))
 
 
+def solve_sparse(problem: Problem) -> engine.Assignment:
+    """:func:`engine.solve` with every component solved on its sparse edges."""
+    before, engine.DENSE_CELLS = engine.DENSE_CELLS, 0
+    try:
+        return engine.solve(problem)
+    finally:
+        engine.DENSE_CELLS = before
+
+
 @given(problems())
 def test_the_plan_is_the_brute_force_optimum_and_keeps_every_capacity(problem: Problem) -> None:
     found = engine.solve(problem)
@@ -52,12 +61,7 @@ def test_the_plan_is_never_worse_than_the_greedy_one(problem: Problem) -> None:
 
 @given(problems())
 def test_the_sparse_solver_agrees_with_the_dense_one(problem: Problem) -> None:
-    dense = engine.solve(problem)
-    before, engine.DENSE_CELLS = engine.DENSE_CELLS, 0
-    try:
-        sparse = engine.solve(problem)
-    finally:
-        engine.DENSE_CELLS = before
+    dense, sparse = engine.solve(problem), solve_sparse(problem)
     check_feasible(problem, sparse)
     assert (sparse.count, sparse.total) == (dense.count, dense.total)
 
@@ -157,11 +161,7 @@ def test_with_groups_the_plan_is_never_worse_than_greedy_and_both_solvers_agree(
     found, greedy = engine.solve(problem), engine.greedy(problem)
     check_groups(problem, greedy)
     assert (found.count, found.total) >= (greedy.count, greedy.total)
-    before, engine.DENSE_CELLS = engine.DENSE_CELLS, 0
-    try:
-        sparse = engine.solve(problem)
-    finally:
-        engine.DENSE_CELLS = before
+    sparse = solve_sparse(problem)
     check_groups(problem, sparse)
     assert (sparse.count, sparse.total) == (found.count, found.total)
 

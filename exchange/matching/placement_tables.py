@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..i18n import Phrase
 from ..report import Column, Report, Table
-from .tables import contributions_table, criteria_table, number, summary_table
+from .tables import answer_report, criteria_table, number, summary_table
 
 if TYPE_CHECKING:
     from .placements import PlacementMatch
@@ -118,27 +118,10 @@ def placement_why_report(why: PlacementWhy, plan: PlacementPlan) -> Report:
         host, subject = plan.openings.get(need_id, (str(need_id), ""))
         return f"{host} {subject}".strip()
 
-    shifts = Table(
-        name="shifts",
-        title="what forcing the pair would change",
-        columns=[
-            Column(key="teacher", label="teacher"),
-            Column(key="planned", label="need in the plan"),
-            Column(key="forced", label="need if forced"),
-        ],
-        rows=[[teacher(s.teacher_id), need(s.planned), need(s.forced)] for s in why.shifts],
-    )
-    answer = Table(
-        name="answer",
-        columns=[
-            Column(key="teacher", label="teacher"),
-            Column(key="need", label="need"),
-            Column(key="chosen", label="chosen"),
-            Column(key="reason", label="reason"),
-        ],
-        rows=[[teacher(why.teacher_id), need(why.need_id), why.chosen, why.reason]],
-    )
-    return Report(
-        title="why this placement",
-        tables=[answer, contributions_table(why.contributions), shifts],
+    return answer_report(
+        "why this placement",
+        ("teacher", "need", "need in the plan", "need if forced"),
+        [teacher(why.teacher_id), need(why.need_id), why.chosen, why.reason],
+        why.contributions,
+        [[teacher(s.teacher_id), need(s.planned), need(s.forced)] for s in why.shifts],
     )

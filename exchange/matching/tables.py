@@ -133,25 +133,49 @@ def why_report(why: Why, names: dict[int, tuple[str, str]]) -> Report:
     def name(teacher: int | None) -> str:
         return "" if teacher is None else names.get(teacher, (str(teacher), ""))[0]
 
-    contributions = contributions_table(why.contributions)
-    moves = Table(
-        name="moves",
-        title="what forcing the pair would change",
-        columns=[
-            Column(key="mentee", label="mentee"),
-            Column(key="planned", label="mentor in the plan"),
-            Column(key="forced", label="mentor if forced"),
-        ],
-        rows=[[name(m.mentee_id), name(m.planned), name(m.forced)] for m in why.moves],
+    return answer_report(
+        "why this pair",
+        ("mentee", "mentor", "mentor in the plan", "mentor if forced"),
+        [name(why.mentee_id), name(why.mentor_id), why.chosen, why.reason],
+        why.contributions,
+        [[name(m.mentee_id), name(m.planned), name(m.forced)] for m in why.moves],
     )
-    answer = Table(
-        name="answer",
-        columns=[
-            Column(key="mentee", label="mentee"),
-            Column(key="mentor", label="mentor"),
-            Column(key="chosen", label="chosen"),
-            Column(key="reason", label="reason"),
+
+
+def answer_report(
+    title: str,
+    labels: tuple[str, str, str, str],
+    answer: list[Any],
+    contributions: Iterable[Contribution],
+    moves: list[list[Any]],
+) -> Report:
+    """An answer about one pair: ``labels`` name its two sides and where the first one's
+    partner is in the plan and once the pair is forced; ``answer`` is the row (the two
+    sides, chosen, the reason) and ``moves`` the rows of whose partner would change."""
+    first, second, planned, forced = labels
+    return Report(
+        title=title,
+        tables=[
+            Table(
+                name="answer",
+                columns=[
+                    Column(key=first, label=first),
+                    Column(key=second, label=second),
+                    Column(key="chosen", label="chosen"),
+                    Column(key="reason", label="reason"),
+                ],
+                rows=[answer],
+            ),
+            contributions_table(contributions),
+            Table(
+                name="moves",
+                title="what forcing the pair would change",
+                columns=[
+                    Column(key=first, label=first),
+                    Column(key="planned", label=planned),
+                    Column(key="forced", label=forced),
+                ],
+                rows=moves,
+            ),
         ],
-        rows=[[name(why.mentee_id), name(why.mentor_id), why.chosen, why.reason]],
     )
-    return Report(title="why this pair", tables=[answer, contributions, moves])
