@@ -12,6 +12,7 @@ hard constraint that rules it out (:meth:`PlacementMatch.refusal`).
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -199,7 +200,8 @@ class PlacementMatch:
 
     def points(self, values: Sequence[float]) -> int:
         """A pair's total in whole thousandths of a point."""
-        return round(SCALE * sum(v * w for v, w in zip(values, self.weights, strict=True)))
+        total: float = sum(map(operator.mul, values, self.weights))
+        return round(SCALE * total)
 
     def refusal(self, applicant: Profile, need: Opening) -> Message | None:
         """The hard constraint the pair breaks, or ``None``."""
@@ -207,7 +209,7 @@ class PlacementMatch:
             self.criteria, self.settings, self.values(applicant, need)
         )
 
-    def _placing(self, applicant: Profile, need: Opening) -> Message | None:
+    def _placing(self, applicant: Profile, need: Opening, *, within: bool = True) -> Message | None:
         if (applicant.id, need.id) in self.forbidden:
             return message("the criteria forbid this pair")
         if applicant.school.id == need.school.id:
@@ -215,7 +217,7 @@ class PlacementMatch:
         return (
             self._application_refusal(applicant, need)
             or self._busy(applicant, need)
-            or self._elsewhere(applicant, need)
+            or (self._elsewhere(applicant, need) if within else None)
             or self._full(applicant, need)
         )
 
@@ -279,13 +281,14 @@ class PlacementMatch:
     def _edges(self, applicant: Profile, candidates: Sequence[int]) -> dict[int, int]:
         """The applicant's admissible pairs among the needs with places left in its region
         (as ``within`` asks)."""
+        hard = self.settings.must or self.settings.must_not
         found = {}
         for j in candidates:
             need = self.needs[j]
-            if self._placing(applicant, need) is not None:
+            if self._placing(applicant, need, within=False) is not None:  # grouped by within
                 continue
             values = self.values(applicant, need)
-            if criteria_refusal(self.criteria, self.settings, values) is None:
+            if not hard or criteria_refusal(self.criteria, self.settings, values) is None:
                 found[j] = self.points(values)
         return found
 
