@@ -251,7 +251,7 @@ def programme() -> list[Stored]:
     """A small 惠阳→贞丰 programme used by the example tests, in insertion order.
 
     Ids in a fresh store: schools 1–3, teachers 1–3, activities 1–3, expenses 1–2,
-    one of everything else.
+    one of everything else (a need and an application last).
     """
     day = dt.date
     return [
@@ -370,4 +370,13 @@ def programme() -> list[Stored]:
             category=ExpenseCategory.TEACHING_RESEARCH,
             activity_id=1,
         ),
+        Need(
+            host_school_id=2,
+            subject="心理健康",
+            places=1,
+            starts_on=day(2026, 9, 1),
+            ends_on=day(2027, 1, 15),
+            ref="N-ZF5-PSY",
+        ),
+        Application(teacher_id=1, year=2026, subject="数学", notes="只能秋季学期外派"),
     ]
