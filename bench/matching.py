@@ -152,13 +152,19 @@ def gaps(count: int) -> None:
             provinces.inputs(generated), provinces.PROGRAMME, chosen, criteria, starts_on=DAY
         )
         found.append((plan.score, plan.greedy))
+    print_gaps(found, "1,000 mentees × 200 mentors", "pairs gained")
+
+
+def print_gaps(found: list[tuple[Any, Any]], what: str, gained: str) -> None:
+    """The average, least and most gap between the optimal and the greedy scores."""
+    count = len(found)
     score = [(s.total - g.total) / s.total for s, g in found]
-    pairs = [s.pairs - g.pairs for s, g in found]
-    heading(f"optimal against greedy on {count} provinces of 1,000 mentees × 200 mentors")
+    more = [s.pairs - g.pairs for s, g in found]
+    heading(f"optimal against greedy on {count} provinces of {what}")
     print(
         f"total score gap: average {100 * sum(score) / count:.2f}%, "
         f"least {100 * min(score):.2f}%, most {100 * max(score):.2f}%; "
-        f"pairs gained: average {sum(pairs) / count:.1f}, most {max(pairs)}"
+        f"{gained}: average {sum(more) / count:.1f}, most {max(more)}"
     )
 
 
@@ -252,14 +258,7 @@ def placement_gaps(count: int) -> None:
         read, chosen, criteria = placement_request(1000, seed=seed)
         plan = placing.plan(read, YEAR, None, chosen, criteria)
         found.append((plan.score, plan.greedy))
-    score = [(s.total - g.total) / s.total for s, g in found]
-    placed = [s.pairs - g.pairs for s, g in found]
-    heading(f"optimal against greedy on {count} provinces of 1,000 applicants × 200 needs")
-    print(
-        f"total score gap: average {100 * sum(score) / count:.2f}%, "
-        f"least {100 * min(score):.2f}%, most {100 * max(score):.2f}%; "
-        f"placed gained: average {sum(placed) / count:.1f}, most {max(placed)}"
-    )
+    print_gaps(found, "1,000 applicants × 200 needs", "placed gained")
 
 
 CHILDREN = {
