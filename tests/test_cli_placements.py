@@ -114,3 +114,16 @@ def test_bad_input_is_one_line_and_changes_nothing(
     assert (found, out) == (code, "")
     assert says in err
     assert secondments(demo_db) == before
+
+
+def test_a_secondment_added_by_hand_may_fill_a_need_within_its_places(demo_db: Path) -> None:
+    add = ["secondment", "add", "--kind", "支教", "--from", "2026-09-01", "--to", "2027-01-15"]
+    need = ["--need", "demo:n-zf-wuzhong-math"]
+    code, _, err = run(demo_db, *add, "demo:t-hy-chen", "demo:zf-wuzhong", *need)
+    assert code == 0, err
+    code, out, err = run(demo_db, *add, "demo:t-hy-lin", "demo:zf-wuzhong", *need)
+    assert (code, out) == (1, "") and err.strip() == "Error: need 2 has 1 places, all taken"
+    code, out, _ = run(demo_db, *PLAN, "--json")
+    tables = {t["name"]: t["rows"] for t in json.loads(out)["tables"]}
+    offered = [r for r in (*tables["placements"], *tables["unplaced"]) if "数学" in str(r)]
+    assert code == 0 and offered == []  # the need is filled: neither placed nor left empty
