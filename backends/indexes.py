@@ -63,6 +63,39 @@ M009_ALLOCATION_HOLDER_INDEX = (
 )
 """Migration m009: allocations held by an organisation, found by it."""
 
+M010_PLACEMENT_TABLES = ("placement_needs", "applications")
+"""Migration m010: the record tables of placements (host schools' needs, teachers'
+applications); their ``CREATE TABLE`` is each dialect's own."""
+
+M010_PLACEMENT_INDEXES = (
+    *(
+        f'CREATE UNIQUE INDEX "idx_{table}_ref" ON "{table}" ("ref")'
+        for table in M010_PLACEMENT_TABLES
+    ),
+    *(
+        f'CREATE INDEX "idx_{table}_{column}" ON "{table}" ("{column}")'
+        for table, column in (
+            ("placement_needs", "host_school_id"),
+            ("placement_needs", "starts_on"),
+            ("applications", "teacher_id"),
+            ("applications", "year"),
+        )
+    ),
+    *(
+        f'CREATE INDEX "idx_{table}_archived_id" ON "{table}" ("archived", "id")'
+        for table in M010_PLACEMENT_TABLES
+    ),
+)
+"""Migration m010: unique refs, every link, the day and year a plan selects by, and the
+``(archived, id)`` order lists read."""
+
+M010_ALTERATIONS = (
+    'ALTER TABLE "schools" ADD COLUMN "keep_at_home" {integer}',
+    'ALTER TABLE "secondments" ADD COLUMN "need_id" {integer} REFERENCES "placement_needs" ("id")',
+    'CREATE INDEX "idx_secondments_need_id" ON "secondments" ("need_id")',
+)
+"""Migration m010: the teachers a school keeps at home, and the need a secondment fills
+(``{integer}`` is each dialect's integer type)."""
 M011_PERSONAL_KEYS_INDEX = (
     'CREATE INDEX "idx_personal_keys_person_id" ON "personal_keys" ("person_id")'
 )

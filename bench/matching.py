@@ -21,7 +21,16 @@ between the optimal and the greedy total over ``--provinces`` smaller generated
 provinces (1,000 mentees, 200 mentors each). Target: ``plan`` under 10 s and
 500 MB at 10,000 × 2,000.
 
-    python bench/matching.py [--mentees N [N ...]] [--repeat 3] [--provinces 20]
+Placements (``exchange.testing.placing``): N applicants and N/5 needs of 1–5 places
+in the spring or autumn term, at schools of 20 prefectures × 3 counties, about half
+of which keep from half to all but one of their teachers at home (so the sending
+schools' limits bind), candidates in the same prefecture, the six built-in
+placement criteria. Two sides, as above: ``placements`` (``placing.plan`` on the
+records in memory: everything a plan holds, every explanation included) and
+``placements-greedy`` (the same candidates and scores, one applicant at a time).
+
+    python bench/matching.py [--mentees N [N ...]] [--applicants N [N ...]]
+                             [--repeat 3] [--provinces 20] [--only mentors|placements]
 """
 
 from __future__ import annotations
@@ -143,31 +152,146 @@ def gaps(count: int) -> None:
             provinces.inputs(generated), provinces.PROGRAMME, chosen, criteria, starts_on=DAY
         )
         found.append((plan.score, plan.greedy))
+    print_gaps(found, "1,000 mentees × 200 mentors", "pairs gained")
+
+
+def print_gaps(found: list[tuple[Any, Any]], what: str, gained: str) -> None:
+    """The average, least and most gap between the optimal and the greedy scores."""
+    count = len(found)
     score = [(s.total - g.total) / s.total for s, g in found]
-    pairs = [s.pairs - g.pairs for s, g in found]
-    heading(f"optimal against greedy on {count} provinces of 1,000 mentees × 200 mentors")
+    more = [s.pairs - g.pairs for s, g in found]
+    heading(f"optimal against greedy on {count} provinces of {what}")
     print(
         f"total score gap: average {100 * sum(score) / count:.2f}%, "
         f"least {100 * min(score):.2f}%, most {100 * max(score):.2f}%; "
-        f"pairs gained: average {sum(pairs) / count:.1f}, most {max(pairs)}"
+        f"{gained}: average {sum(more) / count:.1f}, most {max(more)}"
     )
+
+
+# -- placements -----------------------------------------------------------------------
+
+
+def placement_request(applicants: int, seed: int = 11) -> tuple[Any, Any, Any]:
+    """The generated province's placement records (in memory), settings and criteria."""
+    from exchange.matching import placing
+    from exchange.matching.settings import settings
+    from exchange.plugins import default_plugins
+    from exchange.testing import placing as generate
+
+    generated = generate.province(
+        seed, applicants=applicants, needs=applicants // 5, prefectures=PREFECTURES
+    )
+    chosen = settings({"within": "prefecture"})
+    criteria = placing.placement_criteria(default_plugins().placement_criteria, chosen)
+    return generate.inputs(generated), chosen, criteria
+
+
+def run_placements(applicants: int, repeat: int) -> None:
+    """The plan side: ``placing.plan`` on the records in memory."""
+    from exchange.matching import engine, placing
+    from exchange.testing.placing import YEAR
+
+    read, chosen, criteria = placement_request(applicants)
+    section, plan = best_of(repeat, lambda: placing.plan(read, YEAR, None, chosen, criteria))
+    began = time.perf_counter()
+    engine.solve(plan.solved.problem)
+    problem = plan.solved.problem
+    emit(
+        section,
+        solve=time.perf_counter() - began,
+        pairs=plan.score.pairs,
+        total=plan.score.total,
+        greedy_pairs=plan.greedy.pairs,
+        greedy_total=plan.greedy.total,
+        unplaced=len(plan.unplaced),
+        candidates=sum(len(edges) for edges in problem.edges),
+        places=sum(problem.capacity),
+        senders=len(problem.group_capacity),
+    )
+
+
+def run_placements_greedy(applicants: int, repeat: int) -> None:
+    """The baseline: the same candidates and scores, placed one applicant at a time."""
+    from exchange.matching import engine
+    from exchange.matching.placements import PlacementMatch
+    from exchange.testing.placing import YEAR
+
+    read, chosen, criteria = placement_request(applicants)
+
+    def greedy() -> engine.Assignment:
+        return engine.greedy(PlacementMatch(read, YEAR, None, chosen, criteria).problem())
+
+    section, found = best_of(repeat, greedy)
+    emit(section, pairs=found.count, total=found.total / 1000)
+
+
+def compare_placements(applicants: int, repeat: int) -> dict[str, object]:
+    """Run the two placement sides at one size, print their figures; the summary row."""
+    heading(f"placements: {applicants:,} applicants × {applicants // 5:,} needs")
+    sides = run_sides(
+        __file__, ("placements", "placements-greedy"), "--applicants", applicants,
+        "--repeat", repeat,
+    )  # fmt: skip
+    plan, greedy = sides
+    f = plan.extra
+    print(
+        f"candidate pairs {f['candidates']:,}; places {f['places']:,}; sending schools with a "
+        f"home minimum {f['senders']:,}; engine solve alone {f['solve']:.2f} s"
+    )
+    print(
+        f"optimal: {f['pairs']:,} placed, total {f['total']:,.1f}; greedy: "
+        f"{f['greedy_pairs']:,} placed, total {f['greedy_total']:,.1f}; "
+        f"{f['unplaced']:,} applicants and needs left out with a reason"
+    )
+    assert greedy.extra["total"] == f["greedy_total"], "the greedy sides disagree"
+    print(f"placements ÷ greedy {ratio(plan, greedy).label()}")
+    return summary_row(applicants, {"": ratio(plan, greedy)}, sides, unit="applicants")
+
+
+def placement_gaps(count: int) -> None:
+    """The average optimal-vs-greedy gap over ``count`` generated placement provinces."""
+    from exchange.matching import placing
+    from exchange.testing.placing import YEAR
+
+    found = []
+    for seed in range(count):
+        read, chosen, criteria = placement_request(1000, seed=seed)
+        plan = placing.plan(read, YEAR, None, chosen, criteria)
+        found.append((plan.score, plan.greedy))
+    print_gaps(found, "1,000 applicants × 200 needs", "placed gained")
+
+
+CHILDREN = {
+    "plan": run_plan,
+    "tracker": run_tracker,
+    "greedy": run_greedy,
+    "placements": run_placements,
+    "placements-greedy": run_placements_greedy,
+}
 
 
 def main() -> None:
     """Run the sides in child processes at each size, then the gaps."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_sizes(parser, (10_000,), flag="--mentees")
+    add_sizes(parser, (2_500, 10_000), flag="--applicants")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--provinces", type=int, default=20)
-    parser.add_argument("--child", choices=["plan", "tracker", "greedy"], help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=["mentors", "placements"])
+    parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run = {"plan": run_plan, "tracker": run_tracker, "greedy": run_greedy}[args.child]
-        run(args.mentees[0], args.repeat)
+        size = args.applicants if args.child.startswith("placements") else args.mentees
+        CHILDREN[args.child](size[0], args.repeat)
         return
-    rows = [compare(mentees, args.repeat) for mentees in args.mentees]
-    gaps(args.provinces)
-    print_table(rows)
+    if args.only != "placements":
+        rows = [compare(mentees, args.repeat) for mentees in args.mentees]
+        gaps(args.provinces)
+        print_table(rows)
+    if args.only != "mentors":
+        rows = [compare_placements(n, args.repeat) for n in args.applicants]
+        placement_gaps(args.provinces)
+        print_table(rows)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from .state import State, pass_state
 if TYPE_CHECKING:
     from exchange import Tracker
     from exchange.demo import DemoSummary
+    from exchange.report import Report
     from exchange.urls import Location
 
 
@@ -101,24 +102,25 @@ def _print_reports(state: State, tracker: Tracker, summary: DemoSummary) -> None
         lead = f"{say('records')}: " if at == 0 else "  "
         click.echo(lead + " · ".join(stored[at : at + 6]))
     for name, filters in DEMO_REPORTS:
-        report = tracker.report(name, **filters)
-        title = say(report.title)
-        click.echo()
-        click.echo(f"== {title} " + "=" * max(0, 60 - len(title)))
-        emit(state, report, "table")
+        _print_report(state, tracker.report(name, **filters))
     _print_plan(state, tracker)
+
+
+def _print_report(state: State, report: Report) -> None:
+    """A heading with the report's title, then the report as a table."""
+    from exchange.i18n import translator
+
+    title = translator(state.lang())(report.title)
+    click.echo()
+    click.echo(f"== {title} " + "=" * max(0, 60 - len(title)))
+    emit(state, report, "table")
 
 
 def _print_plan(state: State, tracker: Tracker) -> None:
     """The matching step: a plan for the 惠贞 pairs, and how to store it."""
     from exchange.demo import DEMO_MATCH, demo_plan
-    from exchange.i18n import translator
 
-    plan = demo_plan(tracker).report()
-    title = translator(state.lang())(plan.title)
-    click.echo()
-    click.echo(f"== {title} " + "=" * max(0, 60 - len(title)))
-    emit(state, plan, "table")
+    _print_report(state, demo_plan(tracker).report())
     regions = DEMO_MATCH["criteria"]
     click.echo(
         _(
@@ -127,5 +129,20 @@ def _print_plan(state: State, tracker: Tracker) -> None:
             programme=DEMO_MATCH["programme"],
             mentors=regions["mentors"]["region"],
             mentees=regions["mentees"]["region"],
+        )
+    )
+    _print_placements(state, tracker)
+
+
+def _print_placements(state: State, tracker: Tracker) -> None:
+    """The placement step: 2026's applicants for 贞丰's and 怀化's needs."""
+    from exchange.demo import DEMO_PLACEMENTS, demo_placements
+
+    _print_report(state, demo_placements(tracker).report())
+    click.echo(
+        _(
+            "store it: exchange match placements --year {year} --must {must} --apply",
+            year=DEMO_PLACEMENTS["year"],
+            must=" --must ".join(DEMO_PLACEMENTS["criteria"]["must"]),
         )
     )

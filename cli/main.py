@@ -45,7 +45,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "cli.mentoring",
         "Mentor pairs (师徒结对), their meetings and goals, and the 百千万 cascade.",
     ),
-    "match": ("cli.matching", "Propose mentor pairs with the reasons; review, then apply them."),
+    "match": (
+        "cli.matching",
+        "Propose mentor pairs or placements with the reasons; review, then apply them.",
+    ),
     "activity": ("cli.activities", "Activities (示范课, 讲座, 培训, 研学 …) and their figures."),
     "rubric": ("cli.rubrics", "Rubrics: weighted criterion trees with grade bands, versioned."),
     "assess": (

@@ -30,6 +30,7 @@ def secondment() -> None:
 @click.option("--post", default="", help="Post held at the host, for 挂职 (e.g. 副校长).")
 @click.option("--programme", default="", help="The programme it belongs to, by name.")
 @click.option("--ref", help="A unique code for the secondment.")
+@click.option("--need", help="The host school's need it fills, by id or ref.")
 @pass_state
 def add(
     state: State,
@@ -43,6 +44,7 @@ def add(
     programme: str,
     post: str,
     ref: str | None,
+    need: str | None,
 ) -> None:
     """Propose a secondment of TEACHER to the HOST school (both by id or ref).
 
@@ -63,6 +65,7 @@ def add(
         programme=programme,
         post=post,
         ref=ref,
+        need=need,
     )
     done(record, "proposed")
 

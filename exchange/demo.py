@@ -26,9 +26,11 @@ from .i18n import message
 from .models import (
     Activity,
     Allocation,
+    Application,
     Criterion,
     Expense,
     Mentorship,
+    Need,
     Pairing,
     Partnership,
     Record,
@@ -39,7 +41,7 @@ from .models import (
 from .query import Measure, count, one_of, total
 
 if TYPE_CHECKING:
-    from .matching.plan import MentorPlan
+    from .matching.plan import MentorPlan, PlacementPlan
     from .tracker import Key, Tracker
 
 DATA_FILE = "demo.json"
@@ -340,6 +342,18 @@ def _store_secondments(tracker: Tracker, specs: Sequence[_Spec]) -> None:
             record = getattr(tracker, move)(record)
 
 
+def _placement_needs(tracker: Tracker, specs: Sequence[_Spec]) -> None:
+    for spec in specs:
+        fields = _linked(tracker, spec, "host_school", School, "host_school_id")
+        tracker.add(Need(**_fields(Need, "placement need", fields)))
+
+
+def _applications(tracker: Tracker, specs: Sequence[_Spec]) -> None:
+    for spec in specs:
+        fields = _linked(tracker, spec, "teacher", Teacher, "teacher_id")
+        tracker.add(Application(**_fields(Application, "application", fields)))
+
+
 def _goals(tracker: Tracker, specs: Sequence[_Spec]) -> None:
     for spec in specs:
         tracker.set_goal(**_fields(tracker.set_goal, "goal", spec))
@@ -372,6 +386,8 @@ _STEPS: tuple[tuple[str, _Step], ...] = (
     ("pairings", _operation("pair_schools", "pairing")),
     ("teachers", _teachers),
     ("secondments", _store_secondments),
+    ("placement_needs", _placement_needs),
+    ("applications", _applications),
     ("programmes", _operation("define_programme", "programme")),
     ("mentorships", _operation("pair_mentor", "mentorship")),
     ("goals", _goals),
@@ -401,3 +417,13 @@ DEMO_MATCH: dict[str, Any] = {
 def demo_plan(tracker: Tracker) -> MentorPlan:
     """The plan of :data:`DEMO_MATCH`, computed on the demo store (nothing is stored)."""
     return tracker.match_mentors(**DEMO_MATCH)
+
+
+DEMO_PLACEMENTS: dict[str, Any] = {"year": 2026, "criteria": {"must": ["subject"]}}
+"""The demo's placement step: 惠阳's and 长沙's applicants for the needs 贞丰's and
+怀化's schools stated for 2026, each placed only where it teaches the subject asked."""
+
+
+def demo_placements(tracker: Tracker) -> PlacementPlan:
+    """The plan of :data:`DEMO_PLACEMENTS` on the demo store (nothing is stored)."""
+    return tracker.match_placements(**DEMO_PLACEMENTS)

@@ -16,7 +16,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from .changelog import Change
-    from .matching.criteria import MatchCriterion
+    from .matching.criteria import MatchCriterion, PlacementCriterion
     from .models import Record
     from .registry import BackendSpec, FormatSpec, ImporterSpec, Registry, ReportSpec
     from .tariffs import TariffSpec
@@ -91,6 +91,18 @@ def register_match_criteria(registry: Registry[MatchCriterion]) -> None:
         and returns a value from 0 to 1.
 
     Called the first time a plan is computed (``Tracker.match_mentors``).
+    """
+
+
+@hookspec
+def register_placement_criteria(registry: Registry[PlacementCriterion]) -> None:
+    """Add criteria that placement plans weigh (subject fit, schools already paired …).
+
+    :param registry: call ``registry.add(PlacementCriterion(name=..., score=..., weight=...))``;
+        ``score(need, applicant)`` receives an :class:`exchange.matching.criteria.Opening`
+        and a :class:`exchange.matching.criteria.Profile` and returns a value from 0 to 1.
+
+    Called the first time a placement plan is computed (``Tracker.match_placements``).
     """
 
 

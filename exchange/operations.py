@@ -28,6 +28,7 @@ from .models import (
     Expense,
     Extension,
     GradeBand,
+    Need,
     Pairing,
     Participation,
     Partnership,
@@ -143,9 +144,11 @@ class Operations(Store):
         programme: str = "",
         post: str = "",
         ref: str | None = None,
+        need: Key | None = None,
     ) -> Secondment:
         """Propose a secondment of ``teacher`` to ``host_school`` (支教, 跟岗, 挂职 or 送教),
-        counted under ``partnership``, or the partnership of ``pairing``."""
+        counted under ``partnership``, or the partnership of ``pairing``; ``need`` is the
+        host school's :class:`~exchange.models.Need` it fills, if any."""
         return self.add(
             build(
                 Secondment,
@@ -159,6 +162,7 @@ class Operations(Store):
                 programme=programme,
                 post=post,
                 ref=ref,
+                need_id=self._id(Need, need),
             )
         )
 

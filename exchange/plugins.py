@@ -29,7 +29,7 @@ from .registry import BackendSpec, FormatSpec, ImporterSpec, Registry, ReportSpe
 
 if TYPE_CHECKING:
     from .changelog import Change
-    from .matching.criteria import MatchCriterion
+    from .matching.criteria import MatchCriterion, PlacementCriterion
     from .models import Record
     from .tariffs import TariffSpec
     from .tracker import Tracker
@@ -229,6 +229,11 @@ class Plugins:
     def match_criteria(self) -> Registry[MatchCriterion]:
         """Matching criteria by name."""
         return self._registry("register_match_criteria", "matching criterion")
+
+    @functools.cached_property
+    def placement_criteria(self) -> Registry[PlacementCriterion]:
+        """Placement criteria by name."""
+        return self._registry("register_placement_criteria", "placement criterion")
 
     def register_commands(self, cli: Any) -> None:
         """Let plugins add commands to the root click group; a name already taken is an error."""

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from . import cascade, lifecycle, scoring
+from . import cascade, lifecycle, needs, scoring
 from .backend import STORED_TYPES, Backend
 from .codec import columns, per_type
 from .enums import MentorshipStatus, Target
@@ -24,10 +24,12 @@ from .i18n import Message, message, noun
 from .models import (
     Activity,
     Allocation,
+    Application,
     Assessment,
     Expense,
     Meeting,
     Mentorship,
+    Need,
     Pairing,
     Participation,
     Programme,
@@ -67,6 +69,8 @@ class Lookup:
         self.claims: dict[int, list[Secondment]] = {}
         """Approved or active secondments of this bulk load not yet stored, per teacher."""
         self._programmes: dict[str, bool] = {}
+        self.needs: dict[int, int] = {}
+        """Secondments of this bulk load not yet stored that fill each need."""
 
     def get(self, cls: type[Stored], id: int) -> Any:
         """The record, or ``None``."""
@@ -160,6 +164,7 @@ def _secondment(record: Secondment, lookup: Lookup, backend: Backend) -> None:
     if lifecycle.holds_place(record):
         _no_overlap(record, lookup, backend)
     attributed(record, lookup)
+    needs.fills_need(record, lookup, backend)
     teacher = lookup.need(Teacher, record.teacher_id, by=record, field="teacher_id")
     if teacher.school_id == record.host_school_id:
         host = lookup.get(School, record.host_school_id)
@@ -172,7 +177,9 @@ def _secondment(record: Secondment, lookup: Lookup, backend: Backend) -> None:
         )
 
 
-def _defined_programme(record: Secondment | Activity | Expense, lookup: Lookup) -> None:
+def _defined_programme(
+    record: Secondment | Activity | Expense | Need | Application, lookup: Lookup
+) -> None:
     """A programme a record names is defined (a typo is not a new programme)."""
     if record.programme and not lookup.programme_named(record.programme):
         raise NotFound(
@@ -578,6 +585,22 @@ def _pairing(record: Pairing, lookup: Lookup, backend: Backend) -> None:
             )
 
 
+def _placement_need(record: Need, lookup: Lookup, backend: Backend) -> None:
+    _defined_programme(record, lookup)
+
+
+def _application(record: Application, lookup: Lookup, backend: Backend) -> None:
+    """Its programme is defined, and a teacher applies once per year and programme."""
+    _defined_programme(record, lookup)
+    programme = f" to {record.programme}" if record.programme else ""
+    _unique(
+        record,
+        backend,
+        ("teacher_id", "year", "programme"),
+        f"an application of teacher {record.teacher_id}{programme} for {record.year} is",
+    )
+
+
 def _rubric(record: Rubric, lookup: Lookup, backend: Backend) -> None:
     scoring.check_bands(record)
 
@@ -594,10 +617,12 @@ _RULES: dict[type[Stored], Callable[[Any, Lookup, Backend], None]] = {
     Secondment: _secondment,
     Assessment: _assessment,
     Expense: _expense,
+    Need: _placement_need,
+    Application: _application,
 }
 
 READS_OWN_TYPE = frozenset(
-    {Assessment, Expense, Mentorship, Programme, Participation, Allocation, Pairing}
+    {Assessment, Expense, Mentorship, Programme, Participation, Allocation, Pairing, Application}
 )
 """Types whose rules read other records of the same type, so a bulk load of them must
 store each row before checking the next."""

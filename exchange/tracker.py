@@ -30,9 +30,9 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from .audit import RecordCheck
-    from .matching.plan import MentorPlan
+    from .matching.plan import MentorPlan, PlacementPlan
     from .matching.settings import MatchSettings
-    from .models import Mentorship
+    from .models import Mentorship, Secondment
     from .purging import Purged
 
 R = TypeVar("R", bound=Record)
@@ -351,6 +351,32 @@ class Tracker(Operations, Mentoring):
         from .matching import planner
 
         return planner.apply_mentor_plan(self, plan)
+
+    def match_placements(
+        self,
+        year: int,
+        *,
+        programme: str | None = None,
+        criteria: MatchSettings | Mapping[str, Any] | str | None = None,
+    ) -> PlacementPlan:
+        """The optimal plan of secondments for ``year``: teachers who applied to the
+        needs host schools stated (of ``programme``, or of every programme), each need
+        up to its places, each sending school keeping its ``keep_at_home`` teachers at
+        home. ``criteria`` as for :meth:`match_mentors`. Nothing is stored; review the
+        plan, then :meth:`apply_placement_plan`."""
+        from .matching import placing, planner
+
+        return placing.match_placements(
+            self, year, programme=programme, settings=planner.as_settings(criteria)
+        )
+
+    def apply_placement_plan(self, plan: PlacementPlan) -> list[Secondment]:
+        """Store a placement plan's secondments (proposed, each filling its need) in one
+        transaction, through the rules of every write; :class:`~exchange.errors.StaleRecord`
+        if a record it read changed since."""
+        from .matching import placing
+
+        return placing.apply_placement_plan(self, plan)
 
     # -- writes -----------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -162,6 +162,68 @@ def programme_store() -> Iterator[Tracker]:
     """:func:`programme_tracker` shared by a module's tests, which must not change it."""
     with programme_tracker() as tracker:
         yield tracker
+
+
+# -- the demo store, for command-line tests ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file holding the demo programme, built once per module."""
+    from exchange import Tracker
+    from exchange.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    with Tracker.open(f"sqlite:///{path}") as tracker:
+        build_demo(tracker)
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_file: Path, tmp_path: Path) -> Path:
+    """A copy of the demo store each test may change."""
+    import shutil
+
+    return Path(shutil.copy(demo_file, tmp_path / "demo.db"))
+
+
+def run_cli(db: Path, *args: str) -> tuple[int, str, str]:
+    """``exchange --db DB ARGS`` through click's runner: exit code, stdout, stderr."""
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    result = CliRunner().invoke(cli, ["--db", str(db), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def apply_at_once(
+    url: str, work: Callable[[Tracker, Callable[[], object]], int]
+) -> tuple[list[int], list[str]]:
+    """Two coordinators at once, each in a thread with a tracker of its own on ``url``:
+    ``work(tracker, ready)`` computes a plan, calls ``ready()`` (a barrier that lets
+    both go on together) and applies it. The counts stored, and the refusals
+    (:class:`~exchange.errors.StaleRecord` messages)."""
+    import threading
+
+    from exchange import Tracker, errors
+
+    barrier, outcomes = threading.Barrier(2, timeout=60), []
+
+    def coordinator() -> None:
+        with Tracker.open(url) as mine:
+            try:
+                outcomes.append(work(mine, barrier.wait))
+            except errors.StaleRecord as error:
+                outcomes.append(str(error))
+
+    workers = [threading.Thread(target=coordinator) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    stored = [o for o in outcomes if isinstance(o, int)]
+    return stored, [o for o in outcomes if isinstance(o, str)]
 
 
 # -- the example plugin package, installed with pip ---------------------------------

@@ -6,15 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import run_cli as run
 
 from cli.main import cli
 from exchange import Mentorship, Tracker
-from exchange.demo import DEMO_MATCH, build_demo
+from exchange.demo import DEMO_MATCH
 
 PROGRAMME = DEMO_MATCH["programme"]
 REGIONS = [
@@ -24,25 +24,6 @@ REGIONS = [
     DEMO_MATCH["criteria"]["mentees"]["region"],
 ]
 PLAN = ["match", "mentors", "--programme", PROGRAMME, *REGIONS, "--from", "2026-03-01"]
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("match") / "demo.db"
-    with Tracker.open(f"sqlite:///{path}") as tracker:
-        build_demo(tracker)
-    return path
-
-
-@pytest.fixture
-def demo_db(built: Path, tmp_path: Path) -> Path:
-    """A copy of the demo store each test may change."""
-    return Path(shutil.copy(built, tmp_path / "demo.db"))
-
-
-def run(db: Path, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["--db", str(db), *args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 def pairs_count(db: Path) -> int:

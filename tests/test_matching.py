@@ -4,11 +4,13 @@ everyone left out and for any pair, applied through the rules, refused when stal
 from __future__ import annotations
 
 import datetime as dt
-import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
+from conftest import apply_at_once
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -222,25 +224,14 @@ def test_two_coordinators_apply_at_once_and_one_wins(shared_store: str) -> None:
     url = shared_store
     with Tracker.open(url) as setup:
         provinces.store(setup, provinces.province(3, mentors=4, mentees=12))
-    barrier, outcomes = threading.Barrier(2, timeout=60), []
 
-    def coordinator() -> None:
-        with Tracker.open(url) as mine:
-            plan = mine.match_mentors(provinces.PROGRAMME, criteria=provinces.SETTINGS)
-            barrier.wait()
-            try:
-                outcomes.append(len(mine.apply_mentor_plan(plan)))
-            except errors.StaleRecord as error:
-                outcomes.append(str(error))
+    def coordinator(mine: Tracker, ready: Callable[[], object]) -> int:
+        plan = mine.match_mentors(provinces.PROGRAMME, criteria=provinces.SETTINGS)
+        ready()
+        return len(mine.apply_mentor_plan(plan))
 
-    workers = [threading.Thread(target=coordinator) for _ in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
-    stored = [o for o in outcomes if isinstance(o, int)]
-    refused = [o for o in outcomes if isinstance(o, str)]
-    assert len(stored) == 1 and len(refused) == 1, outcomes
+    stored, refused = apply_at_once(url, coordinator)
+    assert len(stored) == 1 and len(refused) == 1, (stored, refused)
     assert "the plan is out of date" in refused[0]
     with Tracker.open(url) as after:
         assert after.count(Mentorship) == 4 + stored[0]  # the earlier pairs and one plan
@@ -251,6 +242,26 @@ def test_same_records_same_plan_and_digest(tracker: Tracker) -> None:
     first, second = plan_of(tracker), plan_of(tracker)
     assert first.pairs == second.pairs and first.digest == second.digest
     assert plan_of(tracker, capacity=1).digest != first.digest
+
+
+def test_the_digest_depends_on_the_records_and_request_not_on_the_day(
+    tracker: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan reviewed before midnight (no --from) is the same plan after it."""
+    from exchange.matching import planner
+
+    class Tomorrow(dt.date):
+        @classmethod
+        def today(cls) -> dt.date:
+            return dt.date(2026, 3, 2)
+
+    before = tracker.match_mentors("惠贞师徒结对", criteria=REGIONS)
+    monkeypatch.setattr(planner.dt, "date", Tomorrow)
+    after = tracker.match_mentors("惠贞师徒结对", criteria=REGIONS)
+    assert after.starts_on == dt.date(2026, 3, 2) and after.digest == before.digest
+    assert plan_of(tracker).digest != before.digest  # a day asked for is part of the request
+    tracker.update(attrs.evolve(tracker.get(Teacher, "tian"), subjects=["数学"]))
+    assert tracker.match_mentors("惠贞师徒结对", criteria=REGIONS).digest != before.digest
 
 
 def test_an_unknown_programme_or_criterion_is_one_clear_error(tracker: Tracker) -> None:

@@ -36,6 +36,15 @@ def check_feasible(problem: Problem, found: engine.Assignment) -> None:
     assert all(u <= c for u, c in zip(used, problem.capacity, strict=True))
 
 
+def solve_sparse(problem: Problem) -> engine.Assignment:
+    """:func:`engine.solve` with every component solved on its sparse edges."""
+    before, engine.DENSE_CELLS = engine.DENSE_CELLS, 0
+    try:
+        return engine.solve(problem)
+    finally:
+        engine.DENSE_CELLS = before
+
+
 @given(problems())
 def test_the_plan_is_the_brute_force_optimum_and_keeps_every_capacity(problem: Problem) -> None:
     found = engine.solve(problem)
@@ -52,12 +61,7 @@ def test_the_plan_is_never_worse_than_the_greedy_one(problem: Problem) -> None:
 
 @given(problems())
 def test_the_sparse_solver_agrees_with_the_dense_one(problem: Problem) -> None:
-    dense = engine.solve(problem)
-    before, engine.DENSE_CELLS = engine.DENSE_CELLS, 0
-    try:
-        sparse = engine.solve(problem)
-    finally:
-        engine.DENSE_CELLS = before
+    dense, sparse = engine.solve(problem), solve_sparse(problem)
     check_feasible(problem, sparse)
     assert (sparse.count, sparse.total) == (dense.count, dense.total)
 
@@ -117,3 +121,55 @@ def test_many_components_of_many_sizes(seed: int) -> None:
     found = engine.solve(problem)
     check_feasible(problem, found)
     assert (found.count, found.total) == best
+
+
+# -- groups of seekers that can send only so many (a school keeping staff at home) ------
+
+
+@st.composite
+def grouped_problems(draw: st.DrawFn, most: int = 7) -> Problem:
+    """:func:`problems` whose seekers fall into up to three groups, each sending 0–3."""
+    base = draw(problems(most))
+    groups = draw(st.integers(1, 3))
+    group = tuple(draw(st.integers(-1, groups - 1)) for _ in base.edges)
+    sendable = tuple(draw(st.integers(0, 3)) for _ in range(groups))
+    return Problem(capacity=base.capacity, edges=base.edges, group=group, group_capacity=sendable)
+
+
+def check_groups(problem: Problem, found: engine.Assignment) -> None:
+    check_feasible(problem, found)
+    sent = [0] * len(problem.group_capacity)
+    for seeker in found.chosen:
+        if problem.group_of(seeker) >= 0:
+            sent[problem.group_of(seeker)] += 1
+    assert all(s <= c for s, c in zip(sent, problem.group_capacity, strict=True))
+
+
+@given(grouped_problems())
+def test_with_groups_the_plan_is_the_brute_force_optimum_and_keeps_each_group(
+    problem: Problem,
+) -> None:
+    found = engine.solve(problem)
+    check_groups(problem, found)
+    assert (found.count, found.total) == brute_force(problem)
+
+
+@given(grouped_problems())
+def test_with_groups_the_plan_is_never_worse_than_greedy_and_both_solvers_agree(
+    problem: Problem,
+) -> None:
+    found, greedy = engine.solve(problem), engine.greedy(problem)
+    check_groups(problem, greedy)
+    assert (found.count, found.total) >= (greedy.count, greedy.total)
+    sparse = solve_sparse(problem)
+    check_groups(problem, sparse)
+    assert (sparse.count, sparse.total) == (found.count, found.total)
+
+
+def test_a_group_joins_its_seekers_across_providers() -> None:
+    # two seekers of one school, each the only candidate of a need; the school may send one
+    problem = Problem(capacity=(1, 1), edges=({0: 5}, {1: 7}), group=(0, 0), group_capacity=(1,))
+    assert engine.solve(problem).chosen == {1: 1}
+    assert engine.greedy(problem).chosen == {0: 0}
+    rest = engine.without(problem, 1, 1)
+    assert rest.group_capacity == (0,) and engine.solve(rest).chosen == {}

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from exchange import School, Teacher, Tracker, hookimpl
+from exchange import Application, Need, School, Teacher, Tracker, hookimpl
 from exchange.errors import PluginError
-from exchange.matching.criteria import MatchCriterion, Profile
+from exchange.matching.criteria import MatchCriterion, Opening, PlacementCriterion, Profile
 from exchange.plugins import Plugins, get_plugin_manager
 from exchange.registry import Registry
 
@@ -91,3 +91,43 @@ def test_a_criterion_out_of_range_is_named() -> None:
     tracker = tracker_with(BrokenPlugin())
     with pytest.raises(PluginError, match=r"matching criterion 'enthusiasm' gave 2\.0"):
         tracker.match_mentors("长怀结对帮扶")
+
+
+# -- placement criteria (register_placement_criteria) --------------------------------
+
+
+def bilingual(need: Opening, applicant: Profile) -> float:
+    """1 when a bilingual school's need meets a teacher who speaks a second language."""
+    wanted = "双语" in need.school.name
+    return 1.0 if wanted and LANGUAGES.get(applicant.teacher.name) else 0.0
+
+
+class BilingualPlugin:
+    @hookimpl
+    def register_placement_criteria(self, registry: Registry[PlacementCriterion]) -> None:
+        registry.add(PlacementCriterion(name="bilingual", score=bilingual, weight=5.0))
+
+
+def test_a_plugin_placement_criterion_decides_who_goes_where() -> None:
+    tracker = tracker_with(BilingualPlugin())
+    host = tracker.add(
+        School(name="通道县双语学校", region="湖南省怀化市通道侗族自治县", stage="高中")
+    )
+    other = tracker.add(
+        School(name="通道县二中", region="湖南省怀化市通道侗族自治县", stage="高中")
+    )
+    for school in (host, other):
+        tracker.add(
+            Need(host_school_id=school.id, places=1, starts_on="2026-09-01", ends_on="2026-12-31")
+        )
+    for name in ("石老师", "刘老师"):
+        tracker.add(Application(teacher_id=tracker.get(Teacher, name).id, year=2026))
+    plan = tracker.match_placements(2026)
+    assert tracker.plugins.placement_criteria.owner("bilingual") == "BilingualPlugin"
+    placed = {
+        tracker.get(Teacher, p.teacher_id).name: plan.openings[p.need_id][0]
+        for p in plan.placements
+    }
+    assert placed == {"石老师": "通道县双语学校", "刘老师": "通道县二中"}
+    with pytest.raises(Exception, match="unknown placement criterion 'bilingual'"):
+        tracker_with().match_placements(2026, criteria={"must": ["bilingual"]})

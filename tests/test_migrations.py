@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from backends.sqlite.migrations import applied_names, known_names, migration_set, pending_count
-from exchange import Secondment, Tracker
+from exchange import Application, Need, School, Secondment, Tracker
 from exchange.backend import SCHEMA_VERSION
 
 
@@ -38,10 +38,15 @@ def test_a_schema_1_file_is_upgraded_and_keeps_its_records(tmp_path: Path) -> No
     path = tmp_path / "old.db"
     schema_1_file(path)
     tracker = Tracker.open(f"sqlite:///{path}")
-    assert tracker.backend.schema_version() == SCHEMA_VERSION == 11
+    assert tracker.backend.schema_version() == SCHEMA_VERSION == 12
     old: Secondment = tracker.get(Secondment, 1)
     assert old.extensions == () and old.planned_end == dt.date(2025, 7, 15)
     assert old.partnership_id is None  # m005 added the column, empty
+    assert tracker.get(School, 1).keep_at_home is None  # m010 added the column, empty
+    need = tracker.add(
+        Need(host_school_id=1, places=2, starts_on="2026-09-01", ends_on="2027-01-20")
+    )
+    assert tracker.add(Application(teacher_id=1, year=2026)).id == need.id == 1
     longer = tracker.extend(old, to="2025-08-31", reason="学期延长")
     assert longer.planned_end == dt.date(2025, 7, 15)
     assert tracker.define_programme("百千万", targets=(100, 1000, 10000)).id == 1

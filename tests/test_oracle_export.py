@@ -23,6 +23,7 @@ PERSONAL = {
     "goals": ["notes"],
     "meetings": ["notes"],
     "assessments": ["notes"],
+    "applications": ["notes"],
 }
 EXPORTED = [cls for cls in STORED_TYPES if "ref" in attrs.fields_dict(cls)]
 

@@ -30,7 +30,7 @@ from exchange import School, Stage, Tracker, hookimpl
 from exchange.backend import STORED_TYPES
 from exchange.changelog import Change
 from exchange.errors import ConfigurationError, PluginError, RuleViolation
-from exchange.matching.criteria import MatchCriterion
+from exchange.matching.criteria import MatchCriterion, PlacementCriterion
 from exchange.models import Record
 from exchange.plugins import BUILTIN_PLUGINS, GROUP, Plugins, default_plugins, get_plugin_manager
 from exchange.registry import BackendSpec, FormatSpec, ImporterSpec, Registry, ReportSpec
@@ -393,6 +393,10 @@ SPECS: dict[str, tuple[str, Any]] = {
     "register_match_criteria": (
         "match_criteria",
         MatchCriterion(name="twin", score=lambda mentor, mentee: 0.0),
+    ),
+    "register_placement_criteria": (
+        "placement_criteria",
+        PlacementCriterion(name="twin", score=lambda need, applicant: 0.0),
     ),
 }
 

@@ -35,6 +35,9 @@ from ..indexes import (
     M005_SECONDMENT_PARTNERSHIP_INDEX,
     M008_PROGRAMME_TABLES,
     M009_ALLOCATION_HOLDER_INDEX,
+    M010_ALTERATIONS,
+    M010_PLACEMENT_INDEXES,
+    M010_PLACEMENT_TABLES,
     M011_MEETING_CORRECTS_INDEX,
     M011_PERSONAL_KEYS_INDEX,
 )
@@ -356,6 +359,37 @@ _REVISIONS = tuple(
     for table in M003_RECORD_TABLES
 )
 
+_PLACEMENT_TABLES = (
+    """CREATE TABLE "placement_needs" (
+    "id" bigint PRIMARY KEY,
+    "ref" text COLLATE "C",
+    "archived" boolean NOT NULL,
+    "revision" bigint NOT NULL DEFAULT 0,
+    "host_school_id" bigint NOT NULL REFERENCES "schools" ("id"),
+    "subject" text COLLATE "C" NOT NULL,
+    "stage" text COLLATE "C",
+    "places" bigint NOT NULL,
+    "starts_on" date NOT NULL,
+    "ends_on" date NOT NULL,
+    "kind" text COLLATE "C" NOT NULL,
+    "programme" text COLLATE "C" NOT NULL,
+    "notes" text COLLATE "C" NOT NULL
+)""",
+    """CREATE TABLE "applications" (
+    "id" bigint PRIMARY KEY,
+    "ref" text COLLATE "C",
+    "archived" boolean NOT NULL,
+    "revision" bigint NOT NULL DEFAULT 0,
+    "teacher_id" bigint NOT NULL REFERENCES "teachers" ("id"),
+    "year" bigint NOT NULL,
+    "programme" text COLLATE "C" NOT NULL,
+    "subject" text COLLATE "C" NOT NULL,
+    "available_from" date,
+    "available_until" date,
+    "notes" text COLLATE "C" NOT NULL
+)""",
+)
+
 STEPS = (
     Step(
         "m001_create_records_and_change_log",
@@ -396,6 +430,15 @@ STEPS = (
             'ALTER TABLE "allocations" ALTER COLUMN "pairing_id" DROP NOT NULL',
             'ALTER TABLE "allocations" ADD COLUMN "school_id" bigint REFERENCES "schools" ("id")',
             M009_ALLOCATION_HOLDER_INDEX,
+        ),
+    ),
+    Step(
+        "m010_placement_needs",
+        (
+            *_PLACEMENT_TABLES,
+            *M010_PLACEMENT_INDEXES,
+            _ids_for(*M010_PLACEMENT_TABLES),
+            *(statement.format(integer="bigint") for statement in M010_ALTERATIONS),
         ),
     ),
     Step(

@@ -32,6 +32,8 @@ from ..indexes import (
     M005_SECONDMENT_PARTNERSHIP_INDEX,
     M008_PROGRAMME_TABLES,
     M009_ALLOCATION_HOLDER_INDEX,
+    M010_ALTERATIONS,
+    M010_PLACEMENT_INDEXES,
     M011_MEETING_CORRECTS_INDEX,
     M011_PERSONAL_KEYS_INDEX,
 )
@@ -411,6 +413,48 @@ def m009_organisation_allocations(db: Database) -> None:
         'ALTER TABLE "allocations" ADD COLUMN "school_id" INTEGER REFERENCES "schools" ("id")'
     )
     db.execute(M009_ALLOCATION_HOLDER_INDEX)
+
+
+_PLACEMENT_TABLES = (
+    """CREATE TABLE "placement_needs" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "ref" TEXT,
+    "archived" INTEGER NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
+    "host_school_id" INTEGER NOT NULL REFERENCES "schools" ("id"),
+    "subject" TEXT NOT NULL,
+    "stage" TEXT,
+    "places" INTEGER NOT NULL,
+    "starts_on" TEXT NOT NULL,
+    "ends_on" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "programme" TEXT NOT NULL,
+    "notes" TEXT NOT NULL
+)""",
+    """CREATE TABLE "applications" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "ref" TEXT,
+    "archived" INTEGER NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
+    "teacher_id" INTEGER NOT NULL REFERENCES "teachers" ("id"),
+    "year" INTEGER NOT NULL,
+    "programme" TEXT NOT NULL,
+    "subject" TEXT NOT NULL,
+    "available_from" TEXT,
+    "available_until" TEXT,
+    "notes" TEXT NOT NULL
+)""",
+)
+
+
+@_step
+def m010_placement_needs(db: Database) -> None:
+    """Add host schools' placement needs and teachers' applications, the number of
+    teachers a school keeps at home, and the need a secondment fills."""
+    for statement in (*_PLACEMENT_TABLES, *M010_PLACEMENT_INDEXES):
+        db.execute(statement)
+    for statement in M010_ALTERATIONS:
+        db.execute(statement.format(integer="INTEGER"))
 
 
 @_step

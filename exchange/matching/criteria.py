@@ -1,4 +1,5 @@
-"""What matching criteria see and how a plugin adds one (``register_match_criteria``).
+"""What matching criteria see and how a plugin adds one (``register_match_criteria``
+for mentor plans, ``register_placement_criteria`` for placement plans).
 
 A :class:`MatchCriterion` gives every candidate pair a value from 0 to 1
 (``score(mentor, mentee)``, both :class:`Profile`\\ s); the plan weighs the
@@ -15,7 +16,7 @@ from collections.abc import Callable
 import attrs
 
 from ..enums import Role, Stage
-from ..models import School, Teacher
+from ..models import Need, School, Teacher
 from ..regions import LEVELS, Gazetteer
 
 
@@ -95,12 +96,10 @@ class Profile:
 
 
 @attrs.frozen(kw_only=True)
-class MatchCriterion:
-    """A named matching criterion; register it with ``register_match_criteria``."""
+class Weighed:
+    """What every criterion spec has besides its ``score``."""
 
     name: str
-    score: Callable[[Profile, Profile], float]
-    """``score(mentor, mentee)``: from 0 (no fit) to 1 (the best fit)."""
     weight: float = 1.0
     """Points a value of 1 earns when the criteria file gives no weight (negative: avoid)."""
     label: str = ""
@@ -111,3 +110,53 @@ class MatchCriterion:
     def heading(self) -> str:
         """The column heading: the label, or the name."""
         return self.label or self.name
+
+
+@attrs.frozen(kw_only=True)
+class MatchCriterion(Weighed):
+    """A named matching criterion; register it with ``register_match_criteria``."""
+
+    score: Callable[[Profile, Profile], float]
+    """``score(mentor, mentee)``: from 0 (no fit) to 1 (the best fit)."""
+
+
+@attrs.frozen
+class Opening:
+    """A host school's need as placement criteria see it: the record, the host school
+    and its place, the schools paired with it and the teachers who served there."""
+
+    need: Need
+    school: School
+    place: Place
+    partners: frozenset[int] = frozenset()
+    """Ids of the schools in a pairing with the host in force on the need's first day."""
+    served: frozenset[int] = frozenset()
+    """Ids of the teachers seconded to the host before (any secondment not cancelled)."""
+
+    id: int = attrs.field(init=False)
+    """The need's id."""
+    subject: str = attrs.field(init=False)
+    """The subject asked for; empty when any will do."""
+    stage: Stage | None = attrs.field(init=False)
+    """The stage to teach at: the need's, or the host school's."""
+
+    @id.default
+    def _id(self) -> int:
+        return self.need.id or 0
+
+    @subject.default
+    def _subject(self) -> str:
+        return self.need.subject
+
+    @stage.default
+    def _stage(self) -> Stage | None:
+        return self.need.stage or self.school.stage
+
+
+@attrs.frozen(kw_only=True)
+class PlacementCriterion(Weighed):
+    """A named placement criterion; register it with ``register_placement_criteria``."""
+
+    score: Callable[[Opening, Profile], float]
+    """``score(need, applicant)``: from 0 (no fit) to 1 (the best fit); the applicant's
+    ``subjects`` are the ones their applications offer (or all of theirs)."""

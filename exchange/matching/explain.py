@@ -46,10 +46,10 @@ def _mentee_reason(solved: Solved, seeker: int) -> Message:
         names = [match.mentors[p].teacher.name for p in sorted(edges)]
         return message(
             "every mentor who fits has no place left in this plan: {names}",
-            names=_listed(names),
+            names=listed(names),
         )
     mentee = match.mentees[seeker]
-    found = _tally(match.refusal(mentee, mentor) for mentor in match.mentors)
+    found = tally(match.refusal(mentee, mentor) for mentor in match.mentors)
     if found is None:
         return message("there is no mentor to pair with")
     return message("no mentor fits: {reasons}", reasons=found)
@@ -66,13 +66,13 @@ def _mentor_reason(solved: Solved, provider: int, fits: bool) -> Message:
         )
     if fits:
         return message("every mentee who fits is better placed with another mentor")
-    found = _tally(match.refusal(mentee, mentor) for mentee in match.mentees)
+    found = tally(match.refusal(mentee, mentor) for mentee in match.mentees)
     if found is None:
         return message("there is no mentee to pair with")
     return message("fits no mentee: {reasons}", reasons=found)
 
 
-def _tally(reasons: Iterable[Message | None]) -> Message | None:
+def tally(reasons: Iterable[Message | None]) -> Message | None:
     """``12 × the mentor is in another prefecture; 3 × …``, the commonest first."""
     counts = Counter(r for r in reasons if r is not None)
     if not counts:
@@ -84,7 +84,7 @@ def _tally(reasons: Iterable[Message | None]) -> Message | None:
     return joined("; ", parts)
 
 
-def _listed(names: list[str]) -> str:
+def listed(names: list[str]) -> str:
     shown = "、".join(names[:SHOWN])
     more = len(names) - SHOWN
     return shown if more <= 0 else f"{shown} (+{more})"
@@ -131,33 +131,52 @@ def _outside(match: MentorMatch, mentee_id: int, mentor_id: int) -> Message | No
 def _forced(plan: MentorPlan, solved: Solved, seeker: int, provider: int) -> Why:
     """Re-solve with the pair fixed and compare."""
     match = solved.match
-    rest = engine.solve(engine.without(solved.problem, seeker, provider))
-    change = rest.total + solved.problem.edges[seeker][provider] - solved.assignment.total
-    forced = Score(
-        pairs=plan.score.pairs - solved.assignment.count + rest.count + 1,
-        total=plan.score.total + change / SCALE,
-    )
-    after = {**rest.chosen, seeker: provider}
+    forced, changed = forcing(solved.problem, solved.assignment, plan.score, seeker, provider)
     moves = tuple(
-        Move(
-            match.mentees[s].id,
-            _mentor_id(match, solved.assignment.chosen.get(s)),
-            _mentor_id(match, after.get(s)),
-        )
-        for s in sorted(set(after) | set(solved.assignment.chosen))
-        if after.get(s) != solved.assignment.chosen.get(s)
+        Move(match.mentees[s].id, _mentor_id(match, before), _mentor_id(match, after))
+        for s, before, after in changed
     )
     mentee, mentor = match.mentees[seeker], match.mentors[provider]
-    reason = message(
+    return Why(
+        mentee.id,
+        mentor.id,
+        False,
+        better_plan(forced, plan.score),
+        match.contributions(mentee, mentor),
+        forced,
+        moves,
+    )
+
+
+def forcing(
+    problem: engine.Problem, found: engine.Assignment, score: Score, seeker: int, provider: int
+) -> tuple[Score, list[tuple[int, int | None, int | None]]]:
+    """The best plan once ``seeker`` is placed with ``provider`` (its score, from the
+    plan's ``score`` of ``found``), and every seeker whose provider that changes:
+    ``(seeker, provider in the plan, provider once forced)``."""
+    rest = engine.solve(engine.without(problem, seeker, provider))
+    change = rest.total + problem.edges[seeker][provider] - found.total
+    forced = Score(
+        pairs=score.pairs - found.count + rest.count + 1, total=score.total + change / SCALE
+    )
+    after = {**rest.chosen, seeker: provider}
+    changed = [
+        (s, found.chosen.get(s), after.get(s))
+        for s in sorted(set(after) | set(found.chosen))
+        if after.get(s) != found.chosen.get(s)
+    ]
+    return forced, changed
+
+
+def better_plan(forced: Score, best: Score) -> Message:
+    """*a better plan leaves it out: with it … instead of …*"""
+    return message(
         "a better plan leaves it out: with it the plan would make {pairs} pairs "
         "scoring {total:.3f} instead of {best_pairs} scoring {best_total:.3f}",
         pairs=forced.pairs,
         total=forced.total,
-        best_pairs=plan.score.pairs,
-        best_total=plan.score.total,
-    )
-    return Why(
-        mentee.id, mentor.id, False, reason, match.contributions(mentee, mentor), forced, moves
+        best_pairs=best.pairs,
+        best_total=best.total,
     )
 
 

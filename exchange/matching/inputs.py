@@ -1,8 +1,9 @@
-"""What a mentor plan reads from the store, and the revisions it read them at.
+"""What a plan reads from the store, and the revisions it read them at.
 
-The plan remembers ``table/id → revision`` of every record it read (teachers,
-schools, mentor pairs, programmes); applying it reads them again inside the
-write transaction and refuses a plan whose records changed, were added or
+A plan remembers ``table/id → revision`` of every record it read (a mentor plan:
+teachers, schools, mentor pairs, programmes; a placement plan: teachers, schools,
+needs, applications, secondments, pairings); applying it reads them again inside
+the write transaction and refuses a plan whose records changed, were added or
 were removed since (:func:`changed`).
 """
 
@@ -18,7 +19,18 @@ import attrs
 from .. import revisions
 from ..errors import StaleRecord
 from ..i18n import Message, message, noun
-from ..models import Mentorship, Programme, Record, School, Teacher, record_type
+from ..models import (
+    Application,
+    Mentorship,
+    Need,
+    Pairing,
+    Programme,
+    Record,
+    School,
+    Secondment,
+    Teacher,
+    record_type,
+)
 
 if TYPE_CHECKING:
     from ..tracker import Tracker
@@ -35,26 +47,63 @@ class Inputs:
 
     def basis(self) -> dict[str, int]:
         """``table/id`` → revision of every record read."""
-        records: Iterable[Record] = (
-            *self.teachers.values(),
-            *self.schools.values(),
-            *self.pairs,
-            *self.programmes.values(),
+        return basis_of(
+            (*self.teachers.values(), *self.schools.values(), *self.pairs),
+            self.programmes.values(),
         )
-        return {f"{r.table}/{r.id}": r.revision for r in records}
+
+
+@attrs.frozen
+class PlacementInputs:
+    """The live records a placement plan is computed from."""
+
+    teachers: Mapping[int, Teacher]
+    schools: Mapping[int, School]
+    needs: tuple[Need, ...]
+    applications: tuple[Application, ...]
+    secondments: tuple[Secondment, ...]
+    pairings: tuple[Pairing, ...]
+
+    def basis(self) -> dict[str, int]:
+        """``table/id`` → revision of every record read."""
+        return basis_of(
+            (*self.teachers.values(), *self.schools.values(), *self.needs),
+            (*self.applications, *self.secondments, *self.pairings),
+        )
+
+
+def basis_of(*groups: Iterable[Record]) -> dict[str, int]:
+    """``table/id`` → revision of every record in ``groups``."""
+    return {f"{r.table}/{r.id}": r.revision for group in groups for r in group}
+
+
+def _by_id(tracker: Tracker, cls: type[Any]) -> dict[int, Any]:
+    return {r.id: r for r in tracker.find(cls, order_by=["id"])}
+
+
+def _all(tracker: Tracker, cls: type[Any]) -> tuple[Any, ...]:
+    return tuple(tracker.find(cls, order_by=["id"]))
 
 
 def read(tracker: Tracker) -> Inputs:
     """Every live teacher, school, mentor pair and programme."""
-
-    def by_id(cls: type[Any]) -> dict[int, Any]:
-        return {r.id: r for r in tracker.find(cls, order_by=["id"])}
-
     return Inputs(
-        teachers=by_id(Teacher),
-        schools=by_id(School),
-        pairs=tuple(tracker.find(Mentorship, order_by=["id"])),
-        programmes={p.name: p for p in tracker.find(Programme, order_by=["id"])},
+        teachers=_by_id(tracker, Teacher),
+        schools=_by_id(tracker, School),
+        pairs=_all(tracker, Mentorship),
+        programmes={p.name: p for p in _all(tracker, Programme)},
+    )
+
+
+def read_placements(tracker: Tracker) -> PlacementInputs:
+    """Every live teacher, school, need, application, secondment and pairing."""
+    return PlacementInputs(
+        teachers=_by_id(tracker, Teacher),
+        schools=_by_id(tracker, School),
+        needs=_all(tracker, Need),
+        applications=_all(tracker, Application),
+        secondments=_all(tracker, Secondment),
+        pairings=_all(tracker, Pairing),
     )
 
 

@@ -21,7 +21,7 @@ from ..i18n import Message, message
 from ..models import Mentorship, Teacher
 from ..regions import Gazetteer
 from . import engine
-from .criteria import MatchCriterion, Place, Profile
+from .criteria import MatchCriterion, Place, Profile, Weighed
 from .inputs import Inputs
 from .plan import Contribution
 from .settings import MatchSettings, Pool
@@ -147,19 +147,7 @@ class MentorMatch:
 
     def values(self, mentee: Profile, mentor: Profile) -> list[float]:
         """Each criterion's value for the pair, checked to lie from 0 to 1."""
-        found = [float(c.score(mentor, mentee)) for c in self.criteria]
-        if not all(0.0 <= v <= 1.0 for v in found):
-            name, value = next(
-                (c.name, v) for c, v in zip(self.criteria, found, strict=True) if not 0 <= v <= 1
-            )
-            raise PluginError(
-                message(
-                    "matching criterion {name!r} gave {value}, not a value from 0 to 1",
-                    name=name,
-                    value=value,
-                )
-            )
-        return found
+        return weighed(self.criteria, [float(c.score(mentor, mentee)) for c in self.criteria])
 
     def contributions(self, mentee: Profile, mentor: Profile) -> tuple[Contribution, ...]:
         """What each criterion adds to the pair's total."""
@@ -194,17 +182,7 @@ class MentorMatch:
         return None
 
     def _criteria(self, values: Sequence[float]) -> Message | None:
-        for criterion, value in zip(self.criteria, values, strict=True):
-            if criterion.name in self.settings.must and value <= 0:
-                return message(
-                    "it does not meet {criterion}, which the criteria require",
-                    criterion=criterion.name,
-                )
-            if criterion.name in self.settings.must_not and value > 0:
-                return message(
-                    "it meets {criterion}, which the criteria rule out", criterion=criterion.name
-                )
-        return None
+        return criteria_refusal(self.criteria, self.settings, values)
 
     def pin(self, mentee_id: int, mentor_id: int) -> None:
         """Put the pair in the plan whatever its score: refused only when the mentee is
@@ -286,6 +264,38 @@ class MentorMatch:
             if self.places[j]:
                 groups[self._key(mentor)].append(j)
         return groups
+
+
+def weighed(criteria: Sequence[Weighed], values: list[float]) -> list[float]:
+    """``values``, each checked to lie from 0 to 1 (a :class:`PluginError` naming the
+    criterion that gave another)."""
+    for criterion, value in zip(criteria, values, strict=True):
+        if not 0.0 <= value <= 1.0:
+            raise PluginError(
+                message(
+                    "matching criterion {name!r} gave {value}, not a value from 0 to 1",
+                    name=criterion.name,
+                    value=value,
+                )
+            )
+    return values
+
+
+def criteria_refusal(
+    criteria: Sequence[Weighed], settings: MatchSettings, values: Sequence[float]
+) -> Message | None:
+    """The ``must`` criterion at 0 or the ``must_not`` one above 0, if any."""
+    for criterion, value in zip(criteria, values, strict=True):
+        if criterion.name in settings.must and value <= 0:
+            return message(
+                "it does not meet {criterion}, which the criteria require",
+                criterion=criterion.name,
+            )
+        if criterion.name in settings.must_not and value > 0:
+            return message(
+                "it meets {criterion}, which the criteria rule out", criterion=criterion.name
+            )
+    return None
 
 
 def _elsewhere(level: str) -> Message:

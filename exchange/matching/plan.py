@@ -125,3 +125,92 @@ class MentorPlan:
         from .tables import plan_report
 
         return plan_report(self)
+
+
+# -- placements ------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Placement:
+    """One proposed secondment: a teacher to a host school's need, its total and the
+    contribution of each criterion."""
+
+    teacher_id: int
+    need_id: int
+    contributions: tuple[Contribution, ...]
+
+    @property
+    def total(self) -> float:
+        """The sum of the contributions."""
+        return sum(c.points for c in self.contributions)
+
+
+@attrs.frozen
+class Unplaced:
+    """An applicant the plan places nowhere, or a need with places it leaves empty."""
+
+    side: str
+    """``applicant`` (``id`` is the teacher's) or ``need`` (``id`` is the need's)."""
+    id: int
+    reason: Message
+
+
+@attrs.frozen
+class Shift:
+    """An applicant whose need would change if the asked-about pair were forced."""
+
+    teacher_id: int
+    planned: int | None
+    """The need in the plan (``None``: unplaced)."""
+    forced: int | None
+    """The need once the pair is forced (``None``: left out)."""
+
+
+@attrs.frozen
+class PlacementWhy:
+    """Why a teacher is or is not placed at a need."""
+
+    teacher_id: int
+    need_id: int
+    chosen: bool
+    reason: Message
+    contributions: tuple[Contribution, ...] = ()
+    forced: Score | None = None
+    shifts: tuple[Shift, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class PlacementPlan:
+    """Proposed secondments for a year: review it (:meth:`report`), ask about a pair
+    (:meth:`why`), then :meth:`Tracker.apply_placement_plan
+    <exchange.Tracker.apply_placement_plan>`."""
+
+    year: int
+    programme: str | None
+    placements: tuple[Placement, ...]
+    unplaced: tuple[Unplaced, ...]
+    score: Score
+    greedy: Score
+    """The one-applicant-at-a-time plan on the same candidates, for comparison."""
+    weights: Mapping[str, float]
+    names: Mapping[int, tuple[str, str]] = attrs.field(repr=False)
+    """Teacher id → (name, school name) of every applicant."""
+    openings: Mapping[int, tuple[str, str]] = attrs.field(repr=False)
+    """Need id → (host school name, subject) of every need of the year."""
+    basis: Mapping[str, int] = attrs.field(repr=False)
+    digest: str
+    """A short digest of the records read and the request: the same digest, the same plan."""
+    solved: Any = attrs.field(repr=False, eq=False)
+
+    def why(self, teacher_id: int, need_id: int) -> PlacementWhy:
+        """Why the teacher is placed at the need, or the constraint the pair breaks, or
+        the better placements it would displace."""
+        from .placing import why
+
+        return why(self, teacher_id, need_id)
+
+    def report(self) -> Report:
+        """The plan as a report (placements, unplaced, sending schools, criteria)."""
+        from .placement_tables import placement_report
+
+        return placement_report(self)

@@ -54,7 +54,7 @@ def match_mentors(
         chosen_criteria(tracker.plugins.match_criteria, settings),
         pinned=_ids(tracker, settings.pinned),
         forbidden=_ids(tracker, settings.forbidden),
-        starts_on=starts_on or dt.date.today(),
+        starts_on=starts_on,
     )
 
 
@@ -66,9 +66,12 @@ def plan(
     *,
     pinned: Sequence[Pair] = (),
     forbidden: Sequence[Pair] = (),
-    starts_on: dt.date,
+    starts_on: dt.date | None = None,
 ) -> MentorPlan:
-    """The plan on records already read, pairs named by teacher ids (no store needed)."""
+    """The plan on records already read, pairs named by teacher ids (no store needed).
+    Without ``starts_on`` the pairs start on the day the plan is made, and the digest
+    leaves the day out: it covers the records and the request only, so a plan reviewed
+    before midnight is still the same plan after it."""
     match = MentorMatch(read, programme, settings, criteria, forbidden=frozenset(forbidden))
     for mentee, mentor in pinned:
         match.pin(mentee, mentor)
@@ -78,7 +81,7 @@ def plan(
     request = [programme, starts_on, attrs.asdict(settings), [c.name for c in criteria]]
     return MentorPlan(
         programme=programme,
-        starts_on=starts_on,
+        starts_on=starts_on or dt.date.today(),
         pairs=_proposals(solved),
         unmatched=unmatched(solved),
         score=_score(solved, solved.assignment),

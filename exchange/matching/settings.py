@@ -76,6 +76,10 @@ def _weights(values: Mapping[str, Any]) -> dict[str, float]:
     return weights
 
 
+def _names(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
 def _within(instance: Any, attribute: Any, value: str | None) -> None:
     if value is not None and value not in LEVELS:
         raise InvalidRecord(
@@ -99,8 +103,8 @@ class MatchSettings:
     """Weights, hard constraints and pools of one plan (see the module's example)."""
 
     weights: dict[str, float] = attrs.field(factory=dict, converter=_weights)
-    must: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    must_not: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    must: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    must_not: tuple[str, ...] = attrs.field(default=(), converter=_names)
     pinned: tuple[PairKey, ...] = attrs.field(default=(), converter=_pairs)
     forbidden: tuple[PairKey, ...] = attrs.field(default=(), converter=_pairs)
     within: str | None = attrs.field(default=None, validator=_within)

@@ -3,11 +3,14 @@ and both languages print them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..i18n import Phrase
 from ..report import Column, Report, Table
-from .plan import MentorPlan, Why
+from .criteria import Weighed
+from .plan import Contribution, MentorPlan, Score, Why
+from .settings import MatchSettings
 
 
 def plan_report(plan: MentorPlan) -> Report:
@@ -22,14 +25,19 @@ def plan_report(plan: MentorPlan) -> Report:
     )
 
 
-def _number(value: float) -> float:
+def number(value: float) -> float:
     return round(value, 3) + 0.0  # no -0.0
 
 
 def _summary(plan: MentorPlan) -> Table:
+    return summary_table(plan.score, plan.greedy, Phrase("greedy, one mentee at a time"))
+
+
+def summary_table(score: Score, greedy: Score, greedy_label: Phrase) -> Table:
+    """The plan's pairs and total beside the greedy plan's."""
     rows = [
-        [Phrase("optimal"), plan.score.pairs, _number(plan.score.total)],
-        [Phrase("greedy, one mentee at a time"), plan.greedy.pairs, _number(plan.greedy.total)],
+        [Phrase("optimal"), score.pairs, number(score.total)],
+        [greedy_label, greedy.pairs, number(greedy.total)],
     ]
     columns = [
         Column(key="plan", label="plan"),
@@ -56,8 +64,8 @@ def _pairs(plan: MentorPlan) -> Table:
         [
             *plan.names[p.mentee_id],
             *plan.names[p.mentor_id],
-            _number(p.total),
-            *(_number(c.points) for c in p.contributions),
+            number(p.total),
+            *(number(c.points) for c in p.contributions),
             p.pinned,
         ]
         for p in plan.pairs
@@ -77,9 +85,16 @@ def _unmatched(plan: MentorPlan) -> Table:
 
 
 def _criteria(plan: MentorPlan) -> Table:
-    settings = plan.solved.match.settings
+    match = plan.solved.match
+    return criteria_table(match.criteria, match.settings, plan.weights)
+
+
+def criteria_table(
+    criteria: Iterable[Weighed], settings: MatchSettings, weights: Mapping[str, float]
+) -> Table:
+    """Each criterion with its heading, weight and hard constraint (must, must not)."""
     rows: list[list[Any]] = []
-    for criterion in plan.solved.match.criteria:
+    for criterion in criteria:
         hard = (
             Phrase("must")
             if criterion.name in settings.must
@@ -87,7 +102,7 @@ def _criteria(plan: MentorPlan) -> Table:
             if criterion.name in settings.must_not
             else ""
         )
-        rows.append([criterion.name, Phrase(criterion.heading), plan.weights[criterion.name], hard])
+        rows.append([criterion.name, Phrase(criterion.heading), weights[criterion.name], hard])
     columns = [
         Column(key="criterion", label="criterion"),
         Column(key="heading", label="heading"),
@@ -97,14 +112,9 @@ def _criteria(plan: MentorPlan) -> Table:
     return Table(name="criteria", columns=columns, rows=rows)
 
 
-def why_report(why: Why, names: dict[int, tuple[str, str]]) -> Report:
-    """The answer to "why not this pair?": the reason, the pair's contributions and,
-    when forcing it was worked out, whose mentor would change."""
-
-    def name(teacher: int | None) -> str:
-        return "" if teacher is None else names.get(teacher, (str(teacher), ""))[0]
-
-    contributions = Table(
+def contributions_table(contributions: Iterable[Contribution]) -> Table:
+    """Each criterion's value, weight and points for one pair."""
+    return Table(
         name="contributions",
         columns=[
             Column(key="criterion", label="criterion"),
@@ -112,26 +122,60 @@ def why_report(why: Why, names: dict[int, tuple[str, str]]) -> Report:
             Column(key="weight", label="weight", type="number"),
             Column(key="points", label="points", type="number"),
         ],
-        rows=[[c.criterion, c.value, c.weight, _number(c.points)] for c in why.contributions],
+        rows=[[c.criterion, c.value, c.weight, number(c.points)] for c in contributions],
     )
-    moves = Table(
-        name="moves",
-        title="what forcing the pair would change",
-        columns=[
-            Column(key="mentee", label="mentee"),
-            Column(key="planned", label="mentor in the plan"),
-            Column(key="forced", label="mentor if forced"),
+
+
+def why_report(why: Why, names: dict[int, tuple[str, str]]) -> Report:
+    """The answer to "why not this pair?": the reason, the pair's contributions and,
+    when forcing it was worked out, whose mentor would change."""
+
+    def name(teacher: int | None) -> str:
+        return "" if teacher is None else names.get(teacher, (str(teacher), ""))[0]
+
+    return answer_report(
+        "why this pair",
+        ("mentee", "mentor", "mentor in the plan", "mentor if forced"),
+        [name(why.mentee_id), name(why.mentor_id), why.chosen, why.reason],
+        why.contributions,
+        [[name(m.mentee_id), name(m.planned), name(m.forced)] for m in why.moves],
+    )
+
+
+def answer_report(
+    title: str,
+    labels: tuple[str, str, str, str],
+    answer: list[Any],
+    contributions: Iterable[Contribution],
+    moves: list[list[Any]],
+) -> Report:
+    """An answer about one pair: ``labels`` name its two sides and where the first one's
+    partner is in the plan and once the pair is forced; ``answer`` is the row (the two
+    sides, chosen, the reason) and ``moves`` the rows of whose partner would change."""
+    first, second, planned, forced = labels
+    return Report(
+        title=title,
+        tables=[
+            Table(
+                name="answer",
+                columns=[
+                    Column(key=first, label=first),
+                    Column(key=second, label=second),
+                    Column(key="chosen", label="chosen"),
+                    Column(key="reason", label="reason"),
+                ],
+                rows=[answer],
+            ),
+            contributions_table(contributions),
+            Table(
+                name="moves",
+                title="what forcing the pair would change",
+                columns=[
+                    Column(key=first, label=first),
+                    Column(key="planned", label=planned),
+                    Column(key="forced", label=forced),
+                ],
+                rows=moves,
+            ),
         ],
-        rows=[[name(m.mentee_id), name(m.planned), name(m.forced)] for m in why.moves],
     )
-    answer = Table(
-        name="answer",
-        columns=[
-            Column(key="mentee", label="mentee"),
-            Column(key="mentor", label="mentor"),
-            Column(key="chosen", label="chosen"),
-            Column(key="reason", label="reason"),
-        ],
-        rows=[[name(why.mentee_id), name(why.mentor_id), why.chosen, why.reason]],
-    )
-    return Report(title="why this pair", tables=[answer, contributions, moves])

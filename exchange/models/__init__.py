@@ -14,6 +14,7 @@ from .base import Record, Stored
 from .exchanges import Activity, Extension, Participation, Secondment
 from .funding import Allocation, Expense
 from .mentoring import Goal, Meeting, Mentorship, Milestone, Programme
+from .placements import Application, Need
 from .rubrics import STANDARD_BANDS, Assessment, Criterion, GradeBand, Rubric
 from .schools import Pairing, Partnership, School, Teacher
 
@@ -22,6 +23,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     School,
     Teacher,
     Pairing,
+    Need,
     Secondment,
     Programme,
     Mentorship,
@@ -33,6 +35,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Assessment,
     Allocation,
     Expense,
+    Application,
 )
 """Every record type, in an order where each refers only to earlier ones."""
 
@@ -59,6 +62,7 @@ __all__ = [
     "STANDARD_BANDS",
     "Activity",
     "Allocation",
+    "Application",
     "Assessment",
     "Criterion",
     "Expense",
@@ -68,6 +72,7 @@ __all__ = [
     "Meeting",
     "Mentorship",
     "Milestone",
+    "Need",
     "Pairing",
     "Participation",
     "Partnership",

@@ -61,6 +61,8 @@ class Secondment(Record):
     """Why it was cancelled or withdrawn (personal: a health or family reason)."""
     extensions: tuple[Extension, ...] = fields.parts(Extension)
     """Each time the planned end was moved later, oldest first."""
+    need_id: int | None = fields.link("placement_needs", required=False)
+    """The host school's need it fills (:class:`~exchange.models.Need`), if any."""
 
     def __attrs_post_init__(self) -> None:
         ordered(self, "starts_on", "ends_on")

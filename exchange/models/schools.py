@@ -59,6 +59,10 @@ class School(Record):
     rural: bool = fields.flag()
     """A rural school; service there counts as rural teaching experience."""
     kind: OrganisationKind = fields.choice(OrganisationKind, OrganisationKind.SCHOOL)
+    keep_at_home: int | None = fields.number(0, fields.MAX_COUNT, required=False)
+    """Teachers it keeps at home at any time (留校最少人数): a placement plan sends no more
+    than its teachers on record less this many, counting those already away; empty:
+    no minimum."""
 
     def __attrs_post_init__(self) -> None:
         if (self.kind is OrganisationKind.SCHOOL) != (self.stage is not None):

@@ -25,6 +25,7 @@ from ..fields import MAX_COUNT, MAX_NAME, MAX_TEXT
 from ..models import (
     Activity,
     Allocation,
+    Application,
     Assessment,
     Criterion,
     Expense,
@@ -33,6 +34,7 @@ from ..models import (
     Meeting,
     Mentorship,
     Milestone,
+    Need,
     Pairing,
     Participation,
     Partnership,
@@ -72,6 +74,7 @@ def samples() -> list[Stored]:
                 name=_LONG_NAME if extra else "半岛学校",
                 region="惠阳区",
                 stage=Stage.JUNIOR,
+                keep_at_home=MAX_COUNT if extra else None,
                 **extra,
             ),
             Teacher(
@@ -113,6 +116,7 @@ def samples() -> list[Stored]:
                 )
                 if extra
                 else (),
+                need_id=b if extra else None,
                 **extra,
             ),
             Programme(
@@ -207,6 +211,28 @@ def samples() -> list[Stored]:
                 overspend_approved=bool(extra),
                 **extra,
             ),
+            Need(
+                host_school_id=b,
+                subject=_LONG_NAME if extra else "",
+                stage=Stage.SPECIAL if extra else None,
+                places=MAX_COUNT if extra else 1,
+                starts_on=d0,
+                ends_on=d9,
+                kind=SecondmentKind.SHADOW if extra else SecondmentKind.SUPPORT,
+                programme=_LONG_NAME if extra else "",
+                notes=t,
+                **extra,
+            ),
+            Application(
+                teacher_id=a,
+                year=2999 if extra else 1900,
+                programme=_LONG_NAME if extra else "",
+                subject=_LONG_NAME if extra else "",
+                available_from=d0 if extra else None,
+                available_until=d9 if extra else None,
+                notes=t,
+                **extra,
+            ),
             make_change(
                 prev_hash="0" * 64,
                 actor=_LONG_NAME if extra else "管理员",
@@ -228,7 +254,7 @@ def programme() -> list[Stored]:
     """A small 惠阳→贞丰 programme used by the example tests, in insertion order.
 
     Ids in a fresh store: schools 1–3, teachers 1–3, activities 1–3, expenses 1–2,
-    one of everything else.
+    one of everything else (a need and an application last).
     """
     day = dt.date
     return [
@@ -347,4 +373,13 @@ def programme() -> list[Stored]:
             category=ExpenseCategory.TEACHING_RESEARCH,
             activity_id=1,
         ),
+        Need(
+            host_school_id=2,
+            subject="心理健康",
+            places=1,
+            starts_on=day(2026, 9, 1),
+            ends_on=day(2027, 1, 15),
+            ref="N-ZF5-PSY",
+        ),
+        Application(teacher_id=1, year=2026, subject="数学", notes="只能秋季学期外派"),
     ]

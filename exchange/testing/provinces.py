@@ -113,19 +113,26 @@ def inputs(generated: Province) -> Inputs:
 
 
 def brute_force(problem: Problem) -> tuple[int, int]:
-    """The best (pairs, total) over every assignment, by exhaustive search."""
+    """The best (pairs, total) over every assignment, by exhaustive search (each
+    provider up to its capacity, each group of seekers up to its own)."""
 
     @functools.cache
-    def best(seeker: int, left: tuple[int, ...]) -> tuple[int, int]:
+    def best(seeker: int, left: tuple[int, ...], sendable: tuple[int, ...]) -> tuple[int, int]:
         if seeker == problem.seekers:
             return 0, 0
-        found = best(seeker + 1, left)
+        found = best(seeker + 1, left, sendable)
+        group = problem.group_of(seeker)
+        if group >= 0 and sendable[group] <= 0:
+            return found
+        after = list(sendable)
+        if group >= 0:
+            after[group] -= 1
         for provider, score in problem.edges[seeker].items():
             if left[provider]:
                 rest = list(left)
                 rest[provider] -= 1
-                pairs, total = best(seeker + 1, tuple(rest))
+                pairs, total = best(seeker + 1, tuple(rest), tuple(after))
                 found = max(found, (pairs + 1, total + score))
         return found
 
-    return best(0, problem.capacity)
+    return best(0, problem.capacity, problem.group_capacity)

@@ -28,11 +28,12 @@ from ..enums import (
     Stage,
     Target,
 )
-from ..fields import MAX_NAME, MAX_TEXT
+from ..fields import MAX_COUNT, MAX_NAME, MAX_TEXT
 from ..models import (
     RECORD_TYPES,
     Activity,
     Allocation,
+    Application,
     Assessment,
     Expense,
     Extension,
@@ -40,6 +41,7 @@ from ..models import (
     Meeting,
     Mentorship,
     Milestone,
+    Need,
     Pairing,
     Participation,
     Partnership,
@@ -129,6 +131,7 @@ def schools(*, refs: Refs | None = None) -> st.SearchStrategy[School]:
         region=names(),
         stage=st.sampled_from(Stage),
         rural=st.booleans(),
+        keep_at_home=st.none() | counts(),
     )
 
 
@@ -173,12 +176,18 @@ def pairings(
 
 
 def secondments(
-    teacher_ids: Ids, school_ids: Ids, pairing_ids: Ids | None = None, *, refs: Refs | None = None
+    teacher_ids: Ids,
+    school_ids: Ids,
+    pairing_ids: Ids | None = None,
+    *,
+    refs: Refs | None = None,
+    need_ids: Ids | None = None,
 ) -> st.SearchStrategy[Secondment]:
-    """Secondments of every kind and status; the return, if any, is after the start."""
+    """Secondments of every kind and status; the return, if any, is after the start;
+    the need it fills from ``need_ids``, or none."""
 
     common = st.fixed_dictionaries(_common(refs))
-    pairings_ = _optional(pairing_ids)
+    pairings_, needs_ = _optional(pairing_ids), _optional(need_ids)
 
     @st.composite
     def build(draw: st.DrawFn) -> Secondment:
@@ -197,6 +206,7 @@ def secondments(
             post=draw(texts(limit=MAX_NAME)),
             reason=draw(texts()),
             extensions=draw(extension_histories(ends, starts)),
+            need_id=draw(needs_),
         )
 
     return build()
@@ -388,6 +398,52 @@ def expenses(
     )
 
 
+def placement_needs(school_ids: Ids, *, refs: Refs | None = None) -> st.SearchStrategy[Need]:
+    """Needs of one of ``school_ids``: a subject or none, a stage or none, 1 place or more."""
+
+    common = st.fixed_dictionaries(_common(refs))
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Need:
+        starts, ends = _ordered_days(draw)
+        return Need(
+            **draw(common),
+            host_school_id=draw(school_ids),
+            subject=draw(texts(limit=MAX_NAME)),
+            stage=draw(st.none() | st.sampled_from(Stage)),
+            places=draw(st.integers(1, MAX_COUNT)),
+            starts_on=starts,
+            ends_on=ends,
+            kind=draw(st.sampled_from(SecondmentKind)),
+            programme=draw(texts(limit=MAX_NAME)),
+            notes=draw(texts()),
+        )
+
+    return build()
+
+
+def applications(teacher_ids: Ids, *, refs: Refs | None = None) -> st.SearchStrategy[Application]:
+    """Applications of one of ``teacher_ids`` for a year, perhaps between two days."""
+
+    common = st.fixed_dictionaries(_common(refs))
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Application:
+        first, last = _ordered_days(draw)
+        return Application(
+            **draw(common),
+            teacher_id=draw(teacher_ids),
+            year=draw(st.integers(1900, 2999)),
+            programme=draw(texts(limit=MAX_NAME)),
+            subject=draw(texts(limit=MAX_NAME)),
+            available_from=_maybe(draw, first),
+            available_until=_maybe(draw, last),
+            notes=draw(texts()),
+        )
+
+    return build()
+
+
 def changes() -> st.SearchStrategy[Change]:
     """Change-log entries as a backend stores them (the hash chain is not checked here)."""
     hexes = st.text("0123456789abcdef", min_size=64, max_size=64)
@@ -436,7 +492,11 @@ def records(
         Teacher: lambda: teachers(need("schools"), refs=refs),
         Pairing: lambda: pairings(need("schools"), got.get("partnerships"), refs=refs),
         Secondment: lambda: secondments(
-            need("teachers"), need("schools"), got.get("pairings"), refs=refs
+            need("teachers"),
+            need("schools"),
+            got.get("pairings"),
+            refs=refs,
+            need_ids=got.get("placement_needs"),
         ),
         Programme: lambda: programmes(refs=refs),
         Mentorship: lambda: mentorships(need("teachers"), refs=refs),
@@ -456,6 +516,8 @@ def records(
         Expense: lambda: expenses(
             need("allocations"), got.get("secondments"), got.get("activities"), refs=refs
         ),
+        Need: lambda: placement_needs(need("schools"), refs=refs),
+        Application: lambda: applications(need("teachers"), refs=refs),
         Change: changes,
         PersonalKey: personal_keys,
     }

@@ -1,0 +1,258 @@
+"""Compute a placement plan from the store, explain it, and apply it through the same
+rules as every write (``Tracker.match_placements``, ``Tracker.apply_placement_plan``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+from ..errors import ConfigurationError, InvalidRecord
+from ..i18n import Message, message
+from ..models import Need, Pairing, Secondment, Teacher
+from . import engine, inputs
+from .criteria import PlacementCriterion
+from .explain import better_plan, forcing, listed, tally
+from .mentors import SCALE
+from .placements import Pair, PlacementMatch, at_home
+from .plan import Placement, PlacementPlan, PlacementWhy, Score, Shift, Unplaced
+from .settings import MatchSettings
+
+if TYPE_CHECKING:
+    from ..registry import Registry
+    from ..tracker import Tracker
+
+
+@attrs.frozen
+class Solved:
+    """What :meth:`PlacementPlan.why` needs: the candidates, the problem and its optimum."""
+
+    match: PlacementMatch
+    problem: engine.Problem
+    assignment: engine.Assignment
+
+
+def match_placements(
+    tracker: Tracker, year: int, *, programme: str | None = None, settings: MatchSettings
+) -> PlacementPlan:
+    """The optimal plan of new secondments for ``year``'s needs (see :mod:`exchange.matching`)."""
+    _for_placements(settings)
+    forbidden = [
+        (tracker.get(Teacher, teacher).id or 0, tracker.get(Need, need).id or 0)
+        for teacher, need in settings.forbidden
+    ]
+    name = programme.strip() if programme is not None else None
+    criteria = placement_criteria(tracker.plugins.placement_criteria, settings)
+    return plan(
+        inputs.read_placements(tracker), year, name, settings, criteria, forbidden=forbidden
+    )
+
+
+def _for_placements(settings: MatchSettings) -> None:
+    """Refuse what only a mentor plan reads (pins, pools, a mentor capacity)."""
+    default = MatchSettings()
+    for key in ("pinned", "capacity", "mentors", "mentees"):
+        if getattr(settings, key) != getattr(default, key):
+            raise InvalidRecord(
+                message("criteria: {key} is for mentor plans, not placements", key=key)
+            )
+
+
+def placement_criteria(
+    registry: Registry[PlacementCriterion], settings: MatchSettings
+) -> list[PlacementCriterion]:
+    """Every registered placement criterion, in name order; a name the settings give
+    that no plugin registered is a :class:`ConfigurationError`."""
+    for name in sorted(settings.named()):
+        registry.get(name)
+    if not len(registry):
+        raise ConfigurationError(message("no placement criteria are registered"))
+    return list(registry)
+
+
+def plan(
+    read: inputs.PlacementInputs,
+    year: int,
+    programme: str | None,
+    settings: MatchSettings,
+    criteria: Sequence[PlacementCriterion],
+    *,
+    forbidden: Sequence[Pair] = (),
+) -> PlacementPlan:
+    """The plan on records already read (no store needed)."""
+    match = PlacementMatch(
+        read, year, programme, settings, criteria, forbidden=frozenset(forbidden)
+    )
+    problem = match.problem()
+    solved = Solved(match, problem, engine.solve(problem))
+    basis = read.basis()
+    request = [year, programme, attrs.asdict(settings), [c.name for c in criteria]]
+    return PlacementPlan(
+        year=year,
+        programme=programme,
+        placements=tuple(
+            Placement(
+                match.applicants[s].id,
+                match.needs[p].id,
+                match.contributions(match.applicants[s], match.needs[p]),
+            )
+            for s, p in solved.assignment.chosen.items()
+        ),
+        unplaced=unplaced(solved),
+        score=_score(solved.assignment),
+        greedy=_score(engine.greedy(problem)),
+        weights={c.name: w for c, w in zip(criteria, match.weights, strict=True)},
+        names={a.id: (a.teacher.name, a.school.name) for a in match.applicants},
+        openings={o.id: (o.school.name, o.subject) for o in match.needs},
+        basis=basis,
+        digest=inputs.digest(basis, request),
+        solved=solved,
+    )
+
+
+def _score(found: engine.Assignment) -> Score:
+    return Score(pairs=found.count, total=found.total / SCALE)
+
+
+# -- explanations -----------------------------------------------------------------------
+
+
+def unplaced(solved: Solved) -> tuple[Unplaced, ...]:
+    """Every applicant the plan places nowhere and every need it leaves places empty
+    in, each with the reason."""
+    match, chosen = solved.match, solved.assignment.chosen
+    left = [
+        Unplaced("applicant", applicant.id, _applicant_reason(solved, s))
+        for s, applicant in enumerate(match.applicants)
+        if s not in chosen
+    ]
+    taken: dict[int, int] = {}
+    for p in chosen.values():
+        taken[p] = taken.get(p, 0) + 1
+    fitting = {p for edges in solved.problem.edges for p in edges}
+    empty = [
+        Unplaced("need", need.id, _need_reason(solved, p, p in fitting))
+        for p, need in enumerate(match.needs)
+        if taken.get(p, 0) < match.left[p]
+    ]
+    return (*left, *empty)
+
+
+def _applicant_reason(solved: Solved, seeker: int) -> Message:
+    match, edges = solved.match, solved.problem.edges[seeker]
+    applicant = match.applicants[seeker]
+    if edges:
+        group = match.group_index.get(applicant.school.id)
+        if group is not None and _sent(solved, group) >= match.senders[group].sendable:
+            return message(
+                "their school sends as many as it may in this plan: {why}",
+                why=at_home(match.senders[group]),
+            )
+        names = [_need_name(match, p) for p in sorted(edges)]
+        return message("every need that fits is full in this plan: {names}", names=listed(names))
+    found = tally(match.refusal(applicant, need) for need in match.needs)
+    if found is None:
+        return message("there is no need of the year to place them at")
+    return message("no need fits: {reasons}", reasons=found)
+
+
+def _need_reason(solved: Solved, provider: int, fits: bool) -> Message:
+    match = solved.match
+    if fits:
+        return message("every applicant who fits is better placed at another need")
+    need = match.needs[provider]
+    found = tally(match.refusal(applicant, need) for applicant in match.applicants)
+    if found is None:
+        return message("there is no applicant to place")
+    return message("fits no applicant: {reasons}", reasons=found)
+
+
+def _sent(solved: Solved, group: int) -> int:
+    return sum(1 for s in solved.assignment.chosen if solved.problem.group_of(s) == group)
+
+
+def _need_name(match: PlacementMatch, provider: int) -> str:
+    opening = match.needs[provider]
+    return f"{opening.school.name} {opening.subject}".strip()
+
+
+def why(plan: PlacementPlan, teacher_id: int, need_id: int) -> PlacementWhy:
+    """Why the teacher is placed at the need, or the constraint it breaks, or, forced
+    into the plan, how much worse the best plan with it is and whom it moves."""
+    solved: Solved = plan.solved
+    match = solved.match
+    if teacher_id not in match.applicant_index:
+        reason = message(
+            "teacher {id} has no application for {year} in this plan (none, another "
+            "programme, or already placed)",
+            id=teacher_id,
+            year=plan.year,
+        )
+        return PlacementWhy(teacher_id, need_id, False, reason)
+    if need_id not in match.need_index:
+        reason = message("need {id} is not a need of this plan", id=need_id)
+        return PlacementWhy(teacher_id, need_id, False, reason)
+    seeker, provider = match.applicant_index[teacher_id], match.need_index[need_id]
+    applicant, need = match.applicants[seeker], match.needs[provider]
+    contributions = match.contributions(applicant, need)
+    if solved.assignment.chosen.get(seeker) == provider:
+        chosen = message("the plan chooses this pair")
+        return PlacementWhy(teacher_id, need_id, True, chosen, contributions)
+    refused = match.refusal(applicant, need)
+    if refused is None and provider not in solved.problem.edges[seeker]:
+        refused = message("the pair is not a candidate of this plan")
+    if refused is not None:
+        return PlacementWhy(teacher_id, need_id, False, refused, contributions)
+    forced, changed = forcing(solved.problem, solved.assignment, plan.score, seeker, provider)
+    shifts = tuple(
+        Shift(match.applicants[s].id, _need_id(match, before), _need_id(match, after))
+        for s, before, after in changed
+    )
+    reason = better_plan(forced, plan.score)
+    return PlacementWhy(teacher_id, need_id, False, reason, contributions, forced, shifts)
+
+
+def _need_id(match: PlacementMatch, provider: int | None) -> int | None:
+    return None if provider is None else match.needs[provider].id
+
+
+# -- applying -------------------------------------------------------------------------
+
+
+def apply_placement_plan(tracker: Tracker, plan: PlacementPlan) -> list[Secondment]:
+    """Store the plan's placements as proposed secondments in one transaction, through
+    :meth:`Tracker.second` (so every rule applies, a need's places included); refuse a
+    plan whose records changed since it was computed."""
+    with tracker.transaction():
+        inputs.changed(tracker, plan.basis, inputs.read_placements(tracker).basis())
+        match: PlacementMatch = plan.solved.match
+        stored = []
+        for placement in plan.placements:
+            applicant, opening = match.profiles(placement.teacher_id, placement.need_id)
+            need = opening.need
+            stored.append(
+                tracker.second(
+                    placement.teacher_id,
+                    need.host_school_id,
+                    kind=need.kind,
+                    starts_on=need.starts_on,
+                    ends_on=need.ends_on,
+                    pairing=_pairing(match.inputs.pairings, applicant.school.id or 0, need),
+                    programme=need.programme,
+                    need=need.id,
+                )
+            )
+        return stored
+
+
+def _pairing(pairings: Iterable[Pairing], school_id: int, need: Need) -> int | None:
+    """The pairing of the two schools in force on the need's first day, if any."""
+    for p in pairings:
+        if (
+            {p.supporting_school_id, p.supported_school_id} == {school_id, need.host_school_id}
+            and p.signed_on <= need.starts_on
+            and (p.ended_on is None or p.ended_on >= need.starts_on)
+        ):
+            return p.id
+    return None
