@@ -308,10 +308,11 @@ def placements(
 
     \b
     Example:
+        exchange import 岗位需求.csv --type 岗位需求
+        exchange import 交流申请.csv --type 交流申请
         exchange match placements --year 2026 --must subject
-        exchange match placements --year 2026 --programme 组团式帮扶 --criteria zf.toml
         exchange match placements --year 2026 --format html -o placements.html
-        exchange match placements --year 2026 --apply --expect 3f2a…
+        exchange match placements --year 2026 --must subject --apply
     """
     _checked(apply_, expect)
     plan = _placement_plan(state, **request)
@@ -362,7 +363,7 @@ def why(
     \b
     Example:
         exchange match why T-102 T-001 --programme 百千万
-        exchange match why T-007 NEED-ZF05-PSY --year 2026
+        exchange match why T-104 NEED-1 --year 2026
     """
     if year is not None:
         built, reason = _why_placed(state, first, second, year, **request)

@@ -7,6 +7,7 @@ personal values are about — its *subject*, always a teacher:
 ============  =============================================================
 teachers      the teacher
 secondments   the seconded teacher
+applications  the applying teacher
 mentorships   the mentee (the reason a pair ended is about the mentee's path)
 goals         the mentee of the goal's pair
 meetings      the mentee of the meeting's pair
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING
 from .enums import Target
 from .fields import personal_names
 from .models import (
+    Application,
     Assessment,
     Goal,
     Meeting,
@@ -46,7 +48,7 @@ def subject(record: Stored, backend: Backend) -> int | None:
     """The id of the teacher ``record``'s personal values are about, or ``None``."""
     if isinstance(record, Teacher):
         return record.id
-    if isinstance(record, Secondment):
+    if isinstance(record, Secondment | Application):
         return record.teacher_id
     if isinstance(record, Mentorship):
         return record.mentee_id
@@ -85,6 +87,7 @@ def about(backend: Backend, teacher_id: int) -> Iterator[Record]:
     secondments = list(backend.find(Secondment, {"teacher_id": Op("eq", teacher_id)}))
     pairs = list(backend.find(Mentorship, {"mentee_id": Op("eq", teacher_id)}))
     yield from secondments
+    yield from backend.find(Application, {"teacher_id": Op("eq", teacher_id)})
     yield from pairs
     pair_ids = tuple(pair.id for pair in pairs)
     if pair_ids:

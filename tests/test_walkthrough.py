@@ -27,7 +27,7 @@ STORY = [
     "pairing add", "pairing list", "pairing show", "teacher add", "teacher list", "teacher show",
     "import", "programme add", "programme list", "programme show", "programme threshold",
     "mentor add", "mentor list", "mentor show", "mentor meet", "mentor confirm", "mentor correct",
-    "mentor goal", "mentor reach", "mentor tree", "match mentors", "match why",
+    "mentor goal", "mentor reach", "mentor tree", "match mentors", "match placements", "match why",
     "secondment add", "secondment list", "secondment show", "secondment approve",
     "secondment start", "secondment extend", "secondment withdraw", "secondment complete",
     "secondment cancel", "teacher where", "school who",
@@ -38,6 +38,15 @@ STORY = [
     "audit head", "audit verify", "backup", "copy", "browse", "demo",
 ]  # fmt: skip
 """Every command whose help shows an example, in the order a bureau would run them."""
+
+NEEDS_CSV = (
+    "编号,接收学校,学科,名额,开始日期,结束日期,类型\n"
+    "NEED-1,HY-BD,心理健康,1,2026-09-01,2026-12-31,跟岗\n"
+)
+"""A host school's stated need (岗位需求.csv), for the placement examples."""
+
+APPLICATIONS_CSV = "编号,教师工号,年度,学科\nA-2026-1,T-104,2026,心理健康\n"
+"""A teacher's application (交流申请.csv)."""
 
 TEACHERS_CSV = "教师姓名,工号,所在学校,任教学科\n罗明,T-103,ZF-05,数学\n田静,T-104,ZF-05,心理健康\n"
 """The bureau's spreadsheet the import example names (教师名单.csv)."""
@@ -109,6 +118,8 @@ def story_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("EXCHANGE_DB", "bureau.db")
     (tmp_path / "教师名单.csv").write_text(TEACHERS_CSV, encoding="utf-8")
+    (tmp_path / "岗位需求.csv").write_text(NEEDS_CSV, encoding="utf-8")
+    (tmp_path / "交流申请.csv").write_text(APPLICATIONS_CSV, encoding="utf-8")
     return tmp_path
 
 
