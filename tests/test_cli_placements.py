@@ -72,7 +72,8 @@ def test_apply_refuses_another_plan_then_stores_the_reviewed_one(demo_db: Path) 
     assert err.startswith(f"stored 4 proposed secondments of plan {digest}")
     assert secondments(demo_db) == before + 4
     code, out, _ = run(demo_db, "secondment", "list", "--status", "proposed", "--csv")
-    assert code == 0 and out.count("\n") == 5 and ",26,通道二完小,support,proposed,2026-09-01" in out
+    assert code == 0 and out.count("\n") == 5
+    assert ",26,通道二完小,support,proposed,2026-09-01" in out  # the host's name beside its id
 
 
 def test_the_installed_command_applies_a_plan(demo_db: Path) -> None:
