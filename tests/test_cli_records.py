@@ -367,7 +367,10 @@ def test_records_name_their_programme_and_reports_keep_its_own(db: Path) -> None
     ):  # fmt: skip
         code, out, err = invoke(db, *args)
         assert code == 1 and out == "" and err.count("\n") == 1
-        assert "programme '优课解码', which is not defined" in err
+        assert err.endswith(
+            "programme '优课解码', which is not defined; define it with "
+            "`exchange programme add`\n"
+        )  # the whole message: it says how to mend it
     assert dump(db) == before
     for args in (
         ["programme", "add", "优课解码"],
