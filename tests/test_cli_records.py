@@ -368,8 +368,7 @@ def test_records_name_their_programme_and_reports_keep_its_own(db: Path) -> None
         code, out, err = invoke(db, *args)
         assert code == 1 and out == "" and err.count("\n") == 1
         assert err.endswith(
-            "programme '优课解码', which is not defined; define it with "
-            "`exchange programme add`\n"
+            "programme '优课解码', which is not defined; define it with `exchange programme add`\n"
         )  # the whole message: it says how to mend it
     assert dump(db) == before
     for args in (
