@@ -55,9 +55,9 @@ def browse(state: State, host: str, port: int, open_browser: bool, page: str | N
         from exchange.browsing.server import fetch
 
         status, text = fetch(path, page, lang=current())
-        click.echo(text)
-        if status >= 400:
+        if status >= 400:  # one line, not the error page
             raise click.ClickException(_("{page}: HTTP {status}", page=page, status=status))
+        click.echo(text)
         return
     where = f"http://{host}:{port}/"
     click.echo(_("browsing {path} at {where} (Ctrl-C stops)", path=path, where=where), err=True)

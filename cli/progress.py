@@ -26,7 +26,6 @@ class Bar:
 
     def __init__(self, label: str, total: int | None, then: str) -> None:
         self.total, self.then = total, then
-        self.label = label
         self.last = 0
         self.counted = False
         """Whether a running count (no total) is on the line."""
@@ -34,7 +33,7 @@ class Bar:
         self._open(label)
 
     def _open(self, label: str) -> None:
-        self.label = label
+        self.label = label  # the pass under way
         if self.total is None:
             return
         self._bar = click.progressbar(

@@ -16,9 +16,18 @@ if TYPE_CHECKING:
     from .tracker import Tracker
 
 R = TypeVar("R", bound="Record")
+T = TypeVar("T")
 
 BATCH = 500
 """How many ids one ``find`` asks for (or rows one chunk names) at a time."""
+
+
+def chunks(items: Iterable[T]) -> Iterator[list[T]]:
+    """``items`` read :data:`BATCH` at a time, so each chunk's links are looked up at once
+    while the whole still streams."""
+    source = iter(items)
+    while chunk := list(itertools.islice(source, BATCH)):
+        yield chunk
 
 
 def batches(ids: Iterable[int | None]) -> Iterator[list[int]]:
@@ -67,8 +76,7 @@ def with_names(tracker: Tracker, cls: type[Any], table: Table) -> Table:
             columns.append(Column(key=name_key(column.key), label=name_key(column.key)))
 
     def rows() -> Iterator[list[Any]]:
-        source = iter(table.rows)
-        while chunk := list(itertools.islice(source, BATCH)):
+        for chunk in chunks(table.rows):
             found = {
                 i: lookup(tracker, kind, (row[i] for row in chunk)) for i, kind in links.items()
             }

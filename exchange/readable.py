@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import itertools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +23,7 @@ from .fields import is_personal
 from .importing.columns import Column as ImportColumn
 from .importing.columns import columns, importable
 from .importing.links import Link
-from .lookups import BATCH, display_name, lookup
+from .lookups import chunks, display_name, lookup
 from .report import Column, Report, Table
 
 if TYPE_CHECKING:
@@ -83,8 +82,7 @@ def readable_report(
 def _rows(
     tracker: Tracker, cls: type[Record], chosen: list[ImportColumn], lang: str
 ) -> Iterator[list[Any]]:
-    found = iter(tracker.find(cls, include_archived=True))
-    while chunk := list(itertools.islice(found, BATCH)):
+    for chunk in chunks(tracker.find(cls, include_archived=True)):
         named = {
             c.field: lookup(tracker, c.read.target, (getattr(r, c.field) for r in chunk))
             for c in chosen

@@ -166,3 +166,12 @@ def test_the_cells_show_money_flags_and_codes_and_leave_the_rest() -> None:
     assert render_cell(None, "returned_on", "secondments", zh) is None
     assert render_cell("陈老师", "name", "teachers", zh) is None
     assert render_cell(5, "amount", "expense_lines", zh) is None  # views show yuan already
+
+
+def test_browse_get_prints_a_page_and_a_missing_page_in_one_line(demo: Path) -> None:
+    result = run("--db", str(demo), "browse", "--get", f"/{demo.stem}/secondment_roster.json")
+    assert result.exit_code == 0, result.stderr
+    assert '"table": "secondment_roster"' in result.stdout
+    result = run("--db", str(demo), "browse", "--get", "/no-such-page")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "Error: /no-such-page: HTTP 404\n"

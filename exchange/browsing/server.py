@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,4 +70,7 @@ def fetch(path: Path, page: str, *, lang: str) -> tuple[int, str]:
         response = await shown.client.get(page)
         return response.status_code, response.text
 
-    return asyncio.run(get())
+    # Datasette prints a traceback of its own for a page it cannot find: the caller
+    # says what went wrong in one line instead.
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        return asyncio.run(get())

@@ -9,7 +9,6 @@ by name (the secondments, activities and expenses that name it).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -20,7 +19,7 @@ from exchange.enums import SecondmentStatus
 from exchange.errors import InvalidRecord
 from exchange.i18n import message
 from exchange.lifecycle import last_day
-from exchange.lookups import BATCH, lookup
+from exchange.lookups import chunks, lookup
 from exchange.query import Op, between, one_of
 from exchange.quotas import region_schools
 from exchange.timeline import as_date
@@ -183,7 +182,7 @@ def placements(
         filters["status"] = one_of(*statuses)
     filters.update(scope.of_programme())
     found = tracker.find(Secondment, include_archived=True, order_by=["starts_on"], **filters)
-    while chunk := list(itertools.islice(found, BATCH)):
+    for chunk in chunks(found):
         teachers = lookup(tracker, Teacher, (s.teacher_id for s in chunk))
         pairings = lookup(tracker, Pairing, (s.pairing_id for s in chunk))
         for secondment in chunk:
@@ -203,11 +202,10 @@ def placements(
 def with_schools(
     tracker: Tracker, found: Iterable[Placement]
 ) -> Iterator[tuple[list[Placement], dict[int, School]]]:
-    """``found`` in chunks of :data:`BATCH`, each with the schools known so far, which
-    include its teachers' and hosts' (each school looked up once)."""
+    """``found`` in chunks (:func:`exchange.lookups.chunks`), each with the schools known
+    so far, which include its teachers' and hosts' (each school looked up once)."""
     schools: dict[int, School] = {}
-    stream = iter(found)
-    while chunk := list(itertools.islice(stream, BATCH)):
+    for chunk in chunks(found):
         wanted = {x for p in chunk for x in (p.teacher.school_id, p.secondment.host_school_id)}
         schools.update(lookup(tracker, School, wanted - schools.keys()))
         yield chunk, schools
