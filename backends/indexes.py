@@ -104,3 +104,29 @@ the tracker keeps one key per person, the store does not insist)."""
 
 M011_MEETING_CORRECTS_INDEX = 'CREATE INDEX "idx_meetings_corrects" ON "meetings" ("corrects")'
 """Migration m011: the correction of a confirmed meeting, found by the meeting it corrects."""
+
+M013_GRANTS_TABLE = """CREATE TABLE "grants" (
+    "id" {id},
+    "ref" {text},
+    "archived" {flag} NOT NULL,
+    "revision" {integer} NOT NULL DEFAULT 0,
+    "login" {text} NOT NULL,
+    "role" {text} NOT NULL,
+    "programme" {text} NOT NULL,
+    "school_id" {integer} REFERENCES "schools" ("id"),
+    "teacher_id" {integer} REFERENCES "teachers" ("id"),
+    "notes" {text} NOT NULL
+)"""
+"""Migration m013: the users of a store, one row per role a login holds (``{id}``,
+``{integer}``, ``{text}`` and ``{flag}`` are each dialect's types)."""
+
+M013_GRANTS_INDEXES = (
+    'CREATE UNIQUE INDEX "idx_grants_ref" ON "grants" ("ref")',
+    *(
+        f'CREATE INDEX "idx_grants_{column}" ON "grants" ("{column}")'
+        for column in ("login", "school_id", "teacher_id")
+    ),
+    'CREATE INDEX "idx_grants_archived_id" ON "grants" ("archived", "id")',
+)
+"""Migration m013: unique refs, a login's grants found by the login, every link, and
+the ``(archived, id)`` order lists read."""

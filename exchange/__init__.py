@@ -19,6 +19,7 @@ from .enums import (
     SecondmentStatus,
     Stage,
     Target,
+    UserRole,
 )
 from .errors import ExchangeError
 from .hookspecs import hookimpl
@@ -31,6 +32,7 @@ from .models import (
     Expense,
     Extension,
     Goal,
+    Grant,
     GradeBand,
     Meeting,
     Mentorship,
@@ -67,6 +69,7 @@ __all__ = [
     "Goal",
     "Grade",
     "GradeBand",
+    "Grant",
     "Meeting",
     "MeetingKind",
     "Mentorship",
@@ -90,6 +93,7 @@ __all__ = [
     "Target",
     "Teacher",
     "Tracker",
+    "UserRole",
     "__version__",
     "between",
     "ge",

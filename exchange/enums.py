@@ -114,6 +114,23 @@ class Role(Term):
     SEED = "seed", "种子教师"
 
 
+class UserRole(Term):
+    """What a user of the store may do (a user may hold several, each perhaps within
+    one programme or one organisation): see :mod:`exchange.access`."""
+
+    COORDINATOR = "coordinator", "协调员"
+    """Writes every record (of one programme, when the grant names one) and manages users."""
+    SCHOOL_ADMIN = "school-admin", "学校管理员"
+    """Writes the records of one organisation: its teachers, their secondments and
+    applications, and the placement needs it states."""
+    MENTOR = "mentor", "导师"
+    """Logs and edits the unconfirmed meetings and the goals of their own mentor pairs."""
+    MENTEE = "mentee", "徒弟"
+    """Confirms the meetings of their own mentor pairs."""
+    AUDITOR = "auditor", "审计员"
+    """Reads; writes nothing."""
+
+
 class SecondmentKind(Term):
     """What a seconded teacher does at the host school."""
 

@@ -55,3 +55,7 @@ class BackendError(ExchangeError):
 
 class ChainBroken(ExchangeError):
     """The change log's hash chain does not verify; the message names the first bad entry."""
+
+
+class NotPermitted(ExchangeError):
+    """The actor holds no role that allows this write (:mod:`exchange.access`)."""

@@ -27,6 +27,7 @@ from .models import (
     Application,
     Assessment,
     Expense,
+    Grant,
     Meeting,
     Mentorship,
     Need,
@@ -178,7 +179,7 @@ def _secondment(record: Secondment, lookup: Lookup, backend: Backend) -> None:
 
 
 def _defined_programme(
-    record: Secondment | Activity | Expense | Need | Application, lookup: Lookup
+    record: Secondment | Activity | Expense | Need | Application | Grant, lookup: Lookup
 ) -> None:
     """A programme a record names is defined (a typo is not a new programme)."""
     if record.programme and not lookup.programme_named(record.programme):
@@ -601,6 +602,17 @@ def _application(record: Application, lookup: Lookup, backend: Backend) -> None:
     )
 
 
+def _grant(record: Grant, lookup: Lookup, backend: Backend) -> None:
+    """Its programme is defined, and a login holds a role in one scope once."""
+    _defined_programme(record, lookup)
+    _unique(
+        record,
+        backend,
+        ("login", "role", "programme", "school_id", "archived"),
+        f"the {record.role} role of user {record.login}",
+    )
+
+
 def _rubric(record: Rubric, lookup: Lookup, backend: Backend) -> None:
     scoring.check_bands(record)
 
@@ -619,10 +631,21 @@ _RULES: dict[type[Stored], Callable[[Any, Lookup, Backend], None]] = {
     Expense: _expense,
     Need: _placement_need,
     Application: _application,
+    Grant: _grant,
 }
 
 READS_OWN_TYPE = frozenset(
-    {Assessment, Expense, Mentorship, Programme, Participation, Allocation, Pairing, Application}
+    {
+        Assessment,
+        Expense,
+        Mentorship,
+        Programme,
+        Participation,
+        Allocation,
+        Pairing,
+        Application,
+        Grant,
+    }
 )
 """Types whose rules read other records of the same type, so a bulk load of them must
 store each row before checking the next."""

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from . import changelog, revisions, rules, urls
+from . import changelog, revisions, rules, urls, users
+from .access import Access
 from .backend import Backend, BulkResult
 from .changelog import Change
 from .codec import columns, row_encoder
@@ -17,7 +18,8 @@ from .errors import InvalidRecord, NotFound
 from .fields import to_ref
 from .i18n import message, noun
 from .mentoring import Mentoring
-from .models import Record, Stored, record_type
+from .users import Users
+from .models import Grant, Record, Stored, record_type
 from .operations import Operations
 from .paging import Cursor, position
 from .plugins import Plugins, default_plugins
@@ -40,7 +42,7 @@ Key = int | str | Record
 """A record named by id (``int``), ref (``str``) or the record itself."""
 
 
-class Tracker(Operations, Mentoring):
+class Tracker(Operations, Mentoring, Users):
     """The facade over one store. Open it with :meth:`open`; close it (or use ``with``).
 
     Every write runs the integrity rules and the policy plugins inside a
@@ -54,6 +56,7 @@ class Tracker(Operations, Mentoring):
         self._depth = 0
         self._pending: list[Change] = []
         self._sealer = Sealer(backend)
+        self._access: Access | None = None
 
     @classmethod
     def open(
@@ -118,10 +121,28 @@ class Tracker(Operations, Mentoring):
             raise
         finally:
             self._depth -= 1
+            if self._depth == 0:
+                self._access = None  # read again by the next transaction
         if self._depth == 0:
             self._sealer.forget()
             committed, self._pending = self._pending, []
             self.plugins.changes_committed(committed)
+
+    @property
+    def access(self) -> Access:
+        """What the actor may write (:mod:`exchange.access`), read once per transaction."""
+        if self._access is None:
+            self._access = Access.load(self.backend, self.actor)
+        return self._access
+
+    def _permit(self, before: Record | None, after: Record | None, lookup: rules.Lookup) -> None:
+        """Refuse the write unless the actor's grants allow it; a write of a grant
+        keeps a coordinator of every programme among the users."""
+        access = self.access
+        access.check(before, after, lookup)
+        if isinstance(before, Grant) or isinstance(after, Grant):
+            users.keep_a_coordinator(self.backend, access, before, after)
+            self._access = None  # the actor's own grants may have changed
 
     def _snapshot(self, record: Stored) -> str | None:
         """``record`` as the change log keeps it: personal values sealed
@@ -404,7 +425,9 @@ class Tracker(Operations, Mentoring):
         if record.revision:
             record = attrs.evolve(record, revision=0)  # a copy of a stored record starts anew
         with self.transaction():
-            self._check(record, rules.Lookup(self.backend))
+            lookup = rules.Lookup(self.backend)
+            self._check(record, lookup)
+            self._permit(None, record, lookup)
             stored = self.backend.add(record)
             self._log("add", type(record), stored.id, None, self._snapshot(stored))
         return stored
@@ -414,7 +437,9 @@ class Tracker(Operations, Mentoring):
         :class:`~exchange.errors.StaleRecord` if it changed since ``record`` was read."""
         with self.transaction():
             before = self.current(type(record), record)
-            self._check(record, rules.Lookup(self.backend))
+            lookup = rules.Lookup(self.backend)
+            self._check(record, lookup)
+            self._permit(before, record, lookup)
             stored = self.backend.update(record)
             self._log(
                 "update",
@@ -429,7 +454,9 @@ class Tracker(Operations, Mentoring):
         """Mark a record archived: kept for history, left out of lists."""
         with self.transaction():
             before: R = self.current(cls, key)
-            stored = self.backend.update(attrs.evolve(before, archived=True))
+            after = attrs.evolve(before, archived=True)
+            self._permit(before, after, rules.Lookup(self.backend))
+            stored = self.backend.update(after)
             self._log(
                 "archive",
                 type(before),
@@ -443,6 +470,7 @@ class Tracker(Operations, Mentoring):
         """Remove a record no other record links to (archive it otherwise)."""
         with self.transaction():
             before = self.current(cls, key)
+            self._permit(before, None, rules.Lookup(self.backend))
             self.backend.delete(type(before), before.id or 0)
             self._log("delete", type(before), before.id, self._snapshot(before), None)
 
@@ -511,6 +539,7 @@ class Tracker(Operations, Mentoring):
             if record.revision:
                 record = attrs.evolve(record, revision=0)
             self._check(record, lookup, bulk=bulk, policies=policies)
+            self._permit(None, record, lookup)
             yield record
 
     def _add_one_by_one(self, cls: type[R], records: Iterable[R]) -> BulkResult:

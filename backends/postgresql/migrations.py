@@ -39,6 +39,8 @@ from ..indexes import (
     M010_PLACEMENT_INDEXES,
     M010_PLACEMENT_TABLES,
     M011_MEETING_CORRECTS_INDEX,
+    M013_GRANTS_INDEXES,
+    M013_GRANTS_TABLE,
     M011_PERSONAL_KEYS_INDEX,
 )
 from ..views import M012_VIEWS, M012_VOCABULARY_ROWS, M012_VOCABULARY_TABLE
@@ -461,6 +463,16 @@ STEPS = (
             M012_VOCABULARY_TABLE.format(text='text COLLATE "C"'),
             M012_VOCABULARY_ROWS,
             *M012_VIEWS,
+        ),
+    ),
+    Step(
+        "m013_grants",
+        (
+            M013_GRANTS_TABLE.format(
+                id="bigint PRIMARY KEY", integer="bigint", text='text COLLATE "C"', flag="boolean"
+            ),
+            *M013_GRANTS_INDEXES,
+            _ids_for("grants"),
         ),
     ),
 )

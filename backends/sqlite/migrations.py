@@ -35,6 +35,8 @@ from ..indexes import (
     M010_ALTERATIONS,
     M010_PLACEMENT_INDEXES,
     M011_MEETING_CORRECTS_INDEX,
+    M013_GRANTS_INDEXES,
+    M013_GRANTS_TABLE,
     M011_PERSONAL_KEYS_INDEX,
 )
 from ..views import M012_VIEWS, M012_VOCABULARY_ROWS, M012_VOCABULARY_TABLE
@@ -482,6 +484,18 @@ def m012_browse_views(db: Database) -> None:
     db.execute(M012_VOCABULARY_TABLE.format(text="TEXT"))
     db.execute(M012_VOCABULARY_ROWS)
     for statement in M012_VIEWS:
+        db.execute(statement)
+
+
+@_step
+def m013_grants(db: Database) -> None:
+    """Add the users of the store: the roles each login holds (:mod:`exchange.access`)."""
+    db.execute(
+        M013_GRANTS_TABLE.format(
+            id="INTEGER PRIMARY KEY AUTOINCREMENT", integer="INTEGER", text="TEXT", flag="INTEGER"
+        )
+    )
+    for statement in M013_GRANTS_INDEXES:
         db.execute(statement)
 
 

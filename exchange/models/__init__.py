@@ -17,6 +17,7 @@ from .mentoring import Goal, Meeting, Mentorship, Milestone, Programme
 from .placements import Application, Need
 from .rubrics import STANDARD_BANDS, Assessment, Criterion, GradeBand, Rubric
 from .schools import Pairing, Partnership, School, Teacher
+from .users import Grant
 
 RECORD_TYPES: tuple[type[Record], ...] = (
     Partnership,
@@ -36,6 +37,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Allocation,
     Expense,
     Application,
+    Grant,
 )
 """Every record type, in an order where each refers only to earlier ones."""
 
@@ -68,6 +70,7 @@ __all__ = [
     "Expense",
     "Extension",
     "Goal",
+    "Grant",
     "GradeBand",
     "Meeting",
     "Mentorship",

@@ -20,6 +20,7 @@ from ..enums import (
     SecondmentKind,
     Stage,
     Target,
+    UserRole,
 )
 from ..fields import MAX_COUNT, MAX_NAME, MAX_TEXT
 from ..models import (
@@ -31,6 +32,7 @@ from ..models import (
     Expense,
     Extension,
     Goal,
+    Grant,
     Meeting,
     Mentorship,
     Milestone,
@@ -230,6 +232,15 @@ def samples() -> list[Stored]:
                 subject=_LONG_NAME if extra else "",
                 available_from=d0 if extra else None,
                 available_until=d9 if extra else None,
+                notes=t,
+                **extra,
+            ),
+            Grant(
+                login=_LONG_NAME if extra else "hy-bd",
+                role=UserRole.MENTEE if extra else UserRole.SCHOOL_ADMIN,
+                programme=_LONG_NAME if extra else "",
+                school_id=None if extra else b,
+                teacher_id=a if extra else None,
                 notes=t,
                 **extra,
             ),

@@ -27,6 +27,7 @@ from ..enums import (
     SecondmentStatus,
     Stage,
     Target,
+    UserRole,
 )
 from ..fields import MAX_COUNT, MAX_NAME, MAX_TEXT
 from ..models import (
@@ -38,6 +39,7 @@ from ..models import (
     Expense,
     Extension,
     Goal,
+    Grant,
     Meeting,
     Mentorship,
     Milestone,
@@ -444,6 +446,30 @@ def applications(teacher_ids: Ids, *, refs: Refs | None = None) -> st.SearchStra
     return build()
 
 
+def grants(
+    school_ids: Ids, teacher_ids: Ids, *, refs: Refs | None = None
+) -> st.SearchStrategy[Grant]:
+    """Grants of every role: a school administrator's names one of ``school_ids``, a
+    mentor's or a mentee's one of ``teacher_ids``."""
+
+    common = st.fixed_dictionaries(_common(refs))
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Grant:
+        role = draw(st.sampled_from(UserRole))
+        return Grant(
+            **draw(common),
+            login=draw(names()),
+            role=role,
+            programme=draw(texts(limit=MAX_NAME)),
+            school_id=draw(school_ids) if role is UserRole.SCHOOL_ADMIN else None,
+            teacher_id=draw(teacher_ids) if role in (UserRole.MENTOR, UserRole.MENTEE) else None,
+            notes=draw(texts()),
+        )
+
+    return build()
+
+
 def changes() -> st.SearchStrategy[Change]:
     """Change-log entries as a backend stores them (the hash chain is not checked here)."""
     hexes = st.text("0123456789abcdef", min_size=64, max_size=64)
@@ -518,6 +544,7 @@ def records(
         ),
         Need: lambda: placement_needs(need("schools"), refs=refs),
         Application: lambda: applications(need("teachers"), refs=refs),
+        Grant: lambda: grants(need("schools"), need("teachers"), refs=refs),
         Change: changes,
         PersonalKey: personal_keys,
     }

@@ -1,0 +1,207 @@
+"""Who may write what: the roles the users of a store hold (:class:`~exchange.models.Grant`).
+
+A store without grants is open: every actor writes every record, as before users
+existed. The first grant must make a user a coordinator of every programme; from
+then on every write is checked against the grants of the actor who makes it:
+
+- a **coordinator** writes every record (of one programme, when the grant names
+  one: records of other programmes are refused) and manages users (every programme
+  only);
+- a **school administrator** writes the teachers of one organisation, their
+  secondments and applications, the needs it states as a host, and the
+  organisation's own record;
+- a **mentor** logs and edits the meetings and goals of their own mentor pairs,
+  never a confirmation;
+- a **mentee** confirms the meetings of their own mentor pairs, and nothing else;
+- an **auditor** writes nothing.
+
+Reads are not restricted: on SQLite whoever can open the file can read it (and
+write it with other tools); on PostgreSQL the database's own privileges and
+row-level security back these roles (:mod:`backends.postgresql.roles`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .enums import UserRole
+from .errors import NotPermitted
+from .i18n import Message, joined, message, noun
+from .models import (
+    Application,
+    Goal,
+    Grant,
+    Meeting,
+    Mentorship,
+    Need,
+    Record,
+    School,
+    Secondment,
+    Teacher,
+)
+from .query import Op
+
+if TYPE_CHECKING:
+    from .backend import Backend
+    from .rules import Lookup
+
+_LIVE = {"archived": Op("eq", False)}
+
+
+@attrs.frozen
+class Access:
+    """What one actor may write in one store, read once per transaction."""
+
+    actor: str
+    grants: tuple[Grant, ...]
+    open: bool
+    """No grant is stored: every actor writes everything."""
+
+    @classmethod
+    def load(cls, backend: Backend, actor: str) -> Access:
+        """The actor's grants that are not archived, and whether the store has any."""
+        mine = tuple(backend.find(Grant, {**_LIVE, "login": Op("eq", actor)}))
+        stored = bool(mine) or next(backend.find(Grant, _LIVE, limit=1), None) is not None
+        return cls(actor=actor, grants=mine, open=not stored)
+
+    def coordinates_all(self) -> bool:
+        """Whether the actor coordinates every programme (or the store is open)."""
+        return self.open or any(
+            g.role is UserRole.COORDINATOR and not g.programme for g in self.grants
+        )
+
+    def require_all(self, what: str) -> None:
+        """Refuse ``what`` (a purge, a retention run) unless the actor coordinates
+        every programme."""
+        if not self.coordinates_all():
+            raise NotPermitted(
+                message(
+                    "only a coordinator of every programme may {what}; {actor} is {roles}",
+                    what=what,
+                    actor=self.actor,
+                    roles=self.roles(),
+                )
+            )
+
+    def check(self, before: Record | None, after: Record | None, lookup: Lookup) -> None:
+        """Refuse replacing ``before`` with ``after`` (either ``None`` for an add or a
+        delete) unless one of the actor's grants allows it."""
+        if self.open or self.coordinates_all():
+            return
+        if any(_allows(grant, before, after, lookup) for grant in self.grants):
+            return
+        record = after if after is not None else before
+        assert record is not None
+        raise NotPermitted(
+            message(
+                "{actor} may not write {kind} {key}: {actor} is {roles}",
+                actor=self.actor,
+                kind=noun(type(record)),
+                key=record.ref or record.id or "",
+                roles=self.roles(),
+            )
+        )
+
+    def roles(self) -> Message:
+        """The actor's roles in words, for a refusal."""
+        if not self.grants:
+            return message("not a user of this store")
+        return joined("; ", (_described(g) for g in self.grants))
+
+
+def _described(grant: Grant) -> Message:
+    if grant.school_id is not None:
+        return message("{role} of organisation {id}", role=grant.role, id=grant.school_id)
+    if grant.programme:
+        return message("{role} in {programme}", role=grant.role, programme=grant.programme)
+    return message("{role}", role=grant.role)
+
+
+def _allows(grant: Grant, before: Record | None, after: Record | None, lookup: Lookup) -> bool:
+    rule = _ROLE_RULES.get(grant.role)
+    records = [r for r in (before, after) if r is not None]
+    return rule is not None and all(rule(grant, r, lookup) for r in records) and (
+        grant.role is not UserRole.MENTEE or _confirms(grant, before, after)
+    )
+
+
+def _coordinator(grant: Grant, record: Record, lookup: Lookup) -> bool:
+    if isinstance(record, Grant):
+        return False  # users are managed by coordinators of every programme
+    programme = _programme_of(record, lookup)
+    return programme is None or programme == grant.programme
+
+
+def _school_admin(grant: Grant, record: Record, lookup: Lookup) -> bool:
+    return _school_of(record, lookup) == grant.school_id
+
+
+def _mentor(grant: Grant, record: Record, lookup: Lookup) -> bool:
+    pair = _pair_of(record, lookup)
+    return (
+        pair is not None
+        and pair.mentor_id == grant.teacher_id
+        and grant.programme in ("", pair.programme)
+        and getattr(record, "confirmed_by", None) is None
+    )
+
+
+def _mentee(grant: Grant, record: Record, lookup: Lookup) -> bool:
+    pair = _pair_of(record, lookup)
+    return (
+        isinstance(record, Meeting)
+        and pair is not None
+        and pair.mentee_id == grant.teacher_id
+        and grant.programme in ("", pair.programme)
+    )
+
+
+def _confirms(grant: Grant, before: Record | None, after: Record | None) -> bool:
+    """A mentee's only write: their own confirmation of a meeting logged before."""
+    return (
+        isinstance(before, Meeting)
+        and isinstance(after, Meeting)
+        and before.confirmed_by is None
+        and after.confirmed_by == grant.teacher_id
+    )
+
+
+_ROLE_RULES: dict[UserRole, Callable[[Grant, Record, Lookup], bool]] = {
+    UserRole.COORDINATOR: _coordinator,
+    UserRole.SCHOOL_ADMIN: _school_admin,
+    UserRole.MENTOR: _mentor,
+    UserRole.MENTEE: _mentee,
+}
+
+
+def _programme_of(record: Record, lookup: Lookup) -> str | None:
+    """The programme a record belongs to, ``None`` for a record of no programme."""
+    pair = _pair_of(record, lookup)
+    programme: Any = pair.programme if pair is not None else getattr(record, "programme", "")
+    return programme or None
+
+
+def _pair_of(record: Record, lookup: Lookup) -> Mentorship | None:
+    if isinstance(record, Mentorship):
+        return record
+    if isinstance(record, Meeting | Goal):
+        found: Mentorship | None = lookup.get(Mentorship, record.mentorship_id)
+        return found
+    return None
+
+
+def _school_of(record: Record, lookup: Lookup) -> int | None:
+    """The organisation whose administrator writes ``record``, ``None`` for none."""
+    if isinstance(record, Teacher):
+        return record.school_id
+    if isinstance(record, School):
+        return record.id
+    if isinstance(record, Need):
+        return record.host_school_id
+    if isinstance(record, Secondment | Application):
+        teacher: Teacher | None = lookup.get(Teacher, record.teacher_id)
+        return teacher.school_id if teacher is not None else None
+    return None
