@@ -123,8 +123,10 @@ def _described(grant: Grant) -> Message:
 def _allows(grant: Grant, before: Record | None, after: Record | None, lookup: Lookup) -> bool:
     rule = _ROLE_RULES.get(grant.role)
     records = [r for r in (before, after) if r is not None]
-    return rule is not None and all(rule(grant, r, lookup) for r in records) and (
-        grant.role is not UserRole.MENTEE or _confirms(grant, before, after)
+    return (
+        rule is not None
+        and all(rule(grant, r, lookup) for r in records)
+        and (grant.role is not UserRole.MENTEE or _confirms(grant, before, after))
     )
 
 

@@ -32,23 +32,33 @@ class Users(Store):
         teacher: Key | None = None,
         notes: str = "",
         ref: str | None = None,
+        password: str | None = None,
     ) -> Grant:
         """Grant ``login`` a role: within ``programme`` (every programme when empty); a
         school administrator of ``school``; a mentor or mentee as ``teacher``. The
         first user of a store is a coordinator of every programme; from then on only
-        such a coordinator adds users (:mod:`exchange.access`)."""
-        return self.add(
-            build(
-                Grant,
-                login=login,
-                role=role,
-                programme=programme,
-                school_id=self._id(School, school),
-                teacher_id=self._id(Teacher, teacher),
-                notes=notes,
-                ref=ref,
+        such a coordinator adds users (:mod:`exchange.access`).
+
+        On a backend with logins of its own (``postgresql:``) the login is created if
+        it does not exist (with ``password``, when given) and admitted to the store,
+        in the same transaction."""
+        with self.transaction():
+            grant = self.add(
+                build(
+                    Grant,
+                    login=login,
+                    role=role,
+                    programme=programme,
+                    school_id=self._id(School, school),
+                    teacher_id=self._id(Teacher, teacher),
+                    notes=notes,
+                    ref=ref,
+                )
             )
-        )
+            admit = getattr(self.backend, "admit", None)
+            if admit is not None:
+                admit(grant.login, password)
+        return grant
 
     def remove_user(self, login: str, *, role: UserRole | str | None = None) -> list[Grant]:
         """Archive ``login``'s grants (of ``role`` only, when given) and return them;
@@ -58,7 +68,11 @@ class Users(Store):
             held = list(self.find(Grant, **filters))
             if not held:
                 raise NotFound(message("{login} holds no such role", login=login))
-            return [self.archive(Grant, grant) for grant in held]
+            removed = [self.archive(Grant, grant) for grant in held]
+            dismiss = getattr(self.backend, "dismiss", None)
+            if dismiss is not None and not self.count(Grant, login=login):
+                dismiss(login)  # no role left: the login no longer reaches the store
+        return removed
 
 
 def keep_a_coordinator(
@@ -67,9 +81,7 @@ def keep_a_coordinator(
     """The first grant of a store makes a coordinator of every programme, and no
     change takes the last such grant away (the store would have no one to manage it)."""
     if access.open and not _coordinates_all(after):
-        raise NotPermitted(
-            message("the first user of a store is a coordinator of every programme")
-        )
+        raise NotPermitted(message("the first user of a store is a coordinator of every programme"))
     if _coordinates_all(before) and not _coordinates_all(after):
         assert before is not None
         others = backend.find(
