@@ -95,10 +95,27 @@ M012_WORDS = (
 )
 """Migration m012: (vocabulary, code, Chinese word) of every vocabulary the views show."""
 
-M012_VOCABULARY_ROWS = (
-    'INSERT INTO "_vocabulary" ("vocabulary", "value", "zh") VALUES '
-    + ", ".join(f"('{vocabulary}', '{value}', '{zh}')" for vocabulary, value, zh in M012_WORDS)
+
+
+def vocabulary_rows(words: tuple[tuple[str, str, str], ...]) -> str:
+    """The ``INSERT`` of ``words`` into ``_vocabulary``."""
+    return 'INSERT INTO "_vocabulary" ("vocabulary", "value", "zh") VALUES ' + ", ".join(
+        f"('{vocabulary}', '{value}', '{zh}')" for vocabulary, value, zh in words
+    )
+
+
+M012_VOCABULARY_ROWS = vocabulary_rows(M012_WORDS)
+
+M013_WORDS = (
+    ("UserRole", "coordinator", "协调员"),
+    ("UserRole", "school-admin", "学校管理员"),
+    ("UserRole", "mentor", "导师"),
+    ("UserRole", "mentee", "徒弟"),
+    ("UserRole", "auditor", "审计员"),
 )
+"""Migration m013: the words for the roles of users."""
+
+M013_VOCABULARY_ROWS = vocabulary_rows(M013_WORDS)
 
 
 def _word(vocabulary: str, code: str, name: str) -> str:

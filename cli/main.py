@@ -86,6 +86,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "cli.privacy",
         "Erase the personal data of teachers with no secondment or pair for --years years.",
     ),
+    "users": ("cli.users", "Users and their roles: once a store has one, every write is checked."),
 }
 """Command name → (``module`` or ``module:attribute`` defining it, its short help), imported
 only when used, so

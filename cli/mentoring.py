@@ -170,16 +170,20 @@ def meet(state: State, pair: str, held_on: str, minutes: int, kind: str, notes: 
 
 @mentor.command()
 @click.argument("meeting")
-@click.option("--by", "by", required=True, help="The mentee, by id or ref.")
+@click.option("--by", "by", help="The mentee, by id or ref (default: the pair's).")
+@click.option("--code", help="The code issued for the meeting (`exchange mentor code`).")
 @pass_state
-def confirm(state: State, meeting: str, by: str) -> None:
+def confirm(state: State, meeting: str, by: str | None, code: str | None) -> None:
     """The mentee confirms a logged MEETING (by id or ref); only confirmed minutes count.
+
+    Once the store has users (`exchange users`), only the mentee's own login
+    confirms, or whoever types in the --code issued for the meeting.
 
     \b
     Example:
         exchange mentor confirm 1 --by T-102
     """
-    record = state.tracker().confirm_meeting(meeting, by=by)
+    record = state.tracker().confirm_meeting(meeting, by=by, code=code)
     total = state.tracker().confirmed_minutes(record.mentorship_id)
     click.echo(
         _(
@@ -188,6 +192,22 @@ def confirm(state: State, meeting: str, by: str) -> None:
             total=total,
         )
     )
+
+
+@mentor.command()
+@click.argument("meeting")
+@pass_state
+def code(state: State, meeting: str) -> None:
+    """Issue a one-time code that confirms MEETING as its mentee, for a mentee with no
+    login: hand it to them; `exchange mentor confirm MEETING --code CODE`. Only the
+    pair's mentor or a coordinator issues one; a new code replaces the last, and the
+    change log keeps only its salted digest.
+
+    \b
+    Example:
+        exchange mentor code 1
+    """
+    click.echo(state.tracker().issue_code(meeting))
 
 
 @mentor.command()

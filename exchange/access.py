@@ -89,32 +89,55 @@ class Access:
     def check(self, before: Record | None, after: Record | None, lookup: Lookup) -> None:
         """Refuse replacing ``before`` with ``after`` (either ``None`` for an add or a
         delete) unless one of the actor's grants allows it."""
-        if self.open or self.coordinates_all():
+        if self.open:
             return
-        if any(_allows(grant, before, after, lookup) for grant in self.grants):
+        if _confirmation(before, after):  # the mentee's alone, never a coordinator's
+            if any(
+                g.role is UserRole.MENTEE and _allows(g, before, after, lookup) for g in self.grants
+            ):
+                return
+        elif self.coordinates_all() or any(
+            _allows(grant, before, after, lookup) for grant in self.grants
+        ):
             return
-        record = after if after is not None else before
-        assert record is not None
-        raise NotPermitted(
-            message(
-                "{actor} may not write {kind} {key}: {actor} is {roles}",
-                actor=self.actor,
-                kind=noun(type(record)),
-                key=record.ref or record.id or "",
-                roles=self.roles(),
-            )
-        )
+        raise NotPermitted(_refusal(self, before, after, lookup))
 
-    def roles(self) -> Message:
+    def roles(self, lookup: Lookup | None = None) -> Message:
         """The actor's roles in words, for a refusal."""
         if not self.grants:
             return message("not a user of this store")
-        return joined("; ", (_described(g) for g in self.grants))
+        return joined("; ", (_described(g, lookup) for g in self.grants))
 
 
-def _described(grant: Grant) -> Message:
+def _refusal(
+    access: Access, before: Record | None, after: Record | None, lookup: Lookup
+) -> Message:
+    record = before if before is not None else after
+    assert record is not None
+    if before is None:
+        return message(
+            "{actor} may not add this {kind}: {actor} is {roles}",
+            actor=access.actor,
+            kind=noun(type(record)),
+            roles=access.roles(lookup),
+        )
+    return message(
+        "{actor} may not change {kind} {key}: {actor} is {roles}",
+        actor=access.actor,
+        kind=noun(type(record)),
+        key=record.ref or record.id,
+        roles=access.roles(lookup),
+    )
+
+
+def _described(grant: Grant, lookup: Lookup | None) -> Message:
     if grant.school_id is not None:
-        return message("{role} of organisation {id}", role=grant.role, id=grant.school_id)
+        school = lookup.get(School, grant.school_id) if lookup is not None else None
+        return message(
+            "{role} of {school}",
+            role=grant.role,
+            school=school.name if school is not None else grant.school_id,
+        )
     if grant.programme:
         return message("{role} in {programme}", role=grant.role, programme=grant.programme)
     return message("{role}", role=grant.role)
@@ -161,13 +184,25 @@ def _mentee(grant: Grant, record: Record, lookup: Lookup) -> bool:
     )
 
 
-def _confirms(grant: Grant, before: Record | None, after: Record | None) -> bool:
-    """A mentee's only write: their own confirmation of a meeting logged before."""
+def _confirmation(before: Record | None, after: Record | None) -> bool:
+    """Whether the write confirms a meeting logged before."""
     return (
         isinstance(before, Meeting)
         and isinstance(after, Meeting)
         and before.confirmed_by is None
+        and after.confirmed_by is not None
+    )
+
+
+def _confirms(grant: Grant, before: Record | None, after: Record | None) -> bool:
+    """A mentee's only write: their own confirmation of a meeting logged before, with
+    nothing else changed."""
+    return (
+        _confirmation(before, after)
+        and isinstance(before, Meeting)
+        and isinstance(after, Meeting)
         and after.confirmed_by == grant.teacher_id
+        and attrs.evolve(before, confirmed_by=after.confirmed_by, revision=after.revision) == after
     )
 
 

@@ -27,7 +27,7 @@ from .models import Stored
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first entry."""
 
-ACTIONS = ("add", "update", "archive", "delete", "bulk", "export", "purge")
+ACTIONS = ("add", "update", "archive", "delete", "bulk", "export", "purge", "code")
 
 
 @attrs.frozen(kw_only=True)
@@ -42,8 +42,9 @@ class Change(Stored):
     """Who: the actor given to the tracker, or the operating-system user."""
     action: str = fields.name()
     """One of ``add``, ``update``, ``archive``, ``delete``, ``bulk``, ``export`` (personal
-    fields read out: ``after`` names them and the filters) or ``purge`` (personal fields
-    blanked)."""
+    fields read out: ``after`` names them and the filters), ``purge`` (personal fields
+    blanked) or ``code`` (a meeting's confirmation code issued: ``after`` holds its
+    salted digest, under the record type ``meeting_codes``)."""
     record_type: str = fields.name()
     """The table of the record changed, e.g. ``secondments``."""
     record_id: int | None = attrs.field(default=None, metadata={"kind": "int"})

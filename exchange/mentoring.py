@@ -13,13 +13,15 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import cascade as cascade_
+from . import confirmation
 from .enums import MeetingKind, MentorshipStatus
-from .errors import InvalidRecord, NotFound
+from .errors import InvalidRecord, NotFound, RuleViolation
 from .i18n import message
 from .lifecycle import HOLDING, require_move
 from .models import Goal, Meeting, Mentorship, Milestone, Programme, Secondment, Teacher
 from .operations import Store, build, evolve
 from .query import Op, one_of, total
+from .rules import Lookup
 
 if TYPE_CHECKING:
     from .tracker import Key
@@ -170,18 +172,48 @@ class Mentoring(Store):
             )
         )
 
-    def confirm_meeting(self, meeting: Key, *, by: Key) -> Meeting:
-        """The mentee ``by`` confirms a logged meeting took place; anyone else is refused.
-        Confirming a correction archives the meeting it corrects, in the same transaction."""
+    def confirm_meeting(
+        self, meeting: Key, *, by: Key | None = None, code: str | None = None
+    ) -> Meeting:
+        """The mentee confirms a logged meeting took place: ``by`` names the mentee (by
+        default the pair's own), and anyone else is refused. Once a store has users
+        (:mod:`exchange.access`) the actor must be that mentee, or give the ``code``
+        issued for the meeting (:meth:`issue_code`). Confirming a correction archives
+        the meeting it corrects, in the same transaction."""
         with self.transaction():
+            current: Meeting = self.get(Meeting, meeting)
+            if current.confirmed_by is not None:
+                raise RuleViolation(message("meeting {id} is confirmed already", id=current.id))
+            if code is not None:
+                confirmation.check(self.backend, current, code)
+                self._vouched.update({current.id, current.corrects} - {None})
+            mentee = (
+                self.get(Mentorship, current.mentorship_id).mentee_id
+                if by is None
+                else self._need_id(Teacher, by)
+            )
             confirmed: Meeting = self._revise(
-                Meeting,
-                meeting,
-                lambda current: evolve(current, confirmed_by=self._need_id(Teacher, by)),
+                Meeting, current, lambda now: evolve(now, confirmed_by=mentee)
             )
             if confirmed.corrects is not None:
                 self.archive(Meeting, confirmed.corrects)
         return confirmed
+
+    def issue_code(self, meeting: Key) -> str:
+        """A new one-time code that confirms ``meeting`` as its mentee
+        (:mod:`exchange.confirmation`), for a mentee without a login: only the pair's
+        mentor or a coordinator issues one, and it replaces any issued before. The
+        change log keeps its salted digest, never the code."""
+        with self.transaction():
+            current: Meeting = self.current(Meeting, meeting)
+            if current.confirmed_by is not None:
+                raise InvalidRecord(message("meeting {id} is confirmed already", id=current.id))
+            self._permit(current, current, Lookup(self.backend))
+            code = confirmation.new_code()
+            self._note(
+                "code", confirmation.RECORD_TYPE, current.id, None, confirmation.sealed(code)
+            )
+        return code
 
     def correct_meeting(
         self,

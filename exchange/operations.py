@@ -84,6 +84,16 @@ class Store:
 
         def transaction(self) -> AbstractContextManager[Any]: ...
 
+        def current(self, cls: Any, key: Key) -> Any: ...
+
+        _vouched: set[int | None]
+
+        def _permit(self, before: Any, after: Any, lookup: Any) -> None: ...
+
+        def _note(
+            self, action: str, record_type: str, record_id: int | None, before: Any, after: Any
+        ) -> None: ...
+
     def _revise(self, cls: type[R], key: Key, change: Callable[[R], R]) -> R:
         """Read the record named by ``key``, let ``change`` check it and make the changed
         copy, and store that, in one transaction. The outermost transaction takes the

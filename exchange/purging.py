@@ -53,6 +53,7 @@ def purge(tracker: Tracker, teacher: Key) -> Purged:
     """Erase the personal data of ``teacher`` (a record, id or ref; a deleted
     teacher's id too, while the log holds sealed values of theirs)."""
     with tracker.transaction():
+        tracker.access.require_all(message("purge personal data"))
         teacher_id = _teacher_id(tracker, teacher)
         records, destroyed = erase(tracker, teacher_id)
         if not records and not destroyed:

@@ -63,6 +63,7 @@ def due(tracker: Tracker, years: object, *, as_of: dt.date | None = None) -> lis
 def apply(tracker: Tracker, years: object, *, as_of: dt.date | None = None) -> list[Due]:
     """Purge every teacher :func:`due` lists, in one transaction; return them."""
     with tracker.transaction():
+        tracker.access.require_all(message("purge personal data"))
         listed = due(tracker, years, as_of=as_of)
         for teacher in listed:
             erase(tracker, teacher.teacher_id)

@@ -18,8 +18,7 @@ from .errors import InvalidRecord, NotFound
 from .fields import to_ref
 from .i18n import message, noun
 from .mentoring import Mentoring
-from .users import Users
-from .models import Grant, Record, Stored, record_type
+from .models import Grant, Meeting, Record, Stored, record_type
 from .operations import Operations
 from .paging import Cursor, position
 from .plugins import Plugins, default_plugins
@@ -27,6 +26,7 @@ from .progress import Progress, Told
 from .query import Measure, Op, check_measures, check_order, normalize
 from .report import Report
 from .sealing import Sealer
+from .users import Users
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -57,6 +57,8 @@ class Tracker(Operations, Mentoring, Users):
         self._pending: list[Change] = []
         self._sealer = Sealer(backend)
         self._access: Access | None = None
+        self._vouched: set[int | None] = set()
+        """Meetings a confirmation code vouched for in this transaction."""
 
     @classmethod
     def open(
@@ -123,6 +125,7 @@ class Tracker(Operations, Mentoring, Users):
             self._depth -= 1
             if self._depth == 0:
                 self._access = None  # read again by the next transaction
+                self._vouched.clear()
         if self._depth == 0:
             self._sealer.forget()
             committed, self._pending = self._pending, []
@@ -138,6 +141,9 @@ class Tracker(Operations, Mentoring, Users):
     def _permit(self, before: Record | None, after: Record | None, lookup: rules.Lookup) -> None:
         """Refuse the write unless the actor's grants allow it; a write of a grant
         keeps a coordinator of every programme among the users."""
+        record = after if after is not None else before
+        if isinstance(record, Meeting) and record.id in self._vouched:
+            return  # confirmed with the code issued for it
         access = self.access
         access.check(before, after, lookup)
         if isinstance(before, Grant) or isinstance(after, Grant):
@@ -157,11 +163,22 @@ class Tracker(Operations, Mentoring, Users):
         before: str | None,
         after: str | None,
     ) -> None:
+        self._note(action, cls.table, record_id, before, after)
+
+    def _note(
+        self,
+        action: str,
+        record_type: str,
+        record_id: int | None,
+        before: str | None,
+        after: str | None,
+    ) -> None:
+        """Append an entry to the change log, in the transaction the caller holds."""
         entry = changelog.make_change(
             prev_hash=self.head(),
             actor=self.actor,
             action=action,
-            record_type=cls.table,
+            record_type=record_type,
             record_id=record_id,
             before=before,
             after=after,

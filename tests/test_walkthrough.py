@@ -26,7 +26,7 @@ STORY = [
     "school add", "school list", "school show", "partnership add", "partnership list",
     "pairing add", "pairing list", "pairing show", "teacher add", "teacher list", "teacher show",
     "import", "programme add", "programme list", "programme show", "programme threshold",
-    "mentor add", "mentor list", "mentor show", "mentor meet", "mentor confirm", "mentor correct",
+    "mentor add", "mentor list", "mentor show", "mentor meet", "mentor code", "mentor confirm", "mentor correct",
     "mentor goal", "mentor reach", "mentor tree", "match mentors", "match placements", "match why",
     "secondment add", "secondment list", "secondment show", "secondment approve",
     "secondment start", "secondment extend", "secondment withdraw", "secondment complete",
@@ -36,6 +36,7 @@ STORY = [
     "budget allocate", "budget spend", "budget status", "mentor end", "purge", "retention",
     "reports", "report", "formats", "plugins", "export",
     "audit head", "audit verify", "backup", "copy", "browse", "demo",
+    "users add", "users list", "users remove",
 ]  # fmt: skip
 """Every command whose help shows an example, in the order a bureau would run them."""
 

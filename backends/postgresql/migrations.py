@@ -43,7 +43,12 @@ from ..indexes import (
     M013_GRANTS_TABLE,
     M011_PERSONAL_KEYS_INDEX,
 )
-from ..views import M012_VIEWS, M012_VOCABULARY_ROWS, M012_VOCABULARY_TABLE
+from ..views import (
+    M012_VIEWS,
+    M012_VOCABULARY_ROWS,
+    M012_VOCABULARY_TABLE,
+    M013_VOCABULARY_ROWS,
+)
 from .statements import IDS_TABLE, quote
 
 if TYPE_CHECKING:
@@ -473,6 +478,7 @@ STEPS = (
             ),
             *M013_GRANTS_INDEXES,
             _ids_for("grants"),
+            M013_VOCABULARY_ROWS,
         ),
     ),
 )

@@ -39,7 +39,12 @@ from ..indexes import (
     M013_GRANTS_TABLE,
     M011_PERSONAL_KEYS_INDEX,
 )
-from ..views import M012_VIEWS, M012_VOCABULARY_ROWS, M012_VOCABULARY_TABLE
+from ..views import (
+    M012_VIEWS,
+    M012_VOCABULARY_ROWS,
+    M012_VOCABULARY_TABLE,
+    M013_VOCABULARY_ROWS,
+)
 
 if TYPE_CHECKING:
     from sqlite_utils.db import Database
@@ -497,6 +502,7 @@ def m013_grants(db: Database) -> None:
     )
     for statement in M013_GRANTS_INDEXES:
         db.execute(statement)
+    db.execute(M013_VOCABULARY_ROWS)
 
 
 def _drop_not_null(db: Database, table: str, old: str, new: str) -> None:

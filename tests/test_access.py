@@ -1,0 +1,231 @@
+"""Users and roles (exchange.access): who may write what, once a store has users.
+
+The expected table below is written out by hand from the roles docs/privacy.md
+describes, not derived from the code under test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from exchange import Grant, Meeting, School, Teacher, Tracker
+from exchange.errors import NotFound, NotPermitted, RuleViolation
+
+USERS = ("coord", "coord-百千万", "adm-A", "mentor-A", "mentee-B", "auditor")
+
+# operation → the users allowed to make it (every other user is refused)
+EXPECTED: dict[str, set[str]] = {
+    "teacher at A": {"coord", "coord-百千万", "adm-A"},
+    "teacher at B": {"coord", "coord-百千万"},
+    "move a teacher from A to B": {"coord", "coord-百千万"},
+    "rename school A": {"coord", "coord-百千万", "adm-A"},
+    "rename school B": {"coord", "coord-百千万"},
+    "log a meeting of 百千万 pair A→B": {"coord", "coord-百千万", "mentor-A"},
+    "log a meeting of 青蓝 pair C→A": {"coord"},
+    "confirm the meeting of pair A→B": {"mentee-B"},
+    "confirm it with fewer minutes": set(),
+    "add a user": {"coord"},
+    "archive teacher C": {"coord", "coord-百千万", "adm-A"},
+}
+
+
+def build(url: str) -> Tracker:
+    """Schools A and B; teachers A (at A), B (at B) and C (at A); pairs A→B in 百千万
+    and C→A in 青蓝工程, each with an unconfirmed meeting; and the six users."""
+    tracker = Tracker.open(url, actor="coord")
+    a = tracker.add(School(name="半岛学校", region="惠阳区", stage="初中", ref="A"))
+    b = tracker.add(School(name="贞丰五中", region="贞丰县", stage="初中", ref="B"))
+    for ref, school in (("TA", a), ("TB", b), ("TC", a)):
+        tracker.add(Teacher(name=f"教师{ref}", school_id=school.id or 0, ref=ref))
+    tracker.define_programme("百千万")
+    tracker.define_programme("青蓝工程")
+    ab = tracker.pair_mentor("TA", "TB", programme="百千万", starts_on="2025-09-01", ref="AB")
+    ca = tracker.pair_mentor("TC", "TA", programme="青蓝工程", starts_on="2025-09-01", ref="CA")
+    tracker.log_meeting(ab, held_on="2025-10-01", minutes=90, kind="听课", ref="M-AB")
+    tracker.log_meeting(ca, held_on="2025-10-01", minutes=90, kind="听课", ref="M-CA")
+    tracker.add_user("coord", "coordinator")
+    tracker.add_user("coord-百千万", "coordinator", programme="百千万")
+    tracker.add_user("adm-A", "school-admin", school="A")
+    tracker.add_user("mentor-A", "mentor", teacher="TA")
+    tracker.add_user("mentee-B", "mentee", teacher="TB")
+    tracker.add_user("auditor", "auditor")
+    return tracker
+
+
+def as_user(tracker: Tracker, actor: str) -> Tracker:
+    return Tracker(tracker.backend, plugins=tracker.plugins, actor=actor)
+
+
+def _renamed(ref: str) -> Callable[[Tracker], Any]:
+    return lambda t: t.update(attrs.evolve(t.get(School, ref), name="新名字"))
+
+
+OPERATIONS: dict[str, Callable[[Tracker], Any]] = {
+    "teacher at A": lambda t: t.add(Teacher(name="新教师", school_id=t.get(School, "A").id)),
+    "teacher at B": lambda t: t.add(Teacher(name="新教师", school_id=t.get(School, "B").id)),
+    "move a teacher from A to B": lambda t: t.update(
+        attrs.evolve(t.get(Teacher, "TC"), school_id=t.get(School, "B").id)
+    ),
+    "rename school A": _renamed("A"),
+    "rename school B": _renamed("B"),
+    "log a meeting of 百千万 pair A→B": lambda t: t.log_meeting(
+        "AB", held_on="2025-11-01", minutes=45, kind="评课"
+    ),
+    "log a meeting of 青蓝 pair C→A": lambda t: t.log_meeting(
+        "CA", held_on="2025-11-01", minutes=45, kind="评课"
+    ),
+    "confirm the meeting of pair A→B": lambda t: t.confirm_meeting("M-AB"),
+    "confirm it with fewer minutes": lambda t: t.update(
+        attrs.evolve(t.get(Meeting, "M-AB"), minutes=30, confirmed_by=t.get(Teacher, "TB").id)
+    ),
+    "add a user": lambda t: t.add_user("someone", "auditor"),
+    "archive teacher C": lambda t: t.archive(Teacher, "TC"),
+}
+
+
+def test_the_table_covers_every_operation() -> None:
+    assert set(EXPECTED) == set(OPERATIONS)
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("operation", sorted(EXPECTED))
+def test_each_role_writes_what_it_may_and_nothing_else(operation: str, user: str) -> None:
+    store = build("memory:")
+    head = store.head()
+    if user in EXPECTED[operation]:
+        OPERATIONS[operation](as_user(store, user))
+        assert store.head() != head
+    else:
+        with pytest.raises(NotPermitted, match=f"^{user} may not"):
+            OPERATIONS[operation](as_user(store, user))
+        assert store.head() == head  # nothing written, not even a log entry
+
+
+def test_an_open_store_takes_every_actor_and_its_first_user_is_a_coordinator() -> None:
+    tracker = Tracker.open("memory:", actor="anyone")
+    school = tracker.add(School(name="半岛学校", region="惠阳区", stage="初中", ref="A"))
+    with pytest.raises(NotPermitted, match="first user of a store is a coordinator"):
+        tracker.add_user("adm", "school-admin", school=school)
+    assert tracker.count(Grant) == 0
+    tracker.add_user("anyone", "coordinator")
+    tracker.add_user("adm", "school-admin", school=school)
+    assert tracker.count(Grant) == 2
+    tracker = as_user(tracker, "somebody else")
+    with pytest.raises(
+        NotPermitted, match="somebody else may not add this teacher: somebody else is not a user"
+    ):
+        tracker.add(Teacher(name="某", school_id=school.id or 0))
+
+
+def test_the_last_coordinator_of_every_programme_stays() -> None:
+    store = build("memory:")
+    with pytest.raises(NotPermitted, match="coord is the last coordinator"):
+        as_user(store, "coord").remove_user("coord")
+    store.add_user("coord-2", "coordinator")
+    as_user(store, "coord-2").remove_user("coord")
+    with pytest.raises(NotPermitted, match="coord may not"):
+        as_user(store, "coord").add(Teacher(name="某", school_id=1))
+    with pytest.raises(NotFound, match="nobody holds no such role"):
+        as_user(store, "coord-2").remove_user("nobody")
+
+
+def test_purge_and_retention_need_a_coordinator_of_every_programme() -> None:
+    store = build("memory:")
+    for user in ("coord-百千万", "adm-A", "auditor"):
+        with pytest.raises(NotPermitted, match="only a coordinator of every programme may purge"):
+            as_user(store, user).purge("TB")
+
+
+def test_a_bulk_load_with_one_row_of_another_school_is_refused_whole(tmp_path: Path) -> None:
+    store = build(f"sqlite:///{tmp_path / 'a.db'}")
+    a, b = store.get(School, "A").id or 0, store.get(School, "B").id or 0
+    rows = [Teacher(name=f"新{i}", school_id=a) for i in range(5)] + [
+        Teacher(name="外校", school_id=b)
+    ]
+    before = store.count(Teacher)
+    with pytest.raises(NotPermitted, match="adm-A may not add this teacher"):
+        as_user(store, "adm-A").bulk_add(rows)
+    assert store.count(Teacher) == before
+    as_user(store, "adm-A").bulk_add(rows[:5])
+    assert store.count(Teacher) == before + 5
+
+
+# -- confirmation codes ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+def test_a_code_confirms_its_meeting_once_and_only_the_newest_works(
+    backend: str, tmp_path: Path
+) -> None:
+    store = build("memory:" if backend == "memory" else f"sqlite:///{tmp_path / 'c.db'}")
+    mentor, stranger = as_user(store, "mentor-A"), as_user(store, "auditor")
+    with pytest.raises(NotPermitted, match="auditor may not change meeting M-AB"):
+        stranger.issue_code("M-AB")
+    with pytest.raises(NotPermitted, match="no confirmation code was issued"):
+        stranger.confirm_meeting("M-AB", code="AAAAA-AAAAA")
+    old, new = mentor.issue_code("M-AB"), mentor.issue_code("M-AB")
+    assert old != new and len(new) == 11 and new[5] == "-"
+    for wrong in (old, "AAAAA-AAAAA", ""):
+        with pytest.raises(NotPermitted, match="not the confirmation code of meeting"):
+            stranger.confirm_meeting("M-AB", code=wrong)
+    assert store.get(Meeting, "M-AB").confirmed_by is None
+    typed = " " + new.lower().replace("-", " ").translate(
+        str.maketrans("0123456789", "０１２３４５６７８９")
+    )
+    confirmed = stranger.confirm_meeting("M-AB", code=typed)
+    assert confirmed.confirmed_by == store.get(Teacher, "TB").id
+    with pytest.raises(RuleViolation, match="meeting 1 is confirmed already"):
+        stranger.confirm_meeting("M-AB", code=new)  # frozen: a code works once
+    log = "".join(f"{c.after}{c.before}" for c in store.changes())
+    assert new not in log and old not in log and new.replace("-", "") not in log
+    assert store.verify_log() > 0 and not list(store.verify_records())
+
+
+def test_the_mentee_confirms_under_their_own_login_and_nobody_else_does() -> None:
+    store = build("memory:")
+    with pytest.raises(NotPermitted, match="mentor-A may not change meeting M-AB"):
+        as_user(store, "mentor-A").confirm_meeting("M-AB")
+    as_user(store, "mentee-B").confirm_meeting("M-AB")
+    with pytest.raises(NotPermitted):
+        as_user(store, "mentee-B").confirm_meeting("M-CA")
+
+
+# -- the command line ---------------------------------------------------------------
+
+
+def test_the_command_line_manages_users_and_refuses_in_one_line(tmp_path: Path) -> None:
+    db = ["--db", str(tmp_path / "u.db")]
+    runner = CliRunner()
+
+    def run(*args: str) -> Any:
+        return runner.invoke(cli, [*db, *args], catch_exceptions=False)
+
+    assert (
+        run(
+            "school", "add", "半岛学校", "--region", "惠阳区", "--stage", "初中", "--ref", "A"
+        ).exit_code
+        == 0
+    )
+    assert (
+        run("--actor", "李主任", "users", "add", "李主任", "--role", "coordinator").exit_code == 0
+    )
+    done = run("--actor", "李主任", "users", "add", "hy", "--role", "学校管理员", "--school", "A")
+    assert done.output == "granted hy the role school-admin (grant 2)\n"
+    listed = run("users", "list")
+    assert "hy" in listed.output and "school-admin" in listed.output and "半岛学校" in listed.output
+    refused = run(
+        "--lang", "zh", "--actor", "hy", "school", "add", "外校", "--region", "x", "--stage", "初中"
+    )
+    assert refused.exit_code == 1
+    assert refused.output == "错误：hy 无权新增该学校：hy 的身份是：半岛学校的学校管理员\n"
+    assert run("--actor", "hy", "teacher", "add", "张老师", "--school", "A").exit_code == 0
+    gone = run("--actor", "李主任", "users", "remove", "hy")
+    assert gone.output == "removed 1 roles of hy\n"
+    again = run("--actor", "hy", "teacher", "add", "李老师", "--school", "A")
+    assert again.exit_code == 1 and "hy is not a user of this store" in again.output
