@@ -8,7 +8,9 @@ from .i18n import _
 from .records import field, list_command
 from .state import State, pass_state
 
-_ROLES = "coordinator, school-admin, mentor, mentee or auditor (协调员, 学校管理员, 导师, 徒弟, 审计员)"
+_ROLES = (
+    "coordinator, school-admin, mentor, mentee or auditor (协调员, 学校管理员, 导师, 徒弟, 审计员)"
+)
 
 
 @click.group()
