@@ -96,7 +96,6 @@ M012_WORDS = (
 """Migration m012: (vocabulary, code, Chinese word) of every vocabulary the views show."""
 
 
-
 def vocabulary_rows(words: tuple[tuple[str, str, str], ...]) -> str:
     """The ``INSERT`` of ``words`` into ``_vocabulary``."""
     return 'INSERT INTO "_vocabulary" ("vocabulary", "value", "zh") VALUES ' + ", ".join(
