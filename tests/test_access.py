@@ -12,10 +12,11 @@ from typing import Any
 import attrs
 import pytest
 from click.testing import CliRunner
+from test_concurrency import run_workers
 
 from cli.main import cli
 from exchange import Grant, Meeting, School, Teacher, Tracker
-from exchange.errors import NotFound, NotPermitted, RuleViolation
+from exchange.errors import ExchangeError, NotFound, NotPermitted, RuleViolation
 
 USERS = ("coord", "coord-百千万", "adm-A", "mentor-A", "mentee-B", "auditor")
 
@@ -229,3 +230,37 @@ def test_the_command_line_manages_users_and_refuses_in_one_line(tmp_path: Path) 
     assert gone.output == "removed 1 roles of hy\n"
     again = run("--actor", "hy", "teacher", "add", "李老师", "--school", "A")
     assert again.exit_code == 1 and "hy is not a user of this store" in again.output
+
+
+# -- many hands: two coordinators remove each other at once -----------------------------
+
+
+def remove_the_other(url: str, me: str, other: str, barrier: Any, results: Any) -> None:
+    """At the barrier's signal, ``me`` takes ``other``'s role away; report the outcome."""
+    try:
+        with Tracker.open(url, actor=me) as tracker:
+            barrier.wait()
+            try:
+                tracker.remove_user(other)
+                results.put((me, "ok", ""))
+            except ExchangeError as error:
+                results.put((me, type(error).__name__, str(error)))
+    except BaseException as error:
+        results.put((me, "crashed", repr(error)))
+
+
+def test_two_coordinators_removing_each_other_at_once_leave_one(shared_store: str) -> None:
+    """The last-coordinator rule reads before it writes: released together by a barrier,
+    exactly one of the two removals wins and the store keeps a coordinator."""
+    with Tracker.open(shared_store, actor="甲") as tracker:
+        tracker.add_user("甲", "coordinator")
+        tracker.add_user("乙", "coordinator")
+    outcomes = run_workers(
+        remove_the_other, [(shared_store, "甲", "乙"), (shared_store, "乙", "甲")]
+    )
+    assert sorted(o for _, o, _ in outcomes) == ["NotPermitted", "ok"], outcomes
+    [(loser, _, text)] = [o for o in outcomes if o[1] != "ok"]
+    assert text.startswith(f"{loser} may not change grant")  # no longer a user at all
+    with Tracker.open(shared_store, actor="check") as tracker:
+        assert [g.login for g in tracker.find(Grant)] == [w for w, o, _ in outcomes if o == "ok"]
+        assert not list(tracker.verify_records())

@@ -120,6 +120,13 @@ def _mentee(n: int, worker: int) -> int:
     return RACES + (n - 1) * WORKERS + worker + 1
 
 
+def _coordinators(tracker: Tracker) -> None:
+    """Every worker a coordinator of every programme: the store has users, so each
+    write is checked against the worker's roles too."""
+    for worker in ("setup", *(f"worker {w}" for w in range(WORKERS))):
+        tracker.add_user(worker, "coordinator")
+
+
 def _renamed(tracker: Tracker, read: School, worker: int) -> object:
     return tracker.update(attrs.evolve(read, name=f"{read.name}（{worker}）"))
 
@@ -167,6 +174,13 @@ RACE_LIST = (
         ),
         RuleViolation,
         "teacher {n} would mentor 2 teachers",
+    ),
+    Race(
+        "grant",
+        _coordinators,
+        lambda tracker, n, worker: tracker.add_user(f"user{n}", "auditor"),
+        RuleViolation,
+        "the auditor role of user user{n}",
     ),
     Race(
         "pairing",
