@@ -5,6 +5,9 @@ describes, not derived from the code under test."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -264,3 +267,27 @@ def test_two_coordinators_removing_each_other_at_once_leave_one(shared_store: st
     with Tracker.open(shared_store, actor="check") as tracker:
         assert [g.login for g in tracker.find(Grant)] == [w for w, o, _ in outcomes if o == "ok"]
         assert not list(tracker.verify_records())
+
+
+def test_the_installed_command_confirms_with_a_code(tmp_path: Path) -> None:
+    """The mentor issues a code through the installed ``exchange``; the mentee, who has
+    no login, confirms with it; a second use and a guess are refused in one line."""
+    store = build(f"sqlite:///{tmp_path / 'i.db'}")
+    store.close()
+    exe = Path(sys.executable).parent / "exchange"
+    env = {**os.environ, "EXCHANGE_DB": f"sqlite:///{tmp_path / 'i.db'}", "LANG": "en_US.UTF-8"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([exe, *args], capture_output=True, text=True, env=env)
+
+    issued = run("--actor", "mentor-A", "mentor", "code", "M-AB")
+    assert issued.returncode == 0, issued.stderr
+    code = issued.stdout.strip()
+    guessed = run("--actor", "anyone", "mentor", "confirm", "M-AB", "--code", "22222-22222")
+    assert guessed.returncode == 1 and guessed.stderr.count("\n") == 1
+    assert guessed.stderr.startswith("Error: that is not the confirmation code of meeting 1")
+    done = run("--actor", "anyone", "mentor", "confirm", "M-AB", "--code", code)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "confirmed meeting 1; the pair has 90 confirmed minutes\n"
+    again = run("--actor", "anyone", "mentor", "confirm", "M-AB", "--code", code)
+    assert again.returncode == 1 and again.stderr == "Error: meeting 1 is confirmed already\n"
