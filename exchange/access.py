@@ -37,6 +37,7 @@ from .models import (
     Meeting,
     Mentorship,
     Need,
+    Programme,
     Record,
     School,
     Secondment,
@@ -215,7 +216,10 @@ _ROLE_RULES: dict[UserRole, Callable[[Grant, Record, Lookup], bool]] = {
 
 
 def _programme_of(record: Record, lookup: Lookup) -> str | None:
-    """The programme a record belongs to, ``None`` for a record of no programme."""
+    """The programme a record belongs to, ``None`` for a record of no programme (a
+    programme belongs to itself)."""
+    if isinstance(record, Programme):
+        return record.name
     pair = _pair_of(record, lookup)
     programme: Any = pair.programme if pair is not None else getattr(record, "programme", "")
     return programme or None

@@ -35,6 +35,8 @@ EXPECTED: dict[str, set[str]] = {
     "confirm the meeting of pair A→B": {"mentee-B"},
     "confirm it with fewer minutes": set(),
     "add a user": {"coord"},
+    "define a programme": {"coord"},
+    "set the capacity of 百千万": {"coord", "coord-百千万"},
     "archive teacher C": {"coord", "coord-百千万", "adm-A"},
 }
 
@@ -89,6 +91,10 @@ OPERATIONS: dict[str, Callable[[Tracker], Any]] = {
         attrs.evolve(t.get(Meeting, "M-AB"), minutes=30, confirmed_by=t.get(Teacher, "TB").id)
     ),
     "add a user": lambda t: t.add_user("someone", "auditor"),
+    "define a programme": lambda t: t.define_programme("两个全覆盖"),
+    "set the capacity of 百千万": lambda t: t.update(
+        attrs.evolve(t.programme("百千万"), mentor_capacity=5)
+    ),
     "archive teacher C": lambda t: t.archive(Teacher, "TC"),
 }
 
