@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import cascade as cascade_
-from . import confirmation
 from .enums import MeetingKind, MentorshipStatus
 from .errors import InvalidRecord, NotFound, RuleViolation
 from .i18n import message
@@ -185,6 +184,8 @@ class Mentoring(Store):
             if current.confirmed_by is not None:
                 raise RuleViolation(message("meeting {id} is confirmed already", id=current.id))
             if code is not None:
+                from . import confirmation  # hashlib loads only for a code
+
                 confirmation.check(self.backend, current, code)
                 self._vouched.update({current.id, current.corrects} - {None})
             mentee = (
@@ -209,6 +210,8 @@ class Mentoring(Store):
             if current.confirmed_by is not None:
                 raise InvalidRecord(message("meeting {id} is confirmed already", id=current.id))
             self._permit(current, current, Lookup(self.backend))
+            from . import confirmation
+
             code = confirmation.new_code()
             self._note(
                 "code", confirmation.RECORD_TYPE, current.id, None, confirmation.sealed(code)

@@ -145,9 +145,10 @@ def programme_tracker(url: str = "memory:") -> Tracker:
     import attrs
 
     from exchange import Meeting, Tracker
+    from exchange.testing.examples import ADMINISTRATOR
     from exchange.testing.strategies import programme
 
-    tracker = Tracker.open(url)
+    tracker = Tracker.open(url, actor=ADMINISTRATOR)
     for record in programme():
         if isinstance(record, Meeting) and record.confirmed_by is not None:
             logged = tracker.add(attrs.evolve(record, confirmed_by=None))

@@ -118,6 +118,8 @@ COLUMN_LABELS: dict[str, Message] = {
     "available_from": pmessage("column", "available from"),
     "available_until": pmessage("column", "available until"),
     "person_id": pmessage("column", "person (id)"),
+    "login": pmessage("column", "login"),
+    "role": pmessage("column", "role"),
     "key": pmessage("column", "key (sealed)"),
     "at": pmessage("column", "at"),
     "actor": pmessage("column", "actor"),

@@ -261,11 +261,17 @@ def samples() -> list[Stored]:
     return sorted(out, key=lambda r: STORED_TYPES.index(type(r)))
 
 
+ADMINISTRATOR = "管理员"
+"""The coordinator of every programme among the users of :func:`programme`: a tracker
+writing to a store that holds it writes as this actor."""
+
+
 def programme() -> list[Stored]:
     """A small 惠阳→贞丰 programme used by the example tests, in insertion order.
 
     Ids in a fresh store: schools 1–3, teachers 1–3, activities 1–3, expenses 1–2,
-    one of everything else (a need and an application last).
+    grants 1–3 (last: the users, :data:`ADMINISTRATOR` the coordinator), one of
+    everything else (a need and an application before the grants).
     """
     day = dt.date
     return [
@@ -393,4 +399,7 @@ def programme() -> list[Stored]:
             ref="N-ZF5-PSY",
         ),
         Application(teacher_id=1, year=2026, subject="数学", notes="只能秋季学期外派"),
+        Grant(login=ADMINISTRATOR, role=UserRole.COORDINATOR),
+        Grant(login="hy-bd", role=UserRole.SCHOOL_ADMIN, school_id=1, ref="U-HYBD"),
+        Grant(login="罗明", role=UserRole.MENTEE, teacher_id=2),
     ]
