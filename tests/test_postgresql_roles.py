@@ -25,7 +25,7 @@ import pytest
 from exchange import School, Teacher, Tracker
 from exchange.enums import MeetingKind, Stage
 from exchange.errors import BackendError, NotPermitted
-from exchange.models import Grant, Meeting, Mentorship
+from exchange.models import Grant, Meeting, Mentorship, Programme
 
 if not os.environ.get("CI"):  # in CI a missing driver must fail the run, not skip it
     pytest.importorskip("psycopg", reason="psycopg is not installed (the postgresql extra)")
@@ -125,9 +125,12 @@ def cleanup(server: str, schema: str, roles: list[str]) -> None:
 
 
 def populate(owner: Tracker) -> dict[str, int]:
-    """Two schools, their teachers, a mentor pair at each, an unconfirmed meeting each."""
+    """Two programmes; two schools, their teachers, a mentor pair at each (in P1), an
+    unconfirmed meeting each."""
     ids: dict[str, int] = {}
     with owner.transaction():
+        for programme in ("P1", "P2"):
+            owner.add(Programme(name=programme))
         for key in "ab":
             school = owner.add(School(name=f"School {key}", region="Region", stage=Stage.PRIMARY))
             ids[f"school_{key}"] = school.id or 0
@@ -161,7 +164,8 @@ def store(postgres_server: str) -> Iterator[Store]:
     schema = f"roles_{suffix}"
     url = pg_testing.with_options(postgres_server, schema=schema)
     owner = Tracker.open(url)
-    logins = {role: f"{role}_{suffix}" for role in ("admin", "mentor", "mentee", "auditor")}
+    roles = ("admin", "mentor", "mentee", "auditor", "p1", "p2")
+    logins = {role: f"{role}_{suffix}" for role in roles}
     group = ""
     try:
         ids = populate(owner)
@@ -173,6 +177,13 @@ def store(postgres_server: str) -> Iterator[Store]:
             owner.add_user(logins["mentor"], "mentor", teacher=ids["mentor_a"], password=PASSWORD)
             owner.add_user(logins["mentee"], "mentee", teacher=ids["mentee_a"], password=PASSWORD)
             owner.add_user(logins["auditor"], "auditor", password=PASSWORD)
+            for programme in ("p1", "p2"):
+                owner.add_user(
+                    logins[programme],
+                    "coordinator",
+                    programme=programme.upper(),
+                    password=PASSWORD,
+                )
         with owner.backend.connection() as conn:  # type: ignore[attr-defined]
             group = group_name(conn)
         yield Store(url=url, schema=schema, owner=owner, logins=logins, ids=ids)
@@ -348,6 +359,19 @@ def test_mentee_cannot_log_a_meeting(store: Store) -> None:
         )
 
 
+def test_programme_coordinators_write_their_programme_only(store: Store) -> None:
+    ids = store.ids
+    minutes = f"UPDATE meetings SET minutes = 90 WHERE id = {ids['meeting_a']}"
+    assert "UPDATE 1" in done(store.psql("p1", minutes))
+    assert "permission denied" in refused(store.psql("p2", minutes))
+    assert "UPDATE 1" in done(store.psql("p2", "UPDATE teachers SET notes = 'p2' WHERE id = 1"))
+    assert "row-level security" in refused(
+        store.psql("p1", f"UPDATE mentorships SET programme = 'P2' WHERE id = {ids['pair_a']}")
+    )
+    grant = "UPDATE grants SET programme = '' WHERE login = current_user"
+    assert "permission denied" in refused(store.psql("p1", grant))
+
+
 # -- the library, connected as the school administrator -------------------------------------
 
 
@@ -367,12 +391,42 @@ def test_library_as_school_admin(store: Store) -> None:
             tracker.update(attrs.evolve(theirs, notes="mine now"))
         with pytest.raises(NotPermitted):
             tracker.add(Teacher(name="Intruder", school_id=store.ids["school_b"]))
-        actors = {change.actor for change in tracker.changes() if change.record_id == added.id}
-        assert actors == {admin}
+        written = [
+            (c.action, c.actor)
+            for c in tracker.changes()
+            if c.record_type == "teachers" and c.record_id == added.id
+        ]
+        assert written == [("add", admin), ("update", admin)]
+        assert list(tracker.changes())[-1].action == "bulk"
+        assert list(tracker.changes())[-1].actor == admin
         assert tracker.verify_log() > 0
         assert list(tracker.verify_records()) == []
     assert store.owner.verify_log() > 0
     assert list(store.owner.verify_records()) == []
+
+
+def test_library_as_mentor(store: Store) -> None:
+    with Tracker.open(store.url_of("mentor")) as tracker:
+        logged = tracker.add(
+            Meeting(
+                mentorship_id=store.ids["pair_a"],
+                held_on=DAY,
+                minutes=30,
+                kind=MeetingKind.ONLINE,
+                notes="lesson plan",
+            )
+        )
+        last = list(tracker.changes())[-1]
+        assert (last.record_id, last.actor) == (logged.id, store.logins["mentor"])
+        with pytest.raises(NotPermitted):
+            tracker.add(
+                Meeting(
+                    mentorship_id=store.ids["pair_b"],
+                    held_on=DAY,
+                    minutes=30,
+                    kind=MeetingKind.ONLINE,
+                )
+            )
 
 
 def test_library_refusal_is_the_databases_too(store: Store) -> None:
