@@ -351,6 +351,27 @@ def test_mentee_confirms_own_pairs_meetings_only(store: Store) -> None:
     )
 
 
+def test_mentee_confirms_and_changes_nothing_else(store: Store) -> None:
+    ids = store.ids
+    both = (
+        f"UPDATE meetings SET confirmed_by = {ids['mentee_a']}, minutes = 600 "
+        f"WHERE id = {ids['meeting_a']}"
+    )
+    assert "permission denied" in refused(store.psql("mentee", both))
+
+
+def test_a_confirmed_meeting_is_frozen_for_coordinators_too(store: Store) -> None:
+    ids = store.ids
+    confirm = f"UPDATE meetings SET confirmed_by = {ids['mentee_a']} WHERE id = {ids['meeting_a']}"
+    done(store.psql("mentee", confirm))
+    minutes = f"UPDATE meetings SET minutes = 600 WHERE id = {ids['meeting_a']}"
+    assert "permission denied" in refused(store.psql("p1", minutes))
+    archive = f"UPDATE meetings SET archived = true WHERE id = {ids['meeting_a']}"
+    assert "UPDATE 1" in done(store.psql("p1", archive))
+    logged = MEETING.format(id=9105, pair=ids["pair_a"], by=ids["mentee_a"])
+    assert "row-level security" in refused(store.psql("p1", logged))
+
+
 def test_mentee_cannot_log_a_meeting(store: Store) -> None:
     ids = store.ids
     for by in ("NULL", ids["mentee_a"]):

@@ -81,7 +81,7 @@ DECLARE
 BEGIN
     IF row_security_active(TG_RELID) THEN
         EXECUTE 'SELECT ' || CASE TG_OP WHEN 'DELETE' THEN TG_ARGV[1] ELSE TG_ARGV[0] END
-            INTO allowed USING OLD;
+            INTO allowed USING OLD, NEW;
         IF allowed IS NOT TRUE THEN
             RAISE EXCEPTION 'permission denied: % may not % row % of %',
                 session_user, lower(TG_OP), OLD."id", TG_TABLE_NAME
@@ -98,7 +98,7 @@ $$""",
 )
 """Who the session's login is, by the grants not archived; and the trigger checking
 the row before an update or delete (arguments: the rule for an update's old row, the
-rule for a deleted row, each with the row as ``$1``)."""
+rule for a deleted row, each with the row before as ``$1``, after as ``$2``)."""
 
 _PROGRAMME_TABLES = (
     "placement_needs",
@@ -129,6 +129,20 @@ _SCHOOL_OF = {
 """The records a school administrator writes, by the organisation they belong to."""
 
 
+_CONFIRMING = (
+    '({r}"confirmed_by" IS NULL AND exchange_mentee_in({r}"mentorship_id") IS NOT NULL AND '
+    "to_jsonb($1) - '{{confirmed_by,revision}}'::text[] "
+    "= to_jsonb($2) - '{{confirmed_by,revision}}'::text[])"
+)
+"""A mentee's update of a meeting (``$1`` before, ``$2`` after): the confirmation only."""
+_FROZEN = (
+    '({r}"confirmed_by" IS NULL OR '
+    "to_jsonb($1) - '{{archived,ref,revision}}'::text[] "
+    "= to_jsonb($2) - '{{archived,ref,revision}}'::text[])"
+)
+"""A confirmed meeting is frozen: only archived or given a ref (as ``exchange.rules``)."""
+
+
 def _coordinator(table: str) -> str:
     """A coordinator's rule: of every programme, or of the record's programme (a
     record of no programme is any coordinator's)."""
@@ -153,9 +167,8 @@ def _rules(table: str) -> tuple[str, str, str, str]:
     if table == "schools":  # an administrator keeps the organisation's own record
         old = after = gone = f'{new} OR exchange_administers({{r}}"id")'
     if table == "meetings":  # a mentee confirms a meeting of their own pair, once
-        old += (
-            ' OR ({r}"confirmed_by" IS NULL AND exchange_mentee_in({r}"mentorship_id") IS NOT NULL)'
-        )
+        old = f"({old} OR {_CONFIRMING}) AND {_FROZEN}"
+        new = f'({new}) AND {{r}}"confirmed_by" IS NULL'  # never logged confirmed
         after += ' OR {r}"confirmed_by" = exchange_mentee_in({r}"mentorship_id")'
     if table == "grants":  # users are managed by coordinators of every programme
         new = old = after = gone = "exchange_coordinates_all()"
