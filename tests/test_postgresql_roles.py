@@ -326,7 +326,7 @@ def test_mentor_logs_meetings_of_own_pair_only(store: Store) -> None:
 def test_mentor_cannot_confirm(store: Store) -> None:
     ids = store.ids
     confirm = f"UPDATE meetings SET confirmed_by = {ids['mentee_a']} WHERE id = {ids['meeting_a']}"
-    assert "row-level security" in refused(store.psql("mentor", confirm))
+    assert "permission denied: " in refused(store.psql("mentor", confirm))
     assert "row-level security" in refused(
         store.psql("mentor", MEETING.format(id=9103, pair=ids["pair_a"], by=ids["mentee_a"]))
     )
@@ -391,6 +391,15 @@ def test_programme_coordinators_write_their_programme_only(store: Store) -> None
     )
     grant = "UPDATE grants SET programme = '' WHERE login = current_user"
     assert "permission denied" in refused(store.psql("p1", grant))
+    programme = "UPDATE programmes SET notes = 'n' WHERE name = 'P1'"
+    assert "UPDATE 1" in done(store.psql("p1", programme))
+    assert "permission denied" in refused(store.psql("p2", programme))
+
+
+def test_only_the_mentee_confirms_not_a_coordinator(store: Store) -> None:
+    ids = store.ids
+    confirm = f"UPDATE meetings SET confirmed_by = {ids['mentee_a']} WHERE id = {ids['meeting_a']}"
+    assert "permission denied" in refused(store.psql("p1", confirm))
 
 
 # -- the library, connected as the school administrator -------------------------------------

@@ -130,11 +130,12 @@ _SCHOOL_OF = {
 
 
 _CONFIRMING = (
-    '({r}"confirmed_by" IS NULL AND exchange_mentee_in({r}"mentorship_id") IS NOT NULL AND '
+    '($2)."confirmed_by" = exchange_mentee_in({r}"mentorship_id") AND '
     "to_jsonb($1) - '{{confirmed_by,revision}}'::text[] "
-    "= to_jsonb($2) - '{{confirmed_by,revision}}'::text[])"
+    "= to_jsonb($2) - '{{confirmed_by,revision}}'::text[]"
 )
-"""A mentee's update of a meeting (``$1`` before, ``$2`` after): the confirmation only."""
+"""A confirmation (``$1`` the meeting before, ``$2`` after): the pair's mentee's alone,
+never a coordinator's, and nothing else changed."""
 _FROZEN = (
     '({r}"confirmed_by" IS NULL OR '
     "to_jsonb($1) - '{{archived,ref,revision}}'::text[] "
@@ -146,6 +147,8 @@ _FROZEN = (
 def _coordinator(table: str) -> str:
     """A coordinator's rule: of every programme, or of the record's programme (a
     record of no programme is any coordinator's)."""
+    if table == "programmes":  # a programme is its own
+        return 'exchange_coordinates({r}"name")'
     if table in _PAIR_TABLES:
         return 'exchange_coordinates(exchange_programme_of({r}"mentorship_id"))'
     if table in _PROGRAMME_TABLES:
@@ -167,7 +170,10 @@ def _rules(table: str) -> tuple[str, str, str, str]:
     if table == "schools":  # an administrator keeps the organisation's own record
         old = after = gone = f'{new} OR exchange_administers({{r}}"id")'
     if table == "meetings":  # a mentee confirms a meeting of their own pair, once
-        old = f"({old} OR {_CONFIRMING}) AND {_FROZEN}"
+        old = (
+            f'CASE WHEN {{r}}"confirmed_by" IS NULL AND ($2)."confirmed_by" IS NOT NULL '
+            f"THEN {_CONFIRMING} ELSE ({old}) AND {_FROZEN} END"
+        )
         new = f'({new}) AND {{r}}"confirmed_by" IS NULL'  # never logged confirmed
         after += ' OR {r}"confirmed_by" = exchange_mentee_in({r}"mentorship_id")'
     if table == "grants":  # users are managed by coordinators of every programme
