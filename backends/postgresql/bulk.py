@@ -7,6 +7,10 @@ thread of its own (:class:`_Sender`) so that PostgreSQL stores one batch while
 the next is built. The caller runs this inside one transaction, so a refused
 row leaves nothing of the load behind.
 
+A login bound by row-level security (:mod:`.security`: not the tables' owner) cannot
+``COPY`` into a record table, so its batches are copied to a temporary table and
+inserted from there, each row meeting the table's policies.
+
 When PostgreSQL refuses a batch (a missing link, a repeated ref), the batch is
 rolled back to its savepoint and :func:`~.diagnose.refused_batch` names its
 first bad row, as ``memory:`` would have. When the record source itself fails
@@ -40,6 +44,9 @@ if TYPE_CHECKING:
 
 DEFAULT_BATCH = 10_000
 _SAVEPOINT = "exchange_batch"
+_STAGE = '"exchange_load"'
+"""A temporary table a batch is copied to first when row-level security binds the
+login (PostgreSQL refuses ``COPY … FROM`` into such a table), then inserted from."""
 
 
 def insert(
@@ -98,6 +105,12 @@ def _send(
     finally:
         sender.join()
     return stored
+
+
+def _row_security(conn: Connection[TupleRow], table: str) -> bool:
+    """Whether row-level security binds the connected login on ``table`` (quoted)."""
+    found = conn.execute("SELECT row_security_active(%s::regclass)", (table,)).fetchone()
+    return bool(found and found[0])
 
 
 def _move_counter(conn: Connection[TupleRow], cls: type[Stored], last_id: int) -> None:
@@ -170,6 +183,10 @@ class _Sender:
     def __init__(self, conn: Connection[TupleRow], cls: type[Stored]) -> None:
         self._conn = conn
         self._cls = cls
+        self._table = statements(cls).table
+        self._staged = _row_security(conn, self._table)
+        copy = statements(cls).copy
+        self._statement = copy.replace(self._table, _STAGE, 1) if self._staged else copy
         self._thread: threading.Thread | None = None
         self._batch: list[tuple[Any, ...]] = []
         self._error: BaseException | None = None
@@ -184,9 +201,14 @@ class _Sender:
         conn = self._conn
         try:
             conn.execute(f"SAVEPOINT {_SAVEPOINT}")
-            with conn.cursor() as cursor, cursor.copy(statements(self._cls).copy) as copy:
+            if self._staged:
+                conn.execute(f"CREATE TEMP TABLE {_STAGE} (LIKE {self._table}) ON COMMIT DROP")
+            with conn.cursor() as cursor, cursor.copy(self._statement) as copy:
                 for row in self._batch:
                     copy.write_row(row)
+            if self._staged:
+                conn.execute(f"INSERT INTO {self._table} SELECT * FROM {_STAGE}")
+                conn.execute(f"DROP TABLE {_STAGE}")
             conn.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
         except BaseException as error:  # handed to the caller's thread by wait()
             self._error = error

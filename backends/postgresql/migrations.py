@@ -49,6 +49,7 @@ from ..views import (
     M012_VOCABULARY_TABLE,
     M013_VOCABULARY_ROWS,
 )
+from .security import M013_ROW_SECURITY
 from .statements import IDS_TABLE, quote
 
 if TYPE_CHECKING:
@@ -479,6 +480,7 @@ STEPS = (
             *M013_GRANTS_INDEXES,
             _ids_for("grants"),
             M013_VOCABULARY_ROWS,
+            *M013_ROW_SECURITY,
         ),
     ),
 )

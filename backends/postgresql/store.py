@@ -45,7 +45,7 @@ from exchange.query import Filters, Measure
 
 from .. import keyset
 from ..conditions import Where
-from . import aggregate, bulk, diagnose, migrations, pool
+from . import aggregate, bulk, diagnose, migrations, pool, roles
 from .errors import DRIVER_ERRORS, refused_connection, too_old, translate
 from .statements import params, statements
 from .url import parse
@@ -162,6 +162,7 @@ class PostgreSQLBackend:
                 if set(migrations.known_names()) - set(applied):
                     self._lock(conn)
                     migrations.migrate(conn, target.schema, self._where)
+                    roles.refresh(conn)
                     conn.execute("COMMIT")
             except DRIVER_ERRORS as exc:
                 raise translate(exc, target, in_transaction=False) from exc
@@ -175,7 +176,10 @@ class PostgreSQLBackend:
         with self.transaction():
             conn = cast(Conn, self._tx)
             try:
-                return migrations.migrate(conn, self._target.schema, self._where)
+                ran = migrations.migrate(conn, self._target.schema, self._where)
+                if ran:
+                    roles.refresh(conn)
+                return ran
             except DRIVER_ERRORS as exc:
                 raise self._error(exc) from exc
 
@@ -184,6 +188,27 @@ class PostgreSQLBackend:
         records when the tracker is given no actor."""
         [(user,)] = self._fetch("SELECT session_user")
         return str(user)
+
+    def admit(self, login: str, password: str | None = None) -> None:
+        """Let ``login`` use the store: create it if it does not exist (with
+        ``password``, if given) and make it a member of the store's group role, which
+        holds the privileges the library needs (:mod:`.roles`); row-level security
+        then narrows its writes to what its grants allow. Needs the owner of the
+        tables with the ``CREATEROLE`` privilege."""
+        self._manage_logins(lambda conn: roles.admit(conn, login, password, self._where))
+
+    def dismiss(self, login: str) -> None:
+        """Take ``login`` out of the store's group role: it no longer reads or writes
+        the store (the login itself is not dropped)."""
+        self._manage_logins(lambda conn: roles.dismiss(conn, login, self._where))
+
+    def _manage_logins(self, change: Callable[[Conn], None]) -> None:
+        with self.transaction():
+            conn = cast(Conn, self._tx)
+            try:
+                change(conn)
+            except DRIVER_ERRORS as exc:
+                raise self._error(exc) from exc
 
     def schema_version(self) -> int:
         """How many schema migrations the store has had."""
