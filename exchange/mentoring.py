@@ -197,6 +197,7 @@ class Mentoring(Store):
                 Meeting, current, lambda now: evolve(now, confirmed_by=mentee)
             )
             if confirmed.corrects is not None:
+                self._vouched.add(confirmed.corrects)  # the confirmation archives it
                 self.archive(Meeting, confirmed.corrects)
         return confirmed
 

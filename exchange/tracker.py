@@ -14,7 +14,7 @@ from .access import Access
 from .backend import Backend, BulkResult
 from .changelog import Change
 from .codec import columns, row_encoder
-from .errors import InvalidRecord, NotFound
+from .errors import InvalidRecord, NotFound, NotPermitted
 from .fields import to_ref
 from .i18n import message, noun
 from .mentoring import Mentoring
@@ -135,8 +135,23 @@ class Tracker(Operations, Mentoring, Users):
     def access(self) -> Access:
         """What the actor may write (:mod:`exchange.access`), read once per transaction."""
         if self._access is None:
+            self._require_own_name()
             self._access = Access.load(self.backend, self.actor)
         return self._access
+
+    def _require_own_name(self) -> None:
+        """Refuse an actor given to a tracker whose database binds its login to its own
+        name (a PostgreSQL login row-level security binds: :mod:`exchange.access`)."""
+        bound = getattr(self.backend, "bound_login", None)
+        login = bound() if bound is not None and self._actor is not None else None
+        if login is not None and login != self._actor:
+            raise NotPermitted(
+                message(
+                    "the database authenticated {login}, who writes as {login}, not as {actor}",
+                    login=login,
+                    actor=self._actor,
+                )
+            )
 
     def _permit(self, before: Record | None, after: Record | None, lookup: rules.Lookup) -> None:
         """Refuse the write unless the actor's grants allow it; a write of a grant

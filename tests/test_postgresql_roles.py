@@ -541,3 +541,36 @@ def test_admit_without_createrole_changes_nothing(postgres_server: str) -> None:
                 )
             )
             conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(login)))
+
+
+# -- the library's flows under the users' own logins ------------------------------------
+
+
+def test_the_mentee_confirms_a_correction_under_their_own_login(store: Store) -> None:
+    """Confirming a correction archives the meeting it corrects, in the same transaction:
+    the database lets the mentee do both, and the audit still passes."""
+    with Tracker.open(store.url_of("mentee")) as mentee:
+        mentee.confirm_meeting(store.ids["meeting_a"])
+    with Tracker.open(store.url_of("mentor")) as mentor:
+        fixed = mentor.correct_meeting(store.ids["meeting_a"], minutes=60)
+        code = mentor.issue_code(fixed)  # a code for a mentee without a login; unused here
+        assert len(code) == 11
+    with Tracker.open(store.url_of("mentee")) as mentee:
+        confirmed = mentee.confirm_meeting(fixed)
+        assert mentee.get(Meeting, store.ids["meeting_a"]).archived
+        assert mentee.confirmed_minutes(confirmed.mentorship_id) == 60
+    owner = store.owner
+    assert owner.verify_log() > 0 and not list(owner.verify_records())
+
+
+def test_a_bound_login_writes_in_its_own_name_only(store: Store) -> None:
+    """``--actor`` names no one else on a login row-level security binds: one line from
+    the library before the database is asked; the owner may still name an actor."""
+    login = store.logins["admin"]
+    with Tracker.open(store.url_of("admin"), actor="somebody else") as tracker, pytest.raises(
+        NotPermitted,
+        match=f"^the database authenticated {login}, who writes as {login}, not as somebody else$",
+    ):
+        tracker.add(Teacher(name="New", school_id=store.ids["school_a"]))
+    with Tracker.open(store.url_of("admin"), actor=login) as tracker:
+        tracker.add(Teacher(name="New", school_id=store.ids["school_a"]))

@@ -142,6 +142,13 @@ _FROZEN = (
     "= to_jsonb($2) - '{{archived,ref,revision}}'::text[])"
 )
 """A confirmed meeting is frozen: only archived or given a ref (as ``exchange.rules``)."""
+_SUPERSEDED = (
+    '({r}"confirmed_by" = exchange_mentee_in({r}"mentorship_id") AND ($2)."archived" AND '
+    'EXISTS (SELECT 1 FROM "meetings" c WHERE c."corrects" = {r}"id" '
+    'AND c."confirmed_by" IS NOT NULL))'
+)
+"""The mentee archives a meeting they confirmed once they confirm its correction (what
+confirming a correction does, in the same transaction)."""
 
 
 def _coordinator(table: str) -> str:
@@ -172,7 +179,7 @@ def _rules(table: str) -> tuple[str, str, str, str]:
     if table == "meetings":  # a mentee confirms a meeting of their own pair, once
         old = (
             f'CASE WHEN {{r}}"confirmed_by" IS NULL AND ($2)."confirmed_by" IS NOT NULL '
-            f"THEN {_CONFIRMING} ELSE ({old}) AND {_FROZEN} END"
+            f"THEN {_CONFIRMING} ELSE ({old} OR {_SUPERSEDED}) AND {_FROZEN} END"
         )
         new = f'({new}) AND {{r}}"confirmed_by" IS NULL'  # never logged confirmed
         after += ' OR {r}"confirmed_by" = exchange_mentee_in({r}"mentorship_id")'

@@ -58,6 +58,9 @@ PAGE = 2_000
 """Rows fetched at a time by a ``find`` that streams; finds of at most this many fetch at once."""
 
 
+_UNREAD = object()
+"""Not read yet (:meth:`PostgreSQLBackend.bound_login`)."""
+
 class PostgreSQLBackend:
     """Records in a PostgreSQL database, opened from a ``postgresql:`` URL."""
 
@@ -70,6 +73,7 @@ class PostgreSQLBackend:
         self._tx: Conn | None = None
         self._depth = 0
         self._closed = True
+        self._bound: str | None | object = _UNREAD
         self._check_and_upgrade()
         self._pool = pool.acquire(self._target.conninfo, self._target.pool_size, self.url)
         self._closed = False
@@ -188,6 +192,21 @@ class PostgreSQLBackend:
         records when the tracker is given no actor."""
         [(user,)] = self._fetch("SELECT session_user")
         return str(user)
+
+    def bound_login(self) -> str | None:
+        """The login, when row-level security binds it (a member of the store's group,
+        neither the tables' owner nor a superuser): the change log then takes entries
+        in its name only, so it cannot write as another actor. ``None`` otherwise.
+        Read once per store opened."""
+        if self._bound is not _UNREAD:
+            return cast("str | None", self._bound)
+        [(user, bound)] = self._fetch(
+            "SELECT session_user, NOT (pg_has_role(c.relowner, 'USAGE') OR r.rolsuper) "
+            "FROM pg_roles r, pg_class c "
+            "WHERE r.rolname = session_user AND c.oid = 'changes'::regclass"
+        )
+        self._bound = str(user) if bound else None
+        return self._bound
 
     def admit(self, login: str, password: str | None = None) -> None:
         """Let ``login`` use the store: create it if it does not exist (with
