@@ -61,6 +61,7 @@ PAGE = 2_000
 _UNREAD = object()
 """Not read yet (:meth:`PostgreSQLBackend.bound_login`)."""
 
+
 class PostgreSQLBackend:
     """Records in a PostgreSQL database, opened from a ``postgresql:`` URL."""
 
@@ -73,7 +74,7 @@ class PostgreSQLBackend:
         self._tx: Conn | None = None
         self._depth = 0
         self._closed = True
-        self._bound: str | None | object = _UNREAD
+        self._bound: str | object | None = _UNREAD
         self._check_and_upgrade()
         self._pool = pool.acquire(self._target.conninfo, self._target.pool_size, self.url)
         self._closed = False

@@ -44,6 +44,7 @@ from ..errors import BackendError, DuplicateRef, NotFound, StaleRecord, StillRef
 from ..models import Activity, Expense, Pairing, Partnership, School, Stored, Teacher
 from ..paging import Cursor
 from ..query import Op, between, count, has, largest, normalize, one_of, smallest, total
+from .examples import ADMINISTRATOR
 from .machine import (
     FeedBroke,
     Mismatch,
@@ -56,7 +57,6 @@ from .machine import (
     reference_backend,
 )
 from .restoring import RestoreConformance
-from .examples import ADMINISTRATOR
 from .strategies import MAX_ID, programme, samples
 
 __all__ = ["BackendConformance", "Mismatch", "conformance_machine"]
