@@ -45,11 +45,18 @@ class Sender:
     """Its teachers on record."""
     away: int
     """Its teachers already seconded (proposed, approved or active) during the year."""
+    pinned: int = 0
+    """Its teachers the criteria pin to a need."""
 
     @property
     def sendable(self) -> int:
         """How many more it may send (``keep_at_home`` set); never below 0."""
         return max(0, self.staff - (self.school.keep_at_home or 0) - self.away)
+
+    @property
+    def left(self) -> int:
+        """How many more the solver may send, once the pinned ones have gone."""
+        return max(0, self.sendable - self.pinned)
 
 
 class PlacementMatch:
@@ -81,6 +88,8 @@ class PlacementMatch:
         self.applicant_index = {p.id: i for i, p in enumerate(self.applicants)}
         self.senders = self._senders()
         self.group_index = {s.school.id: g for g, s in enumerate(self.senders)}
+        self.pinned: dict[int, int] = {}
+        """Teacher id → need id of the pairs the settings pin."""
 
     # -- who takes part -----------------------------------------------------------------
 
@@ -186,6 +195,24 @@ class PlacementMatch:
             self.needs[self.need_index[need_id]],
         )
 
+    def pin(self, teacher_id: int, need_id: int) -> Message | None:
+        """Fix the pair in the plan, taking one of the need's places and one of the
+        school's departures; or, the plan unchanged, the hard constraint it breaks."""
+        if teacher_id not in self.applicant_index:
+            return not_applicant(teacher_id, self.year)
+        if need_id not in self.need_index:
+            return message("need {id} is not a need of this plan", id=need_id)
+        applicant, need = self.profiles(teacher_id, need_id)
+        why = self.refusal(applicant, need)
+        if why is None:
+            self.pinned[teacher_id] = need_id
+            self.left[self.need_index[need_id]] -= 1
+            group = self.group_index.get(applicant.school.id)
+            if group is not None:
+                sender = self.senders[group]
+                self.senders[group] = attrs.evolve(sender, pinned=sender.pinned + 1)
+        return why
+
     def values(self, applicant: Profile, need: Opening) -> list[float]:
         """Each criterion's value for the pair, checked to lie from 0 to 1."""
         return weighed(self.criteria, [float(c.score(need, applicant)) for c in self.criteria])
@@ -212,6 +239,10 @@ class PlacementMatch:
     def _placing(self, applicant: Profile, need: Opening, *, within: bool = True) -> Message | None:
         if (applicant.id, need.id) in self.forbidden:
             return message("the criteria forbid this pair")
+        if applicant.id in self.pinned:
+            return message(
+                "the criteria already pin the teacher to need {id}", id=self.pinned[applicant.id]
+            )
         if applicant.school.id == need.school.id:
             return message("the need is at the teacher's own school")
         return (
@@ -254,7 +285,7 @@ class PlacementMatch:
         if not self.left[self.need_index[need.id]]:
             return message("the need has no place left")
         group = self.group_index.get(applicant.school.id)
-        if group is not None and not self.senders[group].sendable:
+        if group is not None and not self.senders[group].left:
             return at_home(self.senders[group])
         return None
 
@@ -271,7 +302,7 @@ class PlacementMatch:
                 self._edges(a, groups.get(self._key(a.place), ())) for a in self.applicants
             ),
             group=tuple(self.group_index.get(a.school.id, -1) for a in self.applicants),
-            group_capacity=tuple(s.sendable for s in self.senders),
+            group_capacity=tuple(s.left for s in self.senders),
         )
 
     def _key(self, place: Place) -> tuple[str | None, ...]:
@@ -300,8 +331,28 @@ def _available(application: Application, need: Need) -> bool:
     return first <= need.starts_on and need.ends_on <= last
 
 
+def not_applicant(teacher_id: int, year: int) -> Message:
+    """Why a teacher takes no part in the year's plan."""
+    return message(
+        "teacher {id} has no application for {year} in this plan (none, another "
+        "programme, or already placed)",
+        id=teacher_id,
+        year=year,
+    )
+
+
 def at_home(sender: Sender) -> Message:
     """Why a school sends no more: the teachers it keeps at home."""
+    if sender.pinned:
+        return message(
+            "{school} keeps {keep} of its {staff} teachers at home, {away} are away already "
+            "and {pinned} are pinned",
+            school=sender.school.name,
+            keep=sender.school.keep_at_home,
+            staff=sender.staff,
+            away=sender.away,
+            pinned=sender.pinned,
+        )
     return message(
         "{school} keeps {keep} of its {staff} teachers at home and {away} are away already",
         school=sender.school.name,
