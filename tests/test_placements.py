@@ -256,6 +256,53 @@ def test_a_pin_on_days_the_teacher_is_away_is_refused(tracker: Tracker) -> None:
         tracker.match_placements(2026, criteria={"pinned": [["chen", "math"]]})
 
 
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on", "busy"),
+    [
+        ("2026-08-20", "2026-08-31", False),  # ends the day before the needs start
+        ("2026-08-20", "2026-09-01", True),  # ends on their first day
+        ("2027-01-15", "2027-02-28", True),  # starts on their last day, in the next year
+        ("2027-01-16", "2027-02-28", False),  # starts the day after
+    ],
+)
+def test_a_teacher_away_is_busy_only_on_days_of_the_need(
+    tracker: Tracker, starts_on: str, ends_on: str, busy: bool
+) -> None:
+    """The needs run from 2026-09-01 to 2027-01-15: 陈志强 is busy for them only when
+    his secondment shares one of those days."""
+    tracker.second("chen", "ZF-05", kind="visit", starts_on=starts_on, ends_on=ends_on)
+    plan = tracker.match_placements(2026, criteria=SUBJECT)
+    answer = str(plan.why(*ids(tracker, "chen", "math")).reason)
+    assert (answer == f"the teacher is already seconded from {starts_on} to {ends_on}") is busy
+    assert (("chen", "math") in placed(tracker, plan)) is not busy
+
+
+@pytest.mark.parametrize(
+    ("away", "counted"),
+    [
+        ([("zhao", "2026-03-01", "2026-08-31")], 0),  # ends the day before the needs start
+        ([("zhao", "2026-03-01", "2026-09-01")], 1),  # ends on their first day
+        ([("zhao", "2027-01-15", "2027-03-01")], 1),  # starts on their last day
+        ([("zhao", "2027-01-16", "2027-03-01")], 0),  # next year, after them
+        ([("zhao", "2026-09-01", "2026-10-31"), ("li", "2026-11-01", "2026-12-31")], 1),
+        ([("zhao", "2026-09-01", "2026-10-31"), ("li", "2026-10-31", "2026-12-31")], 2),
+    ],
+)
+def test_a_school_counts_its_teachers_away_on_the_busiest_day_of_the_needs(
+    tracker: Tracker, away: list[tuple[str, str, str]], counted: int
+) -> None:
+    """半岛学校 keeps 2 of its 4 at home; the year's needs all run 2026-09-01 to
+    2027-01-15. Teachers away at other times, or one after the other, leave it free to
+    send more; it sends at most 2 less the most away on one day of the needs."""
+    for teacher, starts_on, ends_on in away:
+        tracker.second(teacher, 5, kind="visit", starts_on=starts_on, ends_on=ends_on)
+    plan = tracker.match_placements(2026)
+    [sender] = plan.solved.match.senders
+    assert (sender.away, sender.sendable) == (counted, 2 - counted)
+    sent = [p for p in plan.placements if tracker.get(Teacher, p.teacher_id).school_id == 1]
+    assert len(sent) == 2 - counted
+
+
 def test_apply_stores_proposed_secondments_that_fill_their_needs(tracker: Tracker) -> None:
     plan = tracker.match_placements(2026, criteria=SUBJECT)
     stored = tracker.apply_placement_plan(plan)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -34,6 +34,8 @@ AWAY = frozenset({SecondmentStatus.PROPOSED, SecondmentStatus.APPROVED, Secondme
 """Secondments that take a teacher away from home (and keep them from another)."""
 Pair = tuple[int, int]
 """(teacher id, need id)."""
+Span = tuple[dt.date, dt.date]
+"""A first and a last day, both included."""
 
 
 @attrs.frozen
@@ -44,7 +46,8 @@ class Sender:
     staff: int
     """Its teachers on record."""
     away: int
-    """Its teachers already seconded (proposed, approved or active) during the year."""
+    """Its teachers already seconded (proposed, approved or active) on the busiest day
+    of the year's needs (:func:`busiest`)."""
     pinned: int = 0
     """Its teachers the criteria pin to a need."""
 
@@ -78,10 +81,11 @@ class PlacementMatch:
         self.forbidden = forbidden
         self.gazetteer = Gazetteer(s.region for s in inputs.schools.values())
         self._places: dict[str, Place] = {}
-        self.first, self.last = dt.date(year, 1, 1), dt.date(year, 12, 31)
         self.applied = self._applications()
-        self.away = self._away()
         self.needs = [self._opening(n) for n in inputs.needs if self._this_year(n)]
+        self.days = merged((o.need.starts_on, o.need.ends_on) for o in self.needs)
+        """The days of the year's needs (which may run into the next year)."""
+        self.away = self._away()
         self.need_index = {o.id: j for j, o in enumerate(self.needs)}
         self.left = [self._left(o.need) for o in self.needs]
         self.applicants = [self._applicant(t) for t in sorted(self.applied)]
@@ -123,10 +127,10 @@ class PlacementMatch:
         }
 
     def _away(self) -> dict[int, list[Secondment]]:
-        """Teacher id → their secondments that take them away during the year."""
+        """Teacher id → their secondments that take them away on days of the year's needs."""
         found: dict[int, list[Secondment]] = defaultdict(list)
         for s in self.inputs.secondments:
-            if s.status in AWAY and s.starts_on <= self.last and s.ends_on >= self.first:
+            if s.status in AWAY and overlaps((s.starts_on, s.ends_on), self.days):
                 found[s.teacher_id].append(s)
         return found
 
@@ -175,13 +179,14 @@ class PlacementMatch:
         staff: dict[int, int] = defaultdict(int)
         for teacher in self.inputs.teachers.values():
             staff[teacher.school_id] += 1
-        away: dict[int, int] = defaultdict(int)
-        for teacher_id in self.away:
+        spans: dict[int, list[Span]] = defaultdict(list)
+        for teacher_id, secondments in self.away.items():
             if teacher_id in self.inputs.teachers:
-                away[self.inputs.teachers[teacher_id].school_id] += 1
+                school = self.inputs.teachers[teacher_id].school_id
+                spans[school] += [(s.starts_on, s.ends_on) for s in secondments]
         schools = sorted({p.school.id or 0 for p in self.applicants})
         return [
-            Sender(self.inputs.schools[s], staff[s], away[s])
+            Sender(self.inputs.schools[s], staff[s], busiest(spans[s], self.days))
             for s in schools
             if self.inputs.schools[s].keep_at_home is not None
         ]
@@ -263,7 +268,7 @@ class PlacementMatch:
 
     def _busy(self, applicant: Profile, need: Opening) -> Message | None:
         for s in self.away.get(applicant.id, ()):
-            if s.starts_on <= need.need.ends_on and s.ends_on >= need.need.starts_on:
+            if overlaps((s.starts_on, s.ends_on), [(need.need.starts_on, need.need.ends_on)]):
                 return message(
                     "the teacher is already seconded from {starts_on} to {ends_on}",
                     starts_on=s.starts_on,
@@ -322,6 +327,33 @@ class PlacementMatch:
             if not hard or criteria_refusal(self.criteria, self.settings, values) is None:
                 found[j] = self.points(values)
         return found
+
+
+def merged(spans: Iterable[Span]) -> list[Span]:
+    """The days of ``spans`` as disjoint spans in order (touching ones joined)."""
+    found: list[Span] = []
+    for first, last in sorted(spans):
+        if found and first <= found[-1][1] + dt.timedelta(days=1):
+            found[-1] = (found[-1][0], max(found[-1][1], last))
+        else:
+            found.append((first, last))
+    return found
+
+
+def overlaps(span: Span, days: Sequence[Span]) -> bool:
+    """Whether ``span`` shares a day with one of ``days``."""
+    return any(first <= span[1] and span[0] <= last for first, last in days)
+
+
+def busiest(spans: Sequence[Span], days: Sequence[Span]) -> int:
+    """The most ``spans`` that cover one day among ``days`` (disjoint, from :func:`merged`).
+    A count only rises on a span's first day, so the most is reached on such a day or on
+    the first day of one of ``days``."""
+    best = 0
+    for day in {*(first for first, _ in spans), *(first for first, _ in days)}:
+        if any(first <= day <= last for first, last in days):
+            best = max(best, sum(1 for first, last in spans if first <= day <= last))
+    return best
 
 
 def _available(application: Application, need: Need) -> bool:
