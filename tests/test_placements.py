@@ -39,7 +39,11 @@ NINE = Stage.NINE_YEAR
 def tracker() -> Tracker:
     """惠阳's applicants for the subjects 贞丰's schools lack (the seeds' 薄弱科目);
     半岛学校 keeps 2 of its 4 teachers at home."""
-    t = Tracker.open("memory:")
+    return fill(Tracker.open("memory:"))
+
+
+def fill(t: Tracker) -> Tracker:
+    """The records of :func:`tracker`, into ``t``."""
     bandao = t.add(School(name="惠阳区半岛学校", region=HUIYANG, stage="初中", keep_at_home=2))
     kinder = t.add(School(name="镇隆第三幼儿园", region=HUIYANG, stage="幼儿园"))
     wuzhong = t.add(School(name="贞丰县第五中学", region=ZHENFENG, stage="初中", ref="ZF-05"))
@@ -334,6 +338,72 @@ def test_a_plan_on_changed_records_is_refused_and_nothing_is_stored(tracker: Tra
     ):
         tracker.apply_placement_plan(plan)
     assert tracker.count(Secondment) == 0
+
+
+def unrelated(t: Tracker) -> None:
+    """Changes no placement plan of 2026 depends on."""
+    t.second(
+        "luo", 2, kind="visit", starts_on="2026-10-08", ends_on="2026-10-12"
+    )  # not away from a school that keeps teachers
+    t.second("chen", 2, kind="visit", starts_on="2024-10-08", ends_on="2024-10-12")  # not at a host
+    t.second(
+        "zhao", 2, kind="visit", starts_on="2026-03-02", ends_on="2026-08-31"
+    )  # before the needs
+    t.add(Teacher(name="贞丰新教师", school_id=3, subjects=["数学"], ref="new"))
+    t.define_programme("青蓝工程")
+    t.pair_mentor("luo", "new", programme="青蓝工程", starts_on="2026-03-01")
+    t.pair_schools(1, 2, signed_on="2026-03-01")  # two sending schools
+    t.add(School(name="惠阳区新学校", region=HUIYANG, stage="小学"))  # a region named already
+    t.add(
+        Need(
+            host_school_id=3, subject="数学", places=1, starts_on="2027-03-01", ends_on="2027-07-01"
+        )
+    )
+
+
+RELEVANT: dict[str, Callable[[Tracker], object]] = {
+    "secondment": lambda t: t.second(
+        "zhao", 2, kind="visit", starts_on="2026-12-01", ends_on="2026-12-05"
+    ),  # a teacher of 半岛学校 away on days of the needs
+    "previous": lambda t: t.second(
+        "chen", "ZF-05", kind="visit", starts_on="2024-10-08", ends_on="2024-10-12"
+    ),  # an applicant at a host, before
+    "pairing": lambda t: t.pair_schools(2, 4, signed_on="2026-03-01"),  # with a host
+    "regions": lambda t: t.add(
+        School(name="兴义一中", region="贵州省黔西南州兴义市", stage="高中")
+    ),
+    "teacher": lambda t: t.add(Teacher(name="新教师", school_id=1, subjects=["数学"])),
+    "application": lambda t: t.add(Application(teacher_id=6, year=2026)),
+}
+
+
+@pytest.mark.parametrize(
+    "shared_store",
+    ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)],
+    indirect=True,
+)
+def test_a_change_the_plan_does_not_read_leaves_it_applicable(shared_store: str) -> None:
+    with Tracker.open(shared_store) as t:
+        plan = fill(t).match_placements(2026, criteria=SUBJECT)
+        unrelated(t)
+        assert t.match_placements(2026, criteria=SUBJECT).digest == plan.digest
+        assert len(t.apply_placement_plan(plan)) == len(plan.placements) == 3
+
+
+@pytest.mark.parametrize("change", sorted(RELEVANT))
+@pytest.mark.parametrize(
+    "shared_store",
+    ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)],
+    indirect=True,
+)
+def test_a_change_the_plan_reads_refuses_it(shared_store: str, change: str) -> None:
+    with Tracker.open(shared_store) as t:
+        plan = fill(t).match_placements(2026, criteria=SUBJECT)
+        RELEVANT[change](t)
+        said = "the regions the schools name changed" if change == "regions" else "was added"
+        with pytest.raises(errors.StaleRecord, match=f"the plan is out of date: .*{said}"):
+            t.apply_placement_plan(plan)
+        assert t.count(Secondment) == (change in ("secondment", "previous"))
 
 
 def test_same_records_same_digest_and_a_change_changes_it(tracker: Tracker) -> None:

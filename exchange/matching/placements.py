@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 
 import attrs
 
 from .. import needs as filling
 from ..enums import SecondmentStatus
 from ..i18n import Message, message
-from ..models import Application, Need, School, Secondment
+from ..models import Application, Need, Pairing, School, Secondment
 from ..regions import Gazetteer
 from . import engine
 from .criteria import Opening, Place, PlacementCriterion, Profile
+from .days import Span, busiest, merged, overlaps
 from .inputs import PlacementInputs
 from .mentors import SCALE, criteria_refusal, weighed
 from .plan import Contribution
@@ -34,8 +35,6 @@ AWAY = frozenset({SecondmentStatus.PROPOSED, SecondmentStatus.APPROVED, Secondme
 """Secondments that take a teacher away from home (and keep them from another)."""
 Pair = tuple[int, int]
 """(teacher id, need id)."""
-Span = tuple[dt.date, dt.date]
-"""A first and a last day, both included."""
 
 
 @attrs.frozen
@@ -82,6 +81,7 @@ class PlacementMatch:
         self.gazetteer = Gazetteer(s.region for s in inputs.schools.values())
         self._places: dict[str, Place] = {}
         self.applied = self._applications()
+        self._index()
         self.needs = [self._opening(n) for n in inputs.needs if self._this_year(n)]
         self.days = merged((o.need.starts_on, o.need.ends_on) for o in self.needs)
         """The days of the year's needs (which may run into the next year)."""
@@ -134,6 +134,22 @@ class PlacementMatch:
                 found[s.teacher_id].append(s)
         return found
 
+    def _index(self) -> None:
+        """One pass over the secondments and pairings: the places each need has filled,
+        who of the applicants served at each host (not cancelled: teacher id, need id),
+        and each school's pairings."""
+        self.taken: Counter[int | None] = Counter()
+        self.served_at: dict[int, list[Pair]] = defaultdict(list)
+        for s in self.inputs.secondments:
+            if s.status in filling.FILLING:
+                self.taken[s.need_id] += 1
+            if s.teacher_id in self.applied and s.status is not SecondmentStatus.CANCELLED:
+                self.served_at[s.host_school_id].append((s.teacher_id, s.need_id or 0))
+        self.pairings_of: dict[int, list[Pairing]] = defaultdict(list)
+        for p in self.inputs.pairings:
+            self.pairings_of[p.supporting_school_id].append(p)
+            self.pairings_of[p.supported_school_id].append(p)
+
     def _place(self, school: School) -> Place:
         if school.region not in self._places:
             self._places[school.region] = Place.of(self.gazetteer, school.region)
@@ -143,28 +159,16 @@ class PlacementMatch:
         school = self.inputs.schools[need.host_school_id]
         partners = {
             other
-            for p in self.inputs.pairings
-            if need.host_school_id in (p.supporting_school_id, p.supported_school_id)
-            and p.signed_on <= need.starts_on
+            for p in self.pairings_of.get(need.host_school_id, ())
+            if p.signed_on <= need.starts_on
             and (p.ended_on is None or p.ended_on >= need.starts_on)
             for other in (p.supporting_school_id, p.supported_school_id)
         } - {need.host_school_id}
-        served = {
-            s.teacher_id
-            for s in self.inputs.secondments
-            if s.host_school_id == need.host_school_id
-            and s.status is not SecondmentStatus.CANCELLED
-            and s.need_id != need.id
-        }
+        served = {t for t, n in self.served_at.get(need.host_school_id, ()) if n != need.id}
         return Opening(need, school, self._place(school), frozenset(partners), frozenset(served))
 
     def _left(self, need: Need) -> int:
-        taken = sum(
-            1
-            for s in self.inputs.secondments
-            if s.need_id == need.id and s.status in filling.FILLING
-        )
-        return max(0, need.places - taken)
+        return max(0, need.places - self.taken[need.id])
 
     def _applicant(self, teacher_id: int) -> Profile:
         teacher = self.inputs.teachers[teacher_id]
@@ -327,33 +331,6 @@ class PlacementMatch:
             if not hard or criteria_refusal(self.criteria, self.settings, values) is None:
                 found[j] = self.points(values)
         return found
-
-
-def merged(spans: Iterable[Span]) -> list[Span]:
-    """The days of ``spans`` as disjoint spans in order (touching ones joined)."""
-    found: list[Span] = []
-    for first, last in sorted(spans):
-        if found and first <= found[-1][1] + dt.timedelta(days=1):
-            found[-1] = (found[-1][0], max(found[-1][1], last))
-        else:
-            found.append((first, last))
-    return found
-
-
-def overlaps(span: Span, days: Sequence[Span]) -> bool:
-    """Whether ``span`` shares a day with one of ``days``."""
-    return any(first <= span[1] and span[0] <= last for first, last in days)
-
-
-def busiest(spans: Sequence[Span], days: Sequence[Span]) -> int:
-    """The most ``spans`` that cover one day among ``days`` (disjoint, from :func:`merged`).
-    A count only rises on a span's first day, so the most is reached on such a day or on
-    the first day of one of ``days``."""
-    best = 0
-    for day in {*(first for first, _ in spans), *(first for first, _ in days)}:
-        if any(first <= day <= last for first, last in days):
-            best = max(best, sum(1 for first, last in spans if first <= day <= last))
-    return best
 
 
 def _available(application: Application, need: Need) -> bool:

@@ -114,7 +114,7 @@ def plan(
     _pin(match, pinned, labels or {})
     problem = match.problem()
     solved = Solved(match, problem, engine.solve(problem))
-    basis = read.basis()
+    basis = read.basis(year)
     request = [year, programme, attrs.asdict(settings), [c.name for c in criteria]]
     return PlacementPlan(
         year=year,
@@ -279,7 +279,7 @@ def apply_placement_plan(tracker: Tracker, plan: PlacementPlan) -> list[Secondme
     :meth:`Tracker.second` (so every rule applies, a need's places included); refuse a
     plan whose records changed since it was computed."""
     with tracker.transaction():
-        inputs.changed(tracker, plan.basis, inputs.read_placements(tracker).basis())
+        inputs.changed(tracker, plan.basis, inputs.read_placements(tracker).basis(plan.year))
         match: PlacementMatch = plan.solved.match
         stored = []
         for placement in plan.placements:
