@@ -3,6 +3,7 @@ rules as every write (``Tracker.match_placements``, ``Tracker.apply_placement_pl
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -177,8 +178,9 @@ def unplaced(solved: Solved) -> tuple[Unplaced, ...]:
     """Every applicant the plan places nowhere and every need it leaves places empty
     in, each with the reason."""
     match, chosen = solved.match, solved.assignment.chosen
+    sent = _sent(solved)
     left = [
-        Unplaced("applicant", applicant.id, _applicant_reason(solved, s))
+        Unplaced("applicant", applicant.id, _applicant_reason(solved, s, sent))
         for s, applicant in enumerate(match.applicants)
         if s not in chosen and applicant.id not in match.pinned
     ]
@@ -194,12 +196,12 @@ def unplaced(solved: Solved) -> tuple[Unplaced, ...]:
     return (*left, *empty)
 
 
-def _applicant_reason(solved: Solved, seeker: int) -> Message:
+def _applicant_reason(solved: Solved, seeker: int, sent: Counter[int]) -> Message:
     match, edges = solved.match, solved.problem.edges[seeker]
     applicant = match.applicants[seeker]
     if edges:
         group = match.group_index.get(applicant.school.id)
-        if group is not None and _sent(solved, group) >= match.senders[group].sendable:
+        if group is not None and sent[group] >= match.senders[group].sendable:
             return message(
                 "their school sends as many as it may in this plan: {why}",
                 why=at_home(match.senders[group]),
@@ -223,10 +225,11 @@ def _need_reason(solved: Solved, provider: int, fits: bool) -> Message:
     return message("fits no applicant: {reasons}", reasons=found)
 
 
-def _sent(solved: Solved, group: int) -> int:
-    """The group's teachers the plan sends, the pinned ones included."""
-    chosen = sum(1 for s in solved.assignment.chosen if solved.problem.group_of(s) == group)
-    return chosen + solved.match.senders[group].pinned
+def _sent(solved: Solved) -> Counter[int]:
+    """Group → its teachers the plan sends, the pinned ones included."""
+    sent = Counter(solved.problem.group_of(s) for s in solved.assignment.chosen)
+    sent.update({g: sender.pinned for g, sender in enumerate(solved.match.senders)})
+    return sent
 
 
 def _need_name(match: PlacementMatch, provider: int) -> str:
