@@ -14,10 +14,9 @@ from ..i18n import Message, message
 from ..models import Need, Pairing, School, Secondment, Teacher
 from . import engine, inputs
 from .criteria import PlacementCriterion
-from .explain import better_plan, forcing, listed, tally
-from .mentors import SCALE
+from .explain import better_plan, forcing, listed, pinned_score, tally, with_pins
 from .placements import Pair, PlacementMatch, at_home, not_applicant
-from .plan import Placement, PlacementPlan, PlacementWhy, Score, Shift, Unplaced
+from .plan import Placement, PlacementPlan, PlacementWhy, Shift, Unplaced
 from .settings import MatchSettings, PairKey
 
 if TYPE_CHECKING:
@@ -122,8 +121,8 @@ def plan(
         programme=programme,
         placements=_placements(solved),
         unplaced=unplaced(solved),
-        score=_score(match, solved.assignment),
-        greedy=_score(match, engine.greedy(problem)),
+        score=pinned_score(match, solved.assignment),
+        greedy=pinned_score(match, engine.greedy(problem)),
         weights={c.name: w for c, w in zip(criteria, match.weights, strict=True)},
         names={a.id: (a.teacher.name, a.school.name) for a in match.applicants},
         openings={o.id: (o.school.name, o.subject) for o in match.needs},
@@ -154,21 +153,12 @@ def _pin(
 def _placements(solved: Solved) -> tuple[Placement, ...]:
     """The pinned pairs and the solver's, in teacher id order."""
     match = solved.match
-    chosen = [(teacher, need, True) for teacher, need in match.pinned.items()]
-    chosen += [
-        (match.applicants[s].id, match.needs[p].id, False)
-        for s, p in solved.assignment.chosen.items()
-    ]
     return tuple(
         Placement(teacher, need, match.contributions(*match.profiles(teacher, need)), pinned)
-        for teacher, need, pinned in sorted(chosen)
+        for teacher, need, pinned in with_pins(
+            match, solved.assignment, match.applicants, match.needs
+        )
     )
-
-
-def _score(match: PlacementMatch, found: engine.Assignment) -> Score:
-    """Placements and total of a solver's assignment, the pinned pairs included."""
-    pinned = [match.points(match.values(*match.profiles(*pair))) for pair in match.pinned.items()]
-    return Score(pairs=found.count + len(pinned), total=(found.total + sum(pinned)) / SCALE)
 
 
 # -- explanations -----------------------------------------------------------------------
