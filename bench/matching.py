@@ -12,6 +12,8 @@ sides, each in a process of its own (so its peak memory is its own), best of
   explanation for everyone left out — all a plan holds;
 - ``tracker``: ``tracker.match_mentors`` on a ``memory:`` store holding the province
   (the same, plus reading the records);
+- ``tracker-store``: ``tracker.match_mentors`` on a SQLite store holding the province
+  (filled beforehand in a process of its own): reading the store end to end;
 - ``greedy``: the baseline — the same candidates and scores, then one mentee at a
   time takes their best mentor with a place left (no solver).
 
@@ -25,9 +27,13 @@ Placements (``exchange.testing.placing``): N applicants and N/5 needs of 1–5 p
 in the spring or autumn term, at schools of 20 prefectures × 3 counties, about half
 of which keep from half to all but one of their teachers at home (so the sending
 schools' limits bind), candidates in the same prefecture, the six built-in
-placement criteria. Two sides, as above: ``placements`` (``placing.plan`` on the
-records in memory: everything a plan holds, every explanation included) and
-``placements-greedy`` (the same candidates and scores, one applicant at a time).
+placement criteria. Three sides, as above: ``placements`` (``placing.plan`` on the
+records in memory: everything a plan holds, every explanation included),
+``placements-store`` (``tracker.match_placements`` on a SQLite store holding the same
+province and one completed secondment of 2024 for every other applicant: reading the
+store end to end; it also prints the read alone) and ``placements-greedy`` (the same
+candidates and scores, one applicant at a time). Target for both store sides at
+10,000 × 2,000: under 10 s and 500 MB.
 
     python bench/matching.py [--mentees N [N ...]] [--applicants N [N ...]]
                              [--repeat 3] [--provinces 20] [--only mentors|placements]
@@ -37,12 +43,21 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import tempfile
 import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from _matching_stores import (
+    PREFECTURES,
+    placement_province,
+    prepare_apart,
+    run_mentors_store,
+    run_placements_store,
+)
 from _measure import add_sizes, best_of, emit, heading, print_table, ratio, run_sides, summary_row
 
-PREFECTURES = 20
 DAY = dt.date(2026, 3, 1)
 
 
@@ -120,13 +135,17 @@ def _figures(plan: Any) -> dict[str, Any]:
     }
 
 
-def compare(mentees: int, repeat: int) -> dict[str, object]:
-    """Run the three sides at one size, print their figures; the summary row."""
+def compare(mentees: int, repeat: int, store: Path) -> dict[str, object]:
+    """Run the four sides at one size, print their figures; the summary row."""
     heading(f"{mentees:,} mentees × {mentees // 5:,} mentors, {PREFECTURES} prefectures")
+    prepare_apart("mentors", mentees, store)
     sides = run_sides(
-        __file__, ("plan", "tracker", "greedy"), "--mentees", mentees, "--repeat", repeat
-    )
-    plan, _, greedy = sides
+        __file__, ("plan", "tracker", "tracker-store", "greedy"), "--mentees", mentees,
+        "--repeat", repeat, "--store", store,
+    )  # fmt: skip
+    plan, _, stored, greedy = sides
+    print(f"tracker-store: reading the SQLite store alone {stored.extra['read']:.2f} s")
+    assert stored.extra["total"] == plan.extra["total"], "the store plans another total"
     figures = plan.extra
     print(f"candidate pairs {figures['candidates']:,}; engine solve alone {figures['solve']:.2f} s")
     print(
@@ -178,9 +197,7 @@ def placement_request(applicants: int, seed: int = 11) -> tuple[Any, Any, Any]:
     from exchange.plugins import default_plugins
     from exchange.testing import placing as generate
 
-    generated = generate.province(
-        seed, applicants=applicants, needs=applicants // 5, prefectures=PREFECTURES
-    )
+    generated = placement_province(applicants, seed)
     chosen = settings({"within": "prefecture"})
     criteria = placing.placement_criteria(default_plugins().placement_criteria, chosen)
     return generate.inputs(generated), chosen, criteria
@@ -225,14 +242,20 @@ def run_placements_greedy(applicants: int, repeat: int) -> None:
     emit(section, pairs=found.count, total=found.total / 1000)
 
 
-def compare_placements(applicants: int, repeat: int) -> dict[str, object]:
-    """Run the two placement sides at one size, print their figures; the summary row."""
+def compare_placements(applicants: int, repeat: int, store: Path) -> dict[str, object]:
+    """Run the three placement sides at one size, print their figures; the summary row."""
     heading(f"placements: {applicants:,} applicants × {applicants // 5:,} needs")
+    prepare_apart("placements", applicants, store)
     sides = run_sides(
-        __file__, ("placements", "placements-greedy"), "--applicants", applicants,
-        "--repeat", repeat,
+        __file__, ("placements", "placements-store", "placements-greedy"),
+        "--applicants", applicants, "--repeat", repeat, "--store", store,
     )  # fmt: skip
-    plan, greedy = sides
+    plan, stored, greedy = sides
+    print(
+        f"placements-store: reading the SQLite store alone {stored.extra['read']:.2f} s; "
+        f"{stored.extra['pairs']:,} placed, total {stored.extra['total']:,.1f} "
+        "(with the history's secondments)"
+    )
     f = plan.extra
     print(
         f"candidate pairs {f['candidates']:,}; places {f['places']:,}; sending schools with a "
@@ -261,12 +284,16 @@ def placement_gaps(count: int) -> None:
     print_gaps(found, "1,000 applicants × 200 needs", "placed gained")
 
 
-CHILDREN = {
+CHILDREN: dict[str, Callable[[int, int], None]] = {
     "plan": run_plan,
     "tracker": run_tracker,
     "greedy": run_greedy,
     "placements": run_placements,
     "placements-greedy": run_placements_greedy,
+}
+STORE_CHILDREN: dict[str, Callable[[int, int, Path], None]] = {
+    "tracker-store": run_mentors_store,
+    "placements-store": run_placements_store,
 }
 
 
@@ -278,20 +305,28 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--provinces", type=int, default=20)
     parser.add_argument("--only", choices=["mentors", "placements"])
-    parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=sorted({*CHILDREN, *STORE_CHILDREN}), help=argparse.SUPPRESS
+    )
+    parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         size = args.applicants if args.child.startswith("placements") else args.mentees
-        CHILDREN[args.child](size[0], args.repeat)
+        if args.child in STORE_CHILDREN:
+            STORE_CHILDREN[args.child](size[0], args.repeat, args.store)
+        else:
+            CHILDREN[args.child](size[0], args.repeat)
         return
-    if args.only != "placements":
-        rows = [compare(mentees, args.repeat) for mentees in args.mentees]
-        gaps(args.provinces)
-        print_table(rows)
-    if args.only != "mentors":
-        rows = [compare_placements(n, args.repeat) for n in args.applicants]
-        placement_gaps(args.provinces)
-        print_table(rows)
+    with tempfile.TemporaryDirectory() as folder:
+        store = Path(folder) / "matching.db"
+        if args.only != "placements":
+            rows = [compare(mentees, args.repeat, store) for mentees in args.mentees]
+            gaps(args.provinces)
+            print_table(rows)
+        if args.only != "mentors":
+            rows = [compare_placements(n, args.repeat, store) for n in args.applicants]
+            placement_gaps(args.provinces)
+            print_table(rows)
 
 
 if __name__ == "__main__":

@@ -93,6 +93,42 @@ def test_the_installed_command_applies_a_plan(demo_db: Path) -> None:
     assert again.stderr.startswith("Error: the plan is now ")
 
 
+def test_a_criteria_file_pins_and_forbids_placements(demo_db: Path, tmp_path: Path) -> None:
+    criteria = tmp_path / "criteria.toml"
+    criteria.write_text(
+        'pinned = [["demo:t-hy-chen", "demo:n-zf-wuzhong-math"]]\n'
+        'forbidden = [["demo:t-cs-peng", "demo:n-hh-xupu-teshu"]]\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(demo_db, *PLAN, "--criteria", str(criteria), "--json")
+    assert code == 0, err
+    tables = {t["name"]: t["rows"] for t in json.loads(out)["tables"]}
+    [pinned] = [row for row in tables["placements"] if row[-1] is True]
+    assert pinned[:4] == ["陈志强", "惠阳区半岛学校", "贞丰县第五中学", "数学"]
+    assert not any(row[0] == "彭静" for row in tables["placements"])
+    why = ["match", "why", "demo:t-hy-chen", "demo:n-zf-wuzhong-math", "--year", "2026"]
+    code, out, _ = run(demo_db, *why, "--criteria", str(criteria))
+    assert code == 0 and out.splitlines()[0] == "the criteria pin this pair"
+
+
+def test_a_pin_that_breaks_a_constraint_is_one_line_in_chinese(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    criteria = tmp_path / "criteria.toml"
+    criteria.write_text(
+        'pinned = [["demo:t-hy-chen", "demo:n-zf-wuzhong-psy"]]\n', encoding="utf-8"
+    )
+    before = secondments(demo_db)
+    args = [*PLAN, "--criteria", str(criteria), "--apply", "--expect", "0123456789abcdef"]
+    code, out, err = run(demo_db, "--lang", "zh", *args)
+    assert (code, out) == (1, "")
+    assert err.strip() == (
+        "错误：无法将 陈志强 (demo:t-hy-chen) 指定到岗位需求 贞丰县第五中学 心理健康 "
+        "(demo:n-zf-wuzhong-psy)：不满足必须满足的指标 subject"
+    )
+    assert secondments(demo_db) == before
+
+
 @pytest.mark.parametrize(
     ("args", "code", "says"),
     [

@@ -39,7 +39,11 @@ NINE = Stage.NINE_YEAR
 def tracker() -> Tracker:
     """惠阳's applicants for the subjects 贞丰's schools lack (the seeds' 薄弱科目);
     半岛学校 keeps 2 of its 4 teachers at home."""
-    t = Tracker.open("memory:")
+    return fill(Tracker.open("memory:"))
+
+
+def fill(t: Tracker) -> Tracker:
+    """The records of :func:`tracker`, into ``t``."""
     bandao = t.add(School(name="惠阳区半岛学校", region=HUIYANG, stage="初中", keep_at_home=2))
     kinder = t.add(School(name="镇隆第三幼儿园", region=HUIYANG, stage="幼儿园"))
     wuzhong = t.add(School(name="贞丰县第五中学", region=ZHENFENG, stage="初中", ref="ZF-05"))
@@ -171,6 +175,138 @@ def test_hard_constraints_each_have_their_reason(tracker: Tracker) -> None:
     )
 
 
+def test_a_pinned_pair_is_in_the_plan_and_the_rest_is_solved_around_it(
+    tracker: Tracker,
+) -> None:
+    plan = tracker.match_placements(2026, criteria={**SUBJECT, "pinned": [["lin", "lc-psy"]]})
+    assert placed(tracker, plan) == {("chen", "math"), ("lin", "lc-psy"), ("huang", "pre")}
+    [pinned] = [p for p in plan.placements if p.pinned]
+    assert (pinned.teacher_id, pinned.need_id) == ids(tracker, "lin", "lc-psy")
+    assert plan.score.pairs == 3 and plan.score.total == pytest.approx(
+        sum(p.total for p in plan.placements)
+    )
+    answer = plan.why(*ids(tracker, "lin", "lc-psy"))
+    assert answer.chosen and str(answer.reason) == "the criteria pin this pair"
+    assert str(plan.why(*ids(tracker, "lin", "psy")).reason) == (
+        "the criteria already pin the teacher to need 3"
+    )
+    assert reasons(tracker, plan)["psy"].startswith("fits no applicant: ")
+    stored = tracker.apply_placement_plan(plan)
+    assert {(s.teacher_id, s.need_id) for s in stored} >= {ids(tracker, "lin", "lc-psy")}
+
+
+def test_pins_take_the_school_s_departures_first(tracker: Tracker) -> None:
+    plan = tracker.match_placements(2026, criteria={"pinned": [["li", "lc-psy"], ["lin", "pre"]]})
+    assert {("li", "lc-psy"), ("lin", "pre")} <= placed(tracker, plan)
+    assert ("chen", "math") not in placed(tracker, plan)  # 半岛学校 may send 2: both pinned
+    assert reasons(tracker, plan)["chen"] == (
+        "no need fits: 2 × the need has no place left; 2 × 惠阳区半岛学校 keeps 2 of its 4 "
+        "teachers at home, 0 are away already and 2 are pinned"
+    )
+
+
+@pytest.mark.parametrize(
+    ("criteria", "said"),
+    [
+        (
+            {**SUBJECT, "pinned": [["li", "psy"]]},
+            "cannot pin 李明 (li) to 贞丰县第五中学 心理健康 (psy): it does not meet subject, "
+            "which the criteria require",
+        ),
+        (
+            {"pinned": [["chen", "psy"], ["lin", "psy"]]},
+            "cannot pin 林晓雯 (lin) to 贞丰县第五中学 心理健康 (psy): the need has no place left",
+        ),
+        (
+            {"pinned": [["chen", "psy"], ["lin", "math"], ["li", "pre"]]},
+            "cannot pin 李明 (li) to 双峰街道第一幼儿园 学前教育 (pre): 惠阳区半岛学校 keeps 2 of "
+            "its 4 teachers at home, 0 are away already and 2 are pinned",
+        ),
+        (
+            {"pinned": [["luo", "psy"]]},
+            "cannot pin 罗明 (luo) to 贞丰县第五中学 心理健康 (psy): teacher 6 has no application "
+            "for 2026 in this plan (none, another programme, or already placed)",
+        ),
+        (
+            {"pinned": [["huang", "pre"]], "forbidden": [["huang", "pre"]]},
+            "cannot pin 黄丽娟 (huang) to 双峰街道第一幼儿园 学前教育 (pre): the criteria forbid "
+            "this pair",
+        ),
+        (
+            {"pinned": [["chen", "math"], ["chen", "psy"]]},
+            "cannot pin 陈志强 (chen) to 贞丰县第五中学 心理健康 (psy): the criteria already pin "
+            "the teacher to need 2",
+        ),
+        (
+            {"within": "province", "pinned": [["huang", "pre"]]},
+            "cannot pin 黄丽娟 (huang) to 双峰街道第一幼儿园 学前教育 (pre): the host school is in "
+            "another province",
+        ),
+    ],
+)
+def test_a_pin_that_breaks_a_hard_constraint_is_refused_naming_pair_and_reason(
+    tracker: Tracker, criteria: dict[str, Any], said: str
+) -> None:
+    with pytest.raises(errors.RuleViolation) as refused:
+        tracker.match_placements(2026, criteria=criteria)
+    assert str(refused.value) == said
+
+
+def test_a_pin_on_days_the_teacher_is_away_is_refused(tracker: Tracker) -> None:
+    tracker.second("chen", "ZF-05", kind="visit", starts_on="2026-08-25", ends_on="2026-09-01")
+    with pytest.raises(
+        errors.RuleViolation, match="already seconded from 2026-08-25 to 2026-09-01"
+    ):
+        tracker.match_placements(2026, criteria={"pinned": [["chen", "math"]]})
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on", "busy"),
+    [
+        ("2026-08-20", "2026-08-31", False),  # ends the day before the needs start
+        ("2026-08-20", "2026-09-01", True),  # ends on their first day
+        ("2027-01-15", "2027-02-28", True),  # starts on their last day, in the next year
+        ("2027-01-16", "2027-02-28", False),  # starts the day after
+    ],
+)
+def test_a_teacher_away_is_busy_only_on_days_of_the_need(
+    tracker: Tracker, starts_on: str, ends_on: str, busy: bool
+) -> None:
+    """The needs run from 2026-09-01 to 2027-01-15: 陈志强 is busy for them only when
+    his secondment shares one of those days."""
+    tracker.second("chen", "ZF-05", kind="visit", starts_on=starts_on, ends_on=ends_on)
+    plan = tracker.match_placements(2026, criteria=SUBJECT)
+    answer = str(plan.why(*ids(tracker, "chen", "math")).reason)
+    assert (answer == f"the teacher is already seconded from {starts_on} to {ends_on}") is busy
+    assert (("chen", "math") in placed(tracker, plan)) is not busy
+
+
+@pytest.mark.parametrize(
+    ("away", "counted"),
+    [
+        ([("zhao", "2026-03-01", "2026-08-31")], 0),  # ends the day before the needs start
+        ([("zhao", "2026-03-01", "2026-09-01")], 1),  # ends on their first day
+        ([("zhao", "2027-01-15", "2027-03-01")], 1),  # starts on their last day
+        ([("zhao", "2027-01-16", "2027-03-01")], 0),  # next year, after them
+        ([("zhao", "2026-09-01", "2026-10-31"), ("li", "2026-11-01", "2026-12-31")], 1),
+        ([("zhao", "2026-09-01", "2026-10-31"), ("li", "2026-10-31", "2026-12-31")], 2),
+    ],
+)
+def test_a_school_counts_its_teachers_away_on_the_busiest_day_of_the_needs(
+    tracker: Tracker, away: list[tuple[str, str, str]], counted: int
+) -> None:
+    """半岛学校 keeps 2 of its 4 at home; the year's needs all run 2026-09-01 to
+    2027-01-15. Teachers away at other times, or one after the other, leave it free to
+    send more; it sends at most 2 less the most away on one day of the needs."""
+    for teacher, starts_on, ends_on in away:
+        tracker.second(teacher, 5, kind="visit", starts_on=starts_on, ends_on=ends_on)
+    plan = tracker.match_placements(2026)
+    [sender] = plan.solved.match.senders
+    assert (sender.away, sender.sendable) == (counted, 2 - counted)
+    sent = [p for p in plan.placements if tracker.get(Teacher, p.teacher_id).school_id == 1]
+    assert len(sent) == 2 - counted
+
+
 def test_apply_stores_proposed_secondments_that_fill_their_needs(tracker: Tracker) -> None:
     plan = tracker.match_placements(2026, criteria=SUBJECT)
     stored = tracker.apply_placement_plan(plan)
@@ -204,6 +340,72 @@ def test_a_plan_on_changed_records_is_refused_and_nothing_is_stored(tracker: Tra
     assert tracker.count(Secondment) == 0
 
 
+def unrelated(t: Tracker) -> None:
+    """Changes no placement plan of 2026 depends on."""
+    t.second(
+        "luo", 2, kind="visit", starts_on="2026-10-08", ends_on="2026-10-12"
+    )  # not away from a school that keeps teachers
+    t.second("chen", 2, kind="visit", starts_on="2024-10-08", ends_on="2024-10-12")  # not at a host
+    t.second(
+        "zhao", 2, kind="visit", starts_on="2026-03-02", ends_on="2026-08-31"
+    )  # before the needs
+    t.add(Teacher(name="贞丰新教师", school_id=3, subjects=["数学"], ref="new"))
+    t.define_programme("青蓝工程")
+    t.pair_mentor("luo", "new", programme="青蓝工程", starts_on="2026-03-01")
+    t.pair_schools(1, 2, signed_on="2026-03-01")  # two sending schools
+    t.add(School(name="惠阳区新学校", region=HUIYANG, stage="小学"))  # a region named already
+    t.add(
+        Need(
+            host_school_id=3, subject="数学", places=1, starts_on="2027-03-01", ends_on="2027-07-01"
+        )
+    )
+
+
+RELEVANT: dict[str, Callable[[Tracker], object]] = {
+    "secondment": lambda t: t.second(
+        "zhao", 2, kind="visit", starts_on="2026-12-01", ends_on="2026-12-05"
+    ),  # a teacher of 半岛学校 away on days of the needs
+    "previous": lambda t: t.second(
+        "chen", "ZF-05", kind="visit", starts_on="2024-10-08", ends_on="2024-10-12"
+    ),  # an applicant at a host, before
+    "pairing": lambda t: t.pair_schools(2, 4, signed_on="2026-03-01"),  # with a host
+    "regions": lambda t: t.add(
+        School(name="兴义一中", region="贵州省黔西南州兴义市", stage="高中")
+    ),
+    "teacher": lambda t: t.add(Teacher(name="新教师", school_id=1, subjects=["数学"])),
+    "application": lambda t: t.add(Application(teacher_id=6, year=2026)),
+}
+
+
+@pytest.mark.parametrize(
+    "shared_store",
+    ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)],
+    indirect=True,
+)
+def test_a_change_the_plan_does_not_read_leaves_it_applicable(shared_store: str) -> None:
+    with Tracker.open(shared_store) as t:
+        plan = fill(t).match_placements(2026, criteria=SUBJECT)
+        unrelated(t)
+        assert t.match_placements(2026, criteria=SUBJECT).digest == plan.digest
+        assert len(t.apply_placement_plan(plan)) == len(plan.placements) == 3
+
+
+@pytest.mark.parametrize("change", sorted(RELEVANT))
+@pytest.mark.parametrize(
+    "shared_store",
+    ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)],
+    indirect=True,
+)
+def test_a_change_the_plan_reads_refuses_it(shared_store: str, change: str) -> None:
+    with Tracker.open(shared_store) as t:
+        plan = fill(t).match_placements(2026, criteria=SUBJECT)
+        RELEVANT[change](t)
+        said = "the regions the schools name changed" if change == "regions" else "was added"
+        with pytest.raises(errors.StaleRecord, match=f"the plan is out of date: .*{said}"):
+            t.apply_placement_plan(plan)
+        assert t.count(Secondment) == (change in ("secondment", "previous"))
+
+
 def test_same_records_same_digest_and_a_change_changes_it(tracker: Tracker) -> None:
     first = tracker.match_placements(2026, criteria=SUBJECT)
     assert tracker.match_placements(2026, criteria=SUBJECT).digest == first.digest
@@ -230,6 +432,8 @@ def test_a_programme_keeps_to_its_needs_and_applications(tracker: Tracker) -> No
 def test_mentor_only_settings_are_refused_for_placements(tracker: Tracker) -> None:
     with pytest.raises(errors.InvalidRecord, match="criteria: capacity is for mentor plans"):
         tracker.match_placements(2026, criteria={"capacity": 2})
+    with pytest.raises(errors.InvalidRecord, match=r"criteria: mentors is for mentor plans"):
+        tracker.match_placements(2026, criteria={"mentors": {"region": HUIYANG}})
     with pytest.raises(errors.ConfigurationError, match="unknown placement criterion 'humour'"):
         tracker.match_placements(2026, criteria={"weights": {"humour": 1}})
 
@@ -244,8 +448,11 @@ def test_an_application_is_made_once_per_year_and_programme(tracker: Tracker) ->
 # -- properties on generated provinces ----------------------------------------------------
 
 
+Request = tuple[int, int, int, dict[str, Any], list[tuple[int, int]], list[tuple[int, int]]]
+
+
 @st.composite
-def requests(draw: st.DrawFn) -> tuple[int, int, int, dict[str, Any]]:
+def requests(draw: st.DrawFn) -> Request:
     seed, applicants, needs = (
         draw(st.integers(0, 10**6)),
         draw(st.integers(1, 7)),
@@ -257,22 +464,36 @@ def requests(draw: st.DrawFn) -> tuple[int, int, int, dict[str, Any]]:
         "must_not": draw(st.lists(st.sampled_from(["paired", "nearby"]), max_size=1)),
         "weights": {"nearby": draw(st.sampled_from([-1, 0, 1]))},
     }
-    return seed, applicants, needs, criteria
+    pair = st.tuples(st.integers(1, applicants), st.integers(1, needs))
+    pins, forbidden = draw(st.lists(pair, max_size=3)), draw(st.lists(pair, max_size=3))
+    return seed, applicants, needs, criteria, pins, forbidden
 
 
 @given(requests())
 def test_a_placement_plan_keeps_every_place_home_minimum_and_hard_constraint(
-    request: tuple[int, int, int, dict[str, Any]],
+    request: Request,
 ) -> None:
-    seed, applicants, needs, criteria = request
+    """With pinned and forbidden pairs (teachers and needs by position): every pin the
+    constraints allow is in the plan, the others are refused naming the pair, no
+    forbidden pair is, and the total is the brute-force optimum under those pins."""
+    seed, applicants, needs, criteria, pins, forbidden = request
     tracker = Tracker.open("memory:")
     generated = placing.province(
         seed, applicants=applicants, needs=needs, prefectures=1, counties=2, staff=1
     )
     placing.store(tracker, generated)
-    plan = tracker.match_placements(placing.YEAR, criteria=criteria)
-    solved = plan.solved
-    assert (solved.assignment.count, solved.assignment.total) == brute_force(solved.problem)
+    criteria = {**criteria, "forbidden": [list(pair) for pair in forbidden]}
+    free = tracker.match_placements(placing.YEAR, criteria=criteria)
+    valid = allowed_pins(tracker, criteria, pins)
+    plan = tracker.match_placements(placing.YEAR, criteria={**criteria, "pinned": valid})
+    assert {(p.teacher_id, p.need_id) for p in plan.placements if p.pinned} == set(
+        map(tuple, valid)
+    )
+    assert not {(p.teacher_id, p.need_id) for p in plan.placements} & set(forbidden)
+    match = free.solved.match
+    fixed = {match.applicant_index[t]: match.need_index[n] for t, n in valid}
+    best = brute_force(free.solved.problem, fixed)
+    assert (plan.score.pairs, round(plan.score.total * 1000)) == best
     assert (plan.score.pairs, plan.score.total) >= (plan.greedy.pairs, plan.greedy.total)
     for placement in plan.placements:
         check_hard_constraints(tracker, criteria, placement.teacher_id, placement.need_id)
@@ -282,6 +503,25 @@ def test_a_placement_plan_keeps_every_place_home_minimum_and_hard_constraint(
     }
     tracker.apply_placement_plan(plan)  # the need-places rule of every write agrees
     check_places_and_home_minimum(tracker)
+
+
+def allowed_pins(
+    tracker: Tracker, criteria: dict[str, Any], pins: list[tuple[int, int]]
+) -> list[list[int]]:
+    """The pins the plan accepts, tried one at a time after those accepted before; each
+    refused one is refused in one line naming its teacher and need."""
+    valid: list[list[int]] = []
+    for teacher, need in pins:
+        tried = [*valid, [teacher, need]]
+        try:
+            tracker.match_placements(placing.YEAR, criteria={**criteria, "pinned": tried})
+        except errors.RuleViolation as refused:
+            said = str(refused)
+            assert said.startswith("cannot pin 申请人") and f"({need}): " in said, said
+            assert "\n" not in said
+        else:
+            valid.append([teacher, need])
+    return valid
 
 
 def generated_applications(tracker: Tracker) -> list[Application]:

@@ -131,7 +131,8 @@ class Opening:
     partners: frozenset[int] = frozenset()
     """Ids of the schools in a pairing with the host in force on the need's first day."""
     served: frozenset[int] = frozenset()
-    """Ids of the teachers seconded to the host before (any secondment not cancelled)."""
+    """Ids of the plan's applicants seconded to the host before (any secondment not
+    cancelled, other than one filling this need)."""
 
     id: int = attrs.field(init=False)
     """The need's id."""

@@ -4,8 +4,8 @@ pair the coordinator asks about was not chosen (:func:`why`)."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..i18n import Message, joined, message
 from . import engine
@@ -70,6 +70,31 @@ def _mentor_reason(solved: Solved, provider: int, fits: bool) -> Message:
     if found is None:
         return message("there is no mentee to pair with")
     return message("fits no mentee: {reasons}", reasons=found)
+
+
+class Pinning(Protocol):
+    """A plan's candidates with pinned pairs (a mentor or a placement match)."""
+
+    pinned: dict[int, int]
+
+    def profiles(self, seeker_id: int, provider_id: int) -> tuple[Any, Any]: ...
+    def values(self, seeker: Any, provider: Any) -> list[float]: ...
+    def points(self, values: Sequence[float]) -> int: ...
+
+
+def with_pins(
+    match: Pinning, found: engine.Assignment, seekers: Sequence[Any], providers: Sequence[Any]
+) -> list[tuple[int, int, bool]]:
+    """``(seeker id, provider id, pinned)`` of the pinned pairs and the solver's, in order."""
+    chosen = [(seeker, provider, True) for seeker, provider in match.pinned.items()]
+    chosen += [(seekers[s].id, providers[p].id, False) for s, p in found.chosen.items()]
+    return sorted(chosen)
+
+
+def pinned_score(match: Pinning, found: engine.Assignment) -> Score:
+    """Pairs and total of a solver's assignment, the pinned pairs included."""
+    pinned = [match.points(match.values(*match.profiles(*pair))) for pair in match.pinned.items()]
+    return Score(pairs=found.count + len(pinned), total=(found.total + sum(pinned)) / SCALE)
 
 
 def tally(reasons: Iterable[Message | None]) -> Message | None:

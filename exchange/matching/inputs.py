@@ -1,10 +1,10 @@
 """What a plan reads from the store, and the revisions it read them at.
 
-A plan remembers ``table/id → revision`` of every record it read (a mentor plan:
-teachers, schools, mentor pairs, programmes; a placement plan: teachers, schools,
-needs, applications, secondments, pairings); applying it reads them again inside
-the write transaction and refuses a plan whose records changed, were added or
-were removed since (:func:`changed`).
+A plan remembers ``table/id → revision`` of every record it depends on (a mentor
+plan: every teacher, school, mentor pair and programme; a placement plan: only the
+records of its year that it reads, :meth:`PlacementInputs.basis`); applying it reads
+them again inside the write transaction and refuses a plan whose records changed,
+were added or were removed since (:func:`changed`).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from ..models import (
     Teacher,
     record_type,
 )
+from .days import merged, overlaps
 
 if TYPE_CHECKING:
     from ..tracker import Tracker
@@ -64,12 +65,67 @@ class PlacementInputs:
     secondments: tuple[Secondment, ...]
     pairings: tuple[Pairing, ...]
 
-    def basis(self) -> dict[str, int]:
-        """``table/id`` → revision of every record read."""
-        return basis_of(
-            (*self.teachers.values(), *self.schools.values(), *self.needs),
-            (*self.applications, *self.secondments, *self.pairings),
-        )
+    def basis(self, year: int) -> dict[str, int]:
+        """``table/id`` → revision of every record a plan for ``year`` depends on: the
+        year's needs and applications, the applicants, the teachers of their schools
+        that keep teachers at home, those teachers' secondments on days of the needs,
+        the applicants' secondments at the needs' hosts, the secondments filling the
+        needs, the pairings of the hosts, the hosts and the applicants' schools; and
+        the regions every school names (:data:`REGIONS`: they complete one another)."""
+        needs = [n for n in self.needs if n.starts_on.year == year]
+        applications = [a for a in self.applications if a.year == year]
+        applicants = {a.teacher_id for a in applications}
+        hosts = {n.host_school_id for n in needs}
+        homes = {self.teachers[t].school_id for t in applicants if t in self.teachers}
+        people = applicants | self._staff(homes)
+        return {
+            **basis_of(
+                [self.teachers[t] for t in sorted(people) if t in self.teachers],
+                [self.schools[s] for s in sorted(hosts | homes) if s in self.schools],
+                needs,
+                applications,
+                self._secondments(needs, applicants, people),
+                [
+                    p
+                    for p in self.pairings
+                    if {p.supporting_school_id, p.supported_school_id} & hosts
+                ],
+            ),
+            REGIONS: regions(self.schools.values()),
+        }
+
+    def _staff(self, schools: set[int]) -> set[int]:
+        """The teachers of those of ``schools`` that keep teachers at home."""
+        keeping = {
+            s for s in schools if s in self.schools and self.schools[s].keep_at_home is not None
+        }
+        return {t.id or 0 for t in self.teachers.values() if t.school_id in keeping}
+
+    def _secondments(
+        self, needs: list[Need], applicants: set[int], people: set[int]
+    ) -> list[Secondment]:
+        """Those filling ``needs``, those of ``people`` on days of them, and those of
+        ``applicants`` at their hosts (any status: a change of status counts too)."""
+        days = merged((n.starts_on, n.ends_on) for n in needs)
+        filled, hosts = {n.id for n in needs}, {n.host_school_id for n in needs}
+        return [
+            s
+            for s in self.secondments
+            if s.need_id in filled
+            or (s.teacher_id in people and overlaps((s.starts_on, s.ends_on), days))
+            or (s.teacher_id in applicants and s.host_school_id in hosts)
+        ]
+
+
+REGIONS = "regions/0"
+"""The basis key of the regions the schools name (a fingerprint, not a revision)."""
+
+
+def regions(schools: Iterable[School]) -> int:
+    """A fingerprint of the set of regions ``schools`` name."""
+    names = sorted({s.region for s in schools})
+    text = json.dumps(names, ensure_ascii=False)
+    return int(hashlib.sha256(text.encode()).hexdigest()[:12], 16)
 
 
 def basis_of(*groups: Iterable[Record]) -> dict[str, int]:
@@ -132,6 +188,8 @@ def _order(key: str) -> tuple[str, int]:
 
 
 def _what(tracker: Tracker, key: str, before: int | None, after: int | None) -> Message:
+    if key == REGIONS:
+        return message("the regions the schools name changed")
     table, _, number = key.partition("/")
     kind = noun(record_type(table))
     if after is None:

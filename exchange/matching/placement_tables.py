@@ -43,6 +43,7 @@ def _placements(plan: PlacementPlan, match: PlacementMatch) -> Table:
         Column(key="ends_on", label="ends", type="date"),
         Column(key="total", label="total", type="number"),
         *(Column(key=c.name, label=c.heading, type="number") for c in match.criteria),
+        Column(key="pinned", label="pinned"),
     ]
     rows = []
     for p in plan.placements:
@@ -55,6 +56,7 @@ def _placements(plan: PlacementPlan, match: PlacementMatch) -> Table:
                 need.ends_on,
                 number(p.total),
                 *(number(c.points) for c in p.contributions),
+                p.pinned,
             ]
         )
     return Table(name="placements", title="proposed secondments", columns=columns, rows=rows)

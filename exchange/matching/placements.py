@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 import attrs
@@ -21,10 +21,11 @@ import attrs
 from .. import needs as filling
 from ..enums import SecondmentStatus
 from ..i18n import Message, message
-from ..models import Application, Need, School, Secondment
+from ..models import Application, Need, Pairing, School, Secondment
 from ..regions import Gazetteer
 from . import engine
 from .criteria import Opening, Place, PlacementCriterion, Profile
+from .days import Span, busiest, merged, overlaps
 from .inputs import PlacementInputs
 from .mentors import SCALE, criteria_refusal, weighed
 from .plan import Contribution
@@ -44,12 +45,20 @@ class Sender:
     staff: int
     """Its teachers on record."""
     away: int
-    """Its teachers already seconded (proposed, approved or active) during the year."""
+    """Its teachers already seconded (proposed, approved or active) on the busiest day
+    of the year's needs (:func:`busiest`)."""
+    pinned: int = 0
+    """Its teachers the criteria pin to a need."""
 
     @property
     def sendable(self) -> int:
         """How many more it may send (``keep_at_home`` set); never below 0."""
         return max(0, self.staff - (self.school.keep_at_home or 0) - self.away)
+
+    @property
+    def left(self) -> int:
+        """How many more the solver may send, once the pinned ones have gone."""
+        return max(0, self.sendable - self.pinned)
 
 
 class PlacementMatch:
@@ -71,16 +80,20 @@ class PlacementMatch:
         self.forbidden = forbidden
         self.gazetteer = Gazetteer(s.region for s in inputs.schools.values())
         self._places: dict[str, Place] = {}
-        self.first, self.last = dt.date(year, 1, 1), dt.date(year, 12, 31)
         self.applied = self._applications()
-        self.away = self._away()
+        self._index()
         self.needs = [self._opening(n) for n in inputs.needs if self._this_year(n)]
+        self.days = merged((o.need.starts_on, o.need.ends_on) for o in self.needs)
+        """The days of the year's needs (which may run into the next year)."""
+        self.away = self._away()
         self.need_index = {o.id: j for j, o in enumerate(self.needs)}
         self.left = [self._left(o.need) for o in self.needs]
         self.applicants = [self._applicant(t) for t in sorted(self.applied)]
         self.applicant_index = {p.id: i for i, p in enumerate(self.applicants)}
         self.senders = self._senders()
         self.group_index = {s.school.id: g for g, s in enumerate(self.senders)}
+        self.pinned: dict[int, int] = {}
+        """Teacher id → need id of the pairs the settings pin."""
 
     # -- who takes part -----------------------------------------------------------------
 
@@ -114,12 +127,28 @@ class PlacementMatch:
         }
 
     def _away(self) -> dict[int, list[Secondment]]:
-        """Teacher id → their secondments that take them away during the year."""
+        """Teacher id → their secondments that take them away on days of the year's needs."""
         found: dict[int, list[Secondment]] = defaultdict(list)
         for s in self.inputs.secondments:
-            if s.status in AWAY and s.starts_on <= self.last and s.ends_on >= self.first:
+            if s.status in AWAY and overlaps((s.starts_on, s.ends_on), self.days):
                 found[s.teacher_id].append(s)
         return found
+
+    def _index(self) -> None:
+        """One pass over the secondments and pairings: the places each need has filled,
+        who of the applicants served at each host (not cancelled: teacher id, need id),
+        and each school's pairings."""
+        self.taken: Counter[int | None] = Counter()
+        self.served_at: dict[int, list[Pair]] = defaultdict(list)
+        for s in self.inputs.secondments:
+            if s.status in filling.FILLING:
+                self.taken[s.need_id] += 1
+            if s.teacher_id in self.applied and s.status is not SecondmentStatus.CANCELLED:
+                self.served_at[s.host_school_id].append((s.teacher_id, s.need_id or 0))
+        self.pairings_of: dict[int, list[Pairing]] = defaultdict(list)
+        for p in self.inputs.pairings:
+            self.pairings_of[p.supporting_school_id].append(p)
+            self.pairings_of[p.supported_school_id].append(p)
 
     def _place(self, school: School) -> Place:
         if school.region not in self._places:
@@ -130,28 +159,16 @@ class PlacementMatch:
         school = self.inputs.schools[need.host_school_id]
         partners = {
             other
-            for p in self.inputs.pairings
-            if need.host_school_id in (p.supporting_school_id, p.supported_school_id)
-            and p.signed_on <= need.starts_on
+            for p in self.pairings_of.get(need.host_school_id, ())
+            if p.signed_on <= need.starts_on
             and (p.ended_on is None or p.ended_on >= need.starts_on)
             for other in (p.supporting_school_id, p.supported_school_id)
         } - {need.host_school_id}
-        served = {
-            s.teacher_id
-            for s in self.inputs.secondments
-            if s.host_school_id == need.host_school_id
-            and s.status is not SecondmentStatus.CANCELLED
-            and s.need_id != need.id
-        }
+        served = {t for t, n in self.served_at.get(need.host_school_id, ()) if n != need.id}
         return Opening(need, school, self._place(school), frozenset(partners), frozenset(served))
 
     def _left(self, need: Need) -> int:
-        taken = sum(
-            1
-            for s in self.inputs.secondments
-            if s.need_id == need.id and s.status in filling.FILLING
-        )
-        return max(0, need.places - taken)
+        return max(0, need.places - self.taken[need.id])
 
     def _applicant(self, teacher_id: int) -> Profile:
         teacher = self.inputs.teachers[teacher_id]
@@ -166,13 +183,14 @@ class PlacementMatch:
         staff: dict[int, int] = defaultdict(int)
         for teacher in self.inputs.teachers.values():
             staff[teacher.school_id] += 1
-        away: dict[int, int] = defaultdict(int)
-        for teacher_id in self.away:
+        spans: dict[int, list[Span]] = defaultdict(list)
+        for teacher_id, secondments in self.away.items():
             if teacher_id in self.inputs.teachers:
-                away[self.inputs.teachers[teacher_id].school_id] += 1
+                school = self.inputs.teachers[teacher_id].school_id
+                spans[school] += [(s.starts_on, s.ends_on) for s in secondments]
         schools = sorted({p.school.id or 0 for p in self.applicants})
         return [
-            Sender(self.inputs.schools[s], staff[s], away[s])
+            Sender(self.inputs.schools[s], staff[s], busiest(spans[s], self.days))
             for s in schools
             if self.inputs.schools[s].keep_at_home is not None
         ]
@@ -185,6 +203,24 @@ class PlacementMatch:
             self.applicants[self.applicant_index[teacher_id]],
             self.needs[self.need_index[need_id]],
         )
+
+    def pin(self, teacher_id: int, need_id: int) -> Message | None:
+        """Fix the pair in the plan, taking one of the need's places and one of the
+        school's departures; or, the plan unchanged, the hard constraint it breaks."""
+        if teacher_id not in self.applicant_index:
+            return not_applicant(teacher_id, self.year)
+        if need_id not in self.need_index:
+            return message("need {id} is not a need of this plan", id=need_id)
+        applicant, need = self.profiles(teacher_id, need_id)
+        why = self.refusal(applicant, need)
+        if why is None:
+            self.pinned[teacher_id] = need_id
+            self.left[self.need_index[need_id]] -= 1
+            group = self.group_index.get(applicant.school.id)
+            if group is not None:
+                sender = self.senders[group]
+                self.senders[group] = attrs.evolve(sender, pinned=sender.pinned + 1)
+        return why
 
     def values(self, applicant: Profile, need: Opening) -> list[float]:
         """Each criterion's value for the pair, checked to lie from 0 to 1."""
@@ -212,6 +248,10 @@ class PlacementMatch:
     def _placing(self, applicant: Profile, need: Opening, *, within: bool = True) -> Message | None:
         if (applicant.id, need.id) in self.forbidden:
             return message("the criteria forbid this pair")
+        if applicant.id in self.pinned:
+            return message(
+                "the criteria already pin the teacher to need {id}", id=self.pinned[applicant.id]
+            )
         if applicant.school.id == need.school.id:
             return message("the need is at the teacher's own school")
         return (
@@ -232,7 +272,7 @@ class PlacementMatch:
 
     def _busy(self, applicant: Profile, need: Opening) -> Message | None:
         for s in self.away.get(applicant.id, ()):
-            if s.starts_on <= need.need.ends_on and s.ends_on >= need.need.starts_on:
+            if overlaps((s.starts_on, s.ends_on), [(need.need.starts_on, need.need.ends_on)]):
                 return message(
                     "the teacher is already seconded from {starts_on} to {ends_on}",
                     starts_on=s.starts_on,
@@ -254,7 +294,7 @@ class PlacementMatch:
         if not self.left[self.need_index[need.id]]:
             return message("the need has no place left")
         group = self.group_index.get(applicant.school.id)
-        if group is not None and not self.senders[group].sendable:
+        if group is not None and not self.senders[group].left:
             return at_home(self.senders[group])
         return None
 
@@ -271,7 +311,7 @@ class PlacementMatch:
                 self._edges(a, groups.get(self._key(a.place), ())) for a in self.applicants
             ),
             group=tuple(self.group_index.get(a.school.id, -1) for a in self.applicants),
-            group_capacity=tuple(s.sendable for s in self.senders),
+            group_capacity=tuple(s.left for s in self.senders),
         )
 
     def _key(self, place: Place) -> tuple[str | None, ...]:
@@ -300,8 +340,28 @@ def _available(application: Application, need: Need) -> bool:
     return first <= need.starts_on and need.ends_on <= last
 
 
+def not_applicant(teacher_id: int, year: int) -> Message:
+    """Why a teacher takes no part in the year's plan."""
+    return message(
+        "teacher {id} has no application for {year} in this plan (none, another "
+        "programme, or already placed)",
+        id=teacher_id,
+        year=year,
+    )
+
+
 def at_home(sender: Sender) -> Message:
     """Why a school sends no more: the teachers it keeps at home."""
+    if sender.pinned:
+        return message(
+            "{school} keeps {keep} of its {staff} teachers at home, {away} are away already "
+            "and {pinned} are pinned",
+            school=sender.school.name,
+            keep=sender.school.keep_at_home,
+            staff=sender.staff,
+            away=sender.away,
+            pinned=sender.pinned,
+        )
     return message(
         "{school} keeps {keep} of its {staff} teachers at home and {away} are away already",
         school=sender.school.name,

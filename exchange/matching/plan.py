@@ -138,6 +138,8 @@ class Placement:
     teacher_id: int
     need_id: int
     contributions: tuple[Contribution, ...]
+    pinned: bool = False
+    """Pinned by the criteria rather than chosen by the solver."""
 
     @property
     def total(self) -> float:

@@ -14,9 +14,9 @@ from ..i18n import message
 from ..models import Mentorship, Teacher
 from . import engine, inputs
 from .criteria import MatchCriterion
-from .explain import unmatched
-from .mentors import SCALE, MentorMatch, Pair
-from .plan import MentorPlan, Proposal, Score
+from .explain import pinned_score, unmatched, with_pins
+from .mentors import MentorMatch, Pair
+from .plan import MentorPlan, Proposal
 from .settings import MatchSettings, PairKey, read_settings
 from .settings import settings as settings_from
 
@@ -84,8 +84,8 @@ def plan(
         starts_on=starts_on or dt.date.today(),
         pairs=_proposals(solved),
         unmatched=unmatched(solved),
-        score=_score(solved, solved.assignment),
-        greedy=_score(solved, engine.greedy(problem)),
+        score=pinned_score(match, solved.assignment),
+        greedy=pinned_score(match, engine.greedy(problem)),
         weights={c.name: w for c, w in zip(criteria, match.weights, strict=True)},
         names=_names(match),
         basis=basis,
@@ -140,11 +140,6 @@ def _ids(tracker: Tracker, keys: Iterable[PairKey]) -> list[Pair]:
 
 def _proposals(solved: Solved) -> tuple[Proposal, ...]:
     match = solved.match
-    chosen = [(mentee, mentor, True) for mentee, mentor in match.pinned.items()]
-    chosen += [
-        (match.mentees[s].id, match.mentors[p].id, False)
-        for s, p in solved.assignment.chosen.items()
-    ]
     return tuple(
         Proposal(
             mentee_id=mentee,
@@ -152,15 +147,10 @@ def _proposals(solved: Solved) -> tuple[Proposal, ...]:
             contributions=match.contributions(*match.profiles(mentee, mentor)),
             pinned=pinned,
         )
-        for mentee, mentor, pinned in sorted(chosen)
+        for mentee, mentor, pinned in with_pins(
+            match, solved.assignment, match.mentees, match.mentors
+        )
     )
-
-
-def _score(solved: Solved, found: engine.Assignment) -> Score:
-    """Pairs and total of a solver's assignment, the pinned pairs included."""
-    match = solved.match
-    pinned = [match.points(match.values(*match.profiles(e, m))) for e, m in match.pinned.items()]
-    return Score(pairs=found.count + len(pinned), total=(found.total + sum(pinned)) / SCALE)
 
 
 def _names(match: MentorMatch) -> dict[int, tuple[str, str]]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import random
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -112,15 +113,17 @@ def inputs(generated: Province) -> Inputs:
     )
 
 
-def brute_force(problem: Problem) -> tuple[int, int]:
+def brute_force(problem: Problem, fixed: Mapping[int, int] | None = None) -> tuple[int, int]:
     """The best (pairs, total) over every assignment, by exhaustive search (each
-    provider up to its capacity, each group of seekers up to its own)."""
+    provider up to its capacity, each group of seekers up to its own); a seeker in
+    ``fixed`` is placed with that provider and nowhere else (a pinned pair)."""
+    pins = dict(fixed or {})
 
     @functools.cache
     def best(seeker: int, left: tuple[int, ...], sendable: tuple[int, ...]) -> tuple[int, int]:
         if seeker == problem.seekers:
             return 0, 0
-        found = best(seeker + 1, left, sendable)
+        found = (-problem.seekers - 1, 0) if seeker in pins else best(seeker + 1, left, sendable)
         group = problem.group_of(seeker)
         if group >= 0 and sendable[group] <= 0:
             return found
@@ -128,7 +131,7 @@ def brute_force(problem: Problem) -> tuple[int, int]:
         if group >= 0:
             after[group] -= 1
         for provider, score in problem.edges[seeker].items():
-            if left[provider]:
+            if left[provider] and pins.get(seeker, provider) == provider:
                 rest = list(left)
                 rest[provider] -= 1
                 pairs, total = best(seeker + 1, tuple(rest), tuple(after))
