@@ -60,6 +60,12 @@ class Access:
     grants: tuple[Grant, ...]
     open: bool
     """No grant is stored: every actor writes everything."""
+    everything: bool = attrs.field(init=False)
+    """The store is open, or the actor coordinates every programme."""
+
+    def __attrs_post_init__(self) -> None:
+        every = any(g.role is UserRole.COORDINATOR and not g.programme for g in self.grants)
+        object.__setattr__(self, "everything", self.open or every)
 
     @classmethod
     def load(cls, backend: Backend, actor: str) -> Access:
@@ -69,16 +75,10 @@ class Access:
         mine = tuple(backend.find(Grant, {**_LIVE, "login": Op("eq", actor)}))
         return cls(actor=actor, grants=mine, open=False)
 
-    def coordinates_all(self) -> bool:
-        """Whether the actor coordinates every programme (or the store is open)."""
-        return self.open or any(
-            g.role is UserRole.COORDINATOR and not g.programme for g in self.grants
-        )
-
     def require_all(self, what: str) -> None:
         """Refuse ``what`` (a purge, a retention run) unless the actor coordinates
         every programme."""
-        if not self.coordinates_all():
+        if not self.everything:
             raise NotPermitted(
                 message(
                     "only a coordinator of every programme may {what}; {actor} is {roles}",
@@ -94,13 +94,10 @@ class Access:
         if self.open:
             return
         if _confirmation(before, after):  # the mentee's alone, never a coordinator's
-            if any(
-                g.role is UserRole.MENTEE and _allows(g, before, after, lookup) for g in self.grants
-            ):
+            mine = (g for g in self.grants if g.role is UserRole.MENTEE)
+            if any(_allows(g, before, after, lookup) for g in mine):
                 return
-        elif self.coordinates_all() or any(
-            _allows(grant, before, after, lookup) for grant in self.grants
-        ):
+        elif self.everything or any(_allows(g, before, after, lookup) for g in self.grants):
             return
         raise NotPermitted(_refusal(self, before, after, lookup))
 
@@ -147,10 +144,10 @@ def _described(grant: Grant, lookup: Lookup | None) -> Message:
 
 def _allows(grant: Grant, before: Record | None, after: Record | None, lookup: Lookup) -> bool:
     rule = _ROLE_RULES.get(grant.role)
-    records = [r for r in (before, after) if r is not None]
     return (
         rule is not None
-        and all(rule(grant, r, lookup) for r in records)
+        and (before is None or rule(grant, before, lookup))
+        and (after is None or rule(grant, after, lookup))
         and (grant.role is not UserRole.MENTEE or _confirms(grant, before, after))
     )
 
