@@ -5,19 +5,21 @@ existed. The first grant must make a user a coordinator of every programme; from
 then on every write is checked against the grants of the actor who makes it:
 
 - a **coordinator** writes every record (of one programme, when the grant names
-  one: records of other programmes are refused) and manages users (every programme
-  only);
+  one: that programme's own record, its records and records of no programme) and,
+  of every programme, manages users;
 - a **school administrator** writes the teachers of one organisation, their
   secondments and applications, the needs it states as a host, and the
   organisation's own record;
 - a **mentor** logs and edits the meetings and goals of their own mentor pairs,
   never a confirmation;
-- a **mentee** confirms the meetings of their own mentor pairs, and nothing else;
+- a **mentee** confirms the meetings of their own mentor pairs, and nothing else:
+  a confirmation is the mentee's alone (or whoever gives the one-time code issued
+  for the meeting, :mod:`exchange.confirmation`), never a coordinator's;
 - an **auditor** writes nothing.
 
 Reads are not restricted: on SQLite whoever can open the file can read it (and
 write it with other tools); on PostgreSQL the database's own privileges and
-row-level security back these roles (:mod:`backends.postgresql.roles`).
+row-level security back these roles (docs/privacy.md).
 """
 
 from __future__ import annotations

@@ -80,7 +80,8 @@ def keep_a_coordinator(
 ) -> None:
     """The first grant of a store makes a coordinator of every programme, and no
     change takes the last such grant away (the store would have no one to manage it)."""
-    if access.open and not _coordinates_all(after):
+    live = isinstance(after, Grant) and not after.archived
+    if access.open and live and not _coordinates_all(after):
         raise NotPermitted(message("the first user of a store is a coordinator of every programme"))
     if _coordinates_all(before) and not _coordinates_all(after):
         assert before is not None

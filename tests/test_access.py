@@ -123,6 +123,9 @@ def test_an_open_store_takes_every_actor_and_its_first_user_is_a_coordinator() -
     with pytest.raises(NotPermitted, match="first user of a store is a coordinator"):
         tracker.add_user("adm", "school-admin", school=school)
     assert tracker.count(Grant) == 0
+    archived = tracker.add(Grant(login="old", role="coordinator", archived=True))
+    tracker.update(attrs.evolve(archived, role="auditor"))  # the store stays open
+    tracker.delete(Grant, archived.id or 0)
     tracker.add_user("anyone", "coordinator")
     tracker.add_user("adm", "school-admin", school=school)
     assert tracker.count(Grant) == 2
