@@ -76,9 +76,7 @@ def check(backend: Backend, meeting: Meeting, code: str) -> None:
         raise NotPermitted(
             message("no confirmation code was issued for meeting {id}", id=meeting.id)
         )
-    kept = json.loads(issued.after or "{}")
-    found = digest(code, bytes.fromhex(kept.get("salt", "")))
-    if not hmac.compare_digest(found, kept.get("digest", "")):
+    if not _matches(code, issued.after or ""):
         raise NotPermitted(
             message(
                 "that is not the confirmation code of meeting {id} (only the newest "
@@ -86,3 +84,14 @@ def check(backend: Backend, meeting: Meeting, code: str) -> None:
                 id=meeting.id,
             )
         )
+
+
+def _matches(code: str, kept: str) -> bool:
+    """Whether ``code`` has the digest ``kept`` (the entry's JSON); an entry edited
+    into something else matches no code."""
+    try:
+        found = json.loads(kept)
+        salt, expected = bytes.fromhex(found["salt"]), str(found["digest"])
+    except (ValueError, KeyError, TypeError):
+        return False
+    return hmac.compare_digest(digest(code, salt), expected)

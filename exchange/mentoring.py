@@ -180,14 +180,12 @@ class Mentoring(Store):
         issued for the meeting (:meth:`issue_code`). Confirming a correction archives
         the meeting it corrects, in the same transaction."""
         with self.transaction():
-            current: Meeting = self.get(Meeting, meeting)
-            if current.confirmed_by is not None:
-                raise RuleViolation(message("meeting {id} is confirmed already", id=current.id))
+            current = self._unconfirmed(meeting)
             if code is not None:
                 from . import confirmation  # hashlib loads only for a code
 
                 confirmation.check(self.backend, current, code)
-                self._vouched.update({current.id, current.corrects} - {None})
+                self._vouched.add(current.id)
             mentee = (
                 self.get(Mentorship, current.mentorship_id).mentee_id
                 if by is None
@@ -207,9 +205,7 @@ class Mentoring(Store):
         mentor or a coordinator issues one, and it replaces any issued before. The
         change log keeps its salted digest, never the code."""
         with self.transaction():
-            current: Meeting = self.current(Meeting, meeting)
-            if current.confirmed_by is not None:
-                raise InvalidRecord(message("meeting {id} is confirmed already", id=current.id))
+            current = self._unconfirmed(meeting)
             self._permit(current, current, Lookup(self.backend))
             from . import confirmation
 
@@ -218,6 +214,13 @@ class Mentoring(Store):
                 "code", confirmation.RECORD_TYPE, current.id, None, confirmation.sealed(code)
             )
         return code
+
+    def _unconfirmed(self, meeting: Key) -> Meeting:
+        """The meeting, unless its mentee has confirmed it already."""
+        current: Meeting = self.current(Meeting, meeting)
+        if current.confirmed_by is not None:
+            raise RuleViolation(message("meeting {id} is confirmed already", id=current.id))
+        return current
 
     def correct_meeting(
         self,

@@ -300,3 +300,25 @@ def test_the_installed_command_confirms_with_a_code(tmp_path: Path) -> None:
     assert done.stdout == "confirmed meeting 1; the pair has 90 confirmed minutes\n"
     again = run("--actor", "anyone", "mentor", "confirm", "M-AB", "--code", code)
     assert again.returncode == 1 and again.stderr == "Error: meeting 1 is confirmed already\n"
+
+
+@pytest.mark.parametrize("kept", ["not json", '{"salt": "zz", "digest": "00"}', "{}", "[]"])
+def test_a_code_entry_edited_by_hand_confirms_nothing(tmp_path: Path, kept: str) -> None:
+    """A code entry rewritten with SQL matches no code (and the audit names the entry)."""
+    import sqlite3
+
+    path = tmp_path / "edited.db"
+    store = build(f"sqlite:///{path}")
+    code = as_user(store, "mentor-A").issue_code("M-AB")
+    store.close()
+    with sqlite3.connect(path) as db:  # past the append-only triggers, as a hostile editor
+        triggers = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'changes'"
+        for (name,) in db.execute(triggers).fetchall():
+            db.execute(f'DROP TRIGGER "{name}"')
+        db.execute("UPDATE changes SET after = ? WHERE record_type = 'meeting_codes'", (kept,))
+    with Tracker.open(f"sqlite:///{path}", actor="auditor") as again:
+        with pytest.raises(NotPermitted, match="not the confirmation code of meeting 1"):
+            again.confirm_meeting("M-AB", code=code)
+        assert again.get(Meeting, "M-AB").confirmed_by is None
+        with pytest.raises(ExchangeError, match="entry"):
+            again.verify_log()
