@@ -10,6 +10,7 @@ own data).
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from exchange import hookimpl
@@ -30,6 +31,7 @@ STANDING = {Role.FAMOUS: 1.0, Role.BACKBONE: 0.6, Role.RESEARCHER: 0.6, Role.SEE
 _NINE_YEAR = frozenset({Stage.PRIMARY, Stage.JUNIOR})
 
 
+@functools.cache  # a few stages: one answer per pair of them
 def _stage_fit(one: Stage | None, other: Stage | None) -> float:
     if one is None or other is None:
         return 0.0
@@ -38,10 +40,12 @@ def _stage_fit(one: Stage | None, other: Stage | None) -> float:
     return 0.5 if Stage.NINE_YEAR in {one, other} and {one, other} & _NINE_YEAR else 0.0
 
 
+@functools.cache  # a few sets of roles recur across a province's mentors
 def _standing(roles: frozenset[Role]) -> float:
     return max([STANDING.get(role, 0.0) for role in roles], default=0.0)
 
 
+@functools.lru_cache(maxsize=65_536)  # places recur: a province has a few hundred
 def _nearness(one: Place, other: Place) -> float:
     for level, value in (("county", 1.0), ("prefecture", 2 / 3), ("province", 1 / 3)):
         if one.same(other, level):

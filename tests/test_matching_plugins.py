@@ -30,9 +30,12 @@ class LanguagePlugin:
 
 
 class BrokenPlugin:
+    def __init__(self, value: float = 2.0) -> None:
+        self.value = value
+
     @hookimpl
     def register_match_criteria(self, registry: Registry[MatchCriterion]) -> None:
-        registry.add(MatchCriterion(name="enthusiasm", score=lambda mentor, mentee: 2.0))
+        registry.add(MatchCriterion(name="enthusiasm", score=lambda mentor, mentee: self.value))
 
 
 def tracker_with(*plugins: object) -> Tracker:
@@ -87,9 +90,13 @@ def test_without_the_plugin_its_criterion_is_unknown() -> None:
         tracker.match_mentors("长怀结对帮扶", criteria={"must": ["language"]})
 
 
-def test_a_criterion_out_of_range_is_named() -> None:
-    tracker = tracker_with(BrokenPlugin())
-    with pytest.raises(PluginError, match=r"matching criterion 'enthusiasm' gave 2\.0"):
+@pytest.mark.parametrize("value", [2.0, -0.5, float("nan"), float("inf")])
+def test_a_criterion_out_of_range_is_named(value: float) -> None:
+    """Out of range, and not a number at all: the built-in criteria come first, so a
+    NaN stands after values in range (where a check by the least and the greatest
+    value alone would miss it)."""
+    tracker = tracker_with(BrokenPlugin(value))
+    with pytest.raises(PluginError, match=rf"matching criterion 'enthusiasm' gave {value}"):
         tracker.match_mentors("长怀结对帮扶")
 
 

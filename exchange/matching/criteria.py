@@ -20,7 +20,7 @@ from ..models import Need, School, Teacher
 from ..regions import LEVELS, Gazetteer
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # a key of the nearness cache, a million times a plan
 class Place:
     """A school's region at each level, completed from the store's other names
     (:mod:`exchange.regions`): 广东省 / 惠州市 / 惠阳区; a level not known is ``None``.

@@ -269,6 +269,9 @@ class MentorMatch:
 def weighed(criteria: Sequence[Weighed], values: list[float]) -> list[float]:
     """``values``, each checked to lie from 0 to 1 (a :class:`PluginError` naming the
     criterion that gave another)."""
+    total = sum(values)
+    if values and total == total and min(values) >= 0.0 and max(values) <= 1.0:
+        return values  # the common case in three calls (a NaN makes the total unequal)
     for criterion, value in zip(criteria, values, strict=True):
         if not 0.0 <= value <= 1.0:
             raise PluginError(
