@@ -42,8 +42,8 @@ def output_options(command: F) -> F:
         "output",
         metavar="NAME",
         default=None,
-        help="Output format: table (default), json, jsonl, csv, markdown, or a plugin's "
-        "(see `exchange formats`).",
+        help="Output format: table (default; with -o FILE, the format of its ending), json, "
+        "jsonl, csv, markdown, html, xlsx, or a plugin's (see `exchange formats`).",
     )
     @functools.wraps(command)
     def wrapper(
@@ -57,9 +57,22 @@ def output_options(command: F) -> F:
             raise click.UsageError(
                 _("choose one output format, not {names}", names=" and ".join(chosen))
             )
-        return command(*args, output=chosen[0] if chosen else DEFAULT_FORMAT, **kwargs)
+        named = chosen[0] if chosen else format_of(kwargs.get("path"), DEFAULT_FORMAT)
+        return command(*args, output=named, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def format_of(path: Path | None, default: str) -> str:
+    """The format whose file ending ``path`` has (``-o roster.xlsx`` is xlsx), when no
+    format is asked for; ``default`` for another ending, or none."""
+    suffix = path.suffix.lower().lstrip(".") if path is not None else ""
+    if not suffix:
+        return default
+    from exchange.plugins import default_plugins
+
+    found = [spec.name for spec in default_plugins().formats if spec.extension == suffix]
+    return found[0] if found else default
 
 
 def emit(state: State, report: Report, output: str) -> None:

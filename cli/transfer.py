@@ -13,7 +13,7 @@ import click
 from exchange.i18n import message, table_name
 
 from .i18n import _, current, localized
-from .output import open_output
+from .output import format_of, open_output
 from .progress import counted, progress
 from .state import State, pass_state
 
@@ -23,7 +23,12 @@ if TYPE_CHECKING:
 
 @click.command(name="export")
 @click.argument("kind")
-@click.option("--format", "output", default="csv", show_default=True, help="csv, json, xlsx, …")
+@click.option(
+    "--format",
+    "output",
+    help="csv (default), json, jsonl, xlsx, …; by default, the ending of -o FILE if it is a "
+    "format's.",
+)
 @click.option(
     "-o", "--output-file", "path", type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (needed for xlsx); standard output otherwise, or with -o -.",
@@ -49,7 +54,7 @@ if TYPE_CHECKING:
 def export(
     state: State,
     kind: str,
-    output: str,
+    output: str | None,
     path: Path | None,
     with_personal: bool,
     redact: bool,
@@ -75,6 +80,7 @@ def export(
 
     if path is not None and str(path) == "-":
         path = None  # standard output
+    output = output or format_of(path, "csv")
     spec = state.plugins().formats.get(output)
     if redact and with_personal:
         raise click.UsageError(_("--redact and --with-personal contradict each other"))
