@@ -77,16 +77,16 @@ class Access:
         mine = tuple(backend.find(Grant, {**_LIVE, "login": Op("eq", actor)}))
         return cls(actor=actor, grants=mine, open=False)
 
-    def require_all(self, what: str) -> None:
+    def require_all(self, what: str, lookup: Lookup | None = None) -> None:
         """Refuse ``what`` (a purge, a retention run) unless the actor coordinates
-        every programme."""
+        every programme (``lookup`` names the schools in the refusal)."""
         if not self.everything:
             raise NotPermitted(
                 message(
                     "only a coordinator of every programme may {what}; {actor} is {roles}",
                     what=what,
                     actor=self.actor,
-                    roles=self.roles(),
+                    roles=self.roles(lookup),
                 )
             )
 
@@ -176,10 +176,10 @@ def _mentor(grant: Grant, record: Record, lookup: Lookup) -> bool:
 
 
 def _mentee(grant: Grant, record: Record, lookup: Lookup) -> bool:
+    """A record of the mentee's own pair (:func:`_confirms` asks the rest)."""
     pair = _pair_of(record, lookup)
     return (
-        isinstance(record, Meeting)
-        and pair is not None
+        pair is not None
         and pair.mentee_id == grant.teacher_id
         and grant.programme in ("", pair.programme)
     )
@@ -203,7 +203,7 @@ def _confirms(grant: Grant, before: Record | None, after: Record | None) -> bool
         and isinstance(before, Meeting)
         and isinstance(after, Meeting)
         and after.confirmed_by == grant.teacher_id
-        and attrs.evolve(before, confirmed_by=after.confirmed_by, revision=after.revision) == after
+        and attrs.evolve(before, confirmed_by=after.confirmed_by) == after
     )
 
 

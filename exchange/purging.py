@@ -26,6 +26,7 @@ from .i18n import message
 from .models import Record, Teacher
 from .personal import about, holds_personal
 from .query import Op
+from .rules import Lookup
 from .sealing import PersonalKey
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def purge(tracker: Tracker, teacher: Key) -> Purged:
     """Erase the personal data of ``teacher`` (a record, id or ref; a deleted
     teacher's id too, while the log holds sealed values of theirs)."""
     with tracker.transaction():
-        tracker.access.require_all(message("purge personal data"))
+        tracker.access.require_all(message("purge personal data"), Lookup(tracker.backend))
         teacher_id = _teacher_id(tracker, teacher)
         records, destroyed = erase(tracker, teacher_id)
         if not records and not destroyed:

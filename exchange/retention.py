@@ -26,6 +26,7 @@ from .models import Mentorship, Secondment, Teacher
 from .personal import about, holds_personal
 from .purging import erase, scrub
 from .query import Op
+from .rules import Lookup
 from .sealing import PersonalKey
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def due(tracker: Tracker, years: object, *, as_of: dt.date | None = None) -> lis
 def apply(tracker: Tracker, years: object, *, as_of: dt.date | None = None) -> list[Due]:
     """Purge every teacher :func:`due` lists, in one transaction; return them."""
     with tracker.transaction():
-        tracker.access.require_all(message("purge personal data"))
+        tracker.access.require_all(message("purge personal data"), Lookup(tracker.backend))
         listed = due(tracker, years, as_of=as_of)
         for teacher in listed:
             erase(tracker, teacher.teacher_id)

@@ -38,16 +38,25 @@ EXPECTED: dict[str, set[str]] = {
     "define a programme": {"coord"},
     "set the capacity of 百千万": {"coord", "coord-百千万"},
     "archive teacher C": {"coord", "coord-百千万", "adm-A"},
+    "delete teacher D": {"coord", "coord-百千万", "adm-A"},
+    "second teacher C (of A) to B": {"coord", "coord-百千万", "adm-A"},
+    "second teacher B (of B) to A": {"coord", "coord-百千万"},
+    "second teacher C for 青蓝工程": {"coord", "adm-A"},
+    "log an activity of 青蓝工程": {"coord"},
+    "log an activity of 百千万": {"coord", "coord-百千万"},
+    "archive the confirmed meeting of pair C→A": {"coord"},
+    "set a goal of pair A→B": {"coord", "coord-百千万", "mentor-A"},
 }
 
 
 def build(url: str) -> Tracker:
-    """Schools A and B; teachers A (at A), B (at B) and C (at A); pairs A→B in 百千万
-    and C→A in 青蓝工程, each with an unconfirmed meeting; and the six users."""
+    """Schools A and B; teachers A (at A), B (at B), C and D (at A); pairs A→B in 百千万
+    and C→A in 青蓝工程, each with an unconfirmed meeting (C→A with a confirmed one
+    too); and the six users."""
     tracker = Tracker.open(url, actor="coord")
     a = tracker.add(School(name="半岛学校", region="惠阳区", stage="初中", ref="A"))
     b = tracker.add(School(name="贞丰五中", region="贞丰县", stage="初中", ref="B"))
-    for ref, school in (("TA", a), ("TB", b), ("TC", a)):
+    for ref, school in (("TA", a), ("TB", b), ("TC", a), ("TD", a)):
         tracker.add(Teacher(name=f"教师{ref}", school_id=school.id or 0, ref=ref))
     tracker.define_programme("百千万")
     tracker.define_programme("青蓝工程")
@@ -55,6 +64,10 @@ def build(url: str) -> Tracker:
     ca = tracker.pair_mentor("TC", "TA", programme="青蓝工程", starts_on="2025-09-01", ref="CA")
     tracker.log_meeting(ab, held_on="2025-10-01", minutes=90, kind="听课", ref="M-AB")
     tracker.log_meeting(ca, held_on="2025-10-01", minutes=90, kind="听课", ref="M-CA")
+    confirmed = tracker.log_meeting(
+        ca, held_on="2025-10-08", minutes=45, kind="评课", ref="M-CA-OK"
+    )
+    tracker.confirm_meeting(confirmed)
     tracker.add_user("coord", "coordinator")
     tracker.add_user("coord-百千万", "coordinator", programme="百千万")
     tracker.add_user("adm-A", "school-admin", school="A")
@@ -66,6 +79,17 @@ def build(url: str) -> Tracker:
 
 def as_user(tracker: Tracker, actor: str) -> Tracker:
     return Tracker(tracker.backend, plugins=tracker.plugins, actor=actor)
+
+
+def _second(tracker: Tracker, teacher: str, host: str, programme: str = "") -> Any:
+    return tracker.second(
+        teacher,
+        host,
+        kind="support",
+        starts_on="2026-02-01",
+        ends_on="2026-07-01",
+        programme=programme,
+    )
 
 
 def _renamed(ref: str) -> Callable[[Tracker], Any]:
@@ -96,6 +120,18 @@ OPERATIONS: dict[str, Callable[[Tracker], Any]] = {
         attrs.evolve(t.programme("百千万"), mentor_capacity=5)
     ),
     "archive teacher C": lambda t: t.archive(Teacher, "TC"),
+    "delete teacher D": lambda t: t.delete(Teacher, "TD"),
+    "second teacher C (of A) to B": lambda t: _second(t, "TC", "B"),
+    "second teacher B (of B) to A": lambda t: _second(t, "TB", "A"),
+    "second teacher C for 青蓝工程": lambda t: _second(t, "TC", "B", programme="青蓝工程"),
+    "log an activity of 青蓝工程": lambda t: t.log_activity(
+        "培训", "青蓝培训", held_on="2025-11-02", school="A", programme="青蓝工程"
+    ),
+    "log an activity of 百千万": lambda t: t.log_activity(
+        "培训", "百千万培训", held_on="2025-11-02", school="A", programme="百千万"
+    ),
+    "archive the confirmed meeting of pair C→A": lambda t: t.archive(Meeting, "M-CA-OK"),
+    "set a goal of pair A→B": lambda t: t.set_goal("AB", "上好公开课"),
 }
 
 
@@ -322,3 +358,57 @@ def test_a_code_entry_edited_by_hand_confirms_nothing(tmp_path: Path, kept: str)
         assert again.get(Meeting, "M-AB").confirmed_by is None
         with pytest.raises(ExchangeError, match="entry"):
             again.verify_log()
+
+
+@pytest.mark.parametrize(
+    ("user", "operation", "says"),
+    [
+        (
+            "adm-A",
+            "rename school B",
+            "adm-A may not change school B: adm-A is school-admin of 半岛学校",
+        ),
+        (
+            "coord-百千万",
+            "log an activity of 青蓝工程",
+            "coord-百千万 may not add this activity: coord-百千万 is coordinator in 百千万",
+        ),
+        (
+            "mentor-A",
+            "archive the confirmed meeting of pair C→A",
+            "mentor-A may not change meeting M-CA-OK: mentor-A is mentor",
+        ),
+        ("auditor", "delete teacher D", "auditor may not change teacher TD: auditor is auditor"),
+        (
+            "mentee-B",
+            "rename school A",
+            "mentee-B may not change school A: mentee-B is mentee; auditor in 百千万",
+        ),
+    ],
+)
+def test_a_refusal_names_the_record_and_every_role_of_the_actor(
+    user: str, operation: str, says: str
+) -> None:
+    store = build("memory:")
+    store.add_user("mentee-B", "auditor", programme="百千万")  # a second role
+    with pytest.raises(NotPermitted) as refused:
+        OPERATIONS[operation](as_user(store, user))
+    assert str(refused.value) == says
+
+
+def test_refusals_in_chinese_name_the_school_and_the_roles() -> None:
+    from exchange.i18n import localize
+
+    store = build("memory:")
+    with pytest.raises(NotPermitted) as refused:
+        OPERATIONS["rename school B"](as_user(store, "adm-A"))
+    assert (
+        localize(refused.value, "zh")
+        == "adm-A 无权修改学校 B：adm-A 的身份是：半岛学校的学校管理员"
+    )
+    with pytest.raises(NotPermitted) as purge:
+        as_user(store, "adm-A").purge("TB")
+    assert str(purge.value) == (
+        "only a coordinator of every programme may purge personal data; "
+        "adm-A is school-admin of 半岛学校"
+    )
