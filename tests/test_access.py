@@ -45,6 +45,7 @@ EXPECTED: dict[str, set[str]] = {
     "log an activity of 青蓝工程": {"coord"},
     "log an activity of 百千万": {"coord", "coord-百千万"},
     "archive the confirmed meeting of pair C→A": {"coord"},
+    "archive the confirmed meeting of pair A→B": {"coord", "coord-百千万"},
     "set a goal of pair A→B": {"coord", "coord-百千万", "mentor-A"},
 }
 
@@ -63,6 +64,9 @@ def build(url: str) -> Tracker:
     ab = tracker.pair_mentor("TA", "TB", programme="百千万", starts_on="2025-09-01", ref="AB")
     ca = tracker.pair_mentor("TC", "TA", programme="青蓝工程", starts_on="2025-09-01", ref="CA")
     tracker.log_meeting(ab, held_on="2025-10-01", minutes=90, kind="听课", ref="M-AB")
+    tracker.confirm_meeting(
+        tracker.log_meeting(ab, held_on="2025-09-20", minutes=30, kind="评课", ref="M-AB-OK")
+    )
     tracker.log_meeting(ca, held_on="2025-10-01", minutes=90, kind="听课", ref="M-CA")
     confirmed = tracker.log_meeting(
         ca, held_on="2025-10-08", minutes=45, kind="评课", ref="M-CA-OK"
@@ -131,6 +135,7 @@ OPERATIONS: dict[str, Callable[[Tracker], Any]] = {
         "培训", "百千万培训", held_on="2025-11-02", school="A", programme="百千万"
     ),
     "archive the confirmed meeting of pair C→A": lambda t: t.archive(Meeting, "M-CA-OK"),
+    "archive the confirmed meeting of pair A→B": lambda t: t.archive(Meeting, "M-AB-OK"),
     "set a goal of pair A→B": lambda t: t.set_goal("AB", "上好公开课"),
 }
 
@@ -333,7 +338,7 @@ def test_the_installed_command_confirms_with_a_code(tmp_path: Path) -> None:
     assert guessed.stderr.startswith("Error: that is not the confirmation code of meeting 1")
     done = run("--actor", "anyone", "mentor", "confirm", "M-AB", "--code", code)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "confirmed meeting 1; the pair has 90 confirmed minutes\n"
+    assert done.stdout == "confirmed meeting 1; the pair has 120 confirmed minutes\n"
     again = run("--actor", "anyone", "mentor", "confirm", "M-AB", "--code", code)
     assert again.returncode == 1 and again.stderr == "Error: meeting 1 is confirmed already\n"
 
