@@ -22,7 +22,9 @@ import pytest
 from conftest import programme_tracker
 
 from exchange import (
+    Activity,
     Allocation,
+    Application,
     Assessment,
     Expense,
     Meeting,
@@ -289,3 +291,66 @@ def test_two_schools_are_paired_once_at_a_time(
 
 def _name(school: int) -> str:
     return {1: "惠阳区半岛学校", 2: "贞丰县第五中学"}[school]
+
+
+@pytest.mark.parametrize(
+    ("programme", "said"),
+    [
+        ("", "an application of teacher 1 for 2026 is already recorded (application 1)"),
+        (
+            "百千万",
+            "an application of teacher 1 to 百千万 for 2026 is already recorded (application 2)",
+        ),
+    ],
+)
+def test_a_teacher_applies_once_a_year_to_a_programme(
+    tracker: Tracker, programme: str, said: str
+) -> None:
+    # application 1 is teacher 1's for 2026, to any programme (empty)
+    first = Application(teacher_id=1, year=2026, programme=programme, subject="数学")
+    if programme:
+        assert tracker.add(first).id == 2  # another programme: a second application
+    assert _refused(tracker, attrs.evolve(first, subject="语文")) == said
+    tracker.add(attrs.evolve(first, year=2027))
+
+
+def _meeting(**changes: object) -> Meeting:
+    fields = {"mentorship_id": 1, "held_on": dt.date(2025, 3, 20), "minutes": 30}
+    return Meeting(kind="observation", **{**fields, **changes})  # type: ignore[arg-type]
+
+
+ONLY_CONFIRMED = "only a confirmed meeting of the same pair is corrected"
+
+
+def test_a_correction_names_a_confirmed_meeting_of_its_own_pair(tracker: Tracker) -> None:
+    unconfirmed = tracker.add(_meeting())  # meeting 2, of mentorship 1
+    assert _refused(tracker, _meeting(corrects=unconfirmed.id)) == (
+        f"meeting 2 cannot be corrected by a meeting of mentorship 1: {ONLY_CONFIRMED}"
+    )
+    other = tracker.add(_pair(1, 3))  # mentorship 2
+    assert _refused(tracker, _meeting(mentorship_id=other.id, corrects=1)) == (
+        f"meeting 1 cannot be corrected by a meeting of mentorship 2: {ONLY_CONFIRMED}"
+    )
+    tracker.add(_meeting(corrects=1))  # meeting 1 is confirmed and of mentorship 1
+
+
+def test_a_correction_of_a_missing_meeting_in_a_bulk_load(tracker: Tracker) -> None:
+    # a bulk load leaves link checks to the rules and the backend; either names the field
+    with pytest.raises(errors.NotFound) as caught:
+        tracker.bulk_add([_meeting(corrects=99)])
+    assert str(caught.value) == "meeting corrects names meeting 99, which does not exist"
+
+
+@pytest.mark.parametrize(
+    ("cls", "holder", "said"),
+    [
+        (Activity, 3, "activity ref 'R-1' is already used by activity 3 (教师素质能力提升培训班)"),
+        (Secondment, 1, "secondment ref 'R-1' is already used by secondment 1"),  # no name
+    ],
+)
+def test_a_repeated_ref_names_the_holder_by_title_or_by_id(
+    tracker: Tracker, cls: type[Activity | Secondment], holder: int, said: str
+) -> None:
+    held = tracker.update(attrs.evolve(tracker.get(cls, holder), ref="R-1"))
+    copy = attrs.evolve(held, id=None, revision=0)
+    assert _refused(tracker, copy, errors.DuplicateRef) == said
