@@ -25,7 +25,7 @@ from exchange import (
     errors,
 )
 from exchange.quotas import Quota, QuotaResult, QuotaStatus, evaluate
-from exchange.timeline import as_date, days_served, overlapping
+from exchange.timeline import as_date, days_served, overlapping, present
 
 S = SecondmentStatus
 
@@ -294,3 +294,16 @@ def test_a_lesson_coverage_line_names_its_role() -> None:
     assert result.describe() == (
         "l 贞丰县 2025: 1 of 2 paired schools with a backbone lesson (50.00 %) ≥ 100 %: not met"
     )
+
+
+def test_present_looks_up_a_large_staff_to_the_last_teacher() -> None:
+    # 1,000 teachers, looked up in batches; the last by name is seconded elsewhere
+    with Tracker.open("memory:") as tracker:
+        home = tracker.add(School(name="长郡中学", region="长沙市", stage="高中"))
+        host = tracker.add(School(name="新晃一中", region="新晃县", stage="高中"))
+        tracker.bulk_add([Teacher(name=f"教师{n:04}", school_id=home.id) for n in range(1000)])
+        last = tracker.get(Teacher, 1000)
+        assert last.name == "教师0999"
+        tracker.add(_secondment(S.ACTIVE, teacher_id=last.id, host_school_id=host.id))
+        here = present(tracker, home.id, dt.date(2025, 3, 5))
+    assert [p.teacher.name for p in here] == [f"教师{n:04}" for n in range(999)]
