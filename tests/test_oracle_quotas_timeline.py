@@ -25,7 +25,7 @@ from exchange import (
     errors,
 )
 from exchange.quotas import Quota, QuotaResult, QuotaStatus, evaluate
-from exchange.timeline import as_date, days_served, overlapping, present
+from exchange.timeline import as_date, at_host, days_served, overlapping, present, whereabouts
 
 S = SecondmentStatus
 
@@ -118,13 +118,14 @@ def test_overlapping_finds_periods_sharing_a_day_by_start() -> None:
     with Tracker.open("memory:") as tracker:
         home = tracker.add(School(name="长郡中学", region="长沙市", stage="高中"))
         host = tracker.add(School(name="新晃一中", region="新晃县", stage="高中"))
-        ids = [tracker.add(Teacher(name=f"教师{n}", school_id=home.id)).id for n in range(5)]
+        ids = [tracker.add(Teacher(name=f"教师{n}", school_id=home.id)).id for n in range(6)]
         rows = [  # teacher, status, start, end, returned
             (ids[0], S.APPROVED, "2025-03-11", "2025-03-20", None),  # starts the day after
             (ids[1], S.ACTIVE, "2025-02-01", "2025-03-01", None),  # ends on the first day
             (ids[2], S.WITHDRAWN, "2025-02-01", "2025-03-20", "2025-02-28"),  # back before
             (ids[3], S.PROPOSED, "2025-03-05", "2025-03-06", None),  # not counted
             (ids[4], S.COMPLETED, "2025-03-10", "2025-04-01", None),  # starts on the last day
+            (ids[5], S.ACTIVE, "2025-01-15", "2025-03-02", None),  # added last, starts first
         ]
         for teacher, status, start, end, returned in rows:
             reason = "病假" if returned else ""
@@ -140,7 +141,7 @@ def test_overlapping_finds_periods_sharing_a_day_by_start() -> None:
                 )
             )
         found = overlapping(tracker, dt.date(2025, 3, 1), dt.date(2025, 3, 10))
-        assert [s.teacher_id for s in found] == [ids[1], ids[4]]
+        assert [s.teacher_id for s in found] == [ids[5], ids[1], ids[4]]
 
 
 KNOWN = "known measures: exchange-share, backbone-share, trained-coverage, lesson-coverage"
@@ -266,13 +267,14 @@ def _activity(kind: ActivityKind, held_on: str, **changes: object) -> Activity:
 def test_training_counts_on_the_last_day_of_the_year_and_adds_up() -> None:
     quota = Quota(key="t", name="心理教师培训全覆盖", measure="trained-coverage", at_least=50)
     with _paired_region() as tracker:
-        held = [("2025-06-01", 1), ("2025-12-31", 2), ("2026-01-01", 3)]
+        held = [("2025-06-01", 1), ("2025-12-31", 2), ("2026-01-01", 3), ("2024-12-31", 4)]
         for day, teacher in held:
             training = tracker.add(_activity(ActivityKind.TRAINING, day))
             tracker.add(Participation(activity_id=training.id, teacher_id=teacher))
         [result] = evaluate(tracker, "贞丰县", 2025, [quota])
     # teachers 1 (1 June) and 2 (31 December, the last day of 2025) trained in 2025;
-    # teacher 3's training is on 1 January 2026 and teacher 4 has none: 2 of 4, 50 %
+    # teacher 3's training is on 1 January 2026 and teacher 4's on 31 December 2024:
+    # 2 of 4, 50 %
     assert (result.numerator, result.denominator, result.status) == (2, 4, QuotaStatus.MET)
 
 
@@ -307,3 +309,29 @@ def test_present_looks_up_a_large_staff_to_the_last_teacher() -> None:
         tracker.add(_secondment(S.ACTIVE, teacher_id=last.id, host_school_id=host.id))
         here = present(tracker, home.id, dt.date(2025, 3, 5))
     assert [p.teacher.name for p in here] == [f"教师{n:04}" for n in range(999)]
+
+
+def test_who_is_at_a_host_and_where_a_teacher_is_on_a_day() -> None:
+    with Tracker.open("memory:") as tracker:
+        home = tracker.add(School(name="长郡中学", region="长沙市", stage="高中"))
+        hosts = [
+            tracker.add(School(name=name, region="新晃县", stage="高中", ref=ref)).id
+            for name, ref in (("新晃一中", "XH-1"), ("新晃二中", "XH-2"))
+        ]
+        ids = [tracker.add(Teacher(name=f"教师{n}", school_id=home.id)).id for n in range(3)]
+        rows = [  # teacher, host, status, start, end
+            (ids[0], hosts[1], S.ACTIVE, "2025-02-01", "2025-03-31"),  # the other host, first
+            (ids[1], hosts[0], S.APPROVED, "2025-03-01", "2025-03-10"),
+            (ids[2], hosts[0], S.PROPOSED, "2025-03-05", "2025-03-06"),  # not counted
+        ]
+        for teacher, host, status, start, end in rows:
+            changes = {"teacher_id": teacher, "host_school_id": host}
+            tracker.add(_secondment(status, starts_on=start, ends_on=end, **changes))
+        assert [s.teacher_id for s in at_host(tracker, "XH-1", "2025-03-05")] == [ids[1]]
+        assert [s.teacher_id for s in at_host(tracker, hosts[1], "2025-03-05")] == [ids[0]]
+        assert at_host(tracker, hosts[0], "2025-03-11") == []
+        there = whereabouts(tracker, ids[1], "2025-03-05")
+        assert there is not None
+        assert (there.teacher_id, there.host_school_id) == (ids[1], hosts[0])
+        assert whereabouts(tracker, ids[1], "2025-03-11") is None  # the day after it ends
+        assert whereabouts(tracker, ids[2], "2025-03-05") is None  # only proposed

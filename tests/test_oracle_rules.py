@@ -334,11 +334,16 @@ def test_a_correction_names_a_confirmed_meeting_of_its_own_pair(tracker: Tracker
     tracker.add(_meeting(corrects=1))  # meeting 1 is confirmed and of mentorship 1
 
 
-def test_a_correction_of_a_missing_meeting_in_a_bulk_load(tracker: Tracker) -> None:
+@pytest.mark.parametrize(
+    ("field", "target"), [("mentorship_id", "mentorship"), ("corrects", "meeting")]
+)
+def test_a_missing_pair_or_corrected_meeting_in_a_bulk_load(
+    tracker: Tracker, field: str, target: str
+) -> None:
     # a bulk load leaves link checks to the rules and the backend; either names the field
     with pytest.raises(errors.NotFound) as caught:
-        tracker.bulk_add([_meeting(corrects=99)])
-    assert str(caught.value) == "meeting corrects names meeting 99, which does not exist"
+        tracker.bulk_add([_meeting(**{field: 99})])
+    assert str(caught.value) == f"meeting {field} names {target} 99, which does not exist"
 
 
 @pytest.mark.parametrize(
