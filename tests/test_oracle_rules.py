@@ -27,6 +27,7 @@ from exchange import (
     Application,
     Assessment,
     Expense,
+    Grant,
     Meeting,
     Mentorship,
     Pairing,
@@ -359,3 +360,30 @@ def test_a_repeated_ref_names_the_holder_by_title_or_by_id(
     held = tracker.update(attrs.evolve(tracker.get(cls, holder), ref="R-1"))
     copy = attrs.evolve(held, id=None, revision=0)
     assert _refused(tracker, copy, errors.DuplicateRef) == said
+
+
+@pytest.mark.parametrize(
+    ("grant", "said"),
+    [
+        (
+            Grant(login="管理员", role="coordinator"),
+            "the coordinator role of user 管理员 is already recorded (grant 1)",
+        ),
+        (
+            Grant(login="hy-bd", role="school-admin", school_id=1),
+            "the school-admin role of user hy-bd is already recorded (grant 2)",
+        ),
+    ],
+)
+def test_a_user_holds_a_role_in_one_scope_once(tracker: Tracker, grant: Grant, said: str) -> None:
+    # grants 1 (管理员, coordinator) and 2 (hy-bd, school-admin of school 1) are stored
+    assert _refused(tracker, grant) == said
+    tracker.add(attrs.evolve(grant, archived=True))  # an archived one does not clash
+    if grant.school_id is not None:
+        tracker.add(attrs.evolve(grant, school_id=2))  # another school
+    else:
+        tracker.add(attrs.evolve(grant, programme="百千万"))  # one programme only
+        assert _refused(tracker, attrs.evolve(grant, programme="百千"), errors.NotFound) == (
+            "grant names programme '百千', which is not defined; define it with "
+            "`exchange programme add`"
+        )
