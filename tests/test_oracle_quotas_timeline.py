@@ -335,3 +335,26 @@ def test_who_is_at_a_host_and_where_a_teacher_is_on_a_day() -> None:
         assert (there.teacher_id, there.host_school_id) == (ids[1], hosts[0])
         assert whereabouts(tracker, ids[1], "2025-03-11") is None  # the day after it ends
         assert whereabouts(tracker, ids[2], "2025-03-05") is None  # only proposed
+
+
+TENTH = "R9, R8, R7, R6, R5, R4, R3, R2, R1, R0"
+
+
+@pytest.mark.parametrize(
+    ("regions", "said"),
+    [
+        ([], "none yet"),
+        # no name shares a letter with "Q": equal scores, so the names come largest first
+        ([f"R{n}" for n in range(10)], TENTH),  # ten names: all of them, no "more"
+        ([*(f"R{n}" for n in range(10)), "S0"], "S0, " + TENTH[:-4] + " and 1 more"),
+    ],
+)
+def test_an_unknown_region_lists_ten_known_regions_closest_first(
+    regions: list[str], said: str
+) -> None:
+    with Tracker.open("memory:") as tracker:
+        for n, region in enumerate(regions):
+            tracker.add(School(name=f"学校{n}", region=region, stage="初中"))
+        with pytest.raises(errors.NotFound) as refused:
+            evaluate(tracker, "Q", 2025)
+    assert str(refused.value) == f"no school is in region 'Q'; known regions, closest first: {said}"
