@@ -204,7 +204,8 @@ def test_a_mentor_capacity_is_reached_exactly(tracker: Tracker) -> None:
 
 
 def test_a_capacity_below_a_mentor_load_is_refused(tracker: Tracker) -> None:
-    tracker.add(_pair(1, 3))
+    tracker.add(_pair(1, 3))  # teacher 1 now mentors teachers 2 and 3
+    tracker.update(attrs.evolve(tracker.get(Programme, 1), mentor_capacity=2))  # exactly 2
     with pytest.raises(errors.RuleViolation) as caught:
         tracker.update(attrs.evolve(tracker.get(Programme, 1), mentor_capacity=1))
     assert str(caught.value) == (
