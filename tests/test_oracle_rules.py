@@ -388,3 +388,21 @@ def test_a_user_holds_a_role_in_one_scope_once(tracker: Tracker, grant: Grant, s
             "grant names programme '百千', which is not defined; define it with "
             "`exchange programme add`"
         )
+
+
+def test_the_smallest_capacity_of_a_mentor_programmes_counts_active_live_pairs(
+    tracker: Tracker,
+) -> None:
+    tracker.add(Programme(name="名师工作室", mentor_capacity=2))
+    # teacher 1 mentors teacher 2 in 百千万 (capacity 10) and now teacher 3 in 名师工作室
+    second = tracker.add(_pair(1, 3, programme="名师工作室"))
+    tracker.update(attrs.evolve(tracker.get(Mentorship, 1), ref="P-1"))  # not counted twice
+    extra = tracker.add(Teacher(name="新老师", school_id=2))
+    # a third mentee, even in 百千万, breaks 名师工作室's 2 (名 sorts before 百)
+    assert _refused(tracker, _pair(1, extra.id)) == (
+        "teacher 1 would mentor 3 teachers across all programmes; programme '名师工作室' "
+        "allows a mentor at most 2"
+    )
+    tracker.add(_pair(1, extra.id, archived=True))  # an archived pair is not counted
+    tracker.archive(Mentorship, second.id)
+    tracker.add(_pair(1, extra.id))  # teachers 2 and 新老师: 2 again
