@@ -135,6 +135,11 @@ def test_held_secondments_in_one_load_do_not_share_a_day(tracker: Tracker) -> No
     assert tracker.count(Secondment) == 1
 
 
+def test_held_secondments_of_two_teachers_in_one_load_may_share_days(tracker: Tracker) -> None:
+    tracker.bulk_add([_secondment(), _secondment(teacher_id=2)])  # the same days, each teacher
+    assert tracker.count(Secondment) == 3
+
+
 def test_an_update_does_not_clash_with_itself(tracker: Tracker) -> None:
     held = tracker.approve(1)
     tracker.update(attrs.evolve(held, post="教研组长"))
@@ -406,3 +411,22 @@ def test_the_smallest_capacity_of_a_mentor_programmes_counts_active_live_pairs(
     tracker.add(_pair(1, extra.id, archived=True))  # an archived pair is not counted
     tracker.archive(Mentorship, second.id)
     tracker.add(_pair(1, extra.id))  # teachers 2 and 新老师: 2 again
+
+
+@pytest.mark.parametrize(("signed_on", "clash"), [("2025-05-31", True), ("2025-06-01", False)])
+def test_a_pairing_may_follow_one_that_ended_the_day_before(
+    tracker: Tracker, signed_on: str, clash: bool
+) -> None:
+    tracker.update(attrs.evolve(tracker.get(Pairing, 1), ended_on=dt.date(2025, 5, 31)))
+    record = Pairing(
+        supporting_school_id=1,
+        supported_school_id=2,
+        signed_on=dt.date.fromisoformat(signed_on),
+    )
+    if not clash:
+        assert tracker.add(record).id == 2
+        return
+    assert _refused(tracker, record) == (  # pairing 1's last day is 31 May
+        "school 1 (惠阳区半岛学校) and school 2 (贞丰县第五中学) are already paired from "
+        "2024-12-01 (pairing 1); the same two schools cannot be paired twice at once"
+    )
