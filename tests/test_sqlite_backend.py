@@ -381,6 +381,16 @@ def test_errors_match_the_memory_backend(backend: SQLiteBackend) -> None:
     assert backend.count(School, {}) == 2  # nothing of the failed bulk load stayed
 
 
+@pytest.mark.parametrize("op", ["lt", "le", "gt", "ge"])
+def test_an_ordered_filter_with_nan_matches_nothing_as_in_python(
+    backend: SQLiteBackend, op: str
+) -> None:
+    home = backend.add(school())
+    backend.add(Teacher(name="李老师", school_id=home.id))
+    # 1 < nan, 1 >= nan … are all False in Python, not a TypeError: nothing matches
+    assert list(backend.find(Teacher, {"school_id": Op(op, float("nan"))})) == []
+
+
 def test_a_missing_link_is_reported_before_a_duplicate_ref(backend: SQLiteBackend) -> None:
     home = backend.add(school())
     backend.add(Teacher(name="李老师", school_id=home.id, ref="T-1"))
