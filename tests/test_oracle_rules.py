@@ -342,15 +342,20 @@ def test_a_correction_names_a_confirmed_meeting_of_its_own_pair(tracker: Tracker
 
 
 @pytest.mark.parametrize(
-    ("field", "target"), [("mentorship_id", "mentorship"), ("corrects", "meeting")]
+    ("record", "said"),
+    [
+        (_meeting(mentorship_id=99), "meeting mentorship_id names mentorship 99"),
+        (_meeting(corrects=99), "meeting corrects names meeting 99"),
+        (_secondment(teacher_id=99, status="proposed"), "secondment teacher_id names teacher 99"),
+    ],
 )
-def test_a_missing_pair_or_corrected_meeting_in_a_bulk_load(
-    tracker: Tracker, field: str, target: str
+def test_a_missing_link_in_a_bulk_load_names_its_field(
+    tracker: Tracker, record: Meeting | Secondment, said: str
 ) -> None:
     # a bulk load leaves link checks to the rules and the backend; either names the field
     with pytest.raises(errors.NotFound) as caught:
-        tracker.bulk_add([_meeting(**{field: 99})])
-    assert str(caught.value) == f"meeting {field} names {target} 99, which does not exist"
+        tracker.bulk_add([record])
+    assert str(caught.value) == f"{said}, which does not exist"
 
 
 @pytest.mark.parametrize(
