@@ -347,6 +347,10 @@ def test_a_correction_names_a_confirmed_meeting_of_its_own_pair(tracker: Tracker
         (_meeting(mentorship_id=99), "meeting mentorship_id names mentorship 99"),
         (_meeting(corrects=99), "meeting corrects names meeting 99"),
         (_secondment(teacher_id=99, status="proposed"), "secondment teacher_id names teacher 99"),
+        (
+            _secondment(pairing_id=99, partnership_id=1, status="proposed"),
+            "secondment pairing_id names pairing 99",
+        ),
     ],
 )
 def test_a_missing_link_in_a_bulk_load_names_its_field(
