@@ -400,6 +400,18 @@ def test_a_long_in_list_with_a_float_is_passed_as_parameters(backend: SQLiteBack
     assert [t.name for t in backend.find(Teacher, {"id": wanted})] == ["李老师", "王老师"]
 
 
+def test_a_naive_time_and_text_in_time_and_money_filters(path: Path) -> None:
+    with Tracker.open(f"sqlite:///{path}") as tracker:
+        tracker.add(school())  # one change logged, at an aware time
+        store = tracker.backend
+        # Python refuses to order a naive time against an aware one
+        with pytest.raises(TypeError):
+            list(store.find(Change, {"at": Op("lt", dt.datetime(2999, 1, 1))}))
+        # text is no time and no amount: it equals nothing stored
+        assert list(store.find(Change, {"at": Op("eq", "2025-01-01")})) == []
+        assert list(store.find(Pairing, {"annual_budget": Op("eq", "abc")})) == []
+
+
 def test_a_missing_link_is_reported_before_a_duplicate_ref(backend: SQLiteBackend) -> None:
     home = backend.add(school())
     backend.add(Teacher(name="李老师", school_id=home.id, ref="T-1"))
