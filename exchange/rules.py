@@ -609,7 +609,7 @@ def _grant(record: Grant, lookup: Lookup, backend: Backend) -> None:
         record,
         backend,
         ("login", "role", "programme", "school_id", "archived"),
-        f"the {record.role} role of user {record.login}",
+        f"the {record.role} role of user {record.login} is",
     )
 
 

@@ -96,3 +96,11 @@ def test_an_ended_or_archived_pair_breaks_the_chain(tracker: Tracker) -> None:
     gone = tracker.add(_pair(4, 5))
     tracker.archive(Mentorship, gone.id)
     tracker.add(_pair(5, 4))
+
+
+def test_an_ended_or_archived_pair_may_close_a_loop(tracker: Tracker) -> None:
+    tracker.add(_pair(1, 2))
+    tracker.add(_pair(2, 3))
+    # neither counts in the cascade, so neither makes a cycle
+    tracker.add(_pair(3, 1, status=MentorshipStatus.ENDED, ends_on="2025-02-01", reason="调离"))
+    tracker.add(_pair(2, 1, archived=True))

@@ -173,3 +173,16 @@ def test_a_row_whose_record_cannot_be_built_leaves_the_rows_after_it(
     plan = importing.prepare(tracker, "secondments", _rows(tmp_path, "mixed", table))
     assert plan.counts == importing.Counts(added=3)
     assert [p.row for p in plan.problems] == [3]
+
+
+def test_a_row_without_a_ref_is_new_whatever_refs_are_stored(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    # a stored ref that looks like a placeholder is a ref like any other
+    importing.load(
+        tracker, "teachers", _rows(tmp_path, "staff", [HEADER, ("XXXX", "王芳", "A", "")])
+    )
+    table = [HEADER, ("XXXX", "王芳", "A", ""), ("", "李强", "A", "数学")]
+    plan = importing.prepare(tracker, "teachers", _rows(tmp_path, "again", table))
+    # row 2 is the stored XXXX as it is; row 3 has no ref, so it is a new teacher
+    assert plan.counts == importing.Counts(added=1, unchanged=1)

@@ -22,9 +22,12 @@ import pytest
 from conftest import programme_tracker
 
 from exchange import (
+    Activity,
     Allocation,
+    Application,
     Assessment,
     Expense,
+    Grant,
     Meeting,
     Mentorship,
     Pairing,
@@ -132,6 +135,11 @@ def test_held_secondments_in_one_load_do_not_share_a_day(tracker: Tracker) -> No
     assert tracker.count(Secondment) == 1
 
 
+def test_held_secondments_of_two_teachers_in_one_load_may_share_days(tracker: Tracker) -> None:
+    tracker.bulk_add([_secondment(), _secondment(teacher_id=2)])  # the same days, each teacher
+    assert tracker.count(Secondment) == 3
+
+
 def test_an_update_does_not_clash_with_itself(tracker: Tracker) -> None:
     held = tracker.approve(1)
     tracker.update(attrs.evolve(held, post="教研组长"))
@@ -201,7 +209,8 @@ def test_a_mentor_capacity_is_reached_exactly(tracker: Tracker) -> None:
 
 
 def test_a_capacity_below_a_mentor_load_is_refused(tracker: Tracker) -> None:
-    tracker.add(_pair(1, 3))
+    tracker.add(_pair(1, 3))  # teacher 1 now mentors teachers 2 and 3
+    tracker.update(attrs.evolve(tracker.get(Programme, 1), mentor_capacity=2))  # exactly 2
     with pytest.raises(errors.RuleViolation) as caught:
         tracker.update(attrs.evolve(tracker.get(Programme, 1), mentor_capacity=1))
     assert str(caught.value) == (
@@ -289,3 +298,144 @@ def test_two_schools_are_paired_once_at_a_time(
 
 def _name(school: int) -> str:
     return {1: "惠阳区半岛学校", 2: "贞丰县第五中学"}[school]
+
+
+@pytest.mark.parametrize(
+    ("programme", "said"),
+    [
+        ("", "an application of teacher 1 for 2026 is already recorded (application 1)"),
+        (
+            "百千万",
+            "an application of teacher 1 to 百千万 for 2026 is already recorded (application 2)",
+        ),
+    ],
+)
+def test_a_teacher_applies_once_a_year_to_a_programme(
+    tracker: Tracker, programme: str, said: str
+) -> None:
+    # application 1 is teacher 1's for 2026, to any programme (empty)
+    first = Application(teacher_id=1, year=2026, programme=programme, subject="数学")
+    if programme:
+        assert tracker.add(first).id == 2  # another programme: a second application
+    assert _refused(tracker, attrs.evolve(first, subject="语文")) == said
+    tracker.add(attrs.evolve(first, year=2027))
+
+
+def _meeting(**changes: object) -> Meeting:
+    fields = {"mentorship_id": 1, "held_on": dt.date(2025, 3, 20), "minutes": 30}
+    return Meeting(kind="observation", **{**fields, **changes})  # type: ignore[arg-type]
+
+
+ONLY_CONFIRMED = "only a confirmed meeting of the same pair is corrected"
+
+
+def test_a_correction_names_a_confirmed_meeting_of_its_own_pair(tracker: Tracker) -> None:
+    unconfirmed = tracker.add(_meeting())  # meeting 2, of mentorship 1
+    assert _refused(tracker, _meeting(corrects=unconfirmed.id)) == (
+        f"meeting 2 cannot be corrected by a meeting of mentorship 1: {ONLY_CONFIRMED}"
+    )
+    other = tracker.add(_pair(1, 3))  # mentorship 2
+    assert _refused(tracker, _meeting(mentorship_id=other.id, corrects=1)) == (
+        f"meeting 1 cannot be corrected by a meeting of mentorship 2: {ONLY_CONFIRMED}"
+    )
+    tracker.add(_meeting(corrects=1))  # meeting 1 is confirmed and of mentorship 1
+
+
+@pytest.mark.parametrize(
+    ("record", "said"),
+    [
+        (_meeting(mentorship_id=99), "meeting mentorship_id names mentorship 99"),
+        (_meeting(corrects=99), "meeting corrects names meeting 99"),
+        (_secondment(teacher_id=99, status="proposed"), "secondment teacher_id names teacher 99"),
+        (
+            _secondment(pairing_id=99, partnership_id=1, status="proposed"),
+            "secondment pairing_id names pairing 99",
+        ),
+    ],
+)
+def test_a_missing_link_in_a_bulk_load_names_its_field(
+    tracker: Tracker, record: Meeting | Secondment, said: str
+) -> None:
+    # a bulk load leaves link checks to the rules and the backend; either names the field
+    with pytest.raises(errors.NotFound) as caught:
+        tracker.bulk_add([record])
+    assert str(caught.value) == f"{said}, which does not exist"
+
+
+@pytest.mark.parametrize(
+    ("cls", "holder", "said"),
+    [
+        (Activity, 3, "activity ref 'R-1' is already used by activity 3 (教师素质能力提升培训班)"),
+        (Secondment, 1, "secondment ref 'R-1' is already used by secondment 1"),  # no name
+    ],
+)
+def test_a_repeated_ref_names_the_holder_by_title_or_by_id(
+    tracker: Tracker, cls: type[Activity | Secondment], holder: int, said: str
+) -> None:
+    held = tracker.update(attrs.evolve(tracker.get(cls, holder), ref="R-1"))
+    copy = attrs.evolve(held, id=None, revision=0)
+    assert _refused(tracker, copy, errors.DuplicateRef) == said
+
+
+@pytest.mark.parametrize(
+    ("grant", "said"),
+    [
+        (
+            Grant(login="管理员", role="coordinator"),
+            "the coordinator role of user 管理员 is already recorded (grant 1)",
+        ),
+        (
+            Grant(login="hy-bd", role="school-admin", school_id=1),
+            "the school-admin role of user hy-bd is already recorded (grant 2)",
+        ),
+    ],
+)
+def test_a_user_holds_a_role_in_one_scope_once(tracker: Tracker, grant: Grant, said: str) -> None:
+    # grants 1 (管理员, coordinator) and 2 (hy-bd, school-admin of school 1) are stored
+    assert _refused(tracker, grant) == said
+    tracker.add(attrs.evolve(grant, archived=True))  # an archived one does not clash
+    if grant.school_id is not None:
+        tracker.add(attrs.evolve(grant, school_id=2))  # another school
+    else:
+        tracker.add(attrs.evolve(grant, programme="百千万"))  # one programme only
+        assert _refused(tracker, attrs.evolve(grant, programme="百千"), errors.NotFound) == (
+            "grant names programme '百千', which is not defined; define it with "
+            "`exchange programme add`"
+        )
+
+
+def test_the_smallest_capacity_of_a_mentor_programmes_counts_active_live_pairs(
+    tracker: Tracker,
+) -> None:
+    tracker.add(Programme(name="名师工作室", mentor_capacity=2))
+    # teacher 1 mentors teacher 2 in 百千万 (capacity 10) and now teacher 3 in 名师工作室
+    second = tracker.add(_pair(1, 3, programme="名师工作室"))
+    tracker.update(attrs.evolve(tracker.get(Mentorship, 1), ref="P-1"))  # not counted twice
+    extra = tracker.add(Teacher(name="新老师", school_id=2))
+    # a third mentee, even in 百千万, breaks 名师工作室's 2 (名 sorts before 百)
+    assert _refused(tracker, _pair(1, extra.id)) == (
+        "teacher 1 would mentor 3 teachers across all programmes; programme '名师工作室' "
+        "allows a mentor at most 2"
+    )
+    tracker.add(_pair(1, extra.id, archived=True))  # an archived pair is not counted
+    tracker.archive(Mentorship, second.id)
+    tracker.add(_pair(1, extra.id))  # teachers 2 and 新老师: 2 again
+
+
+@pytest.mark.parametrize(("signed_on", "clash"), [("2025-05-31", True), ("2025-06-01", False)])
+def test_a_pairing_may_follow_one_that_ended_the_day_before(
+    tracker: Tracker, signed_on: str, clash: bool
+) -> None:
+    tracker.update(attrs.evolve(tracker.get(Pairing, 1), ended_on=dt.date(2025, 5, 31)))
+    record = Pairing(
+        supporting_school_id=1,
+        supported_school_id=2,
+        signed_on=dt.date.fromisoformat(signed_on),
+    )
+    if not clash:
+        assert tracker.add(record).id == 2
+        return
+    assert _refused(tracker, record) == (  # pairing 1's last day is 31 May
+        "school 1 (惠阳区半岛学校) and school 2 (贞丰县第五中学) are already paired from "
+        "2024-12-01 (pairing 1); the same two schools cannot be paired twice at once"
+    )

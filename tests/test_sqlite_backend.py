@@ -381,6 +381,37 @@ def test_errors_match_the_memory_backend(backend: SQLiteBackend) -> None:
     assert backend.count(School, {}) == 2  # nothing of the failed bulk load stayed
 
 
+@pytest.mark.parametrize("op", ["lt", "le", "gt", "ge"])
+def test_an_ordered_filter_with_nan_matches_nothing_as_in_python(
+    backend: SQLiteBackend, op: str
+) -> None:
+    home = backend.add(school())
+    backend.add(Teacher(name="李老师", school_id=home.id))
+    # 1 < nan, 1 >= nan … are all False in Python, not a TypeError: nothing matches
+    assert list(backend.find(Teacher, {"school_id": Op(op, float("nan"))})) == []
+
+
+def test_a_long_in_list_with_a_float_is_passed_as_parameters(backend: SQLiteBackend) -> None:
+    home = backend.add(school())
+    for name in ("李老师", "王老师"):
+        backend.add(Teacher(name=name, school_id=home.id))
+    # 601 values, one of them a float JSON cannot hold: ids 1 and 2 are among them
+    wanted = one_of(*range(1, 601), float("inf"))
+    assert [t.name for t in backend.find(Teacher, {"id": wanted})] == ["李老师", "王老师"]
+
+
+def test_a_naive_time_and_text_in_time_and_money_filters(path: Path) -> None:
+    with Tracker.open(f"sqlite:///{path}") as tracker:
+        tracker.add(school())  # one change logged, at an aware time
+        store = tracker.backend
+        # Python refuses to order a naive time against an aware one
+        with pytest.raises(TypeError):
+            list(store.find(Change, {"at": Op("lt", dt.datetime(2999, 1, 1))}))
+        # text is no time and no amount: it equals nothing stored
+        assert list(store.find(Change, {"at": Op("eq", "2025-01-01")})) == []
+        assert list(store.find(Pairing, {"annual_budget": Op("eq", "abc")})) == []
+
+
 def test_a_missing_link_is_reported_before_a_duplicate_ref(backend: SQLiteBackend) -> None:
     home = backend.add(school())
     backend.add(Teacher(name="李老师", school_id=home.id, ref="T-1"))
