@@ -9,8 +9,6 @@ the copy is stale, says from the change log what changed since, when and by whom
 
 from __future__ import annotations
 
-import json
-
 from . import backend as backend_
 from .backend import Backend
 from .changelog import Change
@@ -48,18 +46,24 @@ def stale(backend: Backend, stored: Stored, read: int) -> StaleRecord:
         text = message(
             "{kind} {name} was changed ({fields}) by {actor} at {at} after you "
             "read it; read it again",
-            fields=_changed(type(stored), entry),
+            fields=_changed(backend, type(stored), entry),
             **where,
         )
     return StaleRecord(text)
 
 
-def _changed(cls: type[Stored], entry: Change) -> str:
+def _changed(backend: Backend, cls: type[Stored], entry: Change) -> str:
     """``status: approved, ends_on: 2025-07-15``: the fields an update entry changed, as a
-    reader knows them (money in yuan, yes/no as true/false)."""
-    before, after = json.loads(entry.before or "{}"), json.loads(entry.after or "{}")
+    reader knows them (money in yuan, yes/no as true/false). A personal field is
+    compared opened (it is sealed anew on every write) and named without its value."""
+    from .fields import personal_names
+    from .sealing import Sealer
+
+    sealer = Sealer(backend)
+    before, after = sealer.opened(cls.table, entry.before), sealer.opened(cls.table, entry.after)
+    personal = personal_names(cls)
     return ", ".join(
-        f"{name}: {_shown(cls, name, value)}"
+        name if name in personal else f"{name}: {_shown(cls, name, value)}"
         for name, value in after.items()
         if name != "revision" and before.get(name) != value
     )

@@ -106,3 +106,25 @@ def test_the_refusal_shows_values_as_a_reader_knows_them(tracker: Tracker) -> No
     tracker.approve(proposed)
     with pytest.raises(StaleRecord, match=r"\(status: approved\)"):
         tracker.update(attrs.evolve(proposed, post="数学"))
+
+
+def test_a_stale_refusal_names_a_personal_field_without_its_value() -> None:
+    """A personal field is sealed anew on every write: the refusal compares it opened,
+    so an unchanged note is not reported, and a changed one is named, never shown."""
+    from exchange import Meeting
+
+    tracker = Tracker.open("memory:", actor="王老师")
+    school = tracker.add(School(name="甲校", region="乙县", stage="小学"))
+    mentor, mentee = (tracker.add(Teacher(name=n, school_id=school.id or 0)) for n in "甲乙")
+    pair = tracker.pair_mentor(mentor, mentee, programme="青蓝工程", starts_on="2025-09-01")
+    read = tracker.log_meeting(pair, held_on="2025-10-01", minutes=90, kind="听课", notes="家访")
+    tracker.update(attrs.evolve(read, minutes=60))  # the note is sealed again, unchanged
+    with pytest.raises(StaleRecord) as refused:
+        tracker.update(attrs.evolve(read, minutes=30))
+    assert "(minutes: 60)" in str(refused.value)
+    newer = tracker.get(Meeting, read.id or 0)
+    tracker.update(attrs.evolve(newer, notes="学生家访记录"))
+    with pytest.raises(StaleRecord) as again:
+        tracker.update(attrs.evolve(newer, minutes=45))
+    assert "(notes)" in str(again.value) and "家访" not in str(again.value)
+    assert "sealed" not in str(again.value)
