@@ -66,7 +66,7 @@ class Access:
     """The store is open, or the actor coordinates every programme."""
 
     def __attrs_post_init__(self) -> None:
-        every = any(g.role is UserRole.COORDINATOR and not g.programme for g in self.grants)
+        every = any(coordinates_every_programme(g) for g in self.grants)
         object.__setattr__(self, "everything", self.open or every)
 
     @classmethod
@@ -108,6 +108,11 @@ class Access:
         if not self.grants:
             return message("not a user of this store")
         return joined("; ", (_described(g, lookup) for g in self.grants))
+
+
+def coordinates_every_programme(grant: Grant) -> bool:
+    """Whether ``grant`` makes a coordinator of every programme."""
+    return grant.role is UserRole.COORDINATOR and not grant.programme
 
 
 def _refusal(

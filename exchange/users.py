@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .access import coordinates_every_programme
 from .enums import UserRole
 from .errors import NotFound, NotPermitted
 from .i18n import message
@@ -106,9 +107,5 @@ def keep_a_coordinator(
 
 
 def _coordinates_all(record: Record | None) -> bool:
-    return (
-        isinstance(record, Grant)
-        and not record.archived
-        and record.role is UserRole.COORDINATOR
-        and not record.programme
-    )
+    """Whether ``record`` is a live grant of a coordinator of every programme."""
+    return isinstance(record, Grant) and not record.archived and coordinates_every_programme(record)
