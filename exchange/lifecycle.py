@@ -52,8 +52,16 @@ def holds_place(secondment: Secondment) -> bool:
 
 
 def last_day(secondment: Secondment) -> dt.date:
-    """The actual last day: the early return date if there is one, else the planned end."""
-    return secondment.returned_on or secondment.ends_on
+    """The actual last day: the early return date if there is one, else the planned end.
+
+    A record cannot return after its planned end (a later return is an extension); a
+    stored row edited by hand to do so is read as ending on the planned end, the day
+    every date query narrows by.
+    """
+    returned = secondment.returned_on
+    return (
+        returned if returned is not None and returned < secondment.ends_on else secondment.ends_on
+    )
 
 
 def _transitions(record: Secondment | Mentorship) -> dict[Any, frozenset[Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -62,11 +63,16 @@ class Tracker(Operations, Mentoring, Users):
 
     @classmethod
     def open(
-        cls, url: str | None = None, *, plugins: Plugins | None = None, actor: str | None = None
+        cls,
+        url: str | os.PathLike[str] | None = None,
+        *,
+        plugins: Plugins | None = None,
+        actor: str | None = None,
     ) -> Tracker:
         """Open the store at ``url`` (``sqlite:///bureau.db``, ``memory:``, a plugin's scheme,
-        or a bare file path); without one, ``EXCHANGE_DB`` or the default file in the user
-        data directory. ``actor`` is recorded in the change log (default: the OS user)."""
+        or a bare file path, as text or a :class:`pathlib.Path`); without one, ``EXCHANGE_DB``
+        or the default file in the user data directory. ``actor`` is recorded in the change
+        log (default: the OS user)."""
         plugins = plugins or default_plugins()
         where = urls.resolve(url)
         if where.source == "default":

@@ -26,8 +26,11 @@ def default_path() -> Path:
     return Path(platformdirs.user_data_dir("teacher-exchange", appauthor=False)) / "exchange.db"
 
 
-def resolve(url: str | None = None) -> Location:
-    """The URL to open and its source; bare paths become ``sqlite:///`` URLs."""
+def resolve(url: str | os.PathLike[str] | None = None) -> Location:
+    """The URL to open and its source; bare paths (text or :class:`os.PathLike`) become
+    ``sqlite:///`` URLs."""
+    if isinstance(url, os.PathLike):
+        return Location(f"sqlite:///{os.fspath(url)}", "argument")
     if url:
         return Location(normalise(url), "argument")
     env = os.environ.get("EXCHANGE_DB")

@@ -157,7 +157,7 @@ def test_a_cancellation_or_withdrawal_needs_a_reason(status: S) -> None:
 
 @pytest.mark.parametrize(
     ("returned_on", "refused"),
-    [(None, True), ("2025-03-01", True), ("2025-03-02", True), ("2025-02-28", False)],
+    [(None, True), ("2025-03-01", True), ("2025-02-28", False)],
 )
 def test_a_withdrawal_needs_a_return_day_before_the_planned_end(
     returned_on: str | None, refused: bool
@@ -168,6 +168,11 @@ def test_a_withdrawal_needs_a_return_day_before_the_planned_end(
         return
     with pytest.raises(errors.InvalidRecord, match=r"before the planned end 2025-03-01$"):
         check_transition(None, record)
+
+
+def test_a_withdrawal_after_the_planned_end_is_refused_as_a_record() -> None:
+    with pytest.raises(errors.InvalidRecord, match=r"return 2025-03-02 is after the planned end"):
+        _secondment(S.WITHDRAWN, returned_on="2025-03-02")
 
 
 @pytest.mark.parametrize("status", [S.PROPOSED, S.APPROVED, S.ACTIVE, S.COMPLETED])

@@ -7,8 +7,10 @@ half up), 5 of 32 is 15.625 % (15.63), 8 of 32 is exactly 25 %.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from decimal import Decimal
 
+import attrs
 import pytest
 
 from exchange import (
@@ -358,3 +360,59 @@ def test_an_unknown_region_lists_ten_known_regions_closest_first(
         with pytest.raises(errors.NotFound) as refused:
             evaluate(tracker, "Q", 2025)
     assert str(refused.value) == f"no school is in region 'Q'; known regions, closest first: {said}"
+
+
+LATE = (
+    "secondment: the return 2025-03-11 is after the planned end 2025-03-10; extend the "
+    "secondment to it instead"
+)
+
+
+@pytest.mark.parametrize("status", [S.APPROVED, S.ACTIVE, S.COMPLETED])
+def test_a_return_after_the_planned_end_is_refused(status: S) -> None:
+    assert _secondment(status, returned_on="2025-03-10").returned_on == dt.date(2025, 3, 10)
+    with pytest.raises(errors.InvalidRecord) as refused:
+        _secondment(status, returned_on="2025-03-11")
+    assert str(refused.value) == LATE
+
+
+def test_an_update_to_a_late_return_changes_nothing() -> None:
+    with Tracker.open("memory:") as tracker:
+        home = tracker.add(School(name="长郡中学", region="长沙市", stage="高中"))
+        host = tracker.add(School(name="新晃一中", region="新晃县", stage="高中"))
+        teacher = tracker.add(Teacher(name="教师", school_id=home.id))
+        stored = tracker.add(_secondment(S.ACTIVE, teacher_id=teacher.id, host_school_id=host.id))
+        with pytest.raises(errors.InvalidRecord) as refused:
+            tracker.update(attrs.evolve(stored, returned_on="2025-03-11"))
+        assert str(refused.value) == LATE
+        assert tracker.get(Secondment, stored.id) == stored
+        longer = tracker.extend(stored.id, to="2025-03-11", reason="期末考试")
+        back = tracker.update(attrs.evolve(longer, returned_on="2025-03-11"))
+        assert days_served(back) == 11
+
+
+def test_a_late_return_edited_by_hand_reads_as_the_planned_end(tmp_path) -> None:
+    """Only direct SQL can store a return after the planned end. Every date question
+    then reads the planned end, as the queries narrow by it: days served, whereabouts
+    and the periods overlapping a day agree, and the next write is refused."""
+    path = tmp_path / "exchange.db"
+    with Tracker.open(path) as tracker:
+        home = tracker.add(School(name="长郡中学", region="长沙市", stage="高中"))
+        host = tracker.add(School(name="新晃一中", region="新晃县", stage="高中"))
+        teacher = tracker.add(Teacher(name="教师", school_id=home.id))
+        stored = tracker.add(
+            _secondment(S.COMPLETED, teacher_id=teacher.id, host_school_id=host.id)
+        )
+    with sqlite3.connect(path) as db:
+        db.execute("update secondments set returned_on = '2025-03-20' where id = ?", [stored.id])
+    db.close()
+    with Tracker.open(path) as tracker:
+        edited = tracker.get(Secondment, stored.id)
+        assert edited.returned_on == dt.date(2025, 3, 20)
+        assert days_served(edited) == 10  # 1 to 10 March
+        assert whereabouts(tracker, teacher.id, "2025-03-10") == edited
+        assert whereabouts(tracker, teacher.id, "2025-03-11") is None
+        assert list(overlapping(tracker, dt.date(2025, 3, 11), dt.date(2025, 3, 20))) == []
+        with pytest.raises(errors.InvalidRecord, match="is after the planned end"):
+            tracker.update(attrs.evolve(edited, post="副校长"))
+        assert tracker.get(Secondment, stored.id) == edited

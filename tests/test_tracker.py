@@ -340,6 +340,15 @@ def test_unsupported_scheme_names_the_known_ones() -> None:
         Tracker.open("mysql://bureau")
 
 
+def test_a_path_opens_the_sqlite_file_it_names(tmp_path: Path) -> None:
+    path = tmp_path / "a:b 区.db"  # a colon in a path is not a scheme
+    with Tracker.open(path) as tracker:
+        tracker.add(School(name="甲", region="r", stage="小学"))
+    assert path.is_file()
+    with Tracker.open(f"sqlite:///{path}") as again:
+        assert again.count(School) == 1
+
+
 def test_nested_transaction_failure_undoes_only_the_inner_block(
     tracker: Tracker, programme: Programme
 ) -> None:

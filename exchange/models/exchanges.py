@@ -54,7 +54,8 @@ class Secondment(Record):
     programme: str = fields.text(limit=fields.MAX_NAME)
     """The programme it belongs to, by name (两个全覆盖, 优课解码); empty for none."""
     returned_on: dt.date | None = fields.day(required=False)
-    """The actual last day, when it differs from the plan (an early return)."""
+    """The actual last day, when it differs from the plan: an early return, on or before
+    ``ends_on`` (a later return is an extension, :meth:`~exchange.Tracker.extend`)."""
     post: str = fields.text(limit=fields.MAX_NAME)
     """The post held at the host, for 挂职 (e.g. 副校长)."""
     reason: str = fields.text(personal=True)
@@ -67,6 +68,15 @@ class Secondment(Record):
     def __attrs_post_init__(self) -> None:
         ordered(self, "starts_on", "ends_on")
         ordered(self, "starts_on", "returned_on")
+        if self.returned_on is not None and self.returned_on > self.ends_on:
+            raise InvalidRecord(
+                message(
+                    "secondment: the return {returned_on} is after the planned end "
+                    "{ends_on}; extend the secondment to it instead",
+                    returned_on=self.returned_on,
+                    ends_on=self.ends_on,
+                )
+            )
         if self.extensions:
             self._check_extensions()
 

@@ -96,7 +96,11 @@ def _field_mistakes(cls: type[Stored]) -> list[tuple[str, str, st.SearchStrategy
 _SWAPS = {
     Partnership: [("started_on", "ended_on"), ("supporting_region", "supported_region")],
     Pairing: [("signed_on", "ended_on"), ("supporting_school_id", "supported_school_id")],
-    Secondment: [("starts_on", "ends_on"), ("starts_on", "returned_on")],
+    Secondment: [
+        ("starts_on", "ends_on"),
+        ("starts_on", "returned_on"),
+        ("returned_on", "ends_on"),
+    ],
     Mentorship: [("starts_on", "ends_on"), ("mentor_id", "mentee_id")],
 }
 """Pairs of fields where the second must differ from, or come after, the first."""

@@ -204,7 +204,7 @@ def secondments(
             ends_on=ends,
             status=draw(st.sampled_from(SecondmentStatus)),
             pairing_id=draw(pairings_),
-            returned_on=_maybe(draw, max(returned, starts)),
+            returned_on=_maybe(draw, min(max(returned, starts), ends)),
             post=draw(texts(limit=MAX_NAME)),
             reason=draw(texts()),
             extensions=draw(extension_histories(ends, starts)),
