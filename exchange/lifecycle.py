@@ -58,10 +58,8 @@ def last_day(secondment: Secondment) -> dt.date:
     stored row edited by hand to do so is read as ending on the planned end, the day
     every date query narrows by.
     """
-    returned = secondment.returned_on
-    return (
-        returned if returned is not None and returned < secondment.ends_on else secondment.ends_on
-    )
+    returned, planned = secondment.returned_on, secondment.ends_on
+    return planned if returned is None else min(returned, planned)
 
 
 def _transitions(record: Secondment | Mentorship) -> dict[Any, frozenset[Any]]:
