@@ -780,6 +780,19 @@ def test_coverage_of_a_region_without_pairings_is_zero_not_an_error(tracker: Tra
     assert rows(report, "stages") == [[Stage.JUNIOR, 1, 0, 1, Decimal("0.0")]]
 
 
+@pytest.mark.parametrize(
+    ("paired", "share"),
+    [(1, "6.3"), (3, "18.8"), (5, "31.3"), (15, "93.8")],  # n/16: 6.25, 18.75, 31.25, 93.75
+)
+def test_coverage_rounds_an_exact_half_up(tracker: Tracker, paired: int, share: str) -> None:
+    helper = school(tracker, "惠阳区半岛学校", RA, Stage.JUNIOR)
+    schools = [school(tracker, f"贞丰县第{n}中学", RB, Stage.JUNIOR) for n in range(16)]
+    for supported in schools[:paired]:
+        tracker.pair_schools(helper, supported, signed_on="2020-03-01")
+    report = build(tracker, "coverage", region=RB, year=2025)
+    assert rows(report, "stages") == [[Stage.JUNIOR, 16, paired, 16 - paired, Decimal(share)]]
+
+
 def test_rural_service_counts_overlapping_days_once_against_the_threshold(
     tracker: Tracker,
 ) -> None:

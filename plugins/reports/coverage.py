@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from exchange import Activity, Pairing, Participation, School, Teacher, Tracker
@@ -168,7 +168,8 @@ def _kind_order(item: tuple[Any, Any]) -> int:
 
 
 def _share(part: int, whole: int) -> Decimal | None:
-    """``part`` of ``whole`` as a percentage with one decimal, or None of nothing."""
+    """``part`` of ``whole`` as a percentage with one decimal, an exact half rounded up
+    as the quota shares are (1 of 16 is 6.25 %, shown 6.3), or None of nothing."""
     if whole == 0:
         return None
-    return (Decimal(100 * part) / whole).quantize(Decimal("0.1"))
+    return (Decimal(100 * part) / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
