@@ -20,7 +20,8 @@ from exchange.money import from_fen
 from exchange.query import Measure, group_field
 
 from ..conditions import Where
-from .statements import nullable, quote, statements
+from ..sql import quote
+from .statements import nullable, statements
 
 _DATED = ("date", "datetime")
 

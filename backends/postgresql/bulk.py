@@ -35,8 +35,9 @@ from exchange.errors import BackendError, ExchangeError
 from exchange.i18n import message, table_noun
 from exchange.models import Stored
 
+from ..sql import quote
 from .diagnose import refused_batch
-from .statements import IDS_TABLE, quote, statements
+from .statements import IDS_TABLE, statements
 
 if TYPE_CHECKING:
     from psycopg import Connection

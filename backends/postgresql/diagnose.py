@@ -18,7 +18,8 @@ from exchange.codec import columns
 from exchange.errors import DuplicateRef, ExchangeError, NotFound, StaleRecord, StillReferenced
 from exchange.models import Stored
 
-from .statements import quote, statements
+from ..sql import quote
+from .statements import statements
 
 if TYPE_CHECKING:
     from psycopg import Connection

@@ -43,6 +43,7 @@ from ..indexes import (
     M013_GRANTS_INDEXES,
     M013_GRANTS_TABLE,
 )
+from ..sql import quote
 from ..views import (
     M012_VIEWS,
     M012_VOCABULARY_ROWS,
@@ -50,7 +51,7 @@ from ..views import (
     M013_VOCABULARY_ROWS,
 )
 from .security import M013_ROW_SECURITY
-from .statements import IDS_TABLE, quote
+from .statements import IDS_TABLE
 
 if TYPE_CHECKING:
     from psycopg import Connection

@@ -12,21 +12,17 @@ from typing import Any
 
 import attrs
 
-from exchange.backend import STORED_TYPES, no_field, too_large
-from exchange.codec import Column, columns
-from exchange.errors import InvalidRecord
+from exchange.backend import STORED_TYPES, too_large
+from exchange.codec import Column, columns, per_type
 from exchange.models import Stored
+
+from ..sql import Table, quote
 
 IDS_TABLE = "_exchange_ids"
 """The table holding the last id given out per table (see :mod:`.migrations`)."""
 
 INT64 = range(-(2**63), 2**63)
 """What a ``bigint`` holds."""
-
-
-def quote(name: str) -> str:
-    """``name`` as a quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def literal(text: str) -> str:
@@ -55,7 +51,7 @@ _TYPES = {
 
 
 @attrs.frozen
-class Statements:
+class Statements(Table):
     """Prepared SQL for one stored type.
 
     ``insert``, ``update`` and ``delete`` check links, refs and linking records
@@ -65,11 +61,6 @@ class Statements:
     ``c1`` … for the columns in order (see :func:`params`).
     """
 
-    name: str
-    """The type's name for messages, e.g. ``school``."""
-    table: str
-    """The quoted table name."""
-    columns: tuple[Column, ...]
     select: str
     """``SELECT <every column> FROM <table>``."""
     get: str
@@ -84,24 +75,6 @@ class Statements:
     """``COPY <table> (<every column>) FROM STDIN``."""
     flags: tuple[int, ...]
     """Positions of the ``boolean`` columns."""
-
-    def column(self, name: str) -> Column:
-        """The column called ``name``; an unknown name is an InvalidRecord."""
-        for column in self.columns:
-            if column.name == name:
-                return column
-        raise InvalidRecord(no_field(self.name, name, (c.name for c in self.columns)))
-
-
-_BUILT: dict[type[Stored], Statements] = {}
-
-
-def statements(cls: type[Stored]) -> Statements:
-    """The SQL for ``cls`` (built on first use)."""
-    built = _BUILT.get(cls)
-    if built is None:
-        built = _BUILT[cls] = _build(cls)
-    return built
 
 
 def _read(column: Column) -> str:
@@ -139,7 +112,9 @@ def _unlinked(cls: type[Stored]) -> list[str]:
     ]
 
 
-def _build(cls: type[Stored]) -> Statements:
+@per_type
+def statements(cls: type[Stored]) -> Statements:
+    """The SQL for ``cls`` (built on first use)."""
     cols = columns(cls)
     table = quote(cls.table)
     names = ", ".join(quote(c.name) for c in cols)

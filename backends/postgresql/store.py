@@ -45,6 +45,7 @@ from exchange.query import Filters, Measure
 
 from .. import keyset
 from ..conditions import Where
+from ..sql import unguarded
 from . import aggregate, bulk, diagnose, migrations, pool, roles
 from .errors import DRIVER_ERRORS, refused_connection, too_old, translate
 from .statements import params, statements
@@ -568,12 +569,10 @@ class PostgreSQLBackend:
 
     def _where_clause(self, cls: type[Stored], filters: Filters) -> Where:
         """The SQL for ``filters``, after raising the ``TypeError`` memory would raise."""
-        condition = where(cls, filters)
-        for guard in condition.guards:
-            sql = f"SELECT EXISTS (SELECT 1 FROM {statements(cls).table} WHERE {guard.condition})"
-            if self._fetch(sql, guard.params)[0][0]:
-                raise TypeError(guard.message)
-        return condition
+        return unguarded(where(cls, filters), statements(cls).table, self._exists)
+
+    def _exists(self, sql: str, params: list[Any]) -> bool:
+        return bool(self._fetch(sql, params)[0][0])
 
     def aggregate(
         self,

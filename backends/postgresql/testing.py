@@ -18,8 +18,8 @@ from collections.abc import Iterator
 
 import psycopg
 
+from ..sql import quote
 from .errors import reason
-from .statements import quote
 from .url import redact
 
 ENV = "EXCHANGE_TEST_POSTGRES_URL"

@@ -24,7 +24,8 @@ from exchange.models import Stored
 from exchange.query import Filters, Op
 
 from ..conditions import NO_MATCH, Guard, Where
-from .statements import INT64, nullable, quote, statements
+from ..sql import quote
+from .statements import INT64, nullable, statements
 
 _COMPARISONS = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 _ABOVE = decimal.Decimal(2**63)

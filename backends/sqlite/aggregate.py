@@ -13,7 +13,8 @@ from exchange.models import Stored
 from exchange.query import Measure, group_field
 
 from ..conditions import Where
-from .statements import quote, statements
+from ..sql import quote
+from .statements import statements
 
 # SQLite's SUM of integers is exact or fails with "integer overflow" past 2**63, where
 # memory's Python sum goes on: the query runs with plain sums, and after an overflow

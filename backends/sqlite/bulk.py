@@ -25,8 +25,9 @@ from exchange.changelog import RowDigest
 from exchange.codec import row_encoder
 from exchange.models import Stored
 
+from ..sql import quote
 from .diagnose import refused_write
-from .statements import quote, statements
+from .statements import statements
 
 DEFAULT_BATCH = 10_000
 

@@ -18,7 +18,8 @@ from exchange.codec import columns
 from exchange.errors import DuplicateRef, ExchangeError, NotFound, StillReferenced
 from exchange.models import Stored
 
-from .statements import quote, statements
+from ..sql import quote
+from .statements import statements
 
 T = TypeVar("T")
 Check = Callable[[sqlite3.Connection, type[Stored], T], ExchangeError | None]

@@ -4,26 +4,16 @@ from __future__ import annotations
 
 import attrs
 
-from exchange.backend import no_field
-from exchange.codec import Column, columns
-from exchange.errors import InvalidRecord
+from exchange.codec import columns, per_type
 from exchange.models import Stored
 
-
-def quote(name: str) -> str:
-    """``name`` as a quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
+from ..sql import Table, quote
 
 
 @attrs.frozen
-class Statements:
+class Statements(Table):
     """Prepared SQL for one stored type."""
 
-    name: str
-    """The type's name for messages, e.g. ``school``."""
-    table: str
-    """The quoted table name."""
-    columns: tuple[Column, ...]
     select: str
     """``SELECT <every column> FROM <table>``."""
     get: str
@@ -33,26 +23,10 @@ class Statements:
     """Takes every column but ``id``, then ``id``, then (for records) the revision read."""
     delete: str
 
-    def column(self, name: str) -> Column:
-        """The column called ``name``; an unknown name is an InvalidRecord."""
-        for column in self.columns:
-            if column.name == name:
-                return column
-        raise InvalidRecord(no_field(self.name, name, (c.name for c in self.columns)))
 
-
-_BUILT: dict[type[Stored], Statements] = {}
-
-
+@per_type
 def statements(cls: type[Stored]) -> Statements:
     """The SQL for ``cls`` (built on first use)."""
-    built = _BUILT.get(cls)
-    if built is None:
-        built = _BUILT[cls] = _build(cls)
-    return built
-
-
-def _build(cls: type[Stored]) -> Statements:
     cols = columns(cls)
     table = quote(cls.table)
     names = ", ".join(quote(c.name) for c in cols)

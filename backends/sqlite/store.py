@@ -27,6 +27,7 @@ from exchange.query import Filters, Measure
 
 from .. import keyset
 from ..conditions import NO_MATCH, Where
+from ..sql import unguarded
 from . import aggregate, bulk, diagnose, migrations
 from .connection import connect, create_private, describe
 from .errors import DRIVER_ERRORS, translate
@@ -321,12 +322,10 @@ class SQLiteBackend:
 
     def _where_clause(self, cls: type[Stored], filters: Filters) -> Where:
         """The SQL for ``filters``, after raising the ``TypeError`` memory would raise."""
-        condition = where(cls, filters)
-        for guard in condition.guards:
-            sql = f"SELECT EXISTS (SELECT 1 FROM {statements(cls).table} WHERE {guard.condition})"
-            if self._execute(sql, guard.params).fetchone()[0]:
-                raise TypeError(guard.message)
-        return condition
+        return unguarded(where(cls, filters), statements(cls).table, self._exists)
+
+    def _exists(self, sql: str, params: list[Any]) -> bool:
+        return bool(self._execute(sql, params).fetchone()[0])
 
     def aggregate(
         self,

@@ -23,7 +23,8 @@ from exchange.models import Stored
 from exchange.query import Filters, Op
 
 from ..conditions import NO_MATCH, Guard, Where
-from .statements import quote, statements
+from ..sql import quote
+from .statements import statements
 
 _INT64 = range(-(2**63), 2**63)
 _COMPARISONS = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}
