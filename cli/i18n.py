@@ -283,7 +283,9 @@ def localized_short_help(text: str, limit: int) -> str | None:
 
 
 def _cut(text: str, limit: int) -> str:
-    """``text``, or as much of it as fits in ``limit`` columns and then ``…``."""
+    """``text``, or as much of it as fits in ``limit`` columns and then ``…``: up to the
+    last clause that fits (before a ，；： mark outside brackets) if that keeps half of
+    it at least."""
     if display_width(text) <= limit:
         return text
     kept = ""
@@ -291,6 +293,13 @@ def _cut(text: str, limit: int) -> str:
         if display_width(kept + char) > limit - 1:
             break
         kept += char
+    clauses = [
+        i
+        for i, char in enumerate(kept)
+        if char in "，；：" and kept[:i].count("（") == kept[:i].count("）")
+    ]
+    if clauses and display_width(kept[: clauses[-1]]) >= limit // 2:
+        kept = kept[: clauses[-1]]
     return kept.rstrip() + "…"
 
 
