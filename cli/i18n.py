@@ -300,7 +300,7 @@ def _cut(text: str, limit: int) -> str:
     ]
     if clauses and display_width(kept[: clauses[-1]]) >= limit // 2:
         kept = kept[: clauses[-1]]
-    return kept.rstrip() + "…"
+    return kept.rstrip().rstrip("，、；：" + "".join(_NO_LINE_END)).rstrip() + "…"
 
 
 def display_width(text: str) -> int:

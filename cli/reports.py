@@ -117,7 +117,7 @@ def reports(state: State, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(listed, ensure_ascii=False, indent=2))
         return
-    formatter = click.HelpFormatter()
+    formatter = click.get_current_context().make_formatter()  # Chinese: in columns
     for entry in listed:
         title = f"{entry['name']}: {entry['description']}" if entry["description"] else ""
         formatter.write_text(title or entry["name"])

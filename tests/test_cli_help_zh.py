@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from test_i18n import FOLDER, compiled_differences, stale
 
 import cli.main
-from cli.helptexts import commands
+from cli.helptexts import commands, help_texts
 from cli.i18n import (
     LocalizedCommand,
     LocalizedContext,
@@ -82,6 +82,34 @@ def test_the_compiled_help_catalogue_is_what_its_po_file_compiles_to() -> None:
     assert compiled_differences(read_help_po(), HELP_MO) == [], stale(HELP_MO, HELP_PO)
 
 
+def test_every_help_text_has_a_chinese_translation() -> None:
+    """Each text a command shows as its help (or an option's), by where it is shown; the
+    English is its msgid in help.po (`make catalogues` lists them in build/help.pot)."""
+    translated = {entry.id for entry in read_help_po() if entry.id and entry.string}
+    missing = [
+        f"{places[0]}: {text!r}" for text, places in help_texts().items() if text not in translated
+    ]
+    assert missing == [], "no Chinese in help.po for:\n" + "\n".join(missing)
+
+
+def test_no_entry_of_the_help_catalogue_is_stale() -> None:
+    """An entry whose English no command shows any more (changed or removed)."""
+    used = help_texts()
+    stale_entries = [str(entry.id) for entry in read_help_po() if entry.id and entry.id not in used]
+    assert stale_entries == [], "help.po entries no command uses:\n" + "\n".join(stale_entries)
+
+
+def test_the_help_texts_are_the_commands_and_their_options() -> None:
+    texts = help_texts()
+    assert len({place.split(" (")[0] for places in texts.values() for place in places}) > 300
+    assert texts["Show at most this many."][:2] == [
+        "exchange activity list --limit",
+        "exchange assessment list --limit",
+    ]
+    assert "exchange (short help of report)" in texts[LAZY_COMMANDS["report"][1]]
+    assert "Show this message and exit." not in texts  # click's own: click.po
+
+
 def test_every_entry_is_translated_and_none_is_fuzzy() -> None:
     catalogue = read_help_po()
     missing = [m.id for m in catalogue if m.id and not m.string]
@@ -92,15 +120,16 @@ def test_every_entry_is_translated_and_none_is_fuzzy() -> None:
 def kept(text: str) -> list[str]:
     """What a translation keeps as the English has it: options (``--year``, ``-o``),
     code in backticks, ``{placeholders}``, words in capitals (metavars such as TEACHER,
-    EXCHANGE_DB, CSV), paths and URLs (``docs/matching.md``, ``sqlite:///FILE``)."""
+    EXCHANGE_DB, CSV), file paths and URLs (``docs/matching.md``, ``sqlite:///FILE``)."""
     patterns = (
         r"(?<![\w-])--?[a-z][\w-]*",
         r"`[^`]+`",
         r"\{[^{}]*\}",
         r"\b[A-Z][A-Z0-9_]{2,}\b",
-        r"[\w.-]*/[\w./:-]+",
+        r"[\w.-]*/[\w/.-]*\.\w+|\w+:/{2,3}[\w./-]*",
     )
-    return sorted(m for pattern in patterns for m in re.findall(pattern, text, re.ASCII))
+    found = (m for pattern in patterns for m in re.findall(pattern, text, re.ASCII))
+    return sorted(" ".join(m.split()) for m in found)
 
 
 def prose(text: str) -> str:
@@ -137,8 +166,8 @@ def test_the_lazy_commands_short_help_in_chinese_is_their_own() -> None:
         for name, (_where, summary) in LAZY_COMMANDS.items():
             command = cli.main.cli.get_command(click.Context(cli.main.cli), name)
             assert command is not None
-            if localized_help(summary) != summary:  # the others are missing (a test says so)
-                assert localized_help(summary) == command.get_short_help_str(limit=1000), name
+            assert localized_help(summary) == command.get_short_help_str(limit=1000), name
+            assert CJK.search(localized_help(summary)), name
 
 
 # -- the pages ----------------------------------------------------------------------------
@@ -240,6 +269,33 @@ def test_the_installed_command_shows_chinese_help_under_a_chinese_locale() -> No
     assert done.stdout.startswith("用法: exchange secondment add [OPTIONS] TEACHER HOST\n")
     assert "申报教师 TEACHER 到接收学校 HOST 交流" in done.stdout
     assert "      exchange secondment add T-102 HY-BD --kind 跟岗 --from 2025-10-08" in done.stdout
+
+
+def test_the_reports_list_their_shared_options_in_chinese(tmp_path: Path) -> None:
+    args = ["--db", str(tmp_path / "bureau.db"), "--lang", "zh", "reports"]
+    result = CliRunner().invoke(cli.main.cli, args)
+    assert result.exit_code == 0, result.output
+    assert "  --year INT     报表所针对的自然年度。\n" in result.stdout
+    english = CliRunner().invoke(cli.main.cli, [*args[:2], "reports"]).stdout
+    assert "  --year INT     The calendar year to report on.\n" in english
+
+
+def test_a_chinese_short_help_too_long_for_its_list_ends_at_a_clause() -> None:
+    with speaking("zh"):
+        group = cli.main.cli.get_command(click.Context(cli.main.cli), "activity")
+        assert isinstance(group, click.Group)
+        attend = group.commands["attend"]
+        assert attend.get_short_help_str(limit=1000) == (
+            "登记教师 TEACHERS（id 或编号）参加了活动 KEY；要么全部登记，要么一个也不登记。"
+        )
+        assert (
+            attend.get_short_help_str(limit=60) == "登记教师 TEACHERS（id 或编号）参加了活动 KEY…"
+        )
+        assert attend.get_short_help_str(limit=20) == "登记教师 TEACHERS…"
+        add = group.commands["add"]  # its ， inside the brackets is no clause
+        assert add.get_short_help_str(limit=62) == (
+            "登记一项类型为 KIND（示范课、专题讲座、培训 …，也可用英文）…"
+        )
 
 
 # -- laying out Chinese -------------------------------------------------------------------
