@@ -80,17 +80,20 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/bulk_insert.py
 
 # Compile the translation catalogues after editing exchange/locale/*/LC_MESSAGES/*.po:
-# exchange.po (reports, vocabulary, messages) and click.po (click's own messages, see
-# cli/i18n.py). tests/test_i18n.py fails while a compiled catalogue is out of date or a
-# message in the code is missing from exchange.po; `make catalogues` lists the messages
-# the code has (build/messages.pot) to copy new ones from. The .po
+# exchange.po (reports, vocabulary, messages), click.po (click's own messages, see
+# cli/i18n.py) and help.po (the help of our commands and options). tests/test_i18n.py
+# fails while a compiled catalogue is out of date or a message in the code is missing
+# from exchange.po, tests/test_cli_help_zh.py while a help text is missing from help.po;
+# `make catalogues` lists the messages the code has (build/messages.pot) and its help
+# texts (build/help.pot, with where each is shown) to copy new ones from. The .po
 # headers fix POT-Creation-Date, so compiling gives the same bytes at any time.
 # The example plugin's own catalogue (docs/plugins.md, "Translating a plugin") is compiled too.
 ACME := docs/examples/acme-exchange
 catalogues: $(VENV)/.installed
 	mkdir -p build && $(BIN)/pybabel --quiet extract -F babel.cfg --no-default-keywords --omit-header \
 		-k message -k _ -k pmessage:1c,2 --sort-by-file -o build/messages.pot .
-	$(BIN)/pybabel compile --statistics -d exchange/locale -D "exchange click"
+	$(BIN)/python -m cli.helptexts -o build/help.pot
+	$(BIN)/pybabel compile --statistics -d exchange/locale -D "exchange click help"
 	$(BIN)/pybabel compile --statistics -d $(ACME)/acme_exchange/locale -D acme_exchange
 
 clean:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from .i18n import _
+from .i18n import LocalizedGroup, _
 from .params import DAY
 from .records import done, field, list_command
 from .state import State, pass_state
 
 
-@click.group()
+@click.group(cls=LocalizedGroup)
 def activity() -> None:
     """Activities (示范课, 讲座, 培训, 研学 …) and their figures."""
 

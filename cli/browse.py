@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from .i18n import _, current
+from .i18n import LocalizedCommand, _, current
 from .state import State, pass_state
 
 
-@click.command()
+@click.command(cls=LocalizedCommand)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("-p", "--port", default=8001, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on.")  # fmt: skip

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from .i18n import _
+from .i18n import LocalizedGroup, _
 from .output import emit, output_options
 from .params import DAY
 from .state import State, pass_state
 
 
-@click.group()
+@click.group(cls=LocalizedGroup)
 def budget() -> None:
     """Programme money (专项经费): allocate, spend, status."""
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from .i18n import _, current
+from .i18n import LocalizedCommand, _, current
 from .progress import progress
 from .state import State, pass_state
 
 
-@click.command(name="copy")
+@click.command(cls=LocalizedCommand, name="copy")
 @click.argument("source")
 @click.argument("destination")
 @click.option(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .i18n import _, source_name
+from .i18n import LocalizedCommand, _, source_name
 from .output import emit
 from .state import State, pass_state
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from exchange.urls import Location
 
 
-@click.command()
+@click.command(cls=LocalizedCommand)
 @click.option(
     "--keep",
     metavar="PATH",

@@ -13,11 +13,13 @@ from typing import Any
 import click
 
 from .i18n import (
+    LocalizedGroup,
     _,
     click_text,
     language_in,
     localize_help_options,
     localized,
+    localized_help,
     source_name,
     speaking,
 )
@@ -90,15 +92,19 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
 }
 """Command name → (``module`` or ``module:attribute`` defining it, its short help), imported
 only when used, so
-``exchange --help`` stays fast; a test checks the short help against the command."""
+``exchange --help`` stays fast; a test checks the short help against the command (and its
+Chinese, from the ``help`` catalogue, against the command's Chinese help)."""
 
 
-class ExchangeGroup(click.Group):
+class ExchangeGroup(LocalizedGroup):
     """Turns :class:`exchange.ExchangeError` into one line on stderr (exit 1), in one place,
-    in the invocation's language; runs each invocation in its language (:mod:`cli.i18n`).
+    in the invocation's language; runs each invocation in its language (:mod:`cli.i18n`),
+    its help included.
 
     ``EXCHANGE_RAISE_ERRORS=1`` shows the traceback instead.
     """
+
+    group_class = LocalizedGroup
 
     def main(
         self,
@@ -156,7 +162,7 @@ class ExchangeGroup(click.Group):
             if name in added:
                 continue
             if name in LAZY_COMMANDS and name not in self.commands:
-                rows.append((name, LAZY_COMMANDS[name][1]))
+                rows.append((name, localized_help(LAZY_COMMANDS[name][1])))
             else:
                 command = self.commands[name]
                 rows.append((name, command.get_short_help_str(limit=formatter.width)))

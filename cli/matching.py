@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from .i18n import _
+from .i18n import LocalizedGroup, _
 from .output import open_output, output_options
 from .params import DAY
 from .state import State, pass_state
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@click.group()
+@click.group(cls=LocalizedGroup)
 def match() -> None:
     """Propose mentor pairs or placements with the reasons; review, then apply them."""
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import attrs
 import click
 
-from .i18n import _
+from .i18n import LocalizedGroup, _
 from .output import emit, output_options
 from .params import DAY
 from .records import done, field, list_command, show_command
 from .state import State, pass_state
 
 
-@click.group()
+@click.group(cls=LocalizedGroup)
 def programme() -> None:
     """Programmes (百千万, 青蓝工程, 两个全覆盖): targets, capacity and quota thresholds."""
 
@@ -97,7 +97,7 @@ programme.add_command(
 programme.add_command(show_command("programme", "exchange programme show 1"))
 
 
-@click.group()
+@click.group(cls=LocalizedGroup)
 def mentor() -> None:
     """Mentor pairs (师徒结对), their meetings and goals, and the 百千万 cascade."""
 

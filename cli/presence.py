@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .i18n import LocalizedCommand
 from .output import emit, output_options
 from .params import DAY
 from .state import State, pass_state
@@ -46,7 +47,7 @@ def _columns(*first: Column) -> list[Column]:
     ]
 
 
-@click.command()
+@click.command(cls=LocalizedCommand)
 @click.argument("teacher")
 @click.option("--on", type=DAY, help=DAY_HELP)
 @output_options
@@ -80,7 +81,7 @@ def where(state: State, teacher: str, on: dt.date | None, output: str) -> None:
     )
 
 
-@click.command()
+@click.command(cls=LocalizedCommand)
 @click.argument("school")
 @click.option("--on", type=DAY, help=DAY_HELP)
 @output_options

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from .i18n import _
+from .i18n import LocalizedCommand, _
 from .state import State, pass_state
 
 
-@click.command(name="purge")
+@click.command(cls=LocalizedCommand, name="purge")
 @click.argument("teacher")
 @pass_state
 def purge(state: State, teacher: str) -> None:
@@ -43,7 +43,7 @@ def _unscrubbed() -> str:
     )
 
 
-@click.command(name="retention")
+@click.command(cls=LocalizedCommand, name="retention")
 @click.option("--years", type=int, required=True, help="Keep personal data this many years.")
 @click.option("--dry-run", is_flag=True, help="List who is due; erase nothing.")
 @click.option("--apply", is_flag=True, help="Erase the personal data of who is due.")

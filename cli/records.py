@@ -14,7 +14,7 @@ import click
 
 from exchange.i18n import noun, pmessage
 
-from .i18n import _
+from .i18n import LocalizedCommand, _
 from .output import emit, named_report, output_options, record_detail
 from .state import State, pass_state
 
@@ -63,7 +63,9 @@ def list_command(
     """``list``: the records of a type as a table (or --json, --csv, --format), sorted
     by an indexed field, a page at a time with ``--limit`` and ``--after``."""
 
-    @click.command(name="list", help=_help(f"List {cls_name} records.", example))
+    @click.command(
+        cls=LocalizedCommand, name="list", help=_help(f"List {cls_name} records.", example)
+    )
     @click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
     @click.option("--archived", is_flag=True, help="Include archived records.")
     @click.option("--sort", "sort", multiple=True, help=_sort_help(cls_name))
@@ -144,7 +146,9 @@ class _Last:
 def show_command(cls_name: str, example: str = "") -> click.Command:
     """``show KEY``: every field of one record named by id or ref."""
 
-    @click.command(name="show", help=_help(f"Show one {cls_name} by id or ref.", example))
+    @click.command(
+        cls=LocalizedCommand, name="show", help=_help(f"Show one {cls_name} by id or ref.", example)
+    )
     @click.argument("key")
     @output_options
     @pass_state

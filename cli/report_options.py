@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .i18n import _, localized
+from .i18n import LocalizedCommand, _, localized, localized_help
 from .params import DAY
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def report_names(ctx: click.Context, param: click.Parameter, incomplete: str) ->
     return [spec.name for spec in default_plugins().reports if spec.name.startswith(incomplete)]
 
 
-class ReportCommand(click.Command):
+class ReportCommand(LocalizedCommand):
     """``exchange report``: adds the options NAME declares once NAME is on the line."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -192,7 +192,9 @@ def described(spec: ReportSpec) -> Iterator[dict[str, Any]]:
         parameter = parameters.get(name)
         if parameter is not None or takes_any:
             required = parameter is not None and parameter.default is parameter.empty
-            yield _entry(name, f"--{name}", _type_name(kind), required, text, shared=True)
+            yield _entry(
+                name, f"--{name}", _type_name(kind), required, localized_help(text), shared=True
+            )
     for option in spec.options:
         entry = _entry(option.name, option.flag, option.type, option.required, option.help)
         yield {**entry, "choices": list(option.choices)} if option.choices else entry

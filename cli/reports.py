@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from .i18n import _, current, localized
+from .i18n import LocalizedCommand, _, current, localized
 from .output import open_output, output_options
 from .progress import counted, progress
 from .report_options import (
@@ -93,7 +93,7 @@ def report(
         click.echo(_("wrote {name} to {path}", name=title, path=path), err=True)
 
 
-@click.command()
+@click.command(cls=LocalizedCommand)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @pass_state
 def reports(state: State, as_json: bool) -> None:
@@ -117,7 +117,7 @@ def reports(state: State, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(listed, ensure_ascii=False, indent=2))
         return
-    formatter = click.HelpFormatter()
+    formatter = click.get_current_context().make_formatter()  # Chinese: in columns
     for entry in listed:
         title = f"{entry['name']}: {entry['description']}" if entry["description"] else ""
         formatter.write_text(title or entry["name"])

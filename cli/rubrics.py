@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from .i18n import _
+from .i18n import LocalizedCommand, LocalizedGroup, _
 from .output import emit, output_options, record_detail
 from .params import DAY
 from .records import field, list_command
 from .state import State, pass_state
 
 
-@click.group()
+@click.group(cls=LocalizedGroup)
 def rubric() -> None:
     """Rubrics: weighted criterion trees with grade bands, versioned."""
 
@@ -68,7 +68,7 @@ def show(state: State, key: str, output: str) -> None:
     emit(state, record_detail(state.tracker().get(Rubric, key)), output)
 
 
-@click.command()
+@click.command(cls=LocalizedCommand)
 @click.argument("rubric_key", metavar="RUBRIC")
 @click.argument("target")
 @click.option("--period", required=True, help="For example 2025 or 2025-spring.")
@@ -141,7 +141,7 @@ def _score(text: str) -> tuple[str, float | str]:
         return key.strip(), value.strip()
 
 
-@click.group()
+@click.group(cls=LocalizedGroup)
 def assessment() -> None:
     """Assessments made under rubrics."""
 

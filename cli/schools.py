@@ -6,13 +6,14 @@ from typing import Any
 
 import click
 
+from .i18n import LocalizedGroup
 from .params import DAY
 from .presence import where, who
 from .records import Filter, done, field, has_term, list_command, make, show_command
 from .state import State, pass_state
 
 
-@click.group()
+@click.group(cls=LocalizedGroup)
 def school() -> None:
     """Schools and kindergartens (学校/幼儿园)."""
 
@@ -71,7 +72,7 @@ school.add_command(show_command("school", "exchange school show ZF-05"))
 school.add_command(who)
 
 
-@click.group()
+@click.group(cls=LocalizedGroup)
 def partnership() -> None:
     """Region-to-region partnerships (协作/帮扶关系)."""
 
@@ -128,7 +129,7 @@ partnership.add_command(
 )
 
 
-@click.group()
+@click.group(cls=LocalizedGroup)
 def pairing() -> None:
     """School-to-school pairings (校校结对)."""
 
@@ -185,7 +186,7 @@ pairing.add_command(
 pairing.add_command(show_command("pairing", "exchange pairing show HY-ZF-1"))
 
 
-@click.group()
+@click.group(cls=LocalizedGroup)
 def teacher() -> None:
     """Teachers (教师)."""
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import click
 
+from .i18n import LocalizedGroup
 from .params import DAY
 from .records import done, field, list_command, show_command, year_between
 from .state import State, pass_state
 
 
-@click.group()
+@click.group(cls=LocalizedGroup)
 def secondment() -> None:
     """Teacher secondments (支教, 跟岗, 挂职, 送教) and their lifecycle."""
 

@@ -12,7 +12,7 @@ import click
 
 from exchange.i18n import message, table_name
 
-from .i18n import _, current, localized
+from .i18n import LocalizedCommand, _, current, localized
 from .output import format_of, open_output
 from .progress import counted, progress
 from .state import State, pass_state
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from exchange.report import Report
 
 
-@click.command(name="export")
+@click.command(cls=LocalizedCommand, name="export")
 @click.argument("kind")
 @click.option(
     "--format",
@@ -121,7 +121,7 @@ def _export_report(state: State, kind: str, *, readable: bool, with_personal: bo
     return export_report(state.tracker(), kind, with_personal=with_personal)
 
 
-@click.command(name="import")
+@click.command(cls=LocalizedCommand, name="import")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--type", "kind", help="What the rows are: schools, teachers, secondments … "
               "(guessed from the headers when left out).")  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .i18n import _
+from .i18n import LocalizedGroup, _
 from .records import field, list_command
 from .state import State, pass_state
 
@@ -13,7 +13,7 @@ _ROLES = (
 )
 
 
-@click.group()
+@click.group(cls=LocalizedGroup)
 def users() -> None:
     """Users and their roles: once a store has one, every write is checked."""
 
