@@ -1,12 +1,13 @@
 """The views a store carries for people who browse it (Datasette, ``sqlite3``, ``psql``):
 the main reports as plain tables, with names beside every id, Chinese words beside every
 code, money in yuan and flags as yes/no. Migration ``m012_browse_views`` creates them, with
-the table of words they read (``_vocabulary``), in SQLite and PostgreSQL alike: the SQL
-below is the one both dialects run.
+the table of words they read (``_vocabulary``), and ``m014`` adds those of the placement
+needs, the applications and the users, in SQLite and PostgreSQL alike: the SQL below is
+the one both dialects run.
 
 Like every migration's SQL this is frozen once released. **Keep the views in step with the
 tables**: a later migration that renames, drops or retypes a column a view reads must drop
-the views (``DROP VIEW``, dependents first: :data:`M012_VIEW_NAMES` reversed), change the
+the views (``DROP VIEW``, dependents first: :data:`VIEW_NAMES` reversed), change the
 table, and create them again, as a new step; PostgreSQL refuses to drop a column a view
 reads, and SQLite leaves the view failing at its next use. A new vocabulary member needs
 new ``_vocabulary`` rows in a new step (``tests/test_browse_views.py`` compares the rows
@@ -259,3 +260,39 @@ M012_VIEWS = (
 
 M012_VIEW_NAMES = tuple(view.split('"', 2)[1] for view in M012_VIEWS)
 """The views' names, in the order :data:`M012_VIEWS` creates them."""
+
+_NEED_PLACES = f"""CREATE VIEW "need_places" AS SELECT
+    n."id", n."ref", n."host_school_id", s."name" AS "host_school", s."region" AS "host_region",
+    n."subject", {_word("Stage", 'n."stage"', "stage")},
+    {_word("SecondmentKind", 'n."kind"', "kind")}, n."starts_on", n."ends_on", n."places",
+    (SELECT count(*) FROM "secondments" AS f WHERE f."need_id" = n."id"
+     AND f."status" IN ('proposed', 'approved', 'active', 'completed')) AS "filled",
+    n."programme", {_flag('n."archived"', "archived")}
+FROM "placement_needs" AS n
+JOIN "schools" AS s ON s."id" = n."host_school_id"
+"""
+
+_APPLICANTS = f"""CREATE VIEW "applicants" AS SELECT
+    a."id", a."ref", a."year", a."teacher_id", t."name" AS "teacher", t."ref" AS "teacher_ref",
+    t."school_id" AS "home_school_id", s."name" AS "home_school", s."region" AS "home_region",
+    a."programme", a."subject", a."available_from", a."available_until",
+    {_flag('a."archived"', "archived")}
+FROM "applications" AS a
+JOIN "teachers" AS t ON t."id" = a."teacher_id"
+JOIN "schools" AS s ON s."id" = t."school_id"
+"""
+
+_USER_ROLES = f"""CREATE VIEW "user_roles" AS SELECT
+    g."id", g."login", {_word("UserRole", 'g."role"', "role")}, g."programme",
+    g."school_id", s."name" AS "school", g."teacher_id", t."name" AS "teacher",
+    {_flag('g."archived"', "archived")}
+FROM "grants" AS g
+LEFT JOIN "schools" AS s ON s."id" = g."school_id"
+LEFT JOIN "teachers" AS t ON t."id" = g."teacher_id"
+"""
+
+M014_VIEWS = (_NEED_PLACES, _APPLICANTS, _USER_ROLES)
+"""Migration m014: the views of the placement needs, the applications and the users."""
+
+VIEW_NAMES = M012_VIEW_NAMES + tuple(view.split('"', 2)[1] for view in M014_VIEWS)
+"""Every view's name, in the order the migrations create them."""

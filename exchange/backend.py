@@ -31,7 +31,7 @@ from .sealing import PersonalKey
 
 S = TypeVar("S", bound=Stored)
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 """The schema version this release of the library writes."""
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from backends.views import M012_VIEW_NAMES, M012_WORDS, M013_WORDS
+from backends.views import M012_WORDS, M013_WORDS, VIEW_NAMES
 from exchange import Criterion, Tracker, enums
 from exchange.backend import STORED_TYPES
 from exchange.browsing import metadata
@@ -173,6 +173,72 @@ def test_an_assessment_names_what_it_assesses(store: Tracker) -> None:
     ]
 
 
+def placements_and_users(tracker: Tracker) -> None:
+    """A need of two places at the host, filled by one approved and one cancelled
+    secondment; the applications of two teachers; a coordinator and a school
+    administrator."""
+    from exchange import Application, Need, School, Secondment, Teacher
+
+    host = tracker.get(School, "ZF-05")
+    home = tracker.get(School, "HY-BD")
+    with tracker.transaction():
+        need = tracker.add(
+            Need(host_school_id=host.id, subject="数学", stage="初中", places=2,
+                 starts_on="2026-09-01", ends_on="2027-01-15", ref="N-1")
+        )  # fmt: skip
+        wang = tracker.add(Teacher(name="王老师", school_id=home.id, ref="T-3"))
+        li = tracker.add(Teacher(name="李老师", school_id=home.id, ref="T-4"))
+        for teacher, status in ((wang, "approved"), (li, "cancelled")):
+            reason = "家庭原因" if status == "cancelled" else ""
+            tracker.add(
+                Secondment(teacher_id=teacher.id, host_school_id=host.id, kind="support",
+                           starts_on="2026-09-01", ends_on="2027-01-15", need_id=need.id,
+                           status=status, reason=reason)
+            )  # fmt: skip
+            tracker.add(Application(teacher_id=teacher.id, year=2026, subject="数学",
+                                    available_from="2026-08-20"))  # fmt: skip
+        tracker.add_user(tracker.actor, "coordinator")
+        tracker.add_user("adm-zf", "school-admin", school=host)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def fuller(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Tracker]:
+    """The small programme with placements and users (:func:`placements_and_users`)."""
+    from conftest import shared_url
+
+    with Tracker.open(shared_url(request, tmp_path)) as tracker:
+        programme(tracker)
+        placements_and_users(tracker)
+        yield tracker
+
+
+def test_a_need_says_how_many_places_are_filled(fuller: Tracker) -> None:
+    """Two places; the approved secondment takes one, the cancelled one gives it back."""
+    rows = view(fuller, "need_places")
+    assert picked(rows, "ref", "host_school", "host_region", "subject", "stage", "stage_zh",
+                  "kind", "kind_zh", "places", "filled", "archived_zh") == [
+        ("N-1", "贞丰县第五中学", "贵州省黔西南州贞丰县", "数学", "junior", "初中", "support",
+         "支教", 2, 1, "否")
+    ]  # fmt: skip
+
+
+def test_an_application_names_the_teacher_and_home_school(fuller: Tracker) -> None:
+    rows = view(fuller, "applicants")
+    assert picked(rows, "teacher", "teacher_ref", "home_school", "home_region", "year",
+                  "subject", "available_from", "available_until") == [
+        ("王老师", "T-3", "惠阳区半岛学校", "广东省惠州市惠阳区", 2026, "数学", "2026-08-20", None),
+        ("李老师", "T-4", "惠阳区半岛学校", "广东省惠州市惠阳区", 2026, "数学", "2026-08-20", None),
+    ]  # fmt: skip
+
+
+def test_a_user_role_is_in_words_with_its_school(fuller: Tracker) -> None:
+    rows = view(fuller, "user_roles")
+    assert picked(rows, "login", "role", "role_zh", "programme", "school", "teacher") == [
+        (fuller.actor, "coordinator", "协调员", "", None, None),
+        ("adm-zf", "school-admin", "学校管理员", "", "贞丰县第五中学", None),
+    ]
+
+
 # -- what the views and the metadata are made of ----------------------------------------
 
 
@@ -198,7 +264,7 @@ def test_every_table_view_and_column_has_a_title_and_label_in_both_languages(
     names = [*db.table_names(), *db.view_names()]
     shown = {n: db[n].columns_dict for n in names}
     db.close()
-    assert set(db_views := [n for n in names if n in M012_VIEW_NAMES]) == set(M012_VIEW_NAMES)
+    assert set(db_views := [n for n in names if n in VIEW_NAMES]) == set(VIEW_NAMES)
     assert set(VIEW_TITLES) == {*db_views, "_vocabulary"}
     for lang in ("en", "zh"):
         made = metadata("labels", {n: list(c) for n, c in shown.items()}, lang)

@@ -38,7 +38,7 @@ def test_a_schema_1_file_is_upgraded_and_keeps_its_records(tmp_path: Path) -> No
     path = tmp_path / "old.db"
     schema_1_file(path)
     tracker = Tracker.open(f"sqlite:///{path}")
-    assert tracker.backend.schema_version() == SCHEMA_VERSION == 13
+    assert tracker.backend.schema_version() == SCHEMA_VERSION == 14
     old: Secondment = tracker.get(Secondment, 1)
     assert old.extensions == () and old.planned_end == dt.date(2025, 7, 15)
     assert old.partnership_id is None  # m005 added the column, empty

@@ -221,7 +221,7 @@ def test_a_schema_1_store_is_upgraded_and_keeps_its_records(postgres_server: str
         )
         conn.execute("UPDATE _exchange_ids SET last_id = 1 WHERE table_name = 'schools'")
     with Tracker.open(url) as tracker:
-        assert tracker.backend.schema_version() == SCHEMA_VERSION == 13
+        assert tracker.backend.schema_version() == SCHEMA_VERSION == 14
         assert tracker.get(School, 1).name == "贞丰县第五中学"
         assert tracker.add(School(name="新", region="r", stage=Stage.PRIMARY)).id == 2
         assert tracker.define_programme("百千万", targets=(100, 1000, 10000)).id == 1

@@ -49,6 +49,7 @@ from ..views import (
     M012_VOCABULARY_ROWS,
     M012_VOCABULARY_TABLE,
     M013_VOCABULARY_ROWS,
+    M014_VIEWS,
 )
 from .security import M013_ROW_SECURITY
 from .statements import IDS_TABLE
@@ -484,6 +485,7 @@ STEPS = (
             *M013_ROW_SECURITY,
         ),
     ),
+    Step("m014_browse_views_of_placements_and_users", M014_VIEWS),
 )
 """Every migration this release knows, in order."""
 

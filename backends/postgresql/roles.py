@@ -29,7 +29,7 @@ from exchange.errors import BackendError
 from exchange.i18n import message
 from exchange.models import RECORD_TYPES
 
-from ..views import M012_VIEW_NAMES
+from ..views import VIEW_NAMES
 from .migrations import MIGRATIONS_TABLE
 from .statements import IDS_TABLE
 
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from psycopg.rows import TupleRow
 
 _RECORD_TABLES = tuple(cls.table for cls in RECORD_TYPES)
-_READ_ONLY = (MIGRATIONS_TABLE, "_vocabulary", *M012_VIEW_NAMES)
+_READ_ONLY = (MIGRATIONS_TABLE, "_vocabulary", *VIEW_NAMES)
 _WRITTEN: tuple[tuple[str, str], ...] = (
     *((table, "INSERT, UPDATE, DELETE") for table in _RECORD_TABLES),
     ("changes", "INSERT"),

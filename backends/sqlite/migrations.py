@@ -44,6 +44,7 @@ from ..views import (
     M012_VOCABULARY_ROWS,
     M012_VOCABULARY_TABLE,
     M013_VOCABULARY_ROWS,
+    M014_VIEWS,
 )
 
 if TYPE_CHECKING:
@@ -503,6 +504,14 @@ def m013_grants(db: Database) -> None:
     for statement in M013_GRANTS_INDEXES:
         db.execute(statement)
     db.execute(M013_VOCABULARY_ROWS)
+
+
+@_step
+def m014_browse_views_of_placements_and_users(db: Database) -> None:
+    """Add the views of the placement needs (places filled), the applications and the
+    users' roles, by name (:mod:`backends.views`)."""
+    for statement in M014_VIEWS:
+        db.execute(statement)
 
 
 def _drop_not_null(db: Database, table: str, old: str, new: str) -> None:

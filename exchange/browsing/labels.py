@@ -21,6 +21,9 @@ COLUMN_LABELS: dict[str, Message] = {
     "kind_zh": pmessage("column", "kind (Chinese)"),
     "status": pmessage("column", "status"),
     "status_zh": pmessage("column", "status (Chinese)"),
+    "stage_zh": pmessage("column", "stage (Chinese)"),
+    "role_zh": pmessage("column", "role (Chinese)"),
+    "filled": pmessage("column", "places filled"),
     "category": pmessage("column", "category"),
     "category_zh": pmessage("column", "category (Chinese)"),
     "target": pmessage("column", "assesses"),
@@ -56,6 +59,7 @@ COLUMN_LABELS: dict[str, Message] = {
     "host_school_id": pmessage("column", "host school (id)"),
     "host_school": pmessage("column", "host school"),
     "host_region": pmessage("column", "host region"),
+    "home_region": pmessage("column", "home region"),
     "starts_on": pmessage("column", "starts on"),
     "ends_on": pmessage("column", "ends on"),
     "returned_on": pmessage("column", "returned on"),
@@ -144,6 +148,9 @@ VIEW_TITLES: dict[str, Message] = {
     "allocation_balances": pmessage("view", "money in yuan"),
     "expense_lines": pmessage("view", "expenses in yuan"),
     "assessment_targets": pmessage("view", "assessments with what they assess"),
+    "need_places": pmessage("view", "placement needs with places filled"),
+    "applicants": pmessage("view", "applications with names"),
+    "user_roles": pmessage("view", "users and their roles"),
     "_vocabulary": pmessage("view", "words for codes"),
 }
 """The title of each view (and of ``_vocabulary``), by name."""
@@ -173,6 +180,17 @@ VIEW_DESCRIPTIONS: dict[str, Message] = {
     "assessment_targets": message(
         "Each assessment with its rubric and the record it assesses by name (teacher @ host "
         "school, mentor → mentee, pairing or school)."
+    ),
+    "need_places": message(
+        "Each placement need with its host school by name, stage and kind in words, and how "
+        "many of its places secondments fill (proposed, approved, active or completed)."
+    ),
+    "applicants": message(
+        "Each application with the teacher and home school by name, the year and when the "
+        "teacher is free."
+    ),
+    "user_roles": message(
+        "Each role a login holds, in words, with its programme, school or teacher by name."
     ),
     "_vocabulary": message(
         "The Chinese word for every code the store holds (statuses, kinds, categories)."
