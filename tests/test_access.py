@@ -417,3 +417,17 @@ def test_refusals_in_chinese_name_the_school_and_the_roles() -> None:
         "only a coordinator of every programme may purge personal data; "
         "adm-A is school-admin of 半岛学校"
     )
+
+
+def test_roles_without_a_lookup_name_the_school_by_id() -> None:
+    """``Access.roles()`` reads no store when given no lookup: a school by its id."""
+    from exchange.access import Access
+    from exchange.i18n import localize
+
+    grants = (
+        Grant(login="adm", role="school-admin", school_id=7),
+        Grant(login="adm", role="coordinator", programme="青蓝工程"),
+    )
+    roles = Access(actor="adm", grants=grants, open=False).roles()
+    assert str(roles) == "school-admin of 7; coordinator in 青蓝工程"
+    assert localize(roles, "zh").startswith("7的学校管理员")
