@@ -64,6 +64,54 @@ __getattr__ = lazy_exports(
 formats imports none of them (see :mod:`exchange.deferred`)."""
 
 
+BUILTIN_FORMATS = (
+    FormatSpec(
+        name="json",
+        render=deferred("plugins.formats.json_format:render_json"),
+        extension="json",
+        description="one JSON object",
+    ),
+    FormatSpec(
+        name="jsonl",
+        render=deferred("plugins.formats.json_format:render_json_lines"),
+        extension="jsonl",
+        description="JSON lines: one object per row, keyed by column",
+    ),
+    FormatSpec(
+        name="table",
+        render=deferred("plugins.formats.table_format:render_table"),
+        extension="txt",
+        description="aligned text columns for a terminal",
+    ),
+    FormatSpec(
+        name="csv",
+        render=deferred("plugins.formats.csv_format:render_csv"),
+        extension="csv",
+        description="comma-separated values, safe to open in a spreadsheet",
+    ),
+    FormatSpec(
+        name="markdown",
+        render=deferred("plugins.formats.markdown_format:render_markdown"),
+        extension="md",
+        description="GitHub Markdown: headings and pipe tables",
+    ),
+    FormatSpec(
+        name="html",
+        render=deferred("plugins.formats.html_format:render_html"),
+        extension="html",
+        description="one self-contained HTML page: tables and SVG charts, no network",
+    ),
+    FormatSpec(
+        name="xlsx",
+        render=deferred("plugins.formats.xlsx_format:render_xlsx"),
+        extension="xlsx",
+        binary=True,
+        description="Excel workbook: one worksheet per table, typed cells (needs openpyxl)",
+    ),
+)
+"""The built-in formats, registered in this order by :func:`register_formats`."""
+
+
 @hookimpl(trylast=True)
 def register_formats(registry: Registry[FormatSpec]) -> None:
     """``json`` (one object), ``jsonl`` (an object per row), ``table`` (aligned text), ``csv``
@@ -71,49 +119,5 @@ def register_formats(registry: Registry[FormatSpec]) -> None:
     ``html`` (one self-contained page with SVG charts) and ``xlsx`` (an Excel
     workbook, one typed worksheet per table). Each module is imported when its format
     first renders."""
-    for spec in (
-        FormatSpec(
-            name="json",
-            render=deferred("plugins.formats.json_format:render_json"),
-            extension="json",
-            description="one JSON object",
-        ),
-        FormatSpec(
-            name="jsonl",
-            render=deferred("plugins.formats.json_format:render_json_lines"),
-            extension="jsonl",
-            description="JSON lines: one object per row, keyed by column",
-        ),
-        FormatSpec(
-            name="table",
-            render=deferred("plugins.formats.table_format:render_table"),
-            extension="txt",
-            description="aligned text columns for a terminal",
-        ),
-        FormatSpec(
-            name="csv",
-            render=deferred("plugins.formats.csv_format:render_csv"),
-            extension="csv",
-            description="comma-separated values, safe to open in a spreadsheet",
-        ),
-        FormatSpec(
-            name="markdown",
-            render=deferred("plugins.formats.markdown_format:render_markdown"),
-            extension="md",
-            description="GitHub Markdown: headings and pipe tables",
-        ),
-        FormatSpec(
-            name="html",
-            render=deferred("plugins.formats.html_format:render_html"),
-            extension="html",
-            description="one self-contained HTML page: tables and SVG charts, no network",
-        ),
-        FormatSpec(
-            name="xlsx",
-            render=deferred("plugins.formats.xlsx_format:render_xlsx"),
-            extension="xlsx",
-            binary=True,
-            description="Excel workbook: one worksheet per table, typed cells (needs openpyxl)",
-        ),
-    ):
+    for spec in BUILTIN_FORMATS:
         registry.add(spec)

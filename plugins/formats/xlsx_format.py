@@ -47,7 +47,7 @@ import datetime as dt
 import enum
 import importlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
@@ -80,6 +80,10 @@ HEAD_PROPERTY = "change log head"
 """The custom document property that holds the report's change-log head."""
 
 MISSING_OPENPYXL = message("the xlsx format needs openpyxl: pip install openpyxl")
+
+Cell = Callable[[Any, Any, str, bool], Any]
+"""``cell(sheet, value, type, strong)``: what a write-only ``sheet`` appends for
+``value`` in a column of ``type``, in bold when ``strong``."""
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _LOOKS_ESCAPED = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
@@ -222,19 +226,34 @@ def describe(workbook: Any, report: Report) -> None:
 
 def render_xlsx(report: Report, stream: IO[bytes]) -> None:
     """Write ``report`` to ``stream`` as an xlsx workbook (see the module docstring)."""
-    try:
-        # Imported by name: openpyxl ships no type information.
-        openpyxl = importlib.import_module("openpyxl")
-        cell_module = importlib.import_module("openpyxl.cell")
-        styles = importlib.import_module("openpyxl.styles")
-        utils = importlib.import_module("openpyxl.utils")
-    except ImportError:
-        raise ConfigurationError(MISSING_OPENPYXL) from None
+    openpyxl = _openpyxl("openpyxl")
+    cell_module = _openpyxl("openpyxl.cell")
+    styles = _openpyxl("openpyxl.styles")
+    utils = _openpyxl("openpyxl.utils")
 
-    bold = styles.Font(bold=True)
+    cell = _cells(cell_module, styles.Font(bold=True))
     workbook = openpyxl.Workbook(write_only=True)
     describe(workbook, report)
     footer = head_line(report)
+    taken: set[str] = set()
+    for table in report.tables or [Table(name=report.title, columns=(), rows=())]:
+        sheet = workbook.create_sheet(title=sheet_title(table.heading, taken))
+        if footer is not None:
+            sheet.oddFooter.center.text = _plain_text(footer)
+        _write_sheet(sheet, table, cell, utils.get_column_letter)
+    workbook.save(stream)
+
+
+def _openpyxl(module: str) -> Any:
+    """An openpyxl module, imported by name: openpyxl ships no type information."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ConfigurationError(MISSING_OPENPYXL) from None
+
+
+def _cells(cell_module: Any, bold: Any) -> Cell:
+    """The :data:`Cell` maker, with openpyxl's ``openpyxl.cell`` module and a bold font."""
 
     def cell(sheet: Any, value: Any, type: str, strong: bool) -> Any:
         stored, number_format = xlsx_value(value, type)
@@ -254,25 +273,23 @@ def render_xlsx(report: Report, stream: IO[bytes]) -> None:
             new.font = bold
         return new
 
-    taken: set[str] = set()
-    for table in report.tables or [Table(name=report.title, columns=(), rows=())]:
-        sheet = workbook.create_sheet(title=sheet_title(table.heading, taken))
-        if footer is not None:
-            sheet.oddFooter.center.text = _plain_text(footer)
-        # Widths and the frozen pane are written before the first row.
-        first, rows = sample(table)
-        for index, width in enumerate(column_widths(table, first), start=1):
-            sheet.column_dimensions[utils.get_column_letter(index)].width = width
-        count = len(table.columns)
-        if not count:
-            continue
-        sheet.freeze_panes = "A2"
-        sheet.append([cell(sheet, column.label, "text", True) for column in table.columns])
-        for values, strong in _lines(table, rows):
-            sheet.append(
-                [
-                    cell(sheet, value, column.type, strong)
-                    for column, value in zip(table.columns, values, strict=True)
-                ]
-            )
-    workbook.save(stream)
+    return cell
+
+
+def _write_sheet(sheet: Any, table: Table, cell: Cell, column_letter: Callable[[int], str]) -> None:
+    """``table`` on a write-only ``sheet``: column widths and the frozen header row,
+    which go before the first row, then the rows as they are read and the totals."""
+    first, rows = sample(table)
+    for index, width in enumerate(column_widths(table, first), start=1):
+        sheet.column_dimensions[column_letter(index)].width = width
+    if not table.columns:
+        return
+    sheet.freeze_panes = "A2"
+    sheet.append([cell(sheet, column.label, "text", True) for column in table.columns])
+    for values, strong in _lines(table, rows):
+        sheet.append(
+            [
+                cell(sheet, value, column.type, strong)
+                for column, value in zip(table.columns, values, strict=True)
+            ]
+        )

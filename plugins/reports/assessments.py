@@ -21,6 +21,17 @@ from exchange.scoring import Result, combined, evaluate, shown
 
 from .scope import resolve, schools_of
 
+Results = dict[tuple[str, int], list[Result]]
+"""Each assessor's result, per (period, target id)."""
+CHART = Chart(
+    title="grade distribution",
+    kind="bar",
+    table="grades",
+    x="grade",
+    y=("assessed",),
+    series="period",
+)
+
 
 def assessments(
     tracker: Tracker,
@@ -37,56 +48,93 @@ def assessments(
     filters: dict[str, Any] = scope.dates("assessed_on")
     if period is not None:
         filters["period"] = period.strip()
-    rubrics = (
-        [tracker.get(Rubric, rubric)]
-        if rubric is not None
-        else list(tracker.find(Rubric, include_archived=True, order_by=["name", "version"]))
-    )
     tables: list[Table] = []
     grades: list[list[Any]] = []
-    for found in rubrics:
-        groups: dict[tuple[str, int], list[Result]] = defaultdict(list)
-        for assessment in tracker.find(
-            Assessment, rubric_id=found.id, order_by=["period", "target_id"], **filters
-        ):
-            groups[assessment.period, assessment.target_id].append(
-                evaluate(found, dict(assessment.scores))
-            )
+    for found in _rubrics(tracker, rubric):
+        groups = _results(tracker, found, filters)
         if not groups:
             continue
         names = _target_names(tracker, found.target, [t for _, t in groups])
-        rows = []
-        for (when, target), results in groups.items():
-            result = combined(results, found)
-            criteria = [
-                shown(statistics.fmean(r.nodes[i].value for r in results))
-                for i in range(len(found.criteria))
-            ]
-            total = shown(result.total)
-            rows.append([names[target], when, len(results), *criteria, total, result.grade])
-        label = f"{found.name} v{found.version}"
-        tables.append(
-            Table(
-                name=f"rubric_{found.id}",
-                title=label,
-                columns=[
-                    Column(key="target", label="assessed"),
-                    Column(key="period", label="period"),
-                    Column(key="assessors", label="assessors", type="int"),
-                    *(Column(key=c.key, label=c.name, type="number") for c in found.criteria),
-                    Column(key="total", label="total", type="number"),
-                    Column(key="grade", label="grade"),
-                ],
-                rows=rows,
-            )
+        rows = _score_rows(found, groups, names)
+        tables.append(_scores(found, rows))
+        grades += _grade_rows(found, groups, rows)
+    parameters = {
+        **scope.parameters,
+        **({"rubric": rubric} if rubric is not None else {}),
+        **({"period": period} if period is not None else {}),
+    }
+    return Report(
+        title="assessments",
+        parameters=parameters,
+        tables=[*tables, _distribution(grades)],
+        charts=[CHART],
+    )
+
+
+def _rubrics(tracker: Tracker, rubric: int | str | None) -> list[Rubric]:
+    """The rubric asked for, or every rubric (archived ones too) by name and version."""
+    if rubric is not None:
+        return [tracker.get(Rubric, rubric)]
+    return list(tracker.find(Rubric, include_archived=True, order_by=["name", "version"]))
+
+
+def _results(tracker: Tracker, rubric: Rubric, filters: dict[str, Any]) -> Results:
+    """Each assessment under ``rubric`` kept by ``filters``, scored, by period and target."""
+    groups: Results = defaultdict(list)
+    for assessment in tracker.find(
+        Assessment, rubric_id=rubric.id, order_by=["period", "target_id"], **filters
+    ):
+        groups[assessment.period, assessment.target_id].append(
+            evaluate(rubric, dict(assessment.scores))
         )
-        tally = Counter((when, result_grade) for _, when, *_, result_grade in rows)
-        grades += [
-            [label, when, grade, tally[when, grade]]
-            for when in sorted({when for when, _ in groups})
-            for grade in Grade
+    return groups
+
+
+def _score_rows(rubric: Rubric, groups: Results, names: dict[int, str]) -> list[list[Any]]:
+    """Per period and target: the assessors, the mean score per top-level criterion, and
+    the combined total and grade."""
+    rows = []
+    for (when, target), results in groups.items():
+        result = combined(results, rubric)
+        criteria = [
+            shown(statistics.fmean(r.nodes[i].value for r in results))
+            for i in range(len(rubric.criteria))
         ]
-    distribution = Table(
+        total = shown(result.total)
+        rows.append([names[target], when, len(results), *criteria, total, result.grade])
+    return rows
+
+
+def _scores(rubric: Rubric, rows: list[list[Any]]) -> Table:
+    """The table of one rubric's scores, a column per top-level criterion."""
+    return Table(
+        name=f"rubric_{rubric.id}",
+        title=_label(rubric),
+        columns=[
+            Column(key="target", label="assessed"),
+            Column(key="period", label="period"),
+            Column(key="assessors", label="assessors", type="int"),
+            *(Column(key=c.key, label=c.name, type="number") for c in rubric.criteria),
+            Column(key="total", label="total", type="number"),
+            Column(key="grade", label="grade"),
+        ],
+        rows=rows,
+    )
+
+
+def _grade_rows(rubric: Rubric, groups: Results, rows: list[list[Any]]) -> list[list[Any]]:
+    """Per period of ``groups`` and every grade: how many targets got it."""
+    tally = Counter((when, result_grade) for _, when, *_, result_grade in rows)
+    return [
+        [_label(rubric), when, grade, tally[when, grade]]
+        for when in sorted({when for when, _ in groups})
+        for grade in Grade
+    ]
+
+
+def _distribution(grades: list[list[Any]]) -> Table:
+    """The grade distribution of every rubric, charted by :data:`CHART`."""
+    return Table(
         name="grades",
         title="grade distribution",
         columns=[
@@ -97,25 +145,11 @@ def assessments(
         ],
         rows=grades,
     )
-    chart = Chart(
-        title="grade distribution",
-        kind="bar",
-        table="grades",
-        x="grade",
-        y=("assessed",),
-        series="period",
-    )
-    parameters = {
-        **scope.parameters,
-        **({"rubric": rubric} if rubric is not None else {}),
-        **({"period": period} if period is not None else {}),
-    }
-    return Report(
-        title="assessments",
-        parameters=parameters,
-        tables=[*tables, distribution],
-        charts=[chart],
-    )
+
+
+def _label(rubric: Rubric) -> str:
+    """How the tables name a rubric: its name and version."""
+    return f"{rubric.name} v{rubric.version}"
 
 
 def _target_names(tracker: Tracker, target: Target, ids: list[int]) -> dict[int, str]:

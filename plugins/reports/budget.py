@@ -24,6 +24,9 @@ from exchange.report import Column, Report, Table
 
 from .scope import Scope, resolve, schools_of
 
+Spending = defaultdict[int, dict[ExpenseCategory, Decimal]]
+"""Per allocation id: the amount spent in each category (none for an allocation not spent from)."""
+
 
 def budget(
     tracker: Tracker,
@@ -39,8 +42,30 @@ def budget(
     scope = resolve(
         tracker, region=region, partnership=partnership, school=school, programme=programme
     )
-    spent: dict[int, dict[ExpenseCategory, Decimal]] = defaultdict(dict)
-    over: dict[int, Decimal] = defaultdict(Decimal)
+    spent, over = _spending(tracker, scope)
+    wanted: dict[str, Any] = {} if year is None else {"year": year}
+    grants, pairings = _grants(tracker, scope, wanted)
+    held = (g.school_id for g in grants)
+    schools = lookup(
+        tracker, School, [*(s for p in pairings.values() for s in schools_of(p)), *held]
+    )
+    rows: list[list[Any]] = []
+    by_category: list[list[Any]] = []
+    for grant in grants:
+        names = _holders(grant, pairings, schools)
+        rows.append(_allocation_row(grant, names, spent[grant.id or 0], over[grant.id or 0]))
+        by_category += _category_rows(grant, names, spent[grant.id or 0])
+    parameters = {**wanted, **scope.parameters}
+    return Report(
+        title="budget", parameters=parameters, tables=[_allocations(rows), _categories(by_category)]
+    )
+
+
+def _spending(tracker: Tracker, scope: Scope) -> tuple[Spending, defaultdict[int, Decimal]]:
+    """What each allocation spent, by category, and how much of it was an approved
+    overspend: the expenses of the chosen programme (archived ones too), summed by the backend."""
+    spent: Spending = defaultdict(dict)
+    over: defaultdict[int, Decimal] = defaultdict(Decimal)
     for row in tracker.aggregate(
         Expense,
         group_by=["allocation_id", "category", "overspend_approved"],
@@ -52,26 +77,41 @@ def budget(
         found[row["category"]] = found.get(row["category"], Decimal(0)) + row["spent"]
         if row["overspend_approved"]:
             over[row["allocation_id"]] += row["spent"]
-    wanted: dict[str, Any] = {} if year is None else {"year": year}
+    return spent, over
+
+
+def _grants(
+    tracker: Tracker, scope: Scope, wanted: dict[str, Any]
+) -> tuple[list[Allocation], dict[int, Pairing]]:
+    """The allocations (of the year ``wanted``) the filters keep, by year, and the pairings
+    of all of them."""
     grants = list(tracker.find(Allocation, order_by=["year", "id"], **wanted))
     pairings = lookup(tracker, Pairing, (g.pairing_id for g in grants))
-    grants = [g for g in grants if _covers(scope, g, pairings)]
-    held = (g.school_id for g in grants)
-    schools = lookup(
-        tracker, School, [*(s for p in pairings.values() for s in schools_of(p)), *held]
-    )
-    rows: list[list[Any]] = []
-    by_category: list[list[Any]] = []
-    for grant in grants:
-        names = _holders(grant, pairings, schools)
-        used = sum(spent[grant.id or 0].values(), Decimal(0))
-        left = grant.amount - used
-        rows.append([grant.year, *names, grant.amount, used, left, over[grant.id or 0], left < 0])
-        by_category += [
-            [grant.year, *names, category, amount]
-            for category, amount in sorted(spent[grant.id or 0].items(), key=_order)
-        ]
-    allocations = Table(
+    return [g for g in grants if _covers(scope, g, pairings)], pairings
+
+
+def _allocation_row(
+    grant: Allocation, names: list[str], spent: dict[ExpenseCategory, Decimal], over: Decimal
+) -> list[Any]:
+    """One allocation: year, holders, allocated, spent, left, approved overspend, overspent."""
+    used = sum(spent.values(), Decimal(0))
+    left = grant.amount - used
+    return [grant.year, *names, grant.amount, used, left, over, left < 0]
+
+
+def _category_rows(
+    grant: Allocation, names: list[str], spent: dict[ExpenseCategory, Decimal]
+) -> list[list[Any]]:
+    """What one allocation spent in each category, in the categories' order."""
+    return [
+        [grant.year, *names, category, amount]
+        for category, amount in sorted(spent.items(), key=_order)
+    ]
+
+
+def _allocations(rows: list[list[Any]]) -> Table:
+    """The allocations table, the money columns summed in its totals row."""
+    return Table(
         name="allocations",
         columns=[
             Column(key="year", label="year", type="int"),
@@ -86,7 +126,11 @@ def budget(
         rows=rows,
         totals=["", "", "", *(sum(r[i] for r in rows) for i in range(3, 7)), ""] if rows else None,
     )
-    categories = Table(
+
+
+def _categories(by_category: list[list[Any]]) -> Table:
+    """The spending by category, summed in its totals row."""
+    return Table(
         name="categories",
         title="spent by category",
         columns=[
@@ -99,8 +143,6 @@ def budget(
         rows=by_category,
         totals=["", "", "", "", sum(r[4] for r in by_category)] if by_category else None,
     )
-    parameters = {**wanted, **scope.parameters}
-    return Report(title="budget", parameters=parameters, tables=[allocations, categories])
 
 
 def _covers(scope: Scope, grant: Allocation, pairings: dict[int, Pairing]) -> bool:

@@ -10,6 +10,7 @@ overlapping days counted once.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import attrs
 
@@ -20,7 +21,7 @@ from exchange.lifecycle import last_day
 from exchange.report import Column, Report, Table
 from exchange.timeline import SERVED
 
-from .scope import placements, resolve, with_schools
+from .scope import Scope, placements, resolve, with_schools
 
 DEFAULT_THRESHOLD = 365
 """Days of rural service asked for by default: one year."""
@@ -41,13 +42,7 @@ def rural_service(
 ) -> Report:
     """Per teacher who served at a rural host: days served there and whether
     ``threshold`` days are reached, most days first."""
-    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
-        raise InvalidRecord(
-            message(
-                "the threshold is a number of days, at least 1, not {threshold!r}",
-                threshold=threshold,
-            )
-        )
+    _check_threshold(threshold)
     scope = resolve(
         tracker,
         year=year,
@@ -58,21 +53,8 @@ def rural_service(
         school=school,
         programme=programme,
     )
-    today = as_of or dt.date.today()
-    served: dict[int, Served] = {}
-    found = placements(tracker, scope, statuses=SERVED)
-    for chunk, schools in with_schools(tracker, found):
-        for placement in chunk:
-            secondment, teacher = placement.secondment, placement.teacher
-            if not schools[secondment.host_school_id].rural:
-                continue
-            first, last = scope.clip(secondment.starts_on, min(last_day(secondment), today))
-            if first <= last:
-                if secondment.teacher_id not in served:
-                    home = schools[teacher.school_id].name
-                    served[secondment.teacher_id] = Served(teacher.name, home)
-                served[secondment.teacher_id].add(first, last)
-    ranked = sorted(served.values(), key=lambda s: (-s.days, s.teacher))
+    served = _served(tracker, scope, as_of or dt.date.today())
+    ranked = sorted(served, key=lambda s: (-s.days, s.teacher))
     rows = [[s.teacher, s.school, s.days, s.days >= threshold] for s in ranked]
     table = Table(
         name="rural_service",
@@ -87,6 +69,36 @@ def rural_service(
     )
     parameters = {**scope.parameters, "threshold": threshold}
     return Report(title="rural service", parameters=parameters, tables=[table])
+
+
+def _check_threshold(threshold: int) -> None:
+    """Refuse a threshold that is not a whole number of days, at least 1."""
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+        raise InvalidRecord(
+            message(
+                "the threshold is a number of days, at least 1, not {threshold!r}",
+                threshold=threshold,
+            )
+        )
+
+
+def _served(tracker: Tracker, scope: Scope, today: dt.date) -> Iterable[Served]:
+    """Each teacher's days at rural hosts, from the secondments in scope in which they
+    went, cut to the period and to ``today``."""
+    served: dict[int, Served] = {}
+    found = placements(tracker, scope, statuses=SERVED)
+    for chunk, schools in with_schools(tracker, found):
+        for placement in chunk:
+            secondment, teacher = placement.secondment, placement.teacher
+            if not schools[secondment.host_school_id].rural:
+                continue
+            first, last = scope.clip(secondment.starts_on, min(last_day(secondment), today))
+            if first <= last:
+                if secondment.teacher_id not in served:
+                    home = schools[teacher.school_id].name
+                    served[secondment.teacher_id] = Served(teacher.name, home)
+                served[secondment.teacher_id].add(first, last)
+    return served.values()
 
 
 @attrs.define
