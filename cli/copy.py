@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .i18n import LocalizedCommand, _, current
+from .help import LocalizedCommand
+from .i18n import _, current
 from .progress import progress
 from .state import State, pass_state
 

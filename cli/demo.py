@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .i18n import LocalizedCommand, _, source_name
+from .help import LocalizedCommand
+from .i18n import _, source_name
 from .output import emit
 from .state import State, pass_state
 

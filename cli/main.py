@@ -12,14 +12,13 @@ from typing import Any
 
 import click
 
+from .help import LocalizedGroup, localized_help
 from .i18n import (
-    LocalizedGroup,
     _,
     click_text,
     language_in,
     localize_help_options,
     localized,
-    localized_help,
     source_name,
     speaking,
 )

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from .i18n import LocalizedGroup, _
+from .help import LocalizedGroup
+from .i18n import _
 from .output import open_output, output_options
 from .params import DAY
 from .state import State, pass_state

@@ -5,7 +5,8 @@ from __future__ import annotations
 import attrs
 import click
 
-from .i18n import LocalizedGroup, _
+from .help import LocalizedGroup
+from .i18n import _
 from .output import emit, output_options
 from .params import DAY
 from .records import done, field, list_command, show_command

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .i18n import LocalizedCommand
+from .help import LocalizedCommand
 from .output import emit, output_options
 from .params import DAY
 from .state import State, pass_state

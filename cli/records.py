@@ -14,7 +14,8 @@ import click
 
 from exchange.i18n import noun, pmessage
 
-from .i18n import LocalizedCommand, _
+from .help import LocalizedCommand
+from .i18n import _
 from .output import emit, named_report, output_options, record_detail
 from .state import State, pass_state
 

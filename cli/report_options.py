@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .i18n import LocalizedCommand, _, localized, localized_help
+from .help import LocalizedCommand, localized_help
+from .i18n import _, localized
 from .params import DAY
 
 if TYPE_CHECKING:

@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from .i18n import LocalizedCommand, _, current, localized
+from .help import LocalizedCommand
+from .i18n import _, current, localized
 from .output import open_output, output_options
 from .progress import counted, progress
 from .report_options import (

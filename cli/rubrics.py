@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .i18n import LocalizedCommand, LocalizedGroup, _
+from .help import LocalizedCommand, LocalizedGroup
+from .i18n import _
 from .output import emit, output_options, record_detail
 from .params import DAY
 from .records import field, list_command

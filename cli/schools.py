@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from .i18n import LocalizedGroup
+from .help import LocalizedGroup
 from .params import DAY
 from .presence import where, who
 from .records import Filter, done, field, has_term, list_command, make, show_command

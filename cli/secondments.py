@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .i18n import LocalizedGroup
+from .help import LocalizedGroup
 from .params import DAY
 from .records import done, field, list_command, show_command, year_between
 from .state import State, pass_state

@@ -12,7 +12,8 @@ import click
 
 from exchange.i18n import message, table_name
 
-from .i18n import LocalizedCommand, _, current, localized
+from .help import LocalizedCommand
+from .i18n import _, current, localized
 from .output import format_of, open_output
 from .progress import counted, progress
 from .state import State, pass_state

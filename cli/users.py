@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .i18n import LocalizedGroup, _
+from .help import LocalizedGroup
+from .i18n import _
 from .records import field, list_command
 from .state import State, pass_state
 

@@ -121,7 +121,7 @@ def test_help_loads_neither_the_library_nor_plugins() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == (
-        "['cli', 'cli.i18n', 'cli.main', 'cli.output', 'cli.state']"
+        "['cli', 'cli.help', 'cli.i18n', 'cli.main', 'cli.output', 'cli.state']"
     )
 
 

@@ -19,16 +19,16 @@ from click.testing import CliRunner
 from test_i18n import FOLDER, compiled_differences, stale
 
 import cli.main
-from cli.helptexts import commands, help_texts
-from cli.i18n import (
+from cli.help import (
     LocalizedCommand,
     LocalizedContext,
     display_width,
     localized_help,
-    speaking,
     wrap_paragraphs,
     wrap_wide,
 )
+from cli.helptexts import commands, help_texts
+from cli.i18n import speaking
 from cli.main import LAZY_COMMANDS
 
 HELP_PO, HELP_MO = FOLDER / "help.po", FOLDER / "help.mo"
@@ -250,7 +250,7 @@ def test_chinese_help_loads_neither_the_library_nor_plugins() -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert "管理教师交流与师徒结对项目的记录" in out.stdout
     assert out.stdout.strip().splitlines()[-1] == (
-        "['cli', 'cli.i18n', 'cli.main', 'cli.output', 'cli.state']"
+        "['cli', 'cli.help', 'cli.i18n', 'cli.main', 'cli.output', 'cli.state']"
     )
 
 
