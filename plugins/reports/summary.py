@@ -87,16 +87,7 @@ def summary(
 
     activities = _activities(tracker, scope, pairings)
     moves = count_moves(tracker, scope, as_of or dt.date.today(), by)
-    signed = _pairings(tracker, scope)
-    keys = sorted(
-        {*signed, *(k[:2] for k in activities), *moves.overall},
-        key=lambda k: (k[0] is None, names.get(k[0], ""), k[0] or 0, k[1]),
-    )
-    overview = [
-        [name(key[0]), key[1], signed.get(key, 0), *moves.overall.get(key, [0, 0, 0]),
-         *_activity_figures({k[2]: v for k, v in activities.items() if k[:2] == key})]
-        for key in keys
-    ]  # fmt: skip
+    overview = _overview_rows(_pairings(tracker, scope), moves.overall, activities, names)
     tables = [
         _overview(overview),
         _broken_down(by, moves.by, name),
@@ -112,6 +103,26 @@ def summary(
     ]
     parameters = {**scope.parameters, **({} if by == "kind" else {"by": by})}
     return Report(title="summary", parameters=parameters, tables=tables, charts=[CHART])
+
+
+def _overview_rows(
+    signed: dict[Key, int],
+    moves: dict[Key, list[int]],
+    activities: dict[Any, dict[str, int]],
+    names: dict[int | None, str],
+) -> list[list[Any]]:
+    """One row per partnership and year: its name, the year, pairings signed, the
+    secondment figures and the activity figures, partnerships by name (none last)."""
+    keys = sorted(
+        {*signed, *(k[:2] for k in activities), *moves},
+        key=lambda k: (k[0] is None, names.get(k[0], ""), k[0] or 0, k[1]),
+    )
+    return [
+        [names[key[0]] if key[0] is not None else NO_PARTNERSHIP, key[1],
+         signed.get(key, 0), *moves.get(key, [0, 0, 0]),
+         *_activity_figures({k[2]: v for k, v in activities.items() if k[:2] == key})]
+        for key in keys
+    ]  # fmt: skip
 
 
 def _activity_figures(kinds: dict[Any, dict[str, int]]) -> list[int]:
