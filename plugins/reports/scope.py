@@ -124,18 +124,7 @@ def resolve(
         "programme": programme,
     }
     parameters: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
-    first = None if since is None else as_date(since)
-    last = None if until is None else as_date(until)
-    if year is not None:
-        if first is not None or last is not None:
-            raise InvalidRecord(message("give a year or a date range (since, until), not both"))
-        if not 1900 <= year <= 2999:
-            raise InvalidRecord(message("{year} is not a year between 1900 and 2999", year=year))
-        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    if first is not None and last is not None and last < first:
-        raise InvalidRecord(
-            message("the period ends ({last}) before it starts ({first})", last=last, first=first)
-        )
+    first, last = _period(year, since, until)
     for key, value in (("since", first), ("until", last)):
         if key in parameters:
             parameters[key] = value
@@ -150,6 +139,26 @@ def resolve(
         programme=None if programme is None else tracker.programme(programme).name,
         parameters=parameters,
     )
+
+
+def _period(
+    year: int | None, since: dt.date | str | None, until: dt.date | str | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day of the period a year or a date range gives (either end
+    open), or the error of the first thing wrong with them."""
+    first = None if since is None else as_date(since)
+    last = None if until is None else as_date(until)
+    if year is not None:
+        if first is not None or last is not None:
+            raise InvalidRecord(message("give a year or a date range (since, until), not both"))
+        if not 1900 <= year <= 2999:
+            raise InvalidRecord(message("{year} is not a year between 1900 and 2999", year=year))
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if first is not None and last is not None and last < first:
+        raise InvalidRecord(
+            message("the period ends ({last}) before it starts ({first})", last=last, first=first)
+        )
+    return first, last
 
 
 @attrs.frozen
