@@ -36,3 +36,29 @@ class Where:
     params: list[Any]
     guards: list[Guard]
     """Checked before the query runs: ``memory:`` raises ``TypeError`` when a guard matches."""
+
+
+def valid_unicode(value: Any) -> bool:
+    """Whether ``value`` is not text, or text a store can hold: no lone surrogate
+    (U+D800 to U+DFFF), which UTF-8 cannot encode."""
+    if not isinstance(value, str):
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def ordered_text(text: str, op: str, *, nul: bool) -> tuple[str, str]:
+    """``text`` and comparison ``op`` (lt, le, gt, ge) that order stored text as ``text``
+    orders it in Python, when stored text holds neither a lone surrogate nor (``nul``)
+    a NUL. Past a prefix ``p``, a stored ``s`` is below ``p`` + NUL + … exactly when
+    ``s <= p``, and below ``p`` + a surrogate + … exactly when ``s < p + U+E000``, the
+    first character past the surrogates."""
+    for i, char in enumerate(text):
+        if char == "\x00" and nul:
+            return text[:i], "le" if op in ("lt", "le") else "gt"
+        if "\ud800" <= char <= "\udfff":
+            return text[:i] + "\ue000", "lt" if op in ("lt", "le") else "ge"
+    return text, op

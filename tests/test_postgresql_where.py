@@ -1,12 +1,13 @@
-"""The PostgreSQL where-builder on the inputs where SQL and Python part ways.
+"""The SQL where-builders on the inputs where SQL and Python part ways.
 
-``backends.postgresql.where`` must keep exactly the records ``memory:`` keeps. The
+``backends.postgresql.where`` and ``backends.sqlite.where`` must keep exactly the
+records ``memory:`` keeps. The
 cases below are the values its special paths exist for: a flag compared with a
 number, text holding a NUL, numbers beyond 64 bits or between two whole numbers,
 NaN and the infinities, ``in`` lists of fractions, ``has`` on a list of whole
 numbers, times with and without a zone. Each case names the ids it must find,
 worked out by hand from the small store below; each runs on ``memory:`` too, so the
-table is checked against the reference as well as against PostgreSQL. The filters
+table is checked against the reference as well as against SQLite and PostgreSQL. The filters
 go to the backend as the tracker would hand them on (normalised ``Op`` s), so
 values the tracker refuses still reach the builder.
 """
@@ -151,6 +152,14 @@ CASES: list[tuple[str, type[Stored], str, Op, list[int]]] = [
     ("has text with NUL", Teacher, "subjects", Op("has", "数\x00学"), []),
     ("has NUL", Teacher, "subjects", Op("has", "\x00"), []),
     ("has lone surrogate", Teacher, "subjects", Op("has", "\ud800"), []),
+    # stored text is valid Unicode; by code point, 老 (U+8001) < U+D800 < 赵 (U+8D75)
+    ("eq lone surrogate", Teacher, "name", _eq("王\ud800"), []),
+    ("ne lone surrogate", Teacher, "name", Op("ne", "王\ud800"), ALL),
+    ("in lone surrogate", Teacher, "name", _in("王\ud800", "李老师"), [1]),
+    ("lt lone surrogate", Teacher, "name", Op("lt", "王\ud800"), [1, 2, 3]),
+    ("le lone surrogate", Teacher, "name", Op("le", "王\ud800"), [1, 2, 3]),
+    ("gt lone surrogate", Teacher, "name", Op("gt", "王\ud800"), [4]),
+    ("ge lone surrogate", Teacher, "name", Op("ge", "王\ud800"), [4]),
     ("has bytes", Teacher, "subjects", Op("has", b"x"), []),
     ("has a date", Teacher, "subjects", Op("has", dt.date(2024, 1, 1)), []),
     ("has a number among words", Teacher, "subjects", Op("has", 5), []),
@@ -183,7 +192,7 @@ CASES: list[tuple[str, type[Stored], str, Op, list[int]]] = [
 
 @pytest.fixture(
     scope="module",
-    params=["memory", pytest.param("postgresql", marks=pytest.mark.postgresql)],
+    params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)],
 )
 def store(request: pytest.FixtureRequest) -> Iterator[Tracker]:
     with Tracker.open(_url(request), actor=ADMINISTRATOR) as tracker:
@@ -197,6 +206,9 @@ _SCHEMAS = itertools.count()
 def _url(request: pytest.FixtureRequest) -> str:
     if request.param == "memory":
         return "memory:"
+    if request.param == "sqlite":
+        folder = request.getfixturevalue("tmp_path_factory").mktemp("where")
+        return f"sqlite:///{folder / 'where.db'}"
     from backends.postgresql.testing import with_options
 
     server: str = request.getfixturevalue("postgres_server")

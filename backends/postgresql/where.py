@@ -23,7 +23,7 @@ from exchange.codec import Column, encode
 from exchange.models import Stored
 from exchange.query import Filters, Op
 
-from ..conditions import NO_MATCH, Guard, Where
+from ..conditions import NO_MATCH, Guard, Where, ordered_text, valid_unicode
 from ..sql import quote
 from .statements import INT64, nullable, statements
 
@@ -136,8 +136,8 @@ def stored(column: Column, value: Any) -> Any:
         # str.__str__ gives the plain text of a str subclass, e.g. an enum member's value
         if not isinstance(value, str):
             return NO_MATCH
-        text = str.__str__(value)
-        return NO_MATCH if "\x00" in text else text  # stored text never holds NUL
+        text = str.__str__(value)  # stored text holds no NUL and no lone surrogate
+        return NO_MATCH if "\x00" in text or not valid_unicode(text) else text
     if kind == "date":
         return value if type(value) is dt.date else NO_MATCH
     if kind == "datetime":
@@ -183,10 +183,9 @@ def _compare(column: Column, op: Op, params: list[Any]) -> str:
     sign = _COMPARISONS[op.op]
     if column.kind == "bool":
         name = f"{name}::int"
-    elif isinstance(value, str) and "\x00" in value:
-        # stored text holds no NUL: s < "ab\0c" exactly when s <= "ab", s > "ab\0c" when s > "ab"
-        value = value[: value.index("\x00")]
-        sign = "<=" if op.op in ("lt", "le") else ">"
+    elif isinstance(value, str):
+        value, compared = ordered_text(value, op.op, nul=True)
+        sign = _COMPARISONS[compared]
     params.append(value)
     return f"{name} {sign} %s"
 

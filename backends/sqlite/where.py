@@ -22,7 +22,7 @@ from exchange.codec import Column, encode
 from exchange.models import Stored
 from exchange.query import Filters, Op
 
-from ..conditions import NO_MATCH, Guard, Where
+from ..conditions import NO_MATCH, Guard, Where, ordered_text, valid_unicode
 from ..sql import quote
 from .statements import statements
 
@@ -81,18 +81,28 @@ def stored(cls: type[Stored], column: Column, value: Any) -> Any:
     if kind == "date":
         return value.isoformat() if type(value) is dt.date else NO_MATCH
     if kind == "datetime":
-        aware = isinstance(value, dt.datetime) and value.utcoffset() is not None
-        return value.isoformat() if aware else NO_MATCH
-    if kind == "money" and isinstance(value, decimal.Decimal) and value.is_finite():
-        return as_number(value.scaleb(2))  # fen; a fraction of a fen equals no stored amount
+        return _utc_text(value)
+    if kind == "money" and isinstance(value, decimal.Decimal):
+        # fen; a fraction of a fen equals no stored amount, an infinity is beyond them all
+        return as_number(value.scaleb(2) if value.is_finite() else value)
     return NO_MATCH
+
+
+def _utc_text(value: Any) -> Any:
+    """An aware time as the log stores it (ISO text in UTC), or :data:`NO_MATCH`."""
+    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+        return NO_MATCH
+    try:
+        return value.astimezone(dt.timezone.utc).isoformat()
+    except OverflowError:  # a time before year 1 or after 9999 in UTC: no stored time
+        return NO_MATCH
 
 
 def as_number(value: Any) -> Any:
     """A number as SQLite compares it with an integer column, or :data:`NO_MATCH`."""
     if isinstance(value, decimal.Decimal):
-        if not value.is_finite():
-            return NO_MATCH
+        if not value.is_finite():  # NaN equals and orders nothing; an infinity orders
+            return NO_MATCH if value.is_nan() else float(value)
         value = int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, int):
         # bool is an int (True == 1, as in Python); beyond 64 bits, compare as a float
@@ -111,22 +121,30 @@ def _condition(cls: type[Stored], column: Column, op: Op, params: list[Any]) -> 
     if op.value is None and op.op in ("eq", "ne"):
         return f"{name} IS NULL" if op.op == "eq" else f"{name} IS NOT NULL"
     if op.op == "between":
-        params.extend(stored(cls, column, bound) for bound in op.value)
+        bounds = [stored(cls, column, bound) for bound in op.value]
+        if NO_MATCH in bounds:  # a NaN bound: nothing lies between
+            return "0"
+        params.extend(bounds)
         return f"{name} BETWEEN ? AND ?"
     value = stored(cls, column, op.value)
-    if value is NO_MATCH:
+    if value is NO_MATCH or (op.op in ("eq", "ne") and not valid_unicode(value)):
         return "1" if op.op == "ne" else "0"
+    if op.op in ("eq", "ne"):
+        params.append(value)
+        return f"{name} = ?" if op.op == "eq" else f"{name} IS NOT ?"
+    return _compare(name, op.op, value, params)
+
+
+def _compare(name: str, op: str, value: Any, params: list[Any]) -> str:
+    if isinstance(value, str):
+        value, op = ordered_text(value, op, nul=False)
     params.append(value)
-    if op.op == "eq":
-        return f"{name} = ?"
-    if op.op == "ne":
-        return f"{name} IS NOT ?"
-    return f"{name} {_COMPARISONS[op.op]} ?"
+    return f"{name} {_COMPARISONS[op]} ?"
 
 
 def _in(cls: type[Stored], column: Column, values: Any, params: list[Any]) -> str:
     wanted = [stored(cls, column, v) for v in values if v is not None]
-    wanted = [v for v in wanted if v is not NO_MATCH]
+    wanted = [v for v in wanted if v is not NO_MATCH and valid_unicode(v)]
     if not wanted:
         return "0"
     name = quote(column.name)
@@ -146,13 +164,15 @@ def _has(cls: type[Stored], column: Column, value: Any, params: list[Any]) -> st
     each = f"SELECT 1 FROM json_each({quote(column.name)})"
     if isinstance(element, dict) and len(element) == 1:  # a mapping, e.g. scores
         ((key, item),) = element.items()
-        if isinstance(item, dict | list) or item is None:
+        if isinstance(item, dict | list) or item is None or not valid_unicode(key + str(item)):
             return "0"
         params.extend([key, item])
         return f"EXISTS ({each} WHERE key = ? AND value = ?)"
     if not isinstance(element, list) or len(element) != 1:
         return "0"
     (item,) = element
+    if not valid_unicode(item):  # stored lists hold valid Unicode only
+        return "0"
     if item is None:
         return f"EXISTS ({each} WHERE type = 'null')"
     if isinstance(item, dict | list):
