@@ -43,6 +43,7 @@ def test_amounts_read_as_yuan_with_two_places(given: object, shown: str) -> None
         ("10000000000000.01", "10000000000000.01 is larger than 10,000,000,000,000 yuan"),
         ("-10000000000000.01", "-10000000000000.01 is larger than"),
         ("abc", "'abc' is not an amount of money"),
+        ("X12", "'X12' is not an amount of money"),  # only ¥ and ￥ lead an amount
         ("NaN", "'NaN' is not an amount of money"),
         ("Infinity", "'Infinity' is not an amount of money"),
         (None, "None is not an amount of money"),
