@@ -431,3 +431,20 @@ def test_roles_without_a_lookup_name_the_school_by_id() -> None:
     roles = Access(actor="adm", grants=grants, open=False).roles()
     assert str(roles) == "school-admin of 7; coordinator in 青蓝工程"
     assert localize(roles, "zh").startswith("7的学校管理员")
+
+
+def test_the_access_of_an_open_store_and_of_one_with_users() -> None:
+    """``Tracker.access`` and ``Access.load`` say who writes and whether the store is
+    open, exactly."""
+    from exchange.access import Access
+
+    with Tracker.open("memory:", actor="甲") as tracker:
+        first = tracker.access
+        assert (first.actor, first.grants, first.open, first.everything) == ("甲", (), True, True)
+        tracker.add_user("甲", "coordinator")
+        tracker.add_user("丙", "auditor")
+        auditor = Access.load(tracker.backend, "丙")
+        assert (auditor.actor, auditor.open, auditor.everything) == ("丙", False, False)
+        assert [g.role for g in auditor.grants] == ["auditor"]
+        stranger = Access.load(tracker.backend, "丁")
+        assert (stranger.grants, stranger.open, stranger.everything) == ((), False, False)
