@@ -106,6 +106,8 @@ CASES: list[tuple[str, type[Stored], str, Op, list[int]]] = [
     ("between NaN", Teacher, "school_id", Op("between", (0, NAN)), []),
     ("eq Decimal NaN", Teacher, "school_id", _eq(Decimal("NaN")), []),
     ("ne Decimal NaN", Teacher, "school_id", Op("ne", Decimal("NaN")), ALL),
+    # no programme sets a mentor capacity: None != NaN, as every value is
+    ("ne NaN on empty numbers", Programme, "mentor_capacity", Op("ne", NAN), [1, 2, 3]),
     ("in Decimal NaN", Teacher, "school_id", _in(Decimal("NaN"), 2), [2, 3]),
     ("lt infinity", Teacher, "school_id", Op("lt", INF), ALL),
     ("gt infinity", Teacher, "school_id", Op("gt", INF), []),
