@@ -439,3 +439,18 @@ def test_a_pairing_may_follow_one_that_ended_the_day_before(
         "school 1 (惠阳区半岛学校) and school 2 (贞丰县第五中学) are already paired from "
         "2024-12-01 (pairing 1); the same two schools cannot be paired twice at once"
     )
+
+
+def test_a_lookup_answers_exists_from_the_records_it_read() -> None:
+    """Within one check, a record read with ``get`` (found or not) answers ``exists``
+    for its id as the store would."""
+    from exchange import School
+    from exchange.rules import Lookup
+
+    with Tracker.open("memory:") as tracker:
+        school = tracker.add(School(name="长郡中学", region="长沙市", stage="高中"))
+        lookup = Lookup(tracker.backend)
+        assert lookup.get(School, school.id) == school
+        assert lookup.get(School, school.id + 1) is None
+        assert lookup.exists(School, school.id) is True
+        assert lookup.exists(School, school.id + 1) is False
