@@ -122,7 +122,7 @@ def _condition(cls: type[Stored], column: Column, op: Op, params: list[Any]) -> 
         return f"{name} IS NULL" if op.op == "eq" else f"{name} IS NOT NULL"
     if op.op == "between":
         bounds = [stored(cls, column, bound) for bound in op.value]
-        if NO_MATCH in bounds:  # a NaN bound: nothing lies between
+        if any(bound is NO_MATCH for bound in bounds):  # a NaN bound: nothing lies between
             return "0"
         params.extend(bounds)
         return f"{name} BETWEEN ? AND ?"
