@@ -126,8 +126,8 @@ def _condition(cls: type[Stored], column: Column, op: Op, params: list[Any]) -> 
             return "0"
         params.extend(bounds)
         return f"{name} BETWEEN ? AND ?"
-    value = stored(cls, column, op.value)
-    if value is NO_MATCH or (op.op in ("eq", "ne") and not valid_unicode(value)):
+    value = (_equal if op.op in ("eq", "ne") else stored)(cls, column, op.value)
+    if value is NO_MATCH:
         return "1" if op.op == "ne" else "0"
     if op.op in ("eq", "ne"):
         params.append(value)
@@ -135,7 +135,15 @@ def _condition(cls: type[Stored], column: Column, op: Op, params: list[Any]) -> 
     return _compare(name, op.op, value, params)
 
 
+def _equal(cls: type[Stored], column: Column, value: Any) -> Any:
+    """The stored form of a value to test equality with, or :data:`NO_MATCH` (text with
+    a lone surrogate equals no stored text; it still orders, :func:`_compare`)."""
+    found = stored(cls, column, value)
+    return found if valid_unicode(found) else NO_MATCH
+
+
 def _compare(name: str, op: str, value: Any, params: list[Any]) -> str:
+    """``name`` ordered against ``value`` (text through :func:`ordered_text`)."""
     if isinstance(value, str):
         value, op = ordered_text(value, op, nul=False)
     params.append(value)
@@ -143,8 +151,8 @@ def _compare(name: str, op: str, value: Any, params: list[Any]) -> str:
 
 
 def _in(cls: type[Stored], column: Column, values: Any, params: list[Any]) -> str:
-    wanted = [stored(cls, column, v) for v in values if v is not None]
-    wanted = [v for v in wanted if v is not NO_MATCH and valid_unicode(v)]
+    wanted = [_equal(cls, column, v) for v in values if v is not None]
+    wanted = [v for v in wanted if v is not NO_MATCH]
     if not wanted:
         return "0"
     name = quote(column.name)
